@@ -1,0 +1,2 @@
+/** Model front ends: ONNX to the ge4j IR. */
+package org.ge4j.parser;
