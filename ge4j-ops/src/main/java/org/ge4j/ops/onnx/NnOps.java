@@ -4,6 +4,7 @@ import org.ge4j.ops.OpLibrary;
 import org.ge4j.ops.OpRegistry;
 import org.ge4j.ops.onnx.nn.ConvOps;
 import org.ge4j.ops.onnx.nn.MatMulOps;
+import org.ge4j.ops.onnx.nn.PoolOps;
 
 /** ONNX default-domain ops: neural-network ops: MatMul, Gemm, Conv, pooling, normalisation, Softmax, reductions, TopK, Einsum. */
 public final class NnOps implements OpLibrary {
@@ -12,5 +13,6 @@ public final class NnOps implements OpLibrary {
     @Override public void register(OpRegistry r) {
         MatMulOps.register(r);
         ConvOps.register(r);
+        PoolOps.register(r);
     }
 }
