@@ -5,6 +5,8 @@ import org.ge4j.ops.OpRegistry;
 import org.ge4j.ops.onnx.nn.ConvOps;
 import org.ge4j.ops.onnx.nn.MatMulOps;
 import org.ge4j.ops.onnx.nn.PoolOps;
+import org.ge4j.ops.onnx.nn.ReduceOps;
+import org.ge4j.ops.onnx.nn.SoftmaxOps;
 
 /** ONNX default-domain ops: neural-network ops: MatMul, Gemm, Conv, pooling, normalisation, Softmax, reductions, TopK, Einsum. */
 public final class NnOps implements OpLibrary {
@@ -14,5 +16,7 @@ public final class NnOps implements OpLibrary {
         MatMulOps.register(r);
         ConvOps.register(r);
         PoolOps.register(r);
+        ReduceOps.register(r);
+        SoftmaxOps.register(r);
     }
 }
