@@ -4,6 +4,7 @@ import org.ge4j.ops.OpLibrary;
 import org.ge4j.ops.OpRegistry;
 import org.ge4j.ops.onnx.nn.ConvOps;
 import org.ge4j.ops.onnx.nn.MatMulOps;
+import org.ge4j.ops.onnx.nn.NormalizationOps;
 import org.ge4j.ops.onnx.nn.PoolOps;
 import org.ge4j.ops.onnx.nn.ReduceOps;
 import org.ge4j.ops.onnx.nn.SoftmaxOps;
@@ -16,6 +17,7 @@ public final class NnOps implements OpLibrary {
         MatMulOps.register(r);
         ConvOps.register(r);
         PoolOps.register(r);
+        NormalizationOps.register(r);
         ReduceOps.register(r);
         SoftmaxOps.register(r);
     }
