@@ -3,6 +3,7 @@ package org.ge4j.ops.onnx;
 import org.ge4j.ops.OpLibrary;
 import org.ge4j.ops.OpRegistry;
 import org.ge4j.ops.onnx.signal.Recurrent;
+import org.ge4j.ops.onnx.signal.Resize;
 
 /** ONNX default-domain ops: RNN/GRU/LSTM, Resize/Upsample, NonMaxSuppression, DFT/STFT, windows, quantisation, RoiAlign, GridSample. */
 public final class SignalOps implements OpLibrary {
@@ -10,5 +11,6 @@ public final class SignalOps implements OpLibrary {
 
     @Override public void register(OpRegistry r) {
         Recurrent.register(r);
+        Resize.register(r);
     }
 }
