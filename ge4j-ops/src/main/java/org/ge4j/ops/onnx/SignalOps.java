@@ -2,6 +2,7 @@ package org.ge4j.ops.onnx;
 
 import org.ge4j.ops.OpLibrary;
 import org.ge4j.ops.OpRegistry;
+import org.ge4j.ops.onnx.signal.NonMaxSuppression;
 import org.ge4j.ops.onnx.signal.Recurrent;
 import org.ge4j.ops.onnx.signal.Resize;
 
@@ -12,5 +13,6 @@ public final class SignalOps implements OpLibrary {
     @Override public void register(OpRegistry r) {
         Recurrent.register(r);
         Resize.register(r);
+        NonMaxSuppression.register(r);
     }
 }
