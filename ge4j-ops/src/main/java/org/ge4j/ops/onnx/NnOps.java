@@ -2,11 +2,15 @@ package org.ge4j.ops.onnx;
 
 import org.ge4j.ops.OpLibrary;
 import org.ge4j.ops.OpRegistry;
+import org.ge4j.ops.onnx.nn.ConvOps;
+import org.ge4j.ops.onnx.nn.MatMulOps;
 
 /** ONNX default-domain ops: neural-network ops: MatMul, Gemm, Conv, pooling, normalisation, Softmax, reductions, TopK, Einsum. */
 public final class NnOps implements OpLibrary {
     @Override public String name() { return "onnx-nn"; }
 
     @Override public void register(OpRegistry r) {
+        MatMulOps.register(r);
+        ConvOps.register(r);
     }
 }

@@ -2,11 +2,13 @@ package org.ge4j.ops.onnx;
 
 import org.ge4j.ops.OpLibrary;
 import org.ge4j.ops.OpRegistry;
+import org.ge4j.ops.onnx.signal.Recurrent;
 
 /** ONNX default-domain ops: RNN/GRU/LSTM, Resize/Upsample, NonMaxSuppression, DFT/STFT, windows, quantisation, RoiAlign, GridSample. */
 public final class SignalOps implements OpLibrary {
     @Override public String name() { return "onnx-signal"; }
 
     @Override public void register(OpRegistry r) {
+        Recurrent.register(r);
     }
 }
