@@ -3,7 +3,9 @@ package org.ge4j.ops.onnx;
 import org.ge4j.ops.OpLibrary;
 import org.ge4j.ops.OpRegistry;
 import org.ge4j.ops.onnx.signal.Fourier;
+import org.ge4j.ops.onnx.signal.IntegerOps;
 import org.ge4j.ops.onnx.signal.NonMaxSuppression;
+import org.ge4j.ops.onnx.signal.Quantization;
 import org.ge4j.ops.onnx.signal.Recurrent;
 import org.ge4j.ops.onnx.signal.Resize;
 import org.ge4j.ops.onnx.signal.Windows;
@@ -18,5 +20,7 @@ public final class SignalOps implements OpLibrary {
         NonMaxSuppression.register(r);
         Fourier.register(r);
         Windows.register(r);
+        Quantization.register(r);
+        IntegerOps.register(r);
     }
 }
