@@ -75,8 +75,20 @@ public final class Graph {
     public Node parentNode() { return parentNode; }
 
     void setParent(Node n) {
+        int depth = 0;
+        for (Graph x = n.graph(); x != null && depth++ < MAX_NESTING; x = x.enclosingGraph())
+            if (x == this) throw new Ge4jException("cannot attach graph '" + name + "' to " + n.describe() + ": the node is inside that graph");
+        Graph oldRoot = root();
         this.parentNode = n;
         this.enclosing = null;
+        Graph newRoot = root();
+        if (newRoot != oldRoot) {
+            // a graph built on its own and now attached: its names, opsets and ids join the model's
+            newRoot.usedNames.addAll(oldRoot.usedNames);
+            oldRoot.opsetImports.forEach(newRoot.opsetImports::putIfAbsent);
+            newRoot.nextNodeId = Math.max(newRoot.nextNodeId, oldRoot.nextNodeId);
+            newRoot.nameCounter = Math.max(newRoot.nameCounter, oldRoot.nameCounter);
+        }
     }
 
     public boolean isRoot() { return enclosingGraph() == null; }
@@ -84,9 +96,16 @@ public final class Graph {
     /** The outermost graph (the one holding opsets and the value-name table). */
     public Graph root() {
         Graph g = this;
-        for (Graph e = g.enclosingGraph(); e != null; e = g.enclosingGraph()) g = e;
+        int depth = 0;
+        for (Graph e = g.enclosingGraph(); e != null; e = g.enclosingGraph()) {
+            g = e;
+            if (++depth > MAX_NESTING) throw new Ge4jException("graph '" + name + "' is nested in itself (a subgraph holds one of its enclosing graphs)");
+        }
         return g;
     }
+
+    /** Nesting depth beyond which the enclosing-graph chain is taken to be a cycle. */
+    static final int MAX_NESTING = 10_000;
 
     // ---------------------------------------------------------------- model facts (root)
 
@@ -113,6 +132,9 @@ public final class Graph {
         while (!usedNames.add(n)) n = wanted + "_" + (++nameCounter);
         return n;
     }
+
+    /** Records {@code name} as used in the model without changing it (for renames chosen by the caller). */
+    void registerName(String name) { root().usedNames.add(name); }
 
     /** True when a value with this name has been claimed in the model. */
     public boolean isNameTaken(String name) { return root().usedNames.contains(name); }
@@ -144,21 +166,56 @@ public final class Graph {
     }
 
     /**
-     * Removes a node, disconnecting all its edges. Its outputs must not be graph outputs; consumers of its
-     * outputs are left with absent inputs (use {@link #replaceAllUses} first to rewire them).
+     * Removes a node, disconnecting all its edges. Its outputs must not be outputs of this graph or of a
+     * subgraph; consumers of its outputs are left with absent inputs (use {@link #replaceAllUses} first to
+     * rewire them). Subgraphs still owned by the node are discarded: their reads of outer values are
+     * disconnected (move a subgraph to another node with {@link Node#setAttr} first to keep it).
+     * Removing a graph input renumbers the remaining inputs.
      */
     public void removeNode(Node n) {
-        if (n.graph() != this) throw new Ge4jException(n.describe() + " is not in graph '" + name + "'");
-        for (OutDataAnchor o : n.outputs())
-            if (isOutput(o)) throw new Ge4jException("cannot remove " + n.describe() + ": its output %" + o.name() + " is a graph output");
+        if (n.graph() != this || !nodes.contains(n)) throw new Ge4jException(n.describe() + " is not in graph '" + name + "'");
+        for (OutDataAnchor o : n.outputs()) {
+            String user = outputUser(this, o);
+            if (user != null) throw new Ge4jException("cannot remove " + n.describe() + ": its output %" + o.name() + " is " + user);
+        }
         for (InDataAnchor a : n.inputs()) a.disconnect();
         for (OutDataAnchor o : n.outputs()) for (InDataAnchor a : new ArrayList<>(o.peers)) a.disconnect();
         for (ControlAnchor c : new ArrayList<>(n.controlIn().peers)) removeControlEdge(c.node(), n);
         for (ControlAnchor c : new ArrayList<>(n.controlOut().peers)) removeControlEdge(n, c.node());
+        for (Graph s : n.subgraphs()) if (s.parentNode == n) s.disconnectOuterReads(n);
         nodes.remove(n);
-        inputs.remove(n);
+        if (inputs.remove(n)) renumberInputs();
         n.detach();
     }
+
+    private void disconnectOuterReads(Node owner) {
+        for (Node m : nodes) {
+            for (InDataAnchor a : m.inputs()) {
+                OutDataAnchor p = a.peer();
+                if (p != null && !owner.owns(p.node().graph())) a.disconnect();
+            }
+            for (Graph s : m.subgraphs()) if (s.parentNode == m) s.disconnectOuterReads(owner);
+        }
+    }
+
+    private void renumberInputs() {
+        for (int i = 0; i < inputs.size(); i++) inputs.get(i).setAttr("index", Attr.of((long) i));
+    }
+
+    /** Describes a graph output (of {@code g} or of a subgraph nested in it) bound to {@code v}, or null. */
+    private static String outputUser(Graph g, OutDataAnchor v) {
+        for (int i = 0; i < g.outputs.size(); i++)
+            if (g.outputs.get(i).value == v) return "output " + i + " ('" + g.outputs.get(i).name + "') of graph '" + g.name + "'";
+        for (Node m : g.nodes)
+            for (Graph s : m.subgraphs()) {
+                String u = outputUser(s, v);
+                if (u != null) return u;
+            }
+        return null;
+    }
+
+    /** True when {@code v} is an output of this graph or of a subgraph nested in it. */
+    boolean isOutputHereOrNested(OutDataAnchor v) { return outputUser(this, v) != null; }
 
     /** Moves every consumer of {@code from} (and graph outputs bound to it) to {@code to}. */
     public void replaceAllUses(OutDataAnchor from, OutDataAnchor to) {
@@ -290,6 +347,17 @@ public final class Graph {
         }
         return l;
     }
+
+    // ---------------------------------------------------------------- package-private access for tests
+
+    /** The live node set (tests use it to break invariants on purpose). */
+    Set<Node> rawNodes() { return nodes; }
+
+    /** The live input-node list. */
+    List<Node> rawInputNodes() { return inputs; }
+
+    /** Sets graph output {@code i} without checks (tests). */
+    void rawSetOutput(int i, OutDataAnchor value) { outputs.get(i).value = value; }
 
     @Override public String toString() {
         return "graph '" + name + "' (" + nodes.size() + " nodes, " + inputs.size() + " inputs, " + outputs.size() + " outputs)";

@@ -196,11 +196,26 @@ public final class Node {
     }
 
     /** True when {@code g} is one of this node's subgraphs or nested inside one. */
-    private boolean isInside(Graph g) {
-        for (Graph x = g; x != null; x = x.parentNode() == null ? null : x.parentNode().graph())
+    private boolean isInside(Graph g) { return owns(g); }
+
+    /** True when {@code g} is one of this node's subgraphs or nested inside one. */
+    boolean owns(Graph g) {
+        int depth = 0;
+        for (Graph x = g; x != null && depth++ < 10_000; x = x.parentNode() == null ? null : x.parentNode().graph())
             if (x.parentNode() == this) return true;
         return false;
     }
+
+    // ---------------------------------------------------------------- package-private access for tests
+
+    /** Puts an attribute without attaching subgraphs (tests use it to break invariants on purpose). */
+    void rawPutAttr(String name, Attr value) { attrs.put(name, value); }
+
+    /** The live input anchor list (tests use it to break invariants on purpose). */
+    List<InDataAnchor> rawInputs() { return inputs; }
+
+    /** The live output anchor list. */
+    List<OutDataAnchor> rawOutputs() { return outputs; }
 
     @Override public String toString() { return describe(); }
 }

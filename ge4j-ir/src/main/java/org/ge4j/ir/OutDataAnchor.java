@@ -28,8 +28,14 @@ public final class OutDataAnchor {
 
     public String name() { return name; }
 
-    /** Renames the value; the caller keeps names unique. */
-    public void setName(String name) { this.name = Objects.requireNonNull(name); }
+    /**
+     * Renames the value; the caller keeps names unique (see {@link Graph#claimName}). The new name is
+     * recorded in the model's name table so that later {@code claimName} calls avoid it.
+     */
+    public void setName(String name) {
+        this.name = Objects.requireNonNull(name);
+        if (node.graph() != null) node.graph().registerName(name);
+    }
 
     public TensorDesc desc() { return desc; }
 
@@ -38,8 +44,8 @@ public final class OutDataAnchor {
     /** The consumers, in connection order. */
     public List<InDataAnchor> peers() { return Collections.unmodifiableList(peers); }
 
-    /** True when a consumer or a graph output uses this value. */
-    public boolean isUsed() { return !peers.isEmpty() || node.graph() != null && node.graph().isOutput(this); }
+    /** True when a consumer, an output of its graph or an output of a nested subgraph uses this value. */
+    public boolean isUsed() { return !peers.isEmpty() || node.graph() != null && node.graph().isOutputHereOrNested(this); }
 
     @Override public String toString() { return "%" + name + " (" + node.describe() + " output " + index + ")"; }
 }

@@ -25,6 +25,7 @@ public final class OpRegistry {
 
     private final Map<String, TreeMap<Integer, OpSchema>> schemas = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Kernel>> kernels = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, org.ge4j.ops.exec.KernelCompiler>> compilers = new ConcurrentHashMap<>();
     private final List<String> libraries = new ArrayList<>();
 
     /** An empty registry. */
@@ -114,6 +115,17 @@ public final class OpRegistry {
 
     public Kernel kernel(String provider, String domain, String type) {
         Map<String, Kernel> m = kernels.get(provider);
+        return m == null ? null : m.get(key(domain, type));
+    }
+
+    /** Registers a compile-time kernel factory (a fast kernel specialised to static shapes) for an op. */
+    public OpRegistry registerCompiler(String provider, String domain, String type, org.ge4j.ops.exec.KernelCompiler c) {
+        compilers.computeIfAbsent(provider, p -> new HashMap<>()).put(key(domain, type), c);
+        return this;
+    }
+
+    public org.ge4j.ops.exec.KernelCompiler compiler(String provider, String domain, String type) {
+        Map<String, org.ge4j.ops.exec.KernelCompiler> m = compilers.get(provider);
         return m == null ? null : m.get(key(domain, type));
     }
 

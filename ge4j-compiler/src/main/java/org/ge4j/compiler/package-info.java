@@ -1,0 +1,2 @@
+/** The ge4j compiler. */
+package org.ge4j.compiler;

@@ -1,0 +1,201 @@
+package org.ge4j.compiler.plan;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.ge4j.ir.DataType;
+import org.ge4j.ir.Ge4jException;
+import org.ge4j.ir.Graph;
+import org.ge4j.ir.InDataAnchor;
+import org.ge4j.ir.Node;
+import org.ge4j.ir.OutDataAnchor;
+import org.ge4j.ir.Tensor;
+import org.ge4j.ir.TensorDesc;
+import org.ge4j.ir.ValueKind;
+import org.ge4j.ops.GraphInference;
+import org.ge4j.ops.OpRegistry;
+import org.ge4j.ops.OpSchema;
+import org.ge4j.ops.Trait;
+
+/**
+ * Builds the {@link ExecutionPlan} of a graph with static shapes: values numbered, constants merged into
+ * one weights region, VIEW ops aliased to their input (no task), IN_PLACE ops writing over an input that
+ * dies there, graph outputs written straight into the caller's buffers, and the rest placed in one arena
+ * by the {@link MemoryPlanner}.
+ */
+public final class TaskListBuilder {
+    private final OpRegistry registry;
+
+    public TaskListBuilder(OpRegistry registry) { this.registry = registry; }
+
+    /** Throws naming the first value whose shape is not static (such graphs need the dynamic executor). */
+    public static void requireStatic(Graph g) {
+        for (Node n : g.nodes())
+            for (OutDataAnchor o : n.outputs()) {
+                TensorDesc d = o.desc();
+                if (d.kind() != ValueKind.TENSOR || !d.shape().isStatic() || d.dtype() == DataType.UNDEFINED || d.dtype() == DataType.STRING)
+                    throw new Ge4jException("graph '" + g.name() + "': value %" + o.name() + " of " + n.describe() + " is " + d
+                            + ": the static executor needs static numeric tensor shapes everywhere");
+            }
+    }
+
+    /** Whether {@link #build} can plan this graph. */
+    public static boolean isStatic(Graph g) {
+        try {
+            requireStatic(g);
+            return true;
+        } catch (Ge4jException e) {
+            return false;
+        }
+    }
+
+    public ExecutionPlan build(Graph g) {
+        requireStatic(g);
+        List<Node> order = g.topologicalOrder();
+        Map<OutDataAnchor, Integer> ids = new HashMap<>();
+        List<OutDataAnchor> anchors = new ArrayList<>();
+        for (Node n : order) for (OutDataAnchor o : n.outputs()) { ids.put(o, anchors.size()); anchors.add(o); }
+        int nv = anchors.size();
+
+        ExecutionPlan.Storage[] storage = new ExecutionPlan.Storage[nv];
+        long[] offset = new long[nv];
+        int[] aliasOf = new int[nv]; // value whose buffer this value shares (itself if none)
+        for (int i = 0; i < nv; i++) aliasOf[i] = i;
+
+        // graph inputs
+        List<Node> inputs = g.inputNodes();
+        for (int k = 0; k < inputs.size(); k++) {
+            int id = ids.get(inputs.get(k).output(0));
+            storage[id] = ExecutionPlan.Storage.INPUT;
+            offset[id] = k;
+        }
+        // constants: merged weights
+        long weights = 0;
+        for (Node n : order) {
+            Tensor c = n.outputCount() == 1 ? GraphInference.constantValue(n.output(0)) : null;
+            if (c == null) continue;
+            int id = ids.get(n.output(0));
+            storage[id] = ExecutionPlan.Storage.WEIGHT;
+            offset[id] = weights;
+            weights += MemoryPlanner.align(c.byteSize());
+        }
+        // graph outputs produced by tasks go straight to the caller's buffers (first binding only)
+        List<ExecutionPlan.OutputCopy> copies = new ArrayList<>();
+        List<Graph.Output> outs = g.outputs();
+        for (int k = 0; k < outs.size(); k++) {
+            int id = ids.get(outs.get(k).value());
+            if (storage[id] == null) {
+                storage[id] = ExecutionPlan.Storage.OUTPUT;
+                offset[id] = k;
+            } else {
+                copies.add(new ExecutionPlan.OutputCopy(id, k));
+            }
+        }
+
+        // pass 1: which nodes become tasks; VIEW ops alias their input's buffer instead
+        int nn = order.size();
+        boolean[] isTask = new boolean[nn];
+        OpSchema[] schemas = new OpSchema[nn];
+        for (int t = 0; t < nn; t++) {
+            Node n = order.get(t);
+            if (n.isData() || n.outputCount() == 1 && storage[ids.get(n.output(0))] == ExecutionPlan.Storage.WEIGHT) continue;
+            OpSchema s = registry.schemaFor(n);
+            if (s == null) throw GraphInference.unknownOp(n);
+            schemas[t] = s;
+            if (s.has(Trait.VIEW) && n.outputCount() == 1 && n.inputValue(0) != null && storage[ids.get(n.output(0))] == null && n.subgraphs().isEmpty()) {
+                int in = root(aliasOf, ids.get(n.inputValue(0)));
+                if (storage[in] == ExecutionPlan.Storage.ARENA || storage[in] == ExecutionPlan.Storage.WEIGHT) {
+                    int out = ids.get(n.output(0));
+                    aliasOf[out] = in;
+                    if (storage[in] == ExecutionPlan.Storage.WEIGHT) {
+                        storage[out] = ExecutionPlan.Storage.WEIGHT;
+                        offset[out] = offset[in];
+                    }
+                    continue;
+                }
+            }
+            isTask[t] = true;
+            for (OutDataAnchor o : n.outputs()) if (storage[ids.get(o)] == null) storage[ids.get(o)] = ExecutionPlan.Storage.ARENA;
+        }
+        for (int i = 0; i < nv; i++) if (storage[i] == null) storage[i] = storage[root(aliasOf, i)];
+
+        // pass 2: lifetimes of each value on the node clock (definition .. last use)
+        int[] start = new int[nv], end = new int[nv];
+        for (int t = 0; t < nn; t++)
+            for (OutDataAnchor o : order.get(t).outputs()) { start[ids.get(o)] = t; end[ids.get(o)] = t; }
+        for (int t = 0; t < nn; t++) {
+            Node n = order.get(t);
+            for (InDataAnchor a : n.inputs()) if (a.peer() != null) use(ids.get(a.peer()), t, end);
+            for (OutDataAnchor c : n.capturedValues()) if (ids.containsKey(c)) use(ids.get(c), t, end);
+        }
+        for (ExecutionPlan.OutputCopy c : copies) use(c.from(), nn, end);
+        // a buffer lives as long as any value aliasing it
+        int[] bufStart = start.clone(), bufEnd = end.clone();
+        for (int i = 0; i < nv; i++) {
+            int r = root(aliasOf, i);
+            if (r != i) { bufStart[r] = Math.min(bufStart[r], start[i]); bufEnd[r] = Math.max(bufEnd[r], end[i]); }
+        }
+
+        // pass 3: tasks; IN_PLACE ops write output 0 over input 0's buffer when that buffer dies here
+        List<ExecutionPlan.Task> tasks = new ArrayList<>();
+        for (int t = 0; t < nn; t++) {
+            if (!isTask[t]) continue;
+            Node n = order.get(t);
+            int[] args = new int[n.inputCount() + n.outputCount()];
+            for (int i = 0; i < n.inputCount(); i++) args[i] = n.inputValue(i) == null ? -1 : ids.get(n.inputValue(i));
+            for (int i = 0; i < n.outputCount(); i++) args[n.inputCount() + i] = ids.get(n.output(i));
+            if (schemas[t].has(Trait.IN_PLACE) && n.inputValue(0) != null && n.outputCount() >= 1) {
+                int in = root(aliasOf, ids.get(n.inputValue(0)));
+                int out = ids.get(n.output(0));
+                if (storage[in] == ExecutionPlan.Storage.ARENA && storage[out] == ExecutionPlan.Storage.ARENA && aliasOf[out] == out
+                        && bufEnd[in] == t && bytes(anchors.get(in)) == bytes(anchors.get(out)) && !readsTwice(n, anchors.get(in), aliasOf, ids)) {
+                    aliasOf[out] = in;
+                    bufEnd[in] = Math.max(bufEnd[in], bufEnd[out]);
+                    for (int j = 0; j < nv; j++) if (j != out && aliasOf[j] == out) aliasOf[j] = in;
+                }
+            }
+            tasks.add(new ExecutionPlan.Task(n, args));
+        }
+        int[] end2 = bufEnd;
+        int[] start2 = bufStart;
+        // arena placement over alias roots
+        List<MemoryPlanner.Buffer> buffers = new ArrayList<>();
+        for (int i = 0; i < nv; i++) {
+            if (aliasOf[i] != i || storage[i] != ExecutionPlan.Storage.ARENA) continue;
+            long size = bytes(anchors.get(i));
+            for (int j = 0; j < nv; j++) if (j != i && root(aliasOf, j) == i) size = Math.max(size, bytes(anchors.get(j)));
+            buffers.add(new MemoryPlanner.Buffer(i, size, start2[i], Math.max(end2[i], start2[i])));
+        }
+        MemoryPlanner.Plan mem = MemoryPlanner.plan(buffers);
+        List<ExecutionPlan.ValueSlot> slots = new ArrayList<>(nv);
+        for (int i = 0; i < nv; i++) {
+            OutDataAnchor o = anchors.get(i);
+            int r = root(aliasOf, i);
+            ExecutionPlan.Storage st = storage[i];
+            long off = st == ExecutionPlan.Storage.ARENA ? mem.offset(r) : offset[i];
+            slots.add(new ExecutionPlan.ValueSlot(i, o.name(), o.desc().dtype(), o.desc().shape().toArray(), st, off, bytes(o)));
+        }
+        return new ExecutionPlan(slots, tasks, copies, mem.arenaSize(), weights, mem, inputs.size(), outs.size());
+    }
+
+    /** True when the buffer is also read through another input of {@code n} (then it cannot be overwritten in place). */
+    private static boolean readsTwice(Node n, OutDataAnchor in0, int[] aliasOf, Map<OutDataAnchor, Integer> ids) {
+        int r = root(aliasOf, ids.get(in0));
+        for (int i = 1; i < n.inputCount(); i++)
+            if (n.inputValue(i) != null && root(aliasOf, ids.get(n.inputValue(i))) == r) return true;
+        return false;
+    }
+
+    private static void use(int id, int t, int[] end) { end[id] = Math.max(end[id], t); }
+
+    private static int root(int[] aliasOf, int id) {
+        while (aliasOf[id] != id) id = aliasOf[id];
+        return id;
+    }
+
+    static long bytes(OutDataAnchor o) {
+        TensorDesc d = o.desc();
+        return d.dtype().storageBytes(d.shape().elementCount());
+    }
+}

@@ -1,0 +1,126 @@
+package org.ge4j.runtime;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import org.ge4j.compiler.plan.ExecutionPlan;
+import org.ge4j.compiler.plan.ExecutionPlan.Storage;
+import org.ge4j.compiler.plan.ExecutionPlan.ValueSlot;
+import org.ge4j.ir.Ge4jException;
+import org.ge4j.ops.exec.CompiledKernel;
+
+/**
+ * The per-run state of a {@link StaticModel}: one planned arena and, for each task, its argument array
+ * of buffer views, built once. A run binds the caller's input and output buffers into the argument
+ * arrays (no allocation) and runs the tasks in order. Not thread-safe: one context per thread.
+ */
+public final class ExecutionContext implements AutoCloseable {
+    private final StaticModel model;
+    private final Arena arena;
+    private final MemorySegment[][] args;
+    private final CompiledKernel[] kernels;
+    // binding points: for input/output k, the (task, arg) pairs to patch
+    private final int[][] inputPatches;
+    private final int[][] outputPatches;
+    private final long[] inputBytes;
+    private final long[] outputBytes;
+    private final MemorySegment[] slotSegments;
+    private final List<ExecutionPlan.OutputCopy> copies;
+
+    ExecutionContext(StaticModel model) {
+        this.model = model;
+        ExecutionPlan plan = model.plan();
+        this.arena = Arena.ofShared();
+        MemorySegment mem = arena.allocate(Math.max(plan.arenaSize(), 1), 64);
+        MemorySegment weights = model.weights();
+        List<ValueSlot> values = plan.values();
+        slotSegments = new MemorySegment[values.size()];
+        inputBytes = new long[plan.inputCount()];
+        outputBytes = new long[plan.outputCount()];
+        for (ValueSlot s : values) {
+            slotSegments[s.id()] = switch (s.storage()) {
+                case ARENA -> mem.asSlice(s.offset(), s.bytes());
+                case WEIGHT -> weights.asSlice(s.offset(), s.bytes());
+                case INPUT, OUTPUT -> null;
+            };
+            if (s.storage() == Storage.INPUT) inputBytes[(int) s.offset()] = s.bytes();
+            if (s.storage() == Storage.OUTPUT) outputBytes[(int) s.offset()] = s.bytes();
+        }
+        for (ExecutionPlan.OutputCopy c : plan.outputCopies()) outputBytes[c.output()] = values.get(c.from()).bytes();
+        List<ExecutionPlan.Task> tasks = plan.tasks();
+        args = new MemorySegment[tasks.size()][];
+        List<List<int[]>> inP = new ArrayList<>(), outP = new ArrayList<>();
+        for (int k = 0; k < plan.inputCount(); k++) inP.add(new ArrayList<>());
+        for (int k = 0; k < plan.outputCount(); k++) outP.add(new ArrayList<>());
+        for (int t = 0; t < tasks.size(); t++) {
+            int[] a = tasks.get(t).args();
+            args[t] = new MemorySegment[a.length];
+            for (int i = 0; i < a.length; i++) {
+                if (a[i] < 0) { args[t][i] = MemorySegment.NULL; continue; }
+                ValueSlot s = values.get(a[i]);
+                args[t][i] = slotSegments[s.id()];
+                if (s.storage() == Storage.INPUT) inP.get((int) s.offset()).add(new int[] {t, i});
+                if (s.storage() == Storage.OUTPUT) outP.get((int) s.offset()).add(new int[] {t, i});
+            }
+        }
+        inputPatches = flatten(inP);
+        outputPatches = flatten(outP);
+        kernels = model.kernels();
+        copies = plan.outputCopies();
+    }
+
+    private static int[][] flatten(List<List<int[]>> l) {
+        int[][] r = new int[l.size()][];
+        for (int k = 0; k < l.size(); k++) {
+            r[k] = new int[l.get(k).size() * 2];
+            for (int j = 0; j < l.get(k).size(); j++) {
+                r[k][2 * j] = l.get(k).get(j)[0];
+                r[k][2 * j + 1] = l.get(k).get(j)[1];
+            }
+        }
+        return r;
+    }
+
+    public StaticModel model() { return model; }
+
+    public long inputBytes(int k) { return inputBytes[k]; }
+
+    public long outputBytes(int k) { return outputBytes[k]; }
+
+    /**
+     * Runs the model: reads {@code inputs[k]} (each exactly the planned bytes of input k), writes
+     * {@code outputs[k]}. Allocates nothing itself; kernels on the fast path allocate nothing either.
+     */
+    public void run(MemorySegment[] inputs, MemorySegment[] outputs) {
+        for (int k = 0; k < inputPatches.length; k++) {
+            MemorySegment in = inputs[k];
+            if (in.byteSize() != inputBytes[k])
+                throw new Ge4jException("input " + k + " has " + in.byteSize() + " bytes, the model expects " + inputBytes[k]);
+            int[] p = inputPatches[k];
+            for (int j = 0; j < p.length; j += 2) args[p[j]][p[j + 1]] = in;
+        }
+        for (int k = 0; k < outputPatches.length; k++) {
+            MemorySegment out = outputs[k];
+            if (out.byteSize() != outputBytes[k])
+                throw new Ge4jException("output " + k + " has " + out.byteSize() + " bytes, the model produces " + outputBytes[k]);
+            int[] p = outputPatches[k];
+            for (int j = 0; j < p.length; j += 2) args[p[j]][p[j + 1]] = out;
+        }
+        CompiledKernel[] ks = kernels;
+        for (int t = 0; t < ks.length; t++) ks[t].run(args[t]);
+        for (int c = 0; c < copies.size(); c++) {
+            ExecutionPlan.OutputCopy oc = copies.get(c);
+            MemorySegment src = slotSegments[oc.from()];
+            if (src == null) src = sourceOf(oc.from(), inputs, outputs);
+            MemorySegment.copy(src, 0, outputs[oc.output()], 0, outputs[oc.output()].byteSize());
+        }
+    }
+
+    private MemorySegment sourceOf(int value, MemorySegment[] inputs, MemorySegment[] outputs) {
+        ValueSlot s = model.plan().values().get(value);
+        return s.storage() == Storage.INPUT ? inputs[(int) s.offset()] : outputs[(int) s.offset()];
+    }
+
+    @Override public void close() { arena.close(); }
+}

@@ -1,0 +1,122 @@
+package org.ge4j.runtime;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import org.ge4j.compiler.plan.ExecutionPlan;
+import org.ge4j.compiler.plan.ExecutionPlan.Storage;
+import org.ge4j.compiler.plan.ExecutionPlan.ValueSlot;
+import org.ge4j.ir.Graph;
+import org.ge4j.ir.Node;
+import org.ge4j.ir.Tensor;
+import org.ge4j.ir.TensorDesc;
+import org.ge4j.ops.Attrs;
+import org.ge4j.ops.GraphInference;
+import org.ge4j.ops.Kernel;
+import org.ge4j.ops.OpException;
+import org.ge4j.ops.OpRegistry;
+import org.ge4j.ops.OpSchema;
+import org.ge4j.ops.exec.CompiledKernel;
+import org.ge4j.ops.exec.KernelCompiler;
+import org.ge4j.ops.exec.NodeSpec;
+import org.ge4j.ops.exec.ReferenceKernelAdapter;
+
+/**
+ * A static-shape model ready to run ("sink" mode): the flat task list of an {@link ExecutionPlan} with a
+ * compiled kernel per task, over merged weights. Immutable and shareable; each run uses an
+ * {@link ExecutionContext} (its own arena), so many threads can run one model at once.
+ */
+public final class StaticModel implements AutoCloseable {
+    private final ExecutionPlan plan;
+    private final MemorySegment weights;
+    private final Arena weightsArena; // null when the weights belong to someone else (a mapped .om)
+    private final CompiledKernel[] kernels;
+    private final String[] kernelProviders;
+
+    private StaticModel(ExecutionPlan plan, MemorySegment weights, Arena weightsArena, OpRegistry registry, List<String> providers) {
+        this.plan = plan;
+        this.weights = weights;
+        this.weightsArena = weightsArena;
+        List<ExecutionPlan.Task> tasks = plan.tasks();
+        kernels = new CompiledKernel[tasks.size()];
+        kernelProviders = new String[tasks.size()];
+        for (int t = 0; t < tasks.size(); t++) {
+            ExecutionPlan.Task task = tasks.get(t);
+            Node n = task.node();
+            OpSchema schema = registry.schemaFor(n);
+            if (schema == null) throw GraphInference.unknownOp(n);
+            NodeSpec spec = spec(task, schema);
+            for (String p : providers) {
+                KernelCompiler c = registry.compiler(p, n.domain(), n.type());
+                if (c == null) continue;
+                CompiledKernel k = c.compile(spec, schema);
+                if (k != null) { kernels[t] = k; kernelProviders[t] = p; break; }
+            }
+            if (kernels[t] == null) {
+                Kernel ref = registry.kernel(OpRegistry.REFERENCE, n.domain(), n.type());
+                if (ref == null) throw new OpException(n, "no kernel for " + n.qualifiedType());
+                kernels[t] = new ReferenceKernelAdapter(spec, schema, ref);
+                kernelProviders[t] = OpRegistry.REFERENCE;
+            }
+        }
+    }
+
+    /** Builds a model whose weights are copied out of the graph's constants into one aligned region. */
+    public static StaticModel fromGraph(ExecutionPlan plan, Graph g, OpRegistry registry, List<String> providers) {
+        Arena arena = Arena.ofShared();
+        MemorySegment w = arena.allocate(Math.max(plan.weightsSize(), 1), 64);
+        for (Node n : g.nodes()) {
+            if (n.outputCount() != 1) continue;
+            Tensor c = GraphInference.constantValue(n.output(0));
+            if (c == null) continue;
+            ValueSlot slot = findSlot(plan, n.output(0).name());
+            if (slot == null || slot.storage() != Storage.WEIGHT || c.dtype() == org.ge4j.ir.DataType.STRING) continue;
+            MemorySegment.copy(c.segment(), 0, w, slot.offset(), c.byteSize());
+        }
+        return new StaticModel(plan, w, arena, registry, providers);
+    }
+
+    /** Builds a model over weights owned elsewhere (e.g. memory-mapped from a .om file). */
+    public static StaticModel fromWeights(ExecutionPlan plan, MemorySegment weights, OpRegistry registry, List<String> providers) {
+        return new StaticModel(plan, weights, null, registry, providers);
+    }
+
+    private static ValueSlot findSlot(ExecutionPlan plan, String name) {
+        for (ValueSlot s : plan.values()) if (s.name().equals(name)) return s;
+        return null;
+    }
+
+    private NodeSpec spec(ExecutionPlan.Task task, OpSchema schema) {
+        Node n = task.node();
+        int nIn = n.inputCount();
+        List<TensorDesc> in = new ArrayList<>(), out = new ArrayList<>();
+        List<Tensor> consts = new ArrayList<>();
+        for (int i = 0; i < nIn; i++) {
+            int v = task.args()[i];
+            in.add(v < 0 ? null : desc(plan.values().get(v)));
+            consts.add(n.inputValue(i) == null ? null : GraphInference.constantValue(n.inputValue(i)));
+        }
+        for (int i = 0; i < n.outputCount(); i++) out.add(desc(plan.values().get(task.args()[nIn + i])));
+        int opset = n.graph() == null ? -1 : n.graph().opset(n.domain());
+        return new NodeSpec(n, new Attrs(n, schema), in, out, consts, opset < 0 ? schema.sinceVersion() : opset);
+    }
+
+    private static TensorDesc desc(ValueSlot s) { return TensorDesc.of(s.dtype(), s.shape()); }
+
+    public ExecutionPlan plan() { return plan; }
+
+    MemorySegment weights() { return weights; }
+
+    CompiledKernel[] kernels() { return kernels; }
+
+    /** Which provider's kernel runs each task (for inspection). */
+    public List<String> kernelProviders() { return List.of(kernelProviders); }
+
+    /** A fresh execution context (its own arena); contexts are not thread-safe, models are. */
+    public ExecutionContext newContext() { return new ExecutionContext(this); }
+
+    @Override public void close() {
+        if (weightsArena != null) weightsArena.close();
+    }
+}

@@ -1,0 +1,2 @@
+/** The ge4j runtime. */
+package org.ge4j.runtime;
