@@ -4,6 +4,10 @@ import org.ge4j.ops.OpLibrary;
 import org.ge4j.ops.OpRegistry;
 import org.ge4j.ops.onnx.nn.ConvOps;
 import org.ge4j.ops.onnx.nn.MatMulOps;
+import org.ge4j.ops.onnx.nn.NormalizationOps;
+import org.ge4j.ops.onnx.nn.PoolOps;
+import org.ge4j.ops.onnx.nn.ReduceOps;
+import org.ge4j.ops.onnx.nn.SoftmaxOps;
 
 /** ONNX default-domain ops: neural-network ops: MatMul, Gemm, Conv, pooling, normalisation, Softmax, reductions, TopK, Einsum. */
 public final class NnOps implements OpLibrary {
@@ -12,5 +16,9 @@ public final class NnOps implements OpLibrary {
     @Override public void register(OpRegistry r) {
         MatMulOps.register(r);
         ConvOps.register(r);
+        PoolOps.register(r);
+        NormalizationOps.register(r);
+        ReduceOps.register(r);
+        SoftmaxOps.register(r);
     }
 }

@@ -137,7 +137,7 @@ final class GeneratorOps {
             ctx.setOutput(0, ctx.inputType(2), Shape.UNKNOWN_RANK);
             return;
         }
-        int a = Args.axisInclusive(node, "attribute 'axis'", ctx.attrs().getInt("axis"), ind.rank());
+        int a = Args.axis(node, "attribute 'axis'", ctx.attrs().getInt("axis"), ind.rank() + 1);
         Tensor d = ctx.constantInput(1);
         List<Dim> out = Dims.list(ind);
         out.add(a, d != null ? Dim.of(depth(node, d)) : Dim.UNKNOWN);
@@ -149,7 +149,7 @@ final class GeneratorOps {
         Tensor ind = ctx.requireInput(0), vals = ctx.requireInput(2);
         long depth = depth(node, ctx.requireInput(1));
         if (vals.size() != 2) throw ctx.fail("input 2 ('values') must hold two values [off, on], got " + Args.describe(vals));
-        int a = Args.axisInclusive(node, "attribute 'axis'", ctx.attrs().getInt("axis"), ind.rank());
+        int a = Args.axis(node, "attribute 'axis'", ctx.attrs().getInt("axis"), ind.rank() + 1);
         long[] shape = new long[ind.rank() + 1];
         long outer = 1, inner = 1;
         for (int d = 0, j = 0; d <= ind.rank(); d++) {
