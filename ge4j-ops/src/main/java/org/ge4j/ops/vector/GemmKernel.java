@@ -14,9 +14,6 @@ import org.ge4j.ops.exec.CompiledKernel;
 final class GemmKernel implements CompiledKernel, WorkerPool.Job {
     /** Rows of C computed per panel before the epilogue runs over them (keeps the block in L1/L2). */
     private static final int MC = 64;
-    /** Below this many flops a GEMM runs on the calling thread only. */
-    static final double PARALLEL_MIN_FLOPS = 2e6;
-
     /** Geometry and operands, filled by {@link MatMulCompilers}. Offsets and strides in bytes. */
     static final class Plan {
         int m, n, k, batches = 1;
@@ -35,8 +32,7 @@ final class GemmKernel implements CompiledKernel, WorkerPool.Job {
 
     private final Plan p;
     private final boolean direct;
-    private final int panels, rowBlocks, rowsPer, panelBlocks, panelsPer, chunks;
-    private final boolean parallel;
+    private final Split split;
     private final WorkerPool pool;
 
     GemmKernel(Plan plan, WorkerPool pool) {
@@ -44,46 +40,22 @@ final class GemmKernel implements CompiledKernel, WorkerPool.Job {
         this.pool = pool;
         // a runtime B with contiguous rows is read in place when packing would not pay (few rows of A)
         direct = plan.packed == null && plan.bns == 4 && plan.m < 8;
-        panels = Sgemm.panels(plan.n);
-        int rowGroups = Math.max(1, (plan.m + 7) / 8);
-        double flops = 2.0 * plan.batches * plan.m * plan.n * plan.k;
-        int threads = pool.threads();
-        int target = threads == 1 || flops < PARALLEL_MIN_FLOPS ? 1 : 2 * threads;
-        int perBatch = Math.max(1, (target + plan.batches - 1) / plan.batches);
-        int rb, pb;
-        if (perBatch == 1) {
-            rb = 1;
-            pb = 1;
-        } else if ((plan.packed != null || direct) && plan.m >= 16) {
-            rb = Math.min(perBatch, rowGroups);
-            pb = Math.min(Math.max(1, (perBatch + rb - 1) / rb), Math.max(1, panels));
-        } else {
-            pb = Math.min(perBatch, Math.max(1, panels));
-            rb = Math.min(Math.max(1, (perBatch + pb - 1) / pb), rowGroups);
-        }
-        rowsPer = ((rowGroups + rb - 1) / rb) * 8;
-        rowBlocks = Math.max(1, (plan.m + rowsPer - 1) / rowsPer);
-        panelsPer = Math.max(1, (panels + pb - 1) / pb);
-        panelBlocks = Math.max(1, (panels + panelsPer - 1) / panelsPer);
-        chunks = plan.batches * rowBlocks * panelBlocks;
-        parallel = target > 1 && chunks > 1;
+        split = Split.of(plan.batches, plan.m, Sgemm.panels(plan.n), 2.0 * plan.batches * plan.m * plan.n * plan.k, pool.threads(),
+                plan.packed != null || direct);
     }
 
-    int chunks() { return chunks; }
+    int chunks() { return split.chunks(); }
 
     @Override public void run(MemorySegment[] args) {
         if (p.m == 0 || p.n == 0) return;
-        if (parallel) pool.run(this, args, chunks);
-        else for (int c = 0; c < chunks; c++) chunk(args, c);
+        if (split.parallel()) pool.run(this, args, split.chunks());
+        else for (int c = 0, n = split.chunks(); c < n; c++) chunk(args, c);
     }
 
     @Override public void run(Object ctx, int chunk, int n) { chunk((MemorySegment[]) ctx, chunk); }
 
     private void chunk(MemorySegment[] args, int c) {
-        int perBatch = rowBlocks * panelBlocks;
-        int b = c / perBatch, rem = c % perBatch;
-        int r0 = (rem / panelBlocks) * rowsPer, r1 = Math.min(p.m, r0 + rowsPer);
-        int q0 = (rem % panelBlocks) * panelsPer, q1 = Math.min(panels, q0 + panelsPer);
+        int b = split.batch(c), r0 = split.row0(c), r1 = split.row1(c), q0 = split.panel0(c), q1 = split.panel1(c);
         MemorySegment a = args[p.aArg], y = args[p.yArg];
         MemorySegment rb = p.rbArg >= 0 ? nullable(args[p.rbArg]) : null;
         MemorySegment cb = p.cbArg >= 0 ? nullable(args[p.cbArg]) : null;

@@ -17,5 +17,7 @@ public final class VectorOps implements OpLibrary {
         r.registerCompiler(v, "", "MatMul", MatMulCompilers::matMul);
         r.registerCompiler(v, "", "Gemm", MatMulCompilers::gemm);
         r.registerCompiler(v, ge, "FusedMatMul", MatMulCompilers::fusedMatMul);
+        r.registerCompiler(v, "", "Conv", ConvCompilers::conv);
+        r.registerCompiler(v, ge, "FusedConv", ConvCompilers::fusedConv);
     }
 }
