@@ -109,14 +109,14 @@ final class KernelHarness {
     static Builder fused(String type) { return new Builder(Node.GE4J_DOMAIN, type); }
 
     /** A float tensor of uniform values in [lo, hi), seeded. */
-    static Tensor random(long seed, double lo, double hi, long... shape) {
+    static Tensor uniform(long seed, double lo, double hi, long... shape) {
         Tensor t = Tensor.allocate(DataType.FLOAT, shape);
         SplittableRandom r = new SplittableRandom(seed);
         for (long i = 0; i < t.size(); i++) t.setScalarDouble(i, lo + (hi - lo) * r.nextDouble());
         return t;
     }
 
-    static Tensor random(long seed, long... shape) { return random(seed, -1, 1, shape); }
+    static Tensor random(long seed, long... shape) { return uniform(seed, -1, 1, shape); }
 
     /** The vector kernel of the case, or null if its compiler declines. */
     static CompiledKernel compile(Case c) {
