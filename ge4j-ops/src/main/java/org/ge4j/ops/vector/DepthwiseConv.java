@@ -8,7 +8,6 @@ import static org.ge4j.ops.vector.Sgemm.S;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import org.ge4j.ops.exec.CompiledKernel;
 
 /**
@@ -21,17 +20,13 @@ import org.ge4j.ops.exec.CompiledKernel;
  * the activation runs over each finished plane. Chunks of (image, channel range) run on the pool.
  */
 final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
-    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
-    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
-
     private final Window2d g;
     private final Act act;
     private final int bArg, zArg, yArg;
     private final boolean narrow;
-    private final int hp, wp;   // padded plane (stride 2: wp = width of the padded row before de-interleaving)
-    private final int half;     // stride 2: floats per de-interleaved half row
-    private final long rowBytes; // bytes per plane row
-    private final long[] colOff; // byte offset of kernel column j within a plane row
+    private final PaddedPlane plane;
+    private final long rowBytes;
+    private final long[] colOff;
     private final int chunksPerImage, channelsPer;
     private final boolean parallel;
     private final WorkerPool pool;
@@ -44,22 +39,9 @@ final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
         this.yArg = yArg;
         this.pool = pool;
         narrow = g.ow() <= L;
-        int ohPad = narrow ? (g.oh() + 3) / 4 * 4 : g.oh();
-        int owPad = narrow ? L : (g.ow() + 4 * L - 1) / (4 * L) * (4 * L);
-        hp = (ohPad - 1) * g.sh() + (g.kh() - 1) * g.dh() + 1;
-        colOff = new long[g.kw()];
-        if (g.sw() == 1) {
-            wp = owPad + (g.kw() - 1) * g.dw() + L;
-            half = 0;
-            rowBytes = wp * 4L;
-            for (int j = 0; j < g.kw(); j++) colOff[j] = (long) j * g.dw() * 4;
-        } else {
-            // output o, tap j reads padded column 2o + j·dw: half (j·dw) % 2, index o + (j·dw) / 2
-            half = (owPad + ((g.kw() - 1) * g.dw() + 1) / 2 + L + L - 1) / L * L; // whole vectors: de-interleaving writes them
-            wp = 2 * half;
-            rowBytes = wp * 4L;
-            for (int j = 0; j < g.kw(); j++) colOff[j] = ((j * g.dw()) % 2) * half * 4L + ((j * g.dw()) / 2) * 4L;
-        }
+        plane = new PaddedPlane(g, narrow ? (g.oh() + 3) / 4 * 4 : g.oh(), narrow ? L : (g.ow() + 4 * L - 1) / (4 * L) * (4 * L));
+        rowBytes = plane.rowBytes;
+        colOff = plane.colOff;
         double flops = 2.0 * g.n() * g.c() * g.outPlane() * g.kh() * g.kw();
         int threads = pool.threads();
         int target = threads > 1 && flops >= Split.PARALLEL_MIN_FLOPS / 4 ? 2 * threads : 1;
@@ -81,16 +63,13 @@ final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
         int img = chunk / chunksPerImage, c0 = (chunk % chunksPerImage) * channelsPer, c1 = Math.min(g.c(), c0 + channelsPer);
         MemorySegment x = args[0], w = args[1], y = args[yArg];
         MemorySegment bias = bArg >= 0 ? nullable(args[bArg]) : null, z = zArg >= 0 ? nullable(args[zArg]) : null;
-        long planeBytes = hp * rowBytes;
-        // the plane, then (stride 2) a row buffer, then a tile of four vectors
-        long tile = planeBytes + wp * 4L + 2 * L * 4L;
-        MemorySegment pad = Scratch.get(1, tile + 4 * L * 4L);
-        zero(pad, 0, tile / 4);
+        MemorySegment pad = Scratch.get(1, plane.bytes);
+        plane.clear(pad, 0f);
+        long tile = plane.tile;
         int taps = g.kh() * g.kw();
         long outPlane = (long) g.outPlane() * 4;
-        int rows = Math.max(0, Math.min(g.h(), hp - g.pt()));
         for (int c = c0; c < c1; c++) {
-            fill(x, ((long) img * g.c() + c) * g.plane() * 4L, pad, rows, planeBytes);
+            plane.fill(x, ((long) img * g.c() + c) * g.plane() * 4L, pad);
             long yo = ((long) img * g.c() + c) * outPlane;
             float b = bias == null ? 0f : bias.get(F, c * 4L);
             long wo = (long) c * taps * 4;
@@ -99,36 +78,6 @@ final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
             else for (int oh = 0; oh < g.oh(); oh++) wide(pad, oh * g.sh() * rowBytes, w, wo, b, y, yo + (long) oh * g.ow() * 4, z, tile);
             act.apply(y, yo, y, yo, g.outPlane());
         }
-    }
-
-    /** Copies the input rows of one channel into the plane (de-interleaving them for stride 2). */
-    private void fill(MemorySegment x, long xo, MemorySegment pad, int rows, long rowBuf) {
-        int cols = g.sw() == 1 ? Math.min(g.w(), wp - L - g.pl()) : Math.min(g.w(), wp - g.pl());
-        for (int r = 0; r < rows; r++) {
-            long src = xo + (long) r * g.w() * 4, dst = (r + g.pt()) * rowBytes;
-            if (g.sw() == 1) MemorySegment.copy(x, src, pad, dst + g.pl() * 4L, cols * 4L);
-            else {
-                MemorySegment.copy(x, src, pad, rowBuf + g.pl() * 4L, cols * 4L);
-                deinterleave(pad, rowBuf, dst, half);
-            }
-        }
-    }
-
-    /** Even floats of the row at {@code from} to {@code to}, odd ones to {@code to + 4 half}. */
-    private static void deinterleave(MemorySegment m, long from, long to, int half) {
-        long v4 = L * 4L;
-        for (int i = 0; i < half; i += L) {
-            FloatVector v0 = FloatVector.fromMemorySegment(S, m, from + 2L * i * 4, LE), v1 = FloatVector.fromMemorySegment(S, m, from + 2L * i * 4 + v4, LE);
-            v0.rearrange(EVEN, v1).intoMemorySegment(m, to + i * 4L, LE);
-            v0.rearrange(ODD, v1).intoMemorySegment(m, to + (half + i) * 4L, LE);
-        }
-    }
-
-    private static void zero(MemorySegment m, long off, long n) {
-        FloatVector z = FloatVector.zero(S);
-        long i = 0;
-        for (; i + L <= n; i += L) z.intoMemorySegment(m, off + i * 4, LE);
-        for (; i < n; i++) m.set(F, off + i * 4, 0f);
     }
 
     /** One output row in groups of four column vectors (pr: byte offset of its first input row in the plane). */

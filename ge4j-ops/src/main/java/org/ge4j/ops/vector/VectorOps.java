@@ -32,5 +32,12 @@ public final class VectorOps implements OpLibrary {
         r.registerCompiler(v, "", "Clip", Elementwise::clip);
         r.registerCompiler(v, "", "Gelu", Elementwise::gelu);
         r.registerCompiler(v, ge, "Gelu", Elementwise::gelu);
+        r.registerCompiler(v, "", "MaxPool", Pooling::maxPool);
+        r.registerCompiler(v, "", "AveragePool", Pooling::averagePool);
+        r.registerCompiler(v, "", "GlobalAveragePool", (s, schema) -> Pooling.global(s, false));
+        r.registerCompiler(v, "", "GlobalMaxPool", (s, schema) -> Pooling.global(s, true));
+        r.registerCompiler(v, "", "Softmax", RowOps::softmax);
+        r.registerCompiler(v, "", "LayerNormalization", RowOps::layerNorm);
+        r.registerCompiler(v, ge, "LayerNormalization", RowOps::fusedLayerNorm);
     }
 }

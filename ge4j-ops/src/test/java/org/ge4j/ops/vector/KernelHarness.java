@@ -63,6 +63,9 @@ final class KernelHarness {
 
         Builder attrFloats(String name, float... v) { attrs.put(name, new Attr.Floats(v)); return this; }
 
+        /** An ints attribute (also for a single value, which {@link #attr(String, long)} would make an int). */
+        Builder ints(String name, long... v) { attrs.put(name, new Attr.Ints(v)); return this; }
+
         Builder in(Tensor t) { inputs.add(t); constant.add(false); return this; }
 
         /** An input that is a constant of the graph (a weight: the compiler may prepack it). */
