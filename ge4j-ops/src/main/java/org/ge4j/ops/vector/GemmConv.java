@@ -9,6 +9,7 @@ import static org.ge4j.ops.vector.Sgemm.S;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import org.ge4j.ops.exec.CompiledKernel;
 
 /**
@@ -109,31 +110,42 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
                 } else {
                     int iw0 = owa * sw + dx;
                     long src = xc + ih * rowBytes;
+                    // zeros left of the image, a run of the row (every sw-th float), zeros right of it. (Masks
+                    // are only ever made from non-negative offsets, and no load starts before the segment:
+                    // both would take the Vector API's slow, allocating path.)
+                    int a = iw0 >= 0 ? 0 : (-iw0 + sw - 1) / sw;
+                    int b = iw0 >= w ? 0 : Math.min(len, (w - iw0 + sw - 1) / sw);
+                    if (b <= a) a = b = len;
+                    for (int i = 0; i < a; i++) dst.set(F, dt + i * 4L, 0f);
+                    long s0 = src + (long) (iw0 + a * sw) * 4, d0 = dt + a * 4L;
+                    int cnt = b - a;
                     if (sw == 1) {
-                        // zeros left of the image, a contiguous run of the row, zeros right of it. (Masks are
-                        // only ever made from non-negative offsets, and no load starts before the segment:
-                        // both would take the Vector API's slow, allocating path.)
-                        int a = Math.max(0, -iw0), b = Math.min(len, w - iw0);
-                        if (b <= a) a = b = len;
-                        for (int i = 0; i < a; i++) dst.set(F, dt + i * 4L, 0f);
-                        long s0 = src + (long) (iw0 + a) * 4, d0 = dt + a * 4L;
-                        int cnt = b - a;
                         for (int i = 0; i < cnt; i += L) {
                             VectorMask<Float> keep = S.indexInRange(i, cnt);
                             FloatVector.fromMemorySegment(S, x, s0 + i * 4L, LE, keep).intoMemorySegment(dst, d0 + i * 4L, LE, keep);
                         }
-                        for (int i = b; i < len; i++) dst.set(F, dt + i * 4L, 0f);
+                    } else if (sw == 2 && s0 + 8L * ((cnt + L - 1) / L * L) <= x.byteSize()) {
+                        copyEven(x, s0, dst, d0, cnt);
                     } else {
-                        for (int i = 0; i < len; i++) {
-                            int iw = iw0 + i * sw;
-                            dst.set(F, dt + i * 4L, iw >= 0 && iw < w ? x.get(F, src + iw * 4L) : 0f);
-                        }
+                        for (int i = 0; i < cnt; i++) dst.set(F, d0 + i * 4L, x.get(F, s0 + (long) i * sw * 4));
                     }
+                    for (int i = b; i < len; i++) dst.set(F, dt + i * 4L, 0f);
                 }
                 t += len;
                 oh++;
                 owa = 0;
             }
+        }
+    }
+
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
+
+    /** dst[i] = x[2 i] for i in [0, n) (floats from the byte offsets given); reads whole vector pairs. */
+    private static void copyEven(MemorySegment x, long xo, MemorySegment dst, long d, int n) {
+        for (int i = 0; i < n; i += L) {
+            long s = xo + 8L * i;
+            FloatVector v = FloatVector.fromMemorySegment(S, x, s, LE).rearrange(EVEN, FloatVector.fromMemorySegment(S, x, s + L * 4L, LE));
+            v.intoMemorySegment(dst, d + i * 4L, LE, S.indexInRange(i, n));
         }
     }
 
