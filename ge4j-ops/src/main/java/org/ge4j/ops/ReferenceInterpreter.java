@@ -79,22 +79,22 @@ public final class ReferenceInterpreter {
                 for (OutDataAnchor c : n.capturedValues()) release(env, uses, c);
                 for (OutDataAnchor o : n.outputs()) if (!uses.containsKey(o)) env.free(o);
             }
+            List<Value> out = new ArrayList<>();
+            IdentityHashMap<Value, Boolean> seen = new IdentityHashMap<>();
             List<Value> values = new ArrayList<>();
             for (Graph.Output o : g.outputs()) {
                 Value v = env.lookup(o.value());
                 if (v == null) throw new Ge4jException("graph '" + g.name() + "': output '" + o.name() + "' was not computed");
-                values.add(v);
+                values.add(v); // look every output up before any is disowned: two outputs may share a value
             }
-            // outputs must be owned by the caller: hand over owned values once, copy borrowed values and duplicates
-            List<Value> out = new ArrayList<>();
-            IdentityHashMap<Value, Boolean> seen = new IdentityHashMap<>();
             for (int i = 0; i < values.size(); i++) {
+                Graph.Output o = g.outputs().get(i);
                 Value v = values.get(i);
-                OutDataAnchor a = g.outputs().get(i).value();
-                boolean owned = env.owns(a) && seen.put(v, Boolean.TRUE) == null;
+                // outputs must be owned by the caller: copy borrowed values and duplicates
+                boolean owned = env.owns(o.value()) && seen.put(v, Boolean.TRUE) == null;
+                if (owned) env.disown(o.value());
                 out.add(owned ? v : copy(v));
             }
-            for (Graph.Output o : g.outputs()) if (env.owns(o.value())) env.disown(o.value());
             return out;
         } finally {
             env.closeAll();
