@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code ge4j} command. */
 @Command(name = "ge4j", mixinStandardHelpOptions = true, version = "ge4j 0.1.0",
         description = "ge4j: a graph compiler and executor for neural networks on the JVM.",
-        subcommands = {DemoCommand.class})
+        subcommands = {DemoCommand.class, ConformanceCommand.class})
 public final class Main implements Runnable {
     @Override public void run() { CommandLine.usage(this, System.out); }
 

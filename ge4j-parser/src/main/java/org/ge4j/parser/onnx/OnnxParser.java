@@ -1,0 +1,163 @@
+package org.ge4j.parser.onnx;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.ge4j.ir.Ge4jException;
+import org.ge4j.ir.Graph;
+import org.ge4j.ir.Node;
+import org.ge4j.ops.GraphInference;
+import org.ge4j.ops.OpRegistry;
+import org.ge4j.parser.onnx.proto.ModelProto;
+
+/**
+ * Reads ONNX models into the ge4j IR.
+ *
+ * <ul>
+ *   <li>Graph inputs become {@code ge4j::Data} nodes ({@link Graph#addInput}); inputs that also have an
+ *       initializer are read as constants.</li>
+ *   <li>Initializers (dense and sparse) become ONNX {@code Constant} nodes with a {@code value} tensor
+ *       attribute; their output keeps the initializer's name.</li>
+ *   <li>Every node becomes an IR node of the same domain and type with its attributes converted (sparse
+ *       tensors made dense), unless an {@link OnnxOpMapper} rewrites it. {@code Constant} nodes always carry
+ *       their value in the {@code value} attribute. Empty input names are absent optional inputs.</li>
+ *   <li>Subgraphs (If/Loop/Scan bodies) are built with {@link Graph#newSubgraph}; names they do not define
+ *       resolve to the values of enclosing graphs, innermost first.</li>
+ *   <li>Types of inputs, outputs and {@code value_info} become {@link org.ge4j.ir.TensorDesc}s; opset
+ *       imports go to {@link Graph#setOpset}; model facts to {@link Graph#metadata()} under the keys
+ *       {@code ir_version}, {@code producer_name}, {@code producer_version}, {@code domain},
+ *       {@code model_version}, {@code doc_string}, plus every {@code metadata_props} entry.</li>
+ * </ul>
+ *
+ * Unknown ops are not a parse error (see {@link #validate}). Every problem with the file is an
+ * {@link OnnxParseException} naming the model and the node or tensor. Instances are immutable and
+ * thread-safe.
+ */
+public final class OnnxParser {
+    /** A node whose op no library registers, for {@link #validate}. */
+    public record UnknownOp(String node, String domain, String opType, int opset) {
+        /** E.g. {@code node 'n1': unknown op com.acme::MyOp (domain com.acme, opset 1)}. */
+        public String message() {
+            String d = domain.isEmpty() ? "ai.onnx" : domain;
+            return "node '" + node + "': unknown op " + (domain.isEmpty() ? "" : domain + "::") + opType + " (domain " + d + ", opset "
+                    + (opset < 0 ? "not imported" : Integer.toString(opset)) + ")";
+        }
+
+        @Override public String toString() { return message(); }
+    }
+
+    private final OnnxOpMappers mappers;
+    private final OpRegistry inferenceRegistry;
+
+    private OnnxParser(OnnxOpMappers mappers, OpRegistry inferenceRegistry) {
+        this.mappers = mappers;
+        this.inferenceRegistry = inferenceRegistry;
+    }
+
+    /** A parser with the mappers found on the class path and no shape inference. */
+    public OnnxParser() { this(OnnxOpMappers.global(), null); }
+
+    public static Builder builder() { return new Builder(); }
+
+    /** Reads a model file; external data is looked up next to it. */
+    public Graph parse(Path model) {
+        String source = model.toString();
+        byte[] bytes;
+        try {
+            long size = Files.size(model);
+            if (size > Integer.MAX_VALUE - 64)
+                throw new OnnxParseException(source, "the model file has " + size + " bytes; protobuf files are limited to 2 GB (store the weights as external data)");
+            bytes = Files.readAllBytes(model);
+        } catch (NoSuchFileException e) {
+            throw new OnnxParseException(source, "no such file");
+        } catch (IOException e) {
+            throw new OnnxParseException(source, "cannot read the model: " + e, e);
+        }
+        Path dir = model.toAbsolutePath().getParent();
+        return parse(bytes, source, dir);
+    }
+
+    /** Reads a model held in memory (it may not use external data). */
+    public Graph parse(byte[] model) { return parse(model, "<bytes>", null); }
+
+    /**
+     * Reads a model held in memory.
+     *
+     * @param source  the model's name for messages
+     * @param baseDir the directory of external data files, or null
+     */
+    public Graph parse(byte[] model, String source, Path baseDir) {
+        ModelProto proto;
+        try {
+            proto = ModelProto.parseFrom(model);
+        } catch (InvalidProtocolBufferException e) {
+            throw new OnnxParseException(source, "not a valid ONNX model (truncated or corrupt protobuf): " + e.getMessage(), e);
+        }
+        return parse(proto, source, baseDir);
+    }
+
+    /** Builds the IR of a decoded model. */
+    public Graph parse(ModelProto model, String source, Path baseDir) {
+        Graph g;
+        try {
+            g = new GraphReader(source, new OnnxTensors(source, baseDir), mappers).readModel(model);
+        } catch (Ge4jException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new OnnxParseException(source, "internal error while reading the model (a ge4j bug): " + e, e);
+        }
+        if (inferenceRegistry != null) {
+            try {
+                new GraphInference(inferenceRegistry, false).infer(g);
+            } catch (Ge4jException e) {
+                throw new OnnxParseException(source, "shape inference failed: " + e.getMessage(), e);
+            }
+        }
+        return g;
+    }
+
+    /** The nodes of {@code g} and its subgraphs whose op {@code registry} does not know (empty = all known). */
+    public static List<UnknownOp> validate(Graph g, OpRegistry registry) {
+        List<UnknownOp> l = new ArrayList<>();
+        for (Node n : g.allNodes()) {
+            if (n.isData() || registry.schemaFor(n) != null) continue;
+            l.add(new UnknownOp(n.name(), n.domain(), n.type(), n.graph() == null ? -1 : n.graph().opset(n.domain())));
+        }
+        return l;
+    }
+
+    /** Options: {@code optX} settings are optional. */
+    public static final class Builder {
+        private OnnxOpMappers mappers;
+        private OpRegistry inference;
+        private final List<OnnxOpMapper> extra = new ArrayList<>();
+
+        private Builder() {}
+
+        /** Use these mappers instead of those found on the class path. */
+        public Builder optMappers(OnnxOpMappers m) { this.mappers = m; return this; }
+
+        /** Adds one mapper to the class-path ones (or those given by {@link #optMappers}). */
+        public Builder optMapper(OnnxOpMapper m) { extra.add(m); return this; }
+
+        /** Run shape and type inference (non-strict) with {@code registry} after building. */
+        public Builder optInference(OpRegistry registry) { this.inference = registry; return this; }
+
+        /** Run shape and type inference with the global op registry after building. */
+        public Builder optInference(boolean on) { this.inference = on ? OpRegistry.global() : null; return this; }
+
+        public OnnxParser build() {
+            OnnxOpMappers m = mappers != null ? mappers : OnnxOpMappers.global();
+            if (!extra.isEmpty()) {
+                OnnxOpMappers more = new OnnxOpMappers();
+                extra.forEach(more::add);
+                m = m.with(more);
+            }
+            return new OnnxParser(m, inference);
+        }
+    }
+}
