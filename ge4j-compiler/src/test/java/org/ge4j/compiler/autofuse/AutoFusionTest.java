@@ -241,4 +241,26 @@ class AutoFusionTest {
                 """);
         assertThat(count(g, "Unsqueeze") + count(g, "Squeeze")).isZero();
     }
+
+    /** In the O2 and O3 pipelines (after pattern fusion), not in O1. */
+    @Test
+    void runsInTheO2AndO3Pipelines() {
+        String text = """
+                graph pipe {
+                  opset "" = 17
+                  input %x : f32[3]
+                  %a = Sigmoid(%x) : f32[3]
+                  %b = Tanh(%a) : f32[3]
+                  return %b
+                }
+                """;
+        for (OptLevel level : OptLevel.values()) {
+            Graph g = GraphTextParser.parse(text);
+            Compiler.optimize(g, CompilerOptions.builder().setLevel(level).optVerify(true).build());
+            assertThat(count(g, FUSED)).as("fused nodes at " + level).isEqualTo(level.atLeast(OptLevel.O2) ? 1 : 0);
+        }
+        Graph off = GraphTextParser.parse(text);
+        Compiler.optimize(off, CompilerOptions.builder().setLevel(OptLevel.O3).optSwitches("auto-fusion:off").build());
+        assertThat(count(off, FUSED)).isZero();
+    }
 }
