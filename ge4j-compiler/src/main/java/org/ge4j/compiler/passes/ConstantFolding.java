@@ -8,6 +8,7 @@ import org.ge4j.compiler.pass.PassContext;
 import org.ge4j.compiler.pattern.Matchers;
 import org.ge4j.compiler.pattern.OpFacts;
 import org.ge4j.compiler.pattern.Rewriter;
+import org.ge4j.ir.Attr;
 import org.ge4j.ir.Dim;
 import org.ge4j.ir.Graph;
 import org.ge4j.ir.Node;
@@ -52,7 +53,11 @@ public final class ConstantFolding implements Pass {
         Rewriter rw = new Rewriter(ctx);
         for (Graph g : Graphs.withSubgraphs(graph)) {
             for (Node n : g.topologicalOrder()) {
-                if (n.graph() != g || n.isData() || OpFacts.isConstantNode(n)) continue;
+                if (n.graph() != g || n.isData()) continue;
+                if (OpFacts.isConstantNode(n)) {
+                    changed |= canonicalize(n);
+                    continue;
+                }
                 boolean folded = foldShape(n, rw) || foldByKernel(n, rw, ctx);
                 if (folded) {
                     rw.commit();
@@ -61,6 +66,48 @@ public final class ConstantFolding implements Pass {
             }
         }
         return changed;
+    }
+
+    /**
+     * Rewrites a {@code Constant} given by {@code value_float(s)}, {@code value_int(s)} or {@code value_string(s)}
+     * into the canonical {@code value} tensor form the other passes read.
+     */
+    private static boolean canonicalize(Node n) {
+        if (n.hasAttr("value")) return false;
+        Tensor t = null;
+        String key = null;
+        for (var e : n.attrs().entrySet()) {
+            key = e.getKey();
+            t = switch (key + ":" + e.getValue().type()) {
+                case "value_float:FLOAT" -> Tensor.scalar(((Attr.Float) e.getValue()).value());
+                case "value_floats:FLOATS" -> {
+                    float[] v = ((Attr.Floats) e.getValue()).value();
+                    yield Tensor.of(v, v.length);
+                }
+                case "value_int:INT" -> Tensor.scalar(((Attr.Int) e.getValue()).value());
+                case "value_ints:INTS" -> {
+                    long[] v = ((Attr.Ints) e.getValue()).value();
+                    yield Tensor.of(v, v.length);
+                }
+                case "value_string:STRING" -> stringScalar(((Attr.Str) e.getValue()).value());
+                case "value_strings:STRINGS" -> {
+                    java.util.List<String> v = ((Attr.Strs) e.getValue()).value();
+                    yield Tensor.of(v.toArray(new String[0]), v.size());
+                }
+                default -> null;
+            };
+            if (t != null) break;
+        }
+        if (t == null) return false;
+        n.removeAttr(key);
+        n.setAttr("value", new Attr.TensorValue(t));
+        return true;
+    }
+
+    private static Tensor stringScalar(String v) {
+        Tensor t = Tensor.allocate(org.ge4j.ir.DataType.STRING);
+        t.setString(0, v);
+        return t;
     }
 
     // ---------------------------------------------------------------- evaluation with the reference kernel

@@ -20,7 +20,10 @@ public interface Pattern {
     /** Stable kebab-case name, used in reports and switches ({@code conv-bn:off}). */
     String name();
 
-    /** Qualified op types the pattern is rooted at: {@code Conv}, {@code ge4j::FusedMatMul}. */
+    /**
+     * Qualified op types the pattern is rooted at: {@code Conv}, {@code ge4j::FusedMatMul}; the empty set
+     * means every op (for patterns keyed on a trait, checked in {@link #precondition}).
+     */
     Set<String> rootTypes();
 
     /** Higher benefits are applied first; built-in fusions use 10 (small) to 100 (attention). */

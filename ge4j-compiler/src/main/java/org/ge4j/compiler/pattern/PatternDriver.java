@@ -24,6 +24,7 @@ public final class PatternDriver {
     /** Rewrites allowed per node of the graph before the driver gives up (a pattern that never converges). */
     private static final int REWRITES_PER_NODE = 32;
     private static final int MAX_ROUNDS = 16;
+    private static final String ANY = "*";
 
     private PatternDriver() {}
 
@@ -45,7 +46,15 @@ public final class PatternDriver {
 
     private static int runTier(Graph graph, List<Pattern> tier, PassContext ctx) {
         Map<String, List<Pattern>> byRoot = new HashMap<>();
-        for (Pattern p : tier) for (String t : p.rootTypes()) byRoot.computeIfAbsent(t, k -> new ArrayList<>()).add(p);
+        List<Pattern> any = new ArrayList<>();
+        for (Pattern p : tier) {
+            if (p.rootTypes().isEmpty()) any.add(p);
+            for (String t : p.rootTypes()) byRoot.computeIfAbsent(t, k -> new ArrayList<>()).add(p);
+        }
+        if (!any.isEmpty()) {
+            byRoot.values().forEach(l -> l.addAll(any));
+            byRoot.put(ANY, any);
+        }
         int count = 0;
         for (Graph g : graphs(graph)) count += runOnGraph(g, byRoot, ctx);
         return count;
@@ -61,7 +70,7 @@ public final class PatternDriver {
             Node n = work.poll();
             queued.remove(n);
             if (n.graph() != g) continue;
-            List<Pattern> ps = byRoot.get(n.qualifiedType());
+            List<Pattern> ps = byRoot.getOrDefault(n.qualifiedType(), byRoot.get(ANY));
             if (ps == null) continue;
             for (Pattern p : ps) {
                 boolean applied;

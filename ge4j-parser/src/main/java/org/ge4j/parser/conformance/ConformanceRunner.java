@@ -22,9 +22,11 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.ge4j.ir.DataType;
 import org.ge4j.ir.Ge4jException;
 import org.ge4j.ir.Graph;
 import org.ge4j.ir.Node;
+import org.ge4j.ir.Tensor;
 import org.ge4j.ir.TensorDesc;
 import org.ge4j.ir.Value;
 import org.ge4j.ops.GraphInference;
@@ -300,13 +302,13 @@ public final class ConformanceRunner {
             List<Value> outputs = List.of();
             try {
                 for (int i = 0; i < inFiles.size(); i++)
-                    inputs.add(reader.readValue(Files.readAllBytes(inFiles.get(i)), inTypes.get(i), setName + "/" + inFiles.get(i).getFileName()));
+                    inputs.add(asDeclared(reader.readValue(Files.readAllBytes(inFiles.get(i)), inTypes.get(i), setName + "/" + inFiles.get(i).getFileName()), inTypes.get(i)));
                 outputs = interpreter.runGraph(g, inputs, null);
                 if (outputs.size() != outFiles.size())
                     throw new Ge4jException(setName + ": the graph produced " + outputs.size() + " outputs, expected " + outFiles.size());
                 for (int i = 0; i < outFiles.size(); i++) {
                     String what = setName + "/" + outFiles.get(i).getFileName();
-                    try (Value expected = reader.readValue(Files.readAllBytes(outFiles.get(i)), outTypes.get(i), what)) {
+                    try (Value expected = asDeclared(reader.readValue(Files.readAllBytes(outFiles.get(i)), outTypes.get(i), what), outTypes.get(i))) {
                         String r = cmp.compare(expected, outputs.get(i));
                         if (r != null) return "output " + i + " '" + g.outputs().get(i).name() + "' (" + setName + "): " + r;
                     }
@@ -317,6 +319,20 @@ public final class ConformanceRunner {
             }
         }
         return null;
+    }
+
+    /**
+     * numpy has no bfloat16, so the test data stores BFLOAT16 tensors as UINT16 holding the same bits:
+     * reinterpret such a tensor as the type the model declares.
+     */
+    static Value asDeclared(Value v, TensorDesc declared) {
+        if (!(v instanceof Tensor t) || declared == null || t.dtype() == declared.dtype()) return v;
+        if (t.dtype() == DataType.UINT16 && (declared.dtype() == DataType.BFLOAT16 || declared.dtype() == DataType.FLOAT16)) {
+            Tensor r = Tensor.wrap(declared.dtype(), t.shape(), t.segment()).copy();
+            t.close();
+            return r;
+        }
+        return v;
     }
 
     /** Entries {@code prefixN} of a directory sorted by N (directories or {@code .pb} files). */

@@ -197,4 +197,27 @@ class LoopOpTest {
                     .hasMessageContaining("scan output 0 changes across iterations");
         }
     }
+
+    @Test void carriedShapesAreNotAssumedToStayFixed() {
+        // body input declared without a shape: the loop may change it, so inference keeps only the rank
+        Graph g = graph("loop_relax", 13);
+        OutDataAnchor m = g.addInput("M", desc(DataType.INT64));
+        OutDataAnchor y = g.addInput("y", desc(DataType.FLOAT, 2));
+        Graph body = Graph.newSubgraph("body", g);
+        body.addInput("iter", desc(DataType.INT64));
+        OutDataAnchor condIn = body.addInput("cond_in", desc(DataType.BOOL));
+        OutDataAnchor yIn = body.addInput("y_in", TensorDesc.UNKNOWN);
+        OutDataAnchor yOut = op(body, "Identity", yIn);
+        body.addOutput("cond_out", op(body, "Identity", condIn));
+        body.addOutput("y_out", yOut);
+        Node n = g.addNode("Loop", "loop", Arrays.asList(m, null, y), 1);
+        n.setAttr("body", Attr.of(body));
+        g.addOutput("y_final", n.output(0));
+        try (Tensor mv = Tensor.scalar(2L); Tensor yv = Tensor.of(new float[] {1, 2})) {
+            closeAll(run(g, Map.of("M", mv, "y", yv)));
+        }
+        assertThat(yIn.desc().shape()).isEqualTo(Shape.of("?"));
+        assertThat(yOut.desc().shape()).isEqualTo(Shape.of("?"));
+        assertThat(n.output(0).desc()).isEqualTo(new TensorDesc(DataType.FLOAT, Shape.of("?")));
+    }
 }

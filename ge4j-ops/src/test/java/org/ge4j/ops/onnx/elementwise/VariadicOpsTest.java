@@ -40,6 +40,12 @@ class VariadicOpsTest {
         assertThat(run("Mean", 13, m, Tensor.scalar(1f)).toFloatArray()).containsExactly(1, 1.5f, 2, 2.5f, 3, 3.5f);
     }
 
+    @Test void beforeOpset8ShapesMustMatch() {
+        assertThat(run("Sum", 6, a, b).toFloatArray()).containsExactly(4, 5, 5);
+        assertThatThrownBy(() -> run("Max", 6, f32(new float[] {1, 2, 3, 4, 5, 6}, 2, 3), a))
+                .isInstanceOf(OpException.class).hasMessageContaining("input 1 has shape [3]").hasMessageContaining("opset 8");
+    }
+
     @Test void nanWinsAndIntegersAreExact() {
         assertThat(run("Max", 13, f32(new float[] {Float.NaN, 1}, 2), f32(new float[] {0, Float.NaN}, 2)).toFloatArray()).containsExactly(Float.NaN, Float.NaN);
         Tensor u = longs(DataType.UINT64, new long[] {-1, 5}), v = longs(DataType.UINT64, new long[] {3, 7});
