@@ -298,6 +298,12 @@ public final class PoolOps {
         ctx.setOutput(0, t, Shape.of(dims));
     }
 
+    /**
+     * Scatters X to the flat positions I of the output (N x C x spatial, as MaxPool's Indices count them).
+     * With output_shape the indices address that shape, as in PyTorch and ONNX Runtime; the ONNX node test
+     * test_maxunpool_export_with_output_shape expects indices of the default-sized output instead (a known
+     * inconsistency, onnx/onnx#2398, that ONNX Runtime also skips).
+     */
     static void maxUnpool(KernelContext ctx) {
         Tensor tx = ctx.requireInput(0), ti = ctx.requireInput(1), tos = ctx.input(2);
         long[] xs = tx.shape();
