@@ -19,6 +19,24 @@ public final class Shape {
 
     public static Shape of(List<Dim> dims) { return new Shape(dims); }
 
+    // Fixed-arity overloads: without them Shape.of(2, 3) is ambiguous between of(long...) and of(Object...).
+
+    /** The scalar shape {@code []}. */
+    public static Shape of() { return SCALAR; }
+
+    public static Shape of(long d0) { return of(new long[] {d0}); }
+
+    public static Shape of(long d0, long d1) { return of(new long[] {d0, d1}); }
+
+    public static Shape of(long d0, long d1, long d2) { return of(new long[] {d0, d1, d2}); }
+
+    public static Shape of(long d0, long d1, long d2, long d3) { return of(new long[] {d0, d1, d2, d3}); }
+
+    public static Shape of(long d0, long d1, long d2, long d3, long d4) { return of(new long[] {d0, d1, d2, d3, d4}); }
+
+    public static Shape of(long d0, long d1, long d2, long d3, long d4, long d5) { return of(new long[] {d0, d1, d2, d3, d4, d5}); }
+
+    /** Static dims (a negative size means unknown). */
     public static Shape of(long... dims) {
         List<Dim> l = new ArrayList<>(dims.length);
         for (long d : dims) l.add(d < 0 ? Dim.UNKNOWN : Dim.of(d));

@@ -13,9 +13,12 @@ import java.util.Objects;
  * {@link MemorySegment} (strings, which have no fixed size, are held in a {@code String[]}).
  *
  * <p>Ownership: a tensor made by {@link #allocate} or the {@code of*} factories owns its memory and frees it
- * on {@link #close()}; a tensor made by {@link #wrap} is a view over memory owned by someone else and
- * {@code close()} leaves that memory alone. Accessors work on elements; complex types count two scalars
- * per element (real, imaginary) in the {@code *Scalar} accessors and bulk conversions.
+ * on {@link #close()}; a tensor made by {@link #wrap} or {@link #reshape} is a view over memory owned by
+ * someone else and {@code close()} leaves that memory alone. Using a closed tensor, or a reshape view of a
+ * closed tensor, throws {@link IllegalStateException} naming the tensor. Closing is not meant to race with
+ * use from other threads. Accessors work on elements; complex types count two scalars per element (real,
+ * imaginary) in the {@code *Scalar} accessors and bulk conversions. Sub-byte types (4-bit) are packed two per
+ * byte, element {@code 2k} in the low nibble of byte {@code k}.
  */
 public final class Tensor implements Value {
     public static final long ALIGNMENT = 64;
@@ -32,9 +35,14 @@ public final class Tensor implements Value {
     private final MemorySegment data;   // null for STRING
     private final String[] strings;     // non-null only for STRING
     private final Arena arena;          // null when this tensor is a view
-    private volatile boolean closed;
+    private final Tensor base;          // the tensor a reshape view was made from, or null
+    private boolean closed;
 
     private Tensor(DataType dtype, long[] shape, MemorySegment data, String[] strings, Arena arena) {
+        this(dtype, shape, data, strings, arena, null);
+    }
+
+    private Tensor(DataType dtype, long[] shape, MemorySegment data, String[] strings, Arena arena, Tensor base) {
         this.dtype = dtype;
         this.shape = shape.clone();
         long n = 1;
@@ -46,6 +54,7 @@ public final class Tensor implements Value {
         this.data = data;
         this.strings = strings;
         this.arena = arena;
+        this.base = base;
     }
 
     // ---------------------------------------------------------------- creation
@@ -54,7 +63,7 @@ public final class Tensor implements Value {
     public static Tensor allocate(DataType dtype, long... shape) {
         Objects.requireNonNull(dtype, "dtype");
         if (dtype == DataType.UNDEFINED) throw new IllegalArgumentException("cannot allocate a tensor of UNDEFINED type");
-        long n = Shape.elementCount(shape);
+        long n = checkedCount(shape);
         if (dtype == DataType.STRING) {
             if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("string tensor too large: " + n);
             String[] s = new String[(int) n];
@@ -70,7 +79,8 @@ public final class Tensor implements Value {
     /** A view over memory owned elsewhere; the segment must hold at least the tensor's bytes. */
     public static Tensor wrap(DataType dtype, long[] shape, MemorySegment segment) {
         if (dtype == DataType.STRING) throw new IllegalArgumentException("string tensors cannot wrap memory");
-        long bytes = dtype.storageBytes(Shape.elementCount(shape));
+        if (dtype == DataType.UNDEFINED) throw new IllegalArgumentException("cannot wrap memory as a tensor of UNDEFINED type");
+        long bytes = dtype.storageBytes(checkedCount(shape));
         if (segment.byteSize() < bytes)
             throw new IllegalArgumentException("segment of " + segment.byteSize() + " bytes too small for " + dtype + Shape.toString(shape) + " (" + bytes + " bytes)");
         return new Tensor(dtype, shape, segment.asSlice(0, bytes), null, null);
@@ -107,8 +117,12 @@ public final class Tensor implements Value {
         return new Tensor(DataType.STRING, s, null, v.clone(), null);
     }
 
-    /** Raw little-endian bytes (as in ONNX {@code raw_data}) of any fixed-size type. */
+    /**
+     * Raw little-endian bytes (as in ONNX {@code raw_data}) of any fixed-size type, read from the buffer's
+     * position (which is left unchanged).
+     */
     public static Tensor fromBytes(DataType dtype, long[] shape, ByteBuffer bytes) {
+        if (dtype == DataType.STRING) throw new IllegalArgumentException("string tensors have no byte form; use Tensor.of(String[], shape)");
         Tensor t = allocate(dtype, shape);
         long need = t.byteSize();
         if (bytes.remaining() < need) {
@@ -135,12 +149,27 @@ public final class Tensor implements Value {
         return t;
     }
 
+    /** The element count of a shape, rejecting negative dimensions and overflow. */
+    private static long checkedCount(long[] shape) {
+        Objects.requireNonNull(shape, "shape");
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + Shape.toString(shape));
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("shape " + Shape.toString(shape) + " has too many elements");
+            }
+        }
+        return n;
+    }
+
     private static long[] shapeOr(long[] shape, int n) {
         return shape == null || shape.length == 0 ? new long[] {n} : shape;
     }
 
     private static void checkCount(long[] shape, int n) {
-        if (Shape.elementCount(shape) != n)
+        if (checkedCount(shape) != n)
             throw new IllegalArgumentException(n + " values do not fill shape " + Shape.toString(shape));
     }
 
@@ -202,26 +231,49 @@ public final class Tensor implements Value {
 
     /** Scalar {@code i} as a double (floats decoded, integers converted, bool as 0/1). */
     public double getScalarDouble(long i) {
+        if (closed || base != null && base.closed) throw closedError();
         return switch (dtype) {
             case FLOAT, COMPLEX64 -> data.getAtIndex(F32, i);
             case DOUBLE, COMPLEX128 -> data.getAtIndex(F64, i);
             case FLOAT16 -> Fp16.halfToFloat(data.getAtIndex(I16, i));
             case BFLOAT16 -> Fp16.bf16ToFloat(data.getAtIndex(I16, i));
-            case FLOAT8E4M3FN -> Fp16.fp8ToFloat(data.get(ValueLayout.JAVA_BYTE, i), 4, 3, true, false);
-            case FLOAT8E4M3FNUZ -> Fp16.fp8ToFloat(data.get(ValueLayout.JAVA_BYTE, i), 4, 3, true, true);
-            case FLOAT8E5M2 -> Fp16.fp8ToFloat(data.get(ValueLayout.JAVA_BYTE, i), 5, 2, false, false);
-            case FLOAT8E5M2FNUZ -> Fp16.fp8ToFloat(data.get(ValueLayout.JAVA_BYTE, i), 5, 2, true, true);
-            case UINT64 -> {
-                long v = getScalarLong(i);
-                yield v >= 0 ? (double) v : (double) (v >>> 1) * 2.0 + (v & 1);
-            }
+            case FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2, FLOAT8E5M2FNUZ -> Fp16.fp8ToFloat(dtype, data.get(ValueLayout.JAVA_BYTE, i));
+            case FLOAT4E2M1 -> Fp16.fp4ToFloat(data.get(ValueLayout.JAVA_BYTE, i >> 1) >> ((i & 1) * 4));
+            case UINT64 -> unsignedToDouble(data.getAtIndex(I64, i));
             case STRING -> throw new UnsupportedOperationException("string tensor has no numeric values");
             default -> getScalarLong(i);
         };
     }
 
+    /** A uint64 (given as its bits) as the nearest double. */
+    static double unsignedToDouble(long v) {
+        if (v >= 0) return v;
+        return (double) ((v >>> 1) | (v & 1)) * 2.0; // keep the lost bit as a sticky bit: rounds once, correctly
+    }
+
+    /**
+     * An integer rounded to a double "to odd" (exact when it fits 53 bits, else the odd neighbour), so that a
+     * further round-to-nearest-even to any format of at most 51 significant bits rounds as the integer would.
+     */
+    static double roundToOdd(long v, boolean unsigned) {
+        boolean neg = !unsigned && v < 0;
+        long m = neg ? -v : v; // Long.MIN_VALUE stays 2^63 read as unsigned
+        int bits = 64 - Long.numberOfLeadingZeros(m);
+        double r;
+        if (bits <= 53) {
+            r = m;
+        } else {
+            int shift = bits - 53;
+            long kept = m >>> shift;
+            if ((m & ((1L << shift) - 1)) != 0) kept |= 1;
+            r = Math.scalb((double) kept, shift);
+        }
+        return neg ? -r : r;
+    }
+
     /** Scalar {@code i} as a long (floats truncated toward zero, unsigned widened, uint64 as its bits). */
     public long getScalarLong(long i) {
+        if (closed || base != null && base.closed) throw closedError();
         return switch (dtype) {
             case BOOL, UINT8 -> data.get(ValueLayout.JAVA_BYTE, i) & 0xffL;
             case INT8 -> data.get(ValueLayout.JAVA_BYTE, i);
@@ -240,17 +292,20 @@ public final class Tensor implements Value {
         };
     }
 
-    /** Stores a number, converting to the tensor's type (integers wrap like a C cast of the truncated value). */
+    /**
+     * Stores a number, converting to the tensor's type: floating types round to nearest even from the exact
+     * double (FP8 saturating, FP4 saturating), integers take the truncated value wrapped like a C cast (NaN
+     * gives 0), bool is {@code v != 0}.
+     */
     public void setScalarDouble(long i, double v) {
+        if (closed || base != null && base.closed) throw closedError();
         switch (dtype) {
             case FLOAT, COMPLEX64 -> data.setAtIndex(F32, i, (float) v);
             case DOUBLE, COMPLEX128 -> data.setAtIndex(F64, i, v);
-            case FLOAT16 -> data.setAtIndex(I16, i, Fp16.floatToHalf((float) v));
-            case BFLOAT16 -> data.setAtIndex(I16, i, Fp16.floatToBf16((float) v));
-            case FLOAT8E4M3FN -> data.set(ValueLayout.JAVA_BYTE, i, Fp16.floatToFp8((float) v, 4, 3, true, false, true));
-            case FLOAT8E4M3FNUZ -> data.set(ValueLayout.JAVA_BYTE, i, Fp16.floatToFp8((float) v, 4, 3, true, true, true));
-            case FLOAT8E5M2 -> data.set(ValueLayout.JAVA_BYTE, i, Fp16.floatToFp8((float) v, 5, 2, false, false, true));
-            case FLOAT8E5M2FNUZ -> data.set(ValueLayout.JAVA_BYTE, i, Fp16.floatToFp8((float) v, 5, 2, true, true, true));
+            case FLOAT16 -> data.setAtIndex(I16, i, Fp16.doubleToHalf(v));
+            case BFLOAT16 -> data.setAtIndex(I16, i, Fp16.doubleToBf16(v));
+            case FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2, FLOAT8E5M2FNUZ -> data.set(ValueLayout.JAVA_BYTE, i, Fp16.toFp8(dtype, v, true));
+            case FLOAT4E2M1 -> setNibble(i, Fp16.toFp4(v));
             case BOOL -> data.set(ValueLayout.JAVA_BYTE, i, (byte) (v != 0 ? 1 : 0));
             case UINT64 -> setScalarLong(i, v >= 9.223372036854775807E18 ? (long) (v - 9.223372036854775807E18) + Long.MIN_VALUE : (long) v);
             case STRING -> throw new UnsupportedOperationException("string tensor has no numeric values");
@@ -258,24 +313,28 @@ public final class Tensor implements Value {
         }
     }
 
-    /** Stores an integer, converting to the tensor's type (narrowing wraps). */
+    /** Stores an integer, converting to the tensor's type (narrowing wraps; floating types round once, to nearest even). */
     public void setScalarLong(long i, long v) {
+        if (closed || base != null && base.closed) throw closedError();
         switch (dtype) {
             case BOOL -> data.set(ValueLayout.JAVA_BYTE, i, (byte) (v != 0 ? 1 : 0));
             case UINT8, INT8 -> data.set(ValueLayout.JAVA_BYTE, i, (byte) v);
             case INT16, UINT16 -> data.setAtIndex(I16, i, (short) v);
             case INT32, UINT32 -> data.setAtIndex(I32, i, (int) v);
             case INT64, UINT64 -> data.setAtIndex(I64, i, v);
-            case UINT4, INT4 -> {
-                long bi = i >> 1;
-                int shift = (int) (i & 1) * 4;
-                int b = data.get(ValueLayout.JAVA_BYTE, bi);
-                b = (b & ~(0xf << shift)) | (((int) v & 0xf) << shift);
-                data.set(ValueLayout.JAVA_BYTE, bi, (byte) b);
-            }
+            case UINT4, INT4 -> setNibble(i, (int) v);
             case STRING -> throw new UnsupportedOperationException("string tensor has no numeric values");
-            default -> setScalarDouble(i, (double) v);
+            case DOUBLE, COMPLEX128 -> setScalarDouble(i, (double) v);
+            default -> setScalarDouble(i, roundToOdd(v, false));
         }
+    }
+
+    private void setNibble(long i, int v) {
+        long bi = i >> 1;
+        int shift = (int) (i & 1) * 4;
+        int b = data.get(ValueLayout.JAVA_BYTE, bi);
+        b = (b & ~(0xf << shift)) | ((v & 0xf) << shift);
+        data.set(ValueLayout.JAVA_BYTE, bi, (byte) b);
     }
 
     public double getDouble(long... index) { return getScalarDouble(flatIndex(index)); }
@@ -287,11 +346,13 @@ public final class Tensor implements Value {
     public boolean getBoolean(long flat) { return getScalarLong(flat) != 0; }
 
     public String getString(long flat) {
+        checkOpen();
         if (strings == null) throw new UnsupportedOperationException(dtype + " tensor holds no strings");
         return strings[Math.toIntExact(flat)];
     }
 
     public void setString(long flat, String s) {
+        checkOpen();
         if (strings == null) throw new UnsupportedOperationException(dtype + " tensor holds no strings");
         strings[Math.toIntExact(flat)] = Objects.requireNonNull(s);
     }
@@ -381,25 +442,58 @@ public final class Tensor implements Value {
         return t;
     }
 
-    /** A view of the same data with another shape of the same element count (strings: a copy). */
+    /**
+     * A view of the same data with another shape of the same element count (strings: a copy). The view does
+     * not own the memory: closing it leaves this tensor usable; closing this tensor makes the view unusable.
+     */
     public Tensor reshape(long... newShape) {
-        if (Shape.elementCount(newShape) != size)
+        checkOpen();
+        if (checkedCount(newShape) != size)
             throw new IllegalArgumentException("cannot reshape " + Shape.toString(shape) + " to " + Shape.toString(newShape));
         if (dtype == DataType.STRING) return new Tensor(dtype, newShape, null, strings.clone(), null);
-        return new Tensor(dtype, newShape, data, null, null);
+        return new Tensor(dtype, newShape, data, null, null, base != null ? base : this);
     }
 
-    /** A new tensor with the values converted to {@code to} (numeric and bool types). */
+    /**
+     * A new tensor with the values converted to {@code to} (numeric and bool types), rounding once: floats to
+     * narrower floats round to nearest even from the exact value (FP8 and FP4 saturate), floats to integers
+     * truncate toward zero and wrap, integers to floats round to nearest even. Complex to real keeps the real
+     * part; real to complex sets a zero imaginary part.
+     */
     public Tensor cast(DataType to) {
-        long n = scalarCount();
+        checkOpen();
+        if (dtype == DataType.STRING || to == DataType.STRING)
+            throw new UnsupportedOperationException("cast between " + dtype + " and " + to + " is not numeric; convert strings explicitly");
         Tensor t = allocate(to, shape);
-        if (dtype.isFloatingPoint() || dtype.isComplex()) for (long i = 0; i < n; i++) t.setScalarDouble(i, getScalarDouble(i));
-        else for (long i = 0; i < n; i++) t.setScalarLong(i, getScalarLong(i));
+        boolean fromFloat = dtype.isFloatingPoint() || dtype.isComplex();
+        boolean toFloat = to.isFloatingPoint() || to.isComplex();
+        int inStep = dtype.isComplex() ? 2 : 1;
+        int outStep = to.isComplex() ? 2 : 1;
+        for (long e = 0; e < size; e++) {
+            long i = e * inStep;
+            long o = e * outStep;
+            if (fromFloat) {
+                t.setScalarDouble(o, getScalarDouble(i));
+            } else if (toFloat) {
+                long v = getScalarLong(i);
+                boolean u = dtype == DataType.UINT64;
+                t.setScalarDouble(o, to == DataType.DOUBLE || to == DataType.COMPLEX128 ? (u ? unsignedToDouble(v) : (double) v) : roundToOdd(v, u));
+            } else {
+                t.setScalarLong(o, getScalarLong(i));
+            }
+            if (inStep == 2 && outStep == 2) t.setScalarDouble(o + 1, getScalarDouble(i + 1));
+        }
         return t;
     }
 
     private void checkOpen() {
-        if (closed) throw new IllegalStateException("tensor " + dtype + Shape.toString(shape) + " is closed");
+        if (closed || base != null && base.closed) throw closedError();
+    }
+
+    private IllegalStateException closedError() {
+        String what = "tensor " + dtype.shortName() + Shape.toString(shape);
+        if (closed) return new IllegalStateException(what + " is closed");
+        return new IllegalStateException(what + " is a view of tensor " + base.dtype.shortName() + Shape.toString(base.shape) + ", which is closed");
     }
 
     /** Frees the memory if this tensor owns it; idempotent. */
@@ -409,17 +503,27 @@ public final class Tensor implements Value {
         if (arena != null) arena.close();
     }
 
-    /** Equal type, shape and contents (bitwise for floats, so NaN equals NaN). */
+    /**
+     * Equal type, shape and contents, bitwise for floats (so NaN equals the same NaN, and 0.0 differs from
+     * -0.0); the unused half of the last byte of an odd-sized 4-bit tensor is ignored.
+     */
     public boolean contentEquals(Tensor o) {
+        checkOpen();
+        o.checkOpen();
         if (o == this) return true;
         if (dtype != o.dtype || !Arrays.equals(shape, o.shape)) return false;
         if (dtype == DataType.STRING) return Arrays.equals(strings, o.strings);
+        if (dtype.bits() == 4 && (size & 1) == 1) {
+            long full = size >> 1;
+            if (data.asSlice(0, full).mismatch(o.data.asSlice(0, full)) != -1) return false;
+            return ((data.get(ValueLayout.JAVA_BYTE, full) ^ o.data.get(ValueLayout.JAVA_BYTE, full)) & 0xf) == 0;
+        }
         return data.mismatch(o.data) == -1;
     }
 
     @Override public String toString() {
         StringBuilder sb = new StringBuilder("Tensor<").append(dtype.shortName()).append(Shape.toString(shape)).append(">");
-        if (closed) return sb.append("(closed)").toString();
+        if (closed || base != null && base.closed) return sb.append("(closed)").toString();
         long n = Math.min(scalarCount(), 16);
         sb.append('[');
         for (long i = 0; i < n; i++) {

@@ -355,22 +355,22 @@ class GraphVerifierTest {
     @Test
     void layoutOnWrongRankIsReported() {
         Fixture f = new Fixture();
-        f.relu.output(0).setDesc(new TensorDesc(DataType.FLOAT, Shape.of(new long[] {2, 3}), Format.NCHW, ValueKind.TENSOR));
+        f.relu.output(0).setDesc(new TensorDesc(DataType.FLOAT, Shape.of(2, 3), Format.NCHW, ValueKind.TENSOR));
         assertProblem(f.g, "graph 'main'", "node 'relu1' (Relu) output 0", "format NCHW but rank 2, expected rank 4");
     }
 
     @Test
     void blockedLayoutWithWrongBlockIsReported() {
         Fixture f = new Fixture();
-        f.relu.output(0).setDesc(new TensorDesc(DataType.FLOAT, Shape.of(new long[] {1, 2, 4, 4, 4}), Format.NCHWc8, ValueKind.TENSOR));
+        f.relu.output(0).setDesc(new TensorDesc(DataType.FLOAT, Shape.of(1, 2, 4, 4, 4), Format.NCHWc8, ValueKind.TENSOR));
         assertProblem(f.g, "node 'relu1' (Relu) output 0", "last (block) dimension is 4, expected 8");
     }
 
     @Test
     void layoutOnSequenceOrStringIsReported() {
         Fixture f = new Fixture();
-        f.relu.output(0).setDesc(new TensorDesc(DataType.FLOAT, Shape.of(new long[] {1, 2, 4, 4}), Format.NHWC, ValueKind.SEQUENCE));
-        f.neg.output(0).setDesc(new TensorDesc(DataType.STRING, Shape.of(new long[] {1, 2, 4, 4}), Format.NHWC, ValueKind.TENSOR));
+        f.relu.output(0).setDesc(new TensorDesc(DataType.FLOAT, Shape.of(1, 2, 4, 4), Format.NHWC, ValueKind.SEQUENCE));
+        f.neg.output(0).setDesc(new TensorDesc(DataType.STRING, Shape.of(1, 2, 4, 4), Format.NHWC, ValueKind.TENSOR));
         assertProblem(f.g, "node 'relu1' (Relu) output 0", "only tensors have a layout (this is a SEQUENCE)");
         assertProblem(f.g, "node 'neg1' (Neg) output 0", "string tensors have no layout");
     }

@@ -81,9 +81,15 @@ public final class ReferenceInterpreter {
             }
             List<Value> out = new ArrayList<>();
             IdentityHashMap<Value, Boolean> seen = new IdentityHashMap<>();
+            List<Value> values = new ArrayList<>();
             for (Graph.Output o : g.outputs()) {
                 Value v = env.lookup(o.value());
                 if (v == null) throw new Ge4jException("graph '" + g.name() + "': output '" + o.name() + "' was not computed");
+                values.add(v); // look every output up before any is disowned: two outputs may share a value
+            }
+            for (int i = 0; i < values.size(); i++) {
+                Graph.Output o = g.outputs().get(i);
+                Value v = values.get(i);
                 // outputs must be owned by the caller: copy borrowed values and duplicates
                 boolean owned = env.owns(o.value()) && seen.put(v, Boolean.TRUE) == null;
                 if (owned) env.disown(o.value());

@@ -85,7 +85,9 @@ public final class LoopOp {
             TensorDesc u = Descs.union(init, last);
             if (u == null)
                 throw ctx.fail("loop-carried value " + i + " enters as " + init + " but the body returns " + last);
-            ctx.setOutput(i, u.withKind(init.isKnown() ? init.kind() : u.kind()));
+            // after one iteration the value is what the body returns (opset 16 lets an optional enter and a
+            // sequence leave); before it, the initial value: their union keeps the body's kind
+            ctx.setOutput(i, u.withKind(last.isKnown() ? last.kind() : u.kind()));
         }
         for (int j = 0; j < k && n + j < ctx.outputCount(); j++) {
             TensorDesc e = out.get(1 + n + j);

@@ -35,6 +35,7 @@ final class Values {
 
     /** Reads a one-element boolean (or numeric) tensor as a boolean, failing with {@code what} otherwise. */
     static boolean scalarBool(KernelContext ctx, Value v, String what) {
+        if (v == null) throw ctx.fail(what + " is required but absent");
         if (!(v instanceof Tensor t)) throw ctx.fail(what + " must be a bool tensor, got a " + v.kind());
         if (t.size() != 1) throw ctx.fail(what + " must hold one element, got shape " + Shape.toString(t.shape()));
         return t.dtype().isFloatingPoint() ? t.getScalarDouble(0) != 0 : t.getScalarLong(0) != 0;

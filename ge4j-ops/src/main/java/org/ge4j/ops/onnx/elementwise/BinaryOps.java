@@ -8,6 +8,7 @@ import static org.ge4j.ops.onnx.elementwise.Version.LEGACY_BROADCAST_CONSUMED;
 import static org.ge4j.ops.onnx.elementwise.Version.v;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -22,6 +23,7 @@ import org.ge4j.ops.InferenceContext;
 import org.ge4j.ops.KernelContext;
 import org.ge4j.ops.OpRegistry;
 import org.ge4j.ops.OpSchema;
+import org.ge4j.ops.ShapeInference;
 import org.ge4j.ops.Trait;
 import org.ge4j.ops.util.Broadcast;
 
@@ -71,20 +73,22 @@ public final class BinaryOps {
                 .names("X", "Y", "Z")
                 .math(null, (ctx, t) -> {
                     int bits = t.bits();
-                    boolean left = direction(ctx.attrs().getString("direction"), ctx);
-                    return left ? (x, y) -> y < 0 || y >= bits ? 0 : x << y : (x, y) -> y < 0 || y >= bits ? 0 : x >>> y;
+                    String d = ctx.attrs().getString("direction");
+                    if (badDirection(d) != null) throw ctx.fail(badDirection(d));
+                    return d.equals("LEFT") ? (x, y) -> y < 0 || y >= bits ? 0 : x << y : (x, y) -> y < 0 || y >= bits ? 0 : x >>> y;
                 })
-                .check(ctx -> direction(ctx.attrs().getString("direction"), ctx))
+                .check(ctx -> {
+                    String bad = badDirection(ctx.attrs().getString("direction"));
+                    if (bad != null) throw ctx.fail(bad);
+                })
                 .versions(v(11, UINTS, b -> b.requiredAttr("direction", AttrType.STRING))).register(r);
         PowOp.register(r);
         PReluOp.register(r);
     }
 
-    private static boolean direction(String d, Object ctx) {
-        if (d.equals("LEFT")) return true;
-        if (d.equals("RIGHT")) return false;
-        String msg = "attribute 'direction' must be \"LEFT\" or \"RIGHT\", got \"" + d + "\"";
-        throw ctx instanceof KernelContext k ? k.fail(msg) : ((InferenceContext) ctx).fail(msg);
+    /** The complaint about a BitShift direction, or null when it is LEFT or RIGHT. */
+    private static String badDirection(String d) {
+        return d.equals("LEFT") || d.equals("RIGHT") ? null : "attribute 'direction' must be \"LEFT\" or \"RIGHT\", got \"" + d + "\"";
     }
 
     private static Builder compare(String name, String doc, DoubleComparison real, IntPredicate onCompare, boolean commutative, Version... versions) {
@@ -112,7 +116,7 @@ public final class BinaryOps {
         private final Set<Trait> traits = EnumSet.of(Trait.ELEMENTWISE, Trait.PURE);
         private Lanes.RealFn real;
         private Lanes.IntFn integer;
-        private final List<org.ge4j.ops.ShapeInference> checks = new ArrayList<>();
+        private final List<ShapeInference> checks = new ArrayList<>();
         private Version[] versions;
 
         Builder(String name, String doc) {
@@ -145,7 +149,7 @@ public final class BinaryOps {
             return this;
         }
 
-        Builder check(org.ge4j.ops.ShapeInference c) {
+        Builder check(ShapeInference c) {
             checks.add(c);
             return this;
         }
@@ -157,9 +161,9 @@ public final class BinaryOps {
 
         void register(OpRegistry r) {
             if (outMayAliasInput) traits.add(Trait.IN_PLACE);
-            org.ge4j.ops.ShapeInference base = Infer.broadcast(out);
-            org.ge4j.ops.ShapeInference inference = ctx -> {
-                for (org.ge4j.ops.ShapeInference chk : checks) chk.infer(ctx);
+            ShapeInference base = Infer.broadcast(out);
+            ShapeInference inference = ctx -> {
+                for (ShapeInference chk : checks) chk.infer(ctx);
                 base.infer(ctx);
             };
             for (Version v : versions) {
@@ -220,7 +224,7 @@ public final class BinaryOps {
             r.registerReference("PRelu", ctx -> {
                 Tensor x = ctx.requireInput(0), slope = slopeFor(ctx, x, ctx.requireInput(1));
                 long[] s = Broadcasting.shape(ctx, new Tensor[] {x, slope}, new int[] {0, 1});
-                if (!java.util.Arrays.equals(s, x.shape()))
+                if (!Arrays.equals(s, x.shape()))
                     throw ctx.fail("input 1 ('slope') of shape " + Shape.toString(slope.shape()) + " does not broadcast to input 0 ('X') of shape "
                             + Shape.toString(x.shape()) + " (the output must keep X's shape)");
                 ctx.setOutput(0, Lanes.apply(ctx, x, slope, x.dtype(), real((a, k) -> a < 0 ? k * a : a),
@@ -232,7 +236,7 @@ public final class BinaryOps {
         private static Tensor slopeFor(KernelContext ctx, Tensor x, Tensor slope) {
             if (ctx.schema().sinceVersion() >= 7 || slope.rank() != 1 || x.rank() < 2 || slope.dim(0) == 1 || slope.dim(0) != x.dim(1)) return slope;
             long[] s = new long[x.rank() - 1];
-            java.util.Arrays.fill(s, 1);
+            Arrays.fill(s, 1);
             s[0] = slope.dim(0);
             return slope.reshape(s);
         }

@@ -4,15 +4,21 @@ import static org.ge4j.ops.onnx.elementwise.Types.*;
 import static org.ge4j.ops.onnx.elementwise.Version.CONSUMED;
 import static org.ge4j.ops.onnx.elementwise.Version.v;
 
+import java.util.Arrays;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.LongBinaryOperator;
 import org.ge4j.ir.DataType;
+import org.ge4j.ir.Shape;
 import org.ge4j.ir.Tensor;
+import org.ge4j.ops.InferenceContext;
 import org.ge4j.ops.OpRegistry;
 import org.ge4j.ops.OpSchema;
 import org.ge4j.ops.Trait;
 
-/** Max, Min, Sum and Mean over one or more inputs with numpy broadcasting (folded left to right). */
+/**
+ * Max, Min, Sum and Mean over one or more inputs, folded left to right, with numpy broadcasting from opset 8
+ * (before it, all inputs must have one shape).
+ */
 public final class VariadicOps {
     private VariadicOps() {}
 
@@ -25,13 +31,30 @@ public final class VariadicOps {
         define(r, "Mean", "mean", "the elementwise mean", Double::sum, Long::sum, Long::sum, true, sumMean);
     }
 
+    /** Before opset 8 the inputs do not broadcast: all must have one shape. */
+    private static void inferSameShapes(InferenceContext ctx) {
+        Shape first = ctx.inputShape(0);
+        for (int i = 1; i < ctx.inputCount(); i++) {
+            Shape s = ctx.inputShape(i);
+            if (!first.hasRank() || !s.hasRank()) continue;
+            boolean differ = s.rank() != first.rank();
+            for (int k = 0; !differ && k < s.rank(); k++) differ = s.dim(k).isStatic() && first.dim(k).isStatic() && !s.dim(k).equals(first.dim(k));
+            if (differ) throw ctx.fail(sameShapeMessage(i, s.toString(), first.toString()));
+        }
+        ctx.setOutput(0, ctx.inputType(0), first);
+    }
+
+    private static String sameShapeMessage(int i, String shape, String first) {
+        return "input " + i + " has shape " + shape + " but input 0 has " + first + "; before opset 8 the inputs must have one shape (no broadcasting)";
+    }
+
     private static void define(OpRegistry r, String op, String out, String doc, DoubleBinaryOperator real, LongBinaryOperator signed,
                                LongBinaryOperator unsigned64, boolean mean, Version... versions) {
         boolean exactlyAssociative = !mean && !op.equals("Sum"); // float sums depend on the order
         for (Version v : versions) {
             OpSchema.Builder b = OpSchema.onnx(op, v.since()).doc(op + ": " + doc + " of its inputs, with numpy broadcasting.")
                     .variadicInput("data_0", "T", 1).output(out, "T").types("T", v.types())
-                    .traits(Trait.ELEMENTWISE, Trait.PURE, Trait.COMMUTATIVE, Trait.IN_PLACE).inference(Infer.broadcast(null));
+                    .traits(Trait.ELEMENTWISE, Trait.PURE, Trait.COMMUTATIVE, Trait.IN_PLACE).inference(v.since() < 8 ? VariadicOps::inferSameShapes : Infer.broadcast(null));
             if (exactlyAssociative) b.traits(Trait.ASSOCIATIVE);
             r.register(v.extra().apply(b).build());
         }
@@ -43,6 +66,10 @@ public final class VariadicOps {
                 ctx.requireInput(i);
             }
             long[] s = Broadcasting.shape(ctx, ports);
+            if (ctx.schema().sinceVersion() < 8)
+                for (int i = 1; i < n; i++)
+                    if (!Arrays.equals(ctx.input(i).shape(), ctx.input(0).shape()))
+                        throw ctx.fail(sameShapeMessage(i, Shape.toString(ctx.input(i).shape()), Shape.toString(ctx.input(0).shape())));
             DataType t = ctx.input(0).dtype();
             if (Broadcasting.isLongLane(t)) {
                 LongBinaryOperator f = t == DataType.UINT64 ? unsigned64 : signed;

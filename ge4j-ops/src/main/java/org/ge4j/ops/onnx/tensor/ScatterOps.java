@@ -80,7 +80,7 @@ final class ScatterOps {
         DataType t = out.dtype();
         if (red == Reduction.NONE) {
             Elements.Mover m = Elements.mover(upd, out);
-            return m::move;
+            return (oi, ui) -> m.move(ui, oi);
         }
         if (t == DataType.STRING) throw ctx.fail("reduction '" + red.name().toLowerCase() + "' is not defined for string tensors");
         if (t.isComplex()) {
