@@ -46,7 +46,7 @@ public final class ConformanceCommand implements Callable<Integer> {
     @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "1", description = "Tests run at once (default: ${DEFAULT-VALUE}).")
     int jobs;
 
-    @Option(names = "--infer", description = "Run shape inference on each model before running it (an inference error fails the test).")
+    @Option(names = "--infer", description = "Run shape inference on each model first; an inference error, or an inferred output type or shape that contradicts the computed one, fails the test.")
     boolean infer;
 
     @Option(names = {"-v", "--verbose"}, description = "Print every failing test and a per-op failure summary.")

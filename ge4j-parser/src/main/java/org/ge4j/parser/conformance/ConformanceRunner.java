@@ -60,7 +60,8 @@ public final class ConformanceRunner {
      * @param filter      only tests whose name (or suite/name) this finds a match in; null = all
      * @param timeout     per test
      * @param jobs        tests run at once
-     * @param inferShapes run (non-strict) shape inference on each model before running it
+     * @param inferShapes run (non-strict) shape inference on each model before running it, and check the
+     *                    inferred type and shape of each graph output against the value computed
      */
     public record Options(Path dataDir, List<String> suites, Pattern filter, Duration timeout, int jobs, boolean inferShapes) {
         public Options {
@@ -310,6 +311,7 @@ public final class ConformanceRunner {
                     String what = setName + "/" + outFiles.get(i).getFileName();
                     try (Value expected = asDeclared(reader.readValue(Files.readAllBytes(outFiles.get(i)), outTypes.get(i), what), outTypes.get(i))) {
                         String r = cmp.compare(expected, outputs.get(i));
+                        if (r == null && options.inferShapes()) r = checkInferred(g.outputs().get(i).value().desc(), outputs.get(i));
                         if (r != null) return "output " + i + " '" + g.outputs().get(i).name() + "' (" + setName + "): " + r;
                     }
                 }
@@ -318,6 +320,18 @@ public final class ConformanceRunner {
                 for (Value v : outputs) if (v != null) v.close();
             }
         }
+        return null;
+    }
+
+    /** Null when what inference says about a tensor output agrees with the tensor, else the contradiction. */
+    static String checkInferred(TensorDesc d, Value v) {
+        if (!(v instanceof Tensor t) || d.kind() != org.ge4j.ir.ValueKind.TENSOR) return null;
+        if (d.isKnown() && d.dtype() != t.dtype()) return "inferred type " + d + " but computed " + t.dtype();
+        if (!d.shape().hasRank()) return null;
+        if (d.shape().rank() != t.rank()) return "inferred shape " + d.shape() + " but computed " + org.ge4j.ir.Shape.toString(t.shape());
+        for (int k = 0; k < t.rank(); k++)
+            if (d.shape().dim(k) instanceof org.ge4j.ir.Dim.Static sd && sd.value() != t.dim(k))
+                return "inferred shape " + d.shape() + " but computed " + org.ge4j.ir.Shape.toString(t.shape());
         return null;
     }
 
