@@ -111,6 +111,8 @@ public final class ReferenceInterpreter {
     }
 
     private void execute(Node n, Env env) {
+        // lets a caller with a time limit (the conformance runner) stop a runaway run by interrupting it
+        if (Thread.currentThread().isInterrupted()) throw new OpException(n, "interrupted before this node ran");
         OpSchema schema = registry.schemaFor(n);
         if (schema == null) throw GraphInference.unknownOp(n);
         Kernel k = registry.kernel(provider, n.domain(), n.type());
