@@ -20,7 +20,14 @@ import org.ge4j.ir.Tensor;
 import org.ge4j.ir.Value;
 import org.ge4j.ops.ReferenceInterpreter;
 import org.ge4j.parser.onnx.OnnxParser;
-import org.ge4j.runtime.Session;
+import org.ge4j.compiler.plan.TaskListBuilder;
+import org.ge4j.ops.OpRegistry;
+import org.ge4j.runtime.CompileOptions;
+import org.ge4j.runtime.CompiledModel;
+import org.ge4j.runtime.ExecutionContext;
+import org.ge4j.runtime.StaticModel;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -62,14 +69,10 @@ class AutoFusionBenchTest {
         Graph unfused = new OnnxParser().parse(file);
         Map<String, Value> ref = new ReferenceInterpreter().run(unfused, Map.of("input", x));
         String outName = unfused.outputs().get(0).name();
-        try (Session s = Session.create(g)) {
-            assertThat(s.mode()).isEqualTo(Session.Mode.STATIC);
-            Map<String, Long> providers = new TreeMap<>();
-            for (String p : s.staticModel().kernelProviders()) providers.merge(p, 1L, Long::sum);
-            System.out.println("tiny_ops: tasks by kernel provider " + providers);
+        try (CompiledModel m = CompiledModel.compile(new OnnxParser().parse(file), CompileOptions.defaults())) {
             Tensor out = Tensor.allocate(org.ge4j.ir.DataType.FLOAT, 1, 64);
             Tensor[] in = {x}, outs = {out};
-            s.run(in, outs);
+            m.run(in, outs);
             float[] e = ((Tensor) ref.get(outName)).toFloatArray(), a = out.toFloatArray();
             for (int i = 0; i < e.length; i++) assertThat((double) a[i]).as("output[" + i + "]").isCloseTo(e[i], org.assertj.core.data.Offset.offset(1e-5 + 1e-4 * Math.abs(e[i])));
             if (!Boolean.getBoolean("ge4j.bench")) return;
@@ -83,11 +86,11 @@ class AutoFusionBenchTest {
                     Map<String, OnnxTensor> feeds = Map.of("input", ox);
                     int rounds = Integer.getInteger("ge4j.bench.rounds", 15), perRound = 2000;
                     double[] gRound = new double[rounds], oRound = new double[rounds];
-                    for (int w = 0; w < 20_000; w++) s.run(in, outs);          // C2 warm-up
+                    for (int w = 0; w < 20_000; w++) m.run(in, outs);          // C2 warm-up
                     for (int w = 0; w < 2_000; w++) ort.run(feeds).close();
                     for (int r = 0; r < rounds; r++) {
                         long t0 = System.nanoTime();
-                        for (int i = 0; i < perRound; i++) s.run(in, outs);
+                        for (int i = 0; i < perRound; i++) m.run(in, outs);
                         long t1 = System.nanoTime();
                         for (int i = 0; i < perRound; i++) ort.run(feeds).close();
                         long t2 = System.nanoTime();
@@ -96,9 +99,32 @@ class AutoFusionBenchTest {
                     }
                     double gm = median(gRound), om = median(oRound);
                     System.out.printf("tiny_ops: ge4j %.2f us/run, ORT %.2f us/run (medians of %d rounds x %d runs), ratio ge4j/ort: %.3f%n", gm, om, rounds, perRound, gm / om);
-                    profileTasks(s, in, outs);
                 }
             }
+            profileTasks(g, x);
+        }
+    }
+
+    /** Time per task type on the static executor of the optimised graph {@code g}, from a task observer's clock. */
+    private static void profileTasks(Graph g, Tensor x) {
+        var plan = new TaskListBuilder(OpRegistry.global()).build(g);
+        try (StaticModel model = StaticModel.fromGraph(plan, g, OpRegistry.global(), List.of(OpRegistry.VECTOR));
+             ExecutionContext ctx = model.newContext();
+             Tensor out = Tensor.allocate(org.ge4j.ir.DataType.FLOAT, 1, 64)) {
+            MemorySegment[] ins = {x.segment()}, outs = {out.segment()};
+            int n = plan.tasks().size(), reps = 3000;
+            long[] ends = new long[n];
+            double[] total = new double[n];
+            for (int r = 0; r < 2 * reps; r++) {
+                long t0 = System.nanoTime();
+                ctx.run(ins, outs, (t, a) -> ends[t] = System.nanoTime());
+                if (r < reps) continue; // warm-up
+                for (int t = 0; t < n; t++) total[t] += ends[t] - (t == 0 ? t0 : ends[t - 1]);
+            }
+            Map<String, Double> byType = new TreeMap<>();
+            for (int t = 0; t < n; t++)
+                byType.merge(plan.tasks().get(t).node().qualifiedType() + " (" + model.kernelProviders().get(t) + ")", total[t] / 1e3 / reps, Double::sum);
+            byType.forEach((k, v) -> System.out.printf("tiny_ops:   %-45s %8.2f us per run in total%n", k, v));
         }
     }
 
@@ -112,29 +138,6 @@ class AutoFusionBenchTest {
         System.out.printf("bert_like: %d nodes before (%s)%n           %d after O3 (%s)%n", total(before), before, total(after), after);
         for (Node n : g.nodes())
             if (n.qualifiedType().equals(FUSED) && Boolean.getBoolean("ge4j.bench.verbose")) System.out.println("  " + n.name() + ": " + n.attrString("program", ""));
-    }
-
-    /** Time per task type: each task's kernel run alone on the context's buffers (reflection: a test-only look inside). */
-    private static void profileTasks(Session s, Tensor[] in, Tensor[] outs) throws Exception {
-        var model = s.staticModel();
-        var ctx = model.newContext();
-        ctx.run(new java.lang.foreign.MemorySegment[] {in[0].segment()}, new java.lang.foreign.MemorySegment[] {outs[0].segment()});
-        java.lang.reflect.Field fk = model.getClass().getDeclaredField("kernels"), fa = ctx.getClass().getDeclaredField("args");
-        fk.setAccessible(true);
-        fa.setAccessible(true);
-        org.ge4j.ops.exec.CompiledKernel[] ks = (org.ge4j.ops.exec.CompiledKernel[]) fk.get(model);
-        java.lang.foreign.MemorySegment[][] args = (java.lang.foreign.MemorySegment[][]) fa.get(ctx);
-        Map<String, Double> byType = new TreeMap<>();
-        int reps = 3000;
-        for (int t = 0; t < ks.length; t++) {
-            for (int i = 0; i < reps; i++) ks[t].run(args[t]);
-            long t0 = System.nanoTime();
-            for (int i = 0; i < reps; i++) ks[t].run(args[t]);
-            double us = (System.nanoTime() - t0) / 1e3 / reps;
-            byType.merge(model.plan().tasks().get(t).node().qualifiedType() + " (" + model.kernelProviders().get(t) + ")", us, Double::sum);
-        }
-        byType.forEach((k, v) -> System.out.printf("tiny_ops:   %-45s %8.2f us per run in total%n", k, v));
-        ctx.close();
     }
 
     private static double median(double[] v) {
