@@ -136,8 +136,13 @@ class AutoFusionBenchTest {
         Compiler.optimize(g, CompilerOptions.builder().setLevel(OptLevel.O3).build());
         Map<String, Integer> after = ops(g);
         System.out.printf("bert_like: %d nodes before (%s)%n           %d after O3 (%s)%n", total(before), before, total(after), after);
-        for (Node n : g.nodes())
-            if (n.qualifiedType().equals(FUSED) && Boolean.getBoolean("ge4j.bench.verbose")) System.out.println("  " + n.name() + ": " + n.attrString("program", ""));
+        if (!Boolean.getBoolean("ge4j.bench.verbose")) return;
+        for (Node n : g.nodes()) {
+            if (n.qualifiedType().equals(FUSED)) System.out.println("  " + n.name() + ": " + n.attrString("program", ""));
+            else if (n.type().equals("Add") || n.type().equals("Div"))
+                System.out.println("  unfused " + n.describe() + " " + n.output(0).desc() + " <- " + n.inputs().stream()
+                        .map(a -> a.peer() == null ? "_" : a.peer().node().qualifiedType() + " " + a.peer().desc()).toList());
+        }
     }
 
     private static double median(double[] v) {
