@@ -434,6 +434,13 @@ public final class CompiledModel implements AutoCloseable {
         if (closed) throw new IllegalStateException(what() + " is closed");
     }
 
+    /** The kernels of the first gear, or of any plan built so far; null when none exists. */
+    StaticModel anyStaticModel() {
+        if (!gears.isEmpty()) return gears.get(0).model(this);
+        for (Variant v : variants.values()) if (v.plan != null) return v.model(this);
+        return null;
+    }
+
     /** Compiles the kernels of a variant on first use (once, even when threads race). */
     StaticModel modelOf(Variant v) {
         synchronized (v) {
