@@ -434,6 +434,17 @@ public final class CompiledModel implements AutoCloseable {
         if (closed) throw new IllegalStateException(what() + " is closed");
     }
 
+    /**
+     * How many tasks of the first plan (the first gear, or the first plan built for dynamic shapes) run on each
+     * kernel provider, e.g. {@code {reference=3, vector=50}}; empty when no plan exists yet.
+     */
+    public Map<String, Integer> kernelCounts() {
+        Map<String, Integer> m = new java.util.TreeMap<>();
+        StaticModel sm = anyStaticModel();
+        if (sm != null) for (String p : sm.kernelProviders()) m.merge(p, 1, Integer::sum);
+        return m;
+    }
+
     /** The kernels of the first gear, or of any plan built so far; null when none exists. */
     StaticModel anyStaticModel() {
         if (!gears.isEmpty()) return gears.get(0).model(this);
