@@ -42,7 +42,8 @@ public final class ExecutionContext implements AutoCloseable {
             slotSegments[s.id()] = switch (s.storage()) {
                 case ARENA -> mem.asSlice(s.offset(), s.bytes());
                 case WEIGHT -> weights.asSlice(s.offset(), s.bytes());
-                case INPUT, OUTPUT -> null;
+                case CONSTANT -> model.constants().asSlice(s.offset(), s.bytes());
+                case INPUT, OUTPUT, NONE -> null;
             };
             if (s.storage() == Storage.INPUT) inputBytes[(int) s.offset()] = s.bytes();
             if (s.storage() == Storage.OUTPUT) outputBytes[(int) s.offset()] = s.bytes();
