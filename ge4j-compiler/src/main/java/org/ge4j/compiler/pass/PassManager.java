@@ -84,7 +84,7 @@ public final class PassManager {
         Run(Graph graph) {
             this.graph = graph;
             if (options.dumpDir() != null && !options.dumpFormats().isEmpty())
-                instruments.add(new GraphDumper(options.dumpDir(), options.dumpFormats(), TextForm::render));
+                instruments.add(new GraphDumper(options.dumpDir(), options.dumpFormats(), org.ge4j.ir.text.GraphPrinter::print));
         }
 
         CompileReport execute() {
