@@ -150,6 +150,37 @@ class FusionTextTest {
     }
 
     @Test
+    void attentionWithQueriesScaledBeforeTheProduct() {
+        assertRewrites(FusionTesting.fusion(), """
+            graph g {
+              opset "" = 17
+              input %q : f32[2,3,4]
+              input %k : f32[2,5,4]
+              input %v : f32[2,5,6]
+              %c = Constant() {value = tensor<f32[]> [2]}
+              %qs = Div(%q, %c)
+              %kt = Transpose(%k) {perm = [0, 2, 1]}
+              %h = Constant() {value = tensor<f32[]> [0.5]}
+              %kts = Mul(%h, %kt)
+              %s = MatMul(%qs, %kts)
+              %p = Softmax(%s)
+              %y = MatMul(%p, %v)
+              return %y
+            }
+            """, """
+            graph g {
+              opset "" = 17
+              opset "ge4j" = 1
+              input %q : f32[2,3,4]
+              input %k : f32[2,5,4]
+              input %v : f32[2,5,6]
+              %y = ge4j::Attention(%q, %k, %v) {k_transposed = 0, scale = 0.25}
+              return %y
+            }
+            """);
+    }
+
+    @Test
     void softmaxOverAnotherAxisIsNotAttention() {
         assertUnchanged(FusionTesting.fusion(), """
             graph g {
