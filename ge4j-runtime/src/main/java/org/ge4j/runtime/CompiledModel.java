@@ -434,6 +434,21 @@ public final class CompiledModel implements AutoCloseable {
         if (closed) throw new IllegalStateException(what() + " is closed");
     }
 
+    /**
+     * How many tasks of the planned variants run on each kernel provider, e.g. {@code {reference=3, vector=120}}
+     * (variants not yet run are compiled now); empty when the model runs on the interpreter.
+     */
+    public Map<String, Integer> kernelProviderCounts() {
+        Map<String, Integer> m = new java.util.TreeMap<>();
+        java.util.Set<Variant> all = new java.util.LinkedHashSet<>(gears);
+        all.addAll(variants.values());
+        for (Variant v : all) {
+            if (v.plan == null) continue;
+            for (String p : v.model(this).kernelProviders()) m.merge(p, 1, Integer::sum);
+        }
+        return m;
+    }
+
     /** Compiles the kernels of a variant on first use (once, even when threads race). */
     StaticModel modelOf(Variant v) {
         synchronized (v) {
