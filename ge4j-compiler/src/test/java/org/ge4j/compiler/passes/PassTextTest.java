@@ -165,6 +165,47 @@ class PassTextTest {
             """);
     }
 
+    @Test
+    void dceCleansSubgraphsToo() {
+        assertRewrites(new DeadCodeElimination(), """
+            graph g {
+              opset "" = 17
+              input %x : f32[2]
+              input %cond : bool[]
+              %y = If(%cond) {
+                else_branch = graph other {
+                  %b = Exp(%x)
+                  return %b
+                },
+                then_branch = graph then {
+                  %a = Relu(%x)
+                  %dead = Neg(%x)
+                  return %a
+                }
+              }
+              %unused = Sigmoid(%x)
+              return %y
+            }
+            """, """
+            graph g {
+              opset "" = 17
+              input %x : f32[2]
+              input %cond : bool[]
+              %y = If(%cond) {
+                else_branch = graph other {
+                  %b = Exp(%x)
+                  return %b
+                },
+                then_branch = graph then {
+                  %a = Relu(%x)
+                  return %a
+                }
+              }
+              return %y
+            }
+            """);
+    }
+
     // ---------------------------------------------------------------- infer-shapes
 
     @Test
