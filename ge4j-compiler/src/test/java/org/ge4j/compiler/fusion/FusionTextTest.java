@@ -257,4 +257,50 @@ class FusionTextTest {
             }
             """);
     }
+
+    @Test
+    void geluWithUnknownDimsAndRankKeepingConstants() {
+        assertRewrites(FusionTesting.fusion(), """
+            graph g {
+              opset "" = 17
+              input %x : f32[?,3]
+              %r2 = Constant() {value = tensor<f32[1,1]> [0.70710678]}
+              %dv = Mul(%x, %r2)
+              %e = Erf(%dv)
+              %one = Constant() {value = tensor<f32[]> [1]}
+              %op = Add(%one, %e)
+              %half = Constant() {value = tensor<f32[1]> [0.5]}
+              %xh = Mul(%half, %x)
+              %y = Mul(%xh, %op)
+              return %y
+            }
+            """, """
+            graph g {
+              opset "" = 17
+              opset "ge4j" = 1
+              input %x : f32[?,3]
+              %y = ge4j::Gelu(%x)
+              return %y
+            }
+            """);
+    }
+
+    @Test
+    void geluWhoseConstantsWouldGrowTheRankIsLeftAlone() {
+        assertUnchanged(FusionTesting.fusion(), """
+            graph g {
+              opset "" = 17
+              input %x : f32[3]
+              %r2 = Constant() {value = tensor<f32[1,1]> [0.70710678]}
+              %dv = Mul(%x, %r2)
+              %e = Erf(%dv)
+              %one = Constant() {value = tensor<f32[]> [1]}
+              %op = Add(%one, %e)
+              %half = Constant() {value = tensor<f32[1]> [0.5]}
+              %xh = Mul(%half, %x)
+              %y = Mul(%xh, %op)
+              return %y
+            }
+            """);
+    }
 }
