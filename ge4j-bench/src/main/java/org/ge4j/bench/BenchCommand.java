@@ -1,5 +1,6 @@
 package org.ge4j.bench;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +10,9 @@ import org.ge4j.compiler.OptLevel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ge4j bench MODEL}: latency (median, p90, mean, min) after warm-up, throughput at a batch size,
@@ -94,10 +97,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--peak-gflops", paramLabel = "G", description = "FP32 peak of one core, GFLOP/s, for '%% peak'; default ${DEFAULT-VALUE}")
     double peakGflops = 280;
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--cold-child", hidden = true, paramLabel = "ENGINE")
     String coldChild;
 
     private final List<String> args = new ArrayList<>();
+    PrintStream out = System.out;
+    PrintStream err = System.err;
 
     /** Checks the options and builds the configuration; IllegalArgumentException names the bad option. */
     BenchConfig config() {
@@ -123,17 +131,18 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             c = config();
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         // before any kernel class reads it
         System.setProperty("ge4j.threads", Integer.toString(c.threads()));
         if (coldChild != null) {
-            ColdRunner.child(c, coldChild, System.out);
+            ColdRunner.child(c, coldChild, out);
             return 0;
         }
-        BenchReport r = new Benchmark(c, System.err).run();
+        BenchReport r = new Benchmark(c, err).run();
         if (c.tsv() != null) r.appendTsv(c.tsv(), BenchReport.now());
-        r.print(System.out);
+        r.print(out);
+        out.flush();
         return r.agree() ? 0 : 2;
     }
 

@@ -122,9 +122,9 @@ public final class Benchmark {
             }
             if (engines.size() > 1) firstCheck = OutputCheck.compare(engines.get(0).outputs(), engines.get(1).outputs(), config.rtol(), config.atol());
             List<long[]> warm = new ArrayList<>();
-            for (Engine e : engines) {
-                log.printf("%s: warming up%n", e.name());
-                warm.add(Bencher.warmUp(e::run, config.plan()));
+            for (int i = 0; i < engines.size(); i++) {
+                log.printf("%s: warming up%n", engines.get(i).name());
+                warm.add(Bencher.warmUp(engines.get(i)::run, config.plan(), first[i]));
             }
             log.printf("timing %s%n", engines.size() > 1 ? "(alternating)" : "");
             List<Bencher.Runner> runners = new ArrayList<>();

@@ -47,7 +47,7 @@ public final class ColdRunner {
             List<Map<String, Long>> l = e.getValue();
             out.add(new ColdResult(e.getKey(), l.size(), med(l, "process_to_first_result_nanos"), med(l, "uptime_ms") * 1_000_000,
                     med(l, "load_nanos"), med(l, "first_run_nanos"), med(l, "hwm_first_kb"), med(l, "hwm_peak_kb"),
-                    med(l, "steady_median_nanos"), config.coldRuns()));
+                    med(l, "steady_median_nanos"), (int) med(l, "steady_runs")));
         }
         return out;
     }
@@ -72,7 +72,7 @@ public final class ColdRunner {
         cmd.add(BenchCommand.class.getName());
         cmd.addAll(List.of("--cold-child", engine, "--threads", Integer.toString(config.threads()), "--level", config.level().name(),
                 "--ort-spinning", config.ortSpinning() ? "on" : "off", "--cold-runs", Integer.toString(config.coldRuns()),
-                "--seed", Long.toString(config.seed())));
+                "--seed", Long.toString(config.seed()), "--warmup-time", Double.toString(config.plan().warmupSeconds())));
         for (BenchModels.InputSpec s : inputs) cmd.addAll(List.of("--input", s.toString()));
         cmd.add(file.toAbsolutePath().toString());
         return cmd;
@@ -119,18 +119,23 @@ public final class ColdRunner {
             for (BenchModels.InputSpec s : specs) inputs.put(s.name(), s.random(config.seed()));
             e.bind(inputs);
             long first = Bencher.time(e::run);
+            long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
             out.println(PREFIX + "first-result");
             out.flush();
-            long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
             long hwmFirst = MachineInfo.procStatusKb("VmHWM");
+            // a few more runs (within about the warm-up time cap) so the peak includes steady running
+            long cap = (long) (config.plan().warmupSeconds() * 1e9), t0 = System.nanoTime();
             long[] steady = new long[config.coldRuns()];
-            for (int i = 0; i < steady.length; i++) steady[i] = Bencher.time(e::run);
+            int n = 0;
+            while (n < steady.length && System.nanoTime() - t0 + first < cap) steady[n++] = Bencher.time(e::run);
+            steady = java.util.Arrays.copyOf(steady, n);
             long hwmPeak = MachineInfo.procStatusKb("VmHWM");
             out.println(PREFIX + "load_nanos=" + load.stream().mapToLong(Engine.Phase::nanos).sum());
             out.println(PREFIX + "first_run_nanos=" + first);
             out.println(PREFIX + "uptime_ms=" + uptime);
             out.println(PREFIX + "hwm_first_kb=" + hwmFirst);
             out.println(PREFIX + "hwm_peak_kb=" + hwmPeak);
+            out.println(PREFIX + "steady_runs=" + n);
             out.println(PREFIX + "steady_median_nanos=" + (steady.length == 0 ? -1 : Math.round(Stats.of(steady).median())));
             out.flush();
         } finally {
