@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * alternating in one process, ending with {@code ratio ge4j/ort: R}. Exit code 2 when the engines'
  * outputs disagree.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, version = "ge4j bench 0.1.0", sortOptions = false,
+@Command(name = "ge4j bench", mixinStandardHelpOptions = true, version = "ge4j bench 0.1.0", sortOptions = false,
         description = {"Benchmark a model with ge4j, and with --vs-ort side by side with ONNX Runtime 1.29 (same inputs, same threads,",
                 "alternating in one process). MODEL is an .onnx file or the name of a model of the benchmark manifest",
                 "(scripts/export-bench-models.sh). The last line with --vs-ort is 'ratio ge4j/ort: R' (ge4j median / ORT median)."})
