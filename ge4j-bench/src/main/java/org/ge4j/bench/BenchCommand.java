@@ -123,7 +123,19 @@ public final class BenchCommand implements Callable<Integer> {
         Bencher.Plan plan = new Bencher.Plan(warmup, warmupTime, untilStable, runs, Math.min(minRuns, runs), maxTime, block);
         return new BenchConfig(model, modelsDir == null ? BenchModels.dir() : modelsDir, engines, specs, threads, batch, plan,
                 OptLevel.parse(level), spin, cold, coldRepeats, coldRuns, tsv, seed, rtol, atol, peakGflops,
-                "ge4j bench " + String.join(" ", args));
+                "ge4j bench " + String.join(" ", commandArgs(args)));
+    }
+
+    /** The arguments that decide the numbers: all but {@code --tsv FILE} (where rows go). */
+    static List<String> commandArgs(List<String> args) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--tsv")) { i++; continue; }
+            if (a.startsWith("--tsv=")) continue;
+            out.add(a);
+        }
+        return out;
     }
 
     @Override public Integer call() throws Exception {

@@ -57,6 +57,7 @@ class BenchCommandTest {
         assertThat(c.rtol()).isEqualTo(0.01);
         assertThat(c.atol()).isEqualTo(0.001);
         assertThat(c.peakGflops()).isEqualTo(262);
+        assertThat(c.command()).startsWith("ge4j bench m.onnx --vs-ort --threads 2").doesNotContain("r.tsv").endsWith("--peak-gflops 262");
     }
 
     @Test
