@@ -17,11 +17,12 @@ import org.ge4j.ir.OutDataAnchor;
 import org.ge4j.ir.Tensor;
 import org.ge4j.ir.TensorDesc;
 import org.ge4j.parser.onnx.OnnxParser;
-import org.ge4j.runtime.Session;
+import org.ge4j.runtime.CompileOptions;
+import org.ge4j.runtime.CompiledModel;
 import org.ge4j.runtime.StaticModel;
 
 /**
- * ge4j under benchmark: parse (ONNX) → compile ({@link Compiler#optimize}) → plan ({@link Session#create}),
+ * ge4j under benchmark: parse (ONNX) → compile ({@link Compiler#optimize}) → plan ({@link CompiledModel#compile}),
  * then runs into caller-owned output buffers (the first run allocates them). Graphs the static executor
  * cannot plan run on the interpreter, allocating their outputs per run.
  */
@@ -29,7 +30,7 @@ public final class Ge4jEngine implements Engine {
     private final String source;
     private final Supplier<Graph> graphSource;
     private final OptLevel level;
-    private Session session;
+    private CompiledModel session;
     private CompileReport report;
     private Tensor[] in;
     private Tensor[] out;
@@ -58,11 +59,9 @@ public final class Ge4jEngine implements Engine {
         Graph g = graphSource.get();
         long t1 = System.nanoTime();
         phases.add(new Phase("parse", t1 - t0));
-        report = Compiler.optimize(g, CompilerOptions.builder().setLevel(level).build()).report();
-        long t2 = System.nanoTime();
-        phases.add(new Phase("compile", t2 - t1));
-        session = Session.create(g);
-        phases.add(new Phase("plan", System.nanoTime() - t2));
+        session = CompiledModel.compile(g, CompileOptions.builder().optCompilerOptions(CompilerOptions.builder().setLevel(level).build()).build());
+        report = session.report();
+        phases.add(new Phase("compile", System.nanoTime() - t1));
         return phases;
     }
 
@@ -79,7 +78,7 @@ public final class Ge4jEngine implements Engine {
 
     @Override public void bind(Map<String, Tensor> inputs) {
         closeBuffers();
-        List<String> names = session.inputNames();
+        List<String> names = session.inputs().stream().map(d -> d.name()).toList();
         in = new Tensor[names.size()];
         inMap = new LinkedHashMap<>();
         for (int k = 0; k < in.length; k++) {
@@ -96,7 +95,7 @@ public final class Ge4jEngine implements Engine {
             return;
         }
         Map<String, Tensor> r = session.run(inMap);
-        if (session.mode() == Session.Mode.INTERPRETED) {
+        if (session.kernelProviderCounts().isEmpty()) { // interpreted: outputs are fresh each run
             if (lastInterpreted != null) lastInterpreted.values().forEach(Tensor::close);
             lastInterpreted = r;
             return;
@@ -106,7 +105,7 @@ public final class Ge4jEngine implements Engine {
 
     @Override public Map<String, double[]> outputs() {
         Map<String, double[]> m = new LinkedHashMap<>();
-        List<String> names = session.outputNames();
+        List<String> names = session.outputs().stream().map(d -> d.name()).toList();
         for (int k = 0; k < names.size(); k++) {
             Tensor t = out != null ? out[k] : lastInterpreted == null ? null : lastInterpreted.get(names.get(k));
             if (t == null) throw new IllegalStateException("ge4j: no outputs yet (run first)");
@@ -116,7 +115,7 @@ public final class Ge4jEngine implements Engine {
     }
 
     /** The execution mode of the session (after {@link #load}). */
-    public Session.Mode mode() { return session.mode(); }
+    public org.ge4j.compiler.om.ModelDefinition.ExecutionMode mode() { return session.mode(); }
 
     /** The compiler's report (after {@link #load}). */
     public CompileReport compileReport() { return report; }
@@ -124,8 +123,7 @@ public final class Ge4jEngine implements Engine {
     /** How many tasks run on each kernel provider, e.g. {@code {reference=120, vector=3}}; empty unless static. */
     public Map<String, Integer> providerCounts() {
         Map<String, Integer> m = new TreeMap<>();
-        StaticModel sm = session.staticModel();
-        if (sm != null) for (String p : sm.kernelProviders()) m.merge(p, 1, Integer::sum);
+        m.putAll(session.kernelProviderCounts());
         return m;
     }
 

@@ -92,7 +92,16 @@ public final class ExecutionContext implements AutoCloseable {
      * Runs the model: reads {@code inputs[k]} (each exactly the planned bytes of input k), writes
      * {@code outputs[k]}. Allocates nothing itself; kernels on the fast path allocate nothing either.
      */
-    public void run(MemorySegment[] inputs, MemorySegment[] outputs) {
+    public void run(MemorySegment[] inputs, MemorySegment[] outputs) { run(inputs, outputs, null); }
+
+    /** Sees each task's argument buffers right after it ran (for accuracy tools; slows the run down). */
+    @FunctionalInterface
+    public interface TaskObserver {
+        void afterTask(int task, MemorySegment[] args);
+    }
+
+    /** {@link #run(MemorySegment[], MemorySegment[])}, calling {@code observer} (if not null) after each task. */
+    public void run(MemorySegment[] inputs, MemorySegment[] outputs, TaskObserver observer) {
         for (int k = 0; k < inputPatches.length; k++) {
             MemorySegment in = inputs[k];
             if (in.byteSize() != inputBytes[k])
@@ -108,7 +117,11 @@ public final class ExecutionContext implements AutoCloseable {
             for (int j = 0; j < p.length; j += 2) args[p[j]][p[j + 1]] = out;
         }
         CompiledKernel[] ks = kernels;
-        for (int t = 0; t < ks.length; t++) ks[t].run(args[t]);
+        if (observer == null) for (int t = 0; t < ks.length; t++) ks[t].run(args[t]);
+        else for (int t = 0; t < ks.length; t++) {
+            ks[t].run(args[t]);
+            observer.afterTask(t, args[t]);
+        }
         for (int c = 0; c < copies.size(); c++) {
             ExecutionPlan.OutputCopy oc = copies.get(c);
             MemorySegment src = slotSegments[oc.from()];

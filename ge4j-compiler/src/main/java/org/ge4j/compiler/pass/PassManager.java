@@ -100,13 +100,28 @@ public final class PassManager {
             }
             List<String> names = passNames();
             for (PassInstrument i : instruments) i.beforePipeline(graph, names);
-            for (Pipelines.Step s : pipeline) {
-                if (s instanceof Pipelines.Run r) runPass(r.pass(), null, 1);
-                else if (s instanceof Pipelines.FixedPoint f) runGroup(f);
+            org.ge4j.ir.Node reflective = reflectiveNode(graph);
+            if (reflective != null) {
+                // an op that reads values by name (Gradient) needs the graph as written: only infer shapes
+                ctx.note(reflective.describe() + " reads values of its graph by name; optimisations skipped");
+                runPass("infer-shapes", null, 1);
+            } else {
+                for (Pipelines.Step s : pipeline) {
+                    if (s instanceof Pipelines.Run r) runPass(r.pass(), null, 1);
+                    else if (s instanceof Pipelines.FixedPoint f) runGroup(f);
+                }
             }
             for (PassInstrument i : instruments) i.afterPipeline(graph);
             return new CompileReport(options.level(), names, runs, before, graph.allNodes().size(), opsBefore, opCounts(graph),
                     ctx.rewrites(), ctx.notes(), System.nanoTime() - t0);
+        }
+
+        org.ge4j.ir.Node reflectiveNode(Graph g) {
+            for (org.ge4j.ir.Node n : g.allNodes()) {
+                org.ge4j.ops.OpSchema s = options.registry().schemaFor(n);
+                if (s != null && s.has(org.ge4j.ops.Trait.GRAPH_REFLECTIVE)) return n;
+            }
+            return null;
         }
 
         void runGroup(Pipelines.FixedPoint f) {

@@ -54,6 +54,7 @@ public final class Pipelines {
                     run("const-fold", OptLevel.O3),
                     run("cse", OptLevel.O3),
                     run("dce", OptLevel.O3))),
+            run("auto-fusion", OptLevel.O2),
             run("infer-shapes", OptLevel.O3),
             hook(LAYOUT_HOOK),
             hook(KERNEL_SELECT_HOOK));

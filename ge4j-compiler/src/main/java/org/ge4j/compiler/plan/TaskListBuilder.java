@@ -50,8 +50,16 @@ public final class TaskListBuilder {
         }
     }
 
-    public ExecutionPlan build(Graph g) {
+    /** Plans {@code g} with its constants laid out by {@link WeightsLayout#of}. */
+    public ExecutionPlan build(Graph g) { return build(g, WeightsLayout.of(g)); }
+
+    /**
+     * Plans {@code g} with its constants at the offsets of {@code weightsLayout} (shared by all the plans of
+     * one model: its gears and its per-shape plans).
+     */
+    public ExecutionPlan build(Graph g, WeightsLayout weightsLayout) {
         requireStatic(g);
+        Map<String, WeightsLayout.Entry> weightEntries = weightsLayout.byValue();
         List<Node> order = g.topologicalOrder();
         Map<OutDataAnchor, Integer> ids = new HashMap<>();
         List<OutDataAnchor> anchors = new ArrayList<>();
@@ -71,14 +79,16 @@ public final class TaskListBuilder {
             offset[id] = k;
         }
         // constants: merged weights
-        long weights = 0;
+        long weights = weightsLayout.size();
         for (Node n : order) {
             Tensor c = n.outputCount() == 1 ? GraphInference.constantValue(n.output(0)) : null;
             if (c == null) continue;
             int id = ids.get(n.output(0));
+            WeightsLayout.Entry e = weightEntries.get(n.output(0).name());
+            if (e == null || e.bytes() != c.byteSize())
+                throw new Ge4jException("graph '" + g.name() + "': constant %" + n.output(0).name() + " is not in the model's weights layout");
             storage[id] = ExecutionPlan.Storage.WEIGHT;
-            offset[id] = weights;
-            weights += MemoryPlanner.align(c.byteSize());
+            offset[id] = e.offset();
         }
         // graph outputs produced by tasks go straight to the caller's buffers (first binding only)
         List<ExecutionPlan.OutputCopy> copies = new ArrayList<>();

@@ -50,7 +50,7 @@ class PassManagerTest {
         assertThat(new PassManager(opts(OptLevel.O1).build()).passNames())
                 .containsExactly("infer-shapes", "const-fold", "simplify", "dce", "infer-shapes");
         assertThat(new PassManager(opts(OptLevel.O2).build()).passNames())
-                .containsExactly("infer-shapes", "const-fold", "simplify", "cse", "dce", "infer-shapes");
+                .containsExactly("infer-shapes", "const-fold", "simplify", "cse", "dce", "infer-shapes", "auto-fusion");
         assertThat(new PassManager(opts(OptLevel.O3).build()).passNames()).containsSubsequence(
                 "infer-shapes", "const-fold", "simplify", "cse", "dce", "infer-shapes", "fusion", "const-fold", "cse", "dce", "infer-shapes");
     }

@@ -81,14 +81,40 @@ public final class ConformanceRunner {
         public Options withInferShapes(boolean b) { return new Options(dataDir, suites, filter, timeout, jobs, b); }
     }
 
+    /**
+     * How a parsed test model is executed. The default runs the {@link ReferenceInterpreter}; other engines
+     * (the compiler plus an executor) plug in here so that the same data checks them.
+     */
+    public interface Engine {
+        /** Prepares {@code g} (it may be optimised in place) and returns a function from inputs to outputs. */
+        Prepared prepare(Graph g, OpRegistry registry);
+    }
+
+    /** A model ready to run: positional inputs to positional outputs owned by the caller. */
+    public interface Prepared extends AutoCloseable {
+        List<Value> run(List<Value> inputs);
+
+        @Override default void close() {}
+    }
+
+    /** The default engine: the reference interpreter on the graph as parsed. */
+    public static final Engine INTERPRETER = (g, registry) -> {
+        ReferenceInterpreter interpreter = new ReferenceInterpreter(registry);
+        return inputs -> interpreter.runGraph(g, inputs, null);
+    };
+
     private final Options options;
     private final OpRegistry registry;
     private final OnnxParser parser;
+    private final Engine engine;
 
-    public ConformanceRunner(Options options, OpRegistry registry) {
+    public ConformanceRunner(Options options, OpRegistry registry) { this(options, registry, INTERPRETER); }
+
+    public ConformanceRunner(Options options, OpRegistry registry, Engine engine) {
         this.options = options;
         this.registry = registry;
         this.parser = new OnnxParser();
+        this.engine = engine;
     }
 
     public ConformanceRunner(Options options) { this(options, OpRegistry.global()); }
@@ -289,7 +315,13 @@ public final class ConformanceRunner {
         List<Path> sets = numbered(t.dir(), "test_data_set_", true);
         if (sets.isEmpty()) throw new Ge4jException("no test_data_set_* directory");
         OnnxTensors reader = new OnnxTensors(t.name(), t.dir());
-        ReferenceInterpreter interpreter = new ReferenceInterpreter(registry);
+        try (Prepared prepared = engine.prepare(g, registry)) {
+            return runSets(t, g, sets, reader, inTypes, outTypes, prepared);
+        }
+    }
+
+    private String runSets(TestCase t, Graph g, List<Path> sets, OnnxTensors reader, List<TensorDesc> inTypes, List<TensorDesc> outTypes, Prepared prepared)
+            throws IOException {
         ValueComparator cmp = new ValueComparator();
         for (Path set : sets) {
             String setName = set.getFileName().toString();
@@ -304,7 +336,7 @@ public final class ConformanceRunner {
             try {
                 for (int i = 0; i < inFiles.size(); i++)
                     inputs.add(asDeclared(reader.readValue(Files.readAllBytes(inFiles.get(i)), inTypes.get(i), setName + "/" + inFiles.get(i).getFileName()), inTypes.get(i)));
-                outputs = interpreter.runGraph(g, inputs, null);
+                outputs = prepared.run(inputs);
                 if (outputs.size() != outFiles.size())
                     throw new Ge4jException(setName + ": the graph produced " + outputs.size() + " outputs, expected " + outFiles.size());
                 for (int i = 0; i < outFiles.size(); i++) {

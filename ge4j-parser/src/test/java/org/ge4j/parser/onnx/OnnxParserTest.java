@@ -124,6 +124,25 @@ class OnnxParserTest {
         assertThat(OnnxTensors.toTensor(OnnxTensors.toProto(s, "s")).toStringArray()).containsExactly("x", "yz");
     }
 
+    /** External data beyond the 2 GiB mark of its file (a sparse file: no real disk use), as in models over 2 GB. */
+    @Test void externalDataBeyondTwoGigabytes(@TempDir Path dir) throws Exception {
+        long offset = (1L << 31) + 4096 * 3; // past Integer.MAX_VALUE
+        Path bin = dir.resolve("big.bin");
+        try (var ch = java.nio.channels.FileChannel.open(bin, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.SPARSE)) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(7.5f).putFloat(-0.25f).flip();
+            ch.write(buf, offset);
+        }
+        assertThat(Files.size(bin)).isGreaterThan(Integer.MAX_VALUE);
+        TensorProto w = TensorProto.newBuilder().setName("W").setDataType(DataType.FLOAT.onnxCode()).addDims(2)
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(kv("location", "big.bin")).addExternalData(kv("offset", Long.toString(offset))).addExternalData(kv("length", "8")).build();
+        ModelProto m = model(graph("g", List.of(node("Identity", List.of("W"), List.of("Y"))), List.of(), List.of(value("Y", DataType.FLOAT, 2L)), w));
+        Path file = dir.resolve("model.onnx");
+        Files.write(file, m.toByteArray());
+        assertThat(only(parser.parse(file), "Constant").attrTensor("value").toFloatArray()).containsExactly(7.5f, -0.25f);
+    }
+
     @Test void externalData(@TempDir Path dir) throws Exception {
         byte[] bytes = new byte[8 + 12];
         java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).position(8).putFloat(1f).putFloat(2f).putFloat(-3f);

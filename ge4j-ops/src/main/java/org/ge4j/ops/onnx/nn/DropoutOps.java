@@ -88,7 +88,8 @@ public final class DropoutOps {
             }
             return;
         }
-        Mt19937 rnd = new Mt19937(ctx.attrs().isSet("seed") ? ctx.attrs().getInt("seed") : 0);
+        // seeded: numpy-compatible and reproducible; unseeded: a fresh mask on every run, as the spec asks
+        Mt19937 rnd = new Mt19937(ctx.attrs().isSet("seed") ? ctx.attrs().getInt("seed") : java.util.concurrent.ThreadLocalRandom.current().nextInt());
         double[] x = tx.toDoubleArray(), y = new double[x.length], mask = new double[x.length];
         double scale = ratio >= 1 ? 0 : 1 / (1 - ratio);
         for (int i = 0; i < x.length; i++) {

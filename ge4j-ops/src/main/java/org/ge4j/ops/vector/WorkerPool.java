@@ -1,0 +1,146 @@
+package org.ge4j.ops.vector;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The intra-op thread pool of the vector kernels: a fixed set of daemon workers that park when idle (no
+ * spinning). A job is {@code chunks} calls of one {@link Job} shared out between the caller and the workers;
+ * handing out a job allocates nothing. One job runs at a time: a caller that finds the pool busy (another
+ * model running on another thread) runs its chunks itself.
+ *
+ * <p>The thread count is the system property {@code ge4j.threads} (default: the available processors).
+ */
+public final class WorkerPool {
+    /** A parallel piece of work: {@code run(ctx, chunk, chunks)} for chunk = 0..chunks-1, in any order and thread. */
+    @FunctionalInterface
+    public interface Job {
+        void run(Object ctx, int chunk, int chunks);
+    }
+
+    private static volatile WorkerPool shared;
+
+    private final int threads;
+    private final Thread[] workers;
+    private final ReentrantLock busy = new ReentrantLock();
+    /** (generation << 32) | next chunk: a worker only takes chunks of the job it read. */
+    private final AtomicLong ticket = new AtomicLong();
+    private final AtomicInteger done = new AtomicInteger();
+    private volatile int generation;
+    private volatile Thread waiter;
+    // volatile so that a worker that sees a new job's fields also sees that job's ticket
+    private volatile Job job;
+    private volatile Object ctx;
+    private volatile int chunks;
+    private volatile Throwable failure;
+
+    /** A pool of {@code threads} threads in all (the caller counts as one; {@code threads - 1} workers). */
+    public WorkerPool(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("thread count must be >= 1, got " + threads);
+        this.threads = threads;
+        workers = new Thread[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            Thread t = new Thread(this::work, "ge4j-worker-" + (i + 1));
+            t.setDaemon(true);
+            workers[i] = t;
+            t.start();
+        }
+    }
+
+    /** The process-wide pool, sized by {@code ge4j.threads} (default: available processors). */
+    public static WorkerPool shared() {
+        WorkerPool p = shared;
+        if (p == null) {
+            synchronized (WorkerPool.class) {
+                p = shared;
+                if (p == null) shared = p = new WorkerPool(configuredThreads());
+            }
+        }
+        return p;
+    }
+
+    /** The thread count asked for with {@code -Dge4j.threads=N}, else the available processors. */
+    public static int configuredThreads() {
+        String s = System.getProperty("ge4j.threads");
+        if (s == null || s.isBlank()) return Runtime.getRuntime().availableProcessors();
+        try {
+            int n = Integer.parseInt(s.trim());
+            if (n < 1) throw new IllegalArgumentException("system property ge4j.threads must be >= 1, got " + s);
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("system property ge4j.threads must be an integer, got '" + s + "'", e);
+        }
+    }
+
+    public int threads() { return threads; }
+
+    /** Runs {@code job} for every chunk and returns when all are done; rethrows the first failure. */
+    public void run(Job job, Object ctx, int chunks) {
+        if (chunks <= 0) return;
+        if (chunks == 1 || workers.length == 0 || !busy.tryLock()) {
+            for (int c = 0; c < chunks; c++) job.run(ctx, c, chunks);
+            return;
+        }
+        try {
+            int gen = generation + 1;
+            ticket.set((long) gen << 32); // first: workers still holding the previous job's fields take nothing more
+            this.job = job;
+            this.ctx = ctx;
+            this.chunks = chunks;
+            failure = null;
+            done.set(0);
+            waiter = Thread.currentThread();
+            generation = gen; // publishes the fields above
+            int wake = Math.min(workers.length, chunks - 1);
+            for (int i = 0; i < wake; i++) LockSupport.unpark(workers[i]);
+            drain(gen, job, ctx, chunks);
+            while (done.get() < chunks) LockSupport.park(this);
+            this.job = null;
+            this.ctx = null;
+            Throwable f = failure;
+            if (f != null) {
+                failure = null;
+                if (f instanceof RuntimeException r) throw r;
+                if (f instanceof Error e) throw e;
+                throw new IllegalStateException(f);
+            }
+        } finally {
+            busy.unlock();
+        }
+    }
+
+    /** Takes and runs chunks of job {@code gen} until none is left. */
+    private void drain(int gen, Job j, Object c, int n) {
+        while (true) {
+            long t = ticket.get();
+            if ((int) (t >>> 32) != gen) return;
+            int i = (int) t;
+            if (i >= n) return;
+            if (!ticket.compareAndSet(t, t + 1)) continue;
+            try {
+                j.run(c, i, n);
+            } catch (Throwable e) {
+                if (failure == null) failure = e;
+            }
+            if (done.incrementAndGet() == n) LockSupport.unpark(waiter);
+        }
+    }
+
+    private void work() {
+        int seen = 0;
+        while (true) {
+            int gen = generation;
+            if (gen == seen) {
+                LockSupport.park(this);
+                continue;
+            }
+            seen = gen;
+            Job j = job;
+            Object c = ctx;
+            int n = chunks;
+            if (j != null) drain(gen, j, c, n);
+        }
+    }
+}
