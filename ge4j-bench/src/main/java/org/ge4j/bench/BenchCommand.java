@@ -73,6 +73,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--ort-spinning", paramLabel = "on|off", description = "ORT intra-op threads spin while waiting for work (ORT's default: on); default ${DEFAULT-VALUE}")
     String ortSpinning = "on";
 
+    @Option(names = "--om", description = "ge4j loads a .om compiled from MODEL beforehand (untimed), as a deployment would; load = .om load")
+    boolean om;
+
+    @Option(names = "--om-file", paramLabel = "FILE", description = "with --om: this .om (compiled from MODEL) instead of compiling one")
+    Path omFile;
+
     @Option(names = "--cold", description = "also measure cold starts: a fresh JVM per engine (process start to first result, peak RSS)")
     boolean cold;
 
@@ -122,7 +128,7 @@ public final class BenchCommand implements Callable<Integer> {
         };
         Bencher.Plan plan = new Bencher.Plan(warmup, warmupTime, untilStable, runs, Math.min(minRuns, runs), maxTime, block);
         return new BenchConfig(model, modelsDir == null ? BenchModels.dir() : modelsDir, engines, specs, threads, batch, plan,
-                OptLevel.parse(level), spin, cold, coldRepeats, coldRuns, tsv, seed, rtol, atol, peakGflops,
+                OptLevel.parse(level), spin, cold, coldRepeats, coldRuns, tsv, seed, rtol, atol, peakGflops, om || omFile != null, omFile,
                 "ge4j bench " + String.join(" ", commandArgs(args)));
     }
 

@@ -34,12 +34,12 @@ public final class ColdRunner {
     }
 
     /** Measures every engine of the config, {@code coldRepeats} times each; medians per engine. */
-    public List<ColdResult> run(ResolvedModel model, List<BenchModels.InputSpec> inputs) throws IOException, InterruptedException {
+    public List<ColdResult> run(ResolvedModel model, List<BenchModels.InputSpec> inputs, Path om) throws IOException, InterruptedException {
         Map<String, List<Map<String, Long>>> runs = new LinkedHashMap<>();
         for (int r = 0; r < config.coldRepeats(); r++) {
             for (String engine : config.engines()) {
                 log.printf("cold %s (%d/%d): fresh JVM%n", engine, r + 1, config.coldRepeats());
-                runs.computeIfAbsent(engine, k -> new ArrayList<>()).add(spawn(engine, model.file(), inputs));
+                runs.computeIfAbsent(engine, k -> new ArrayList<>()).add(spawn(engine, model.file(), inputs, om));
             }
         }
         List<ColdResult> out = new ArrayList<>();
@@ -58,7 +58,7 @@ public final class ColdRunner {
     }
 
     /** The command that starts a child: this JVM's java, options and class path. */
-    List<String> childCommand(String engine, Path file, List<BenchModels.InputSpec> inputs) {
+    List<String> childCommand(String engine, Path file, List<BenchModels.InputSpec> inputs, Path om) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -74,12 +74,13 @@ public final class ColdRunner {
                 "--ort-spinning", config.ortSpinning() ? "on" : "off", "--cold-runs", Integer.toString(config.coldRuns()),
                 "--seed", Long.toString(config.seed()), "--warmup-time", Double.toString(config.plan().warmupSeconds())));
         for (BenchModels.InputSpec s : inputs) cmd.addAll(List.of("--input", s.toString()));
+        if (om != null) cmd.addAll(List.of("--om-file", om.toAbsolutePath().toString()));
         cmd.add(file.toAbsolutePath().toString());
         return cmd;
     }
 
-    private Map<String, Long> spawn(String engine, Path file, List<BenchModels.InputSpec> inputs) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(childCommand(engine, file, inputs));
+    private Map<String, Long> spawn(String engine, Path file, List<BenchModels.InputSpec> inputs, Path om) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(childCommand(engine, file, inputs, om));
         long t0 = System.nanoTime();
         Process p = pb.start();
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
@@ -113,7 +114,7 @@ public final class ColdRunner {
         ResolvedModel model = Benchmark.resolve(config.model(), config.modelsDir());
         Benchmark b = new Benchmark(config, System.err);
         Map<String, Tensor> inputs = new LinkedHashMap<>();
-        try (Engine e = b.engine(engineName, model.file())) {
+        try (Engine e = b.engine(engineName, model.file(), config.omFile())) {
             List<Engine.Phase> load = e.load();
             List<BenchModels.InputSpec> specs = Benchmark.inputSpecs(config.inputs(), model.manifestInputs(), e.declaredInputs(), config.batch());
             for (BenchModels.InputSpec s : specs) inputs.put(s.name(), s.random(config.seed()));

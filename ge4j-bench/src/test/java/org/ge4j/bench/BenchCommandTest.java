@@ -28,6 +28,7 @@ class BenchCommandTest {
         assertThat(c.level()).isEqualTo(OptLevel.O3);
         assertThat(c.ortSpinning()).isTrue();
         assertThat(c.cold()).isFalse();
+        assertThat(c.om()).isFalse();
         assertThat(c.seed()).isEqualTo(42);
         assertThat(c.rtol()).isEqualTo(1e-3);
         assertThat(c.peakGflops()).isEqualTo(280);
@@ -58,6 +59,14 @@ class BenchCommandTest {
         assertThat(c.atol()).isEqualTo(0.001);
         assertThat(c.peakGflops()).isEqualTo(262);
         assertThat(c.command()).startsWith("ge4j bench m.onnx --vs-ort --threads 2").doesNotContain("r.tsv").endsWith("--peak-gflops 262");
+    }
+
+    @Test
+    void omFileImpliesOm() {
+        assertThat(config("m", "--om").om()).isTrue();
+        BenchConfig c = config("m", "--om-file", "m.om");
+        assertThat(c.om()).isTrue();
+        assertThat(c.omFile()).isEqualTo(Path.of("m.om"));
     }
 
     @Test
