@@ -99,11 +99,12 @@ public record BenchReport(BenchConfig config, ResolvedModel model, List<BenchMod
             out.println();
             out.println("cold start: a fresh JVM per engine and repeat, medians of " + cold.get(0).repeats() + " (same JVM options as this one)");
             List<String[]> c = new ArrayList<>();
-            c.add(new String[] {"engine", "process start -> first result", "JVM uptime then", "load", "first run", "peak RSS at first result",
-                    "peak RSS after " + cold.get(0).runs() + " runs", "median of those runs"});
+            c.add(new String[] {"engine", "process start -> first result", "JVM uptime then", "load", "first run", "peak RSS then",
+                    "more runs", "their median", "peak RSS after them"});
             for (ColdResult r : cold)
                 c.add(new String[] {r.engine(), Stats.time(r.processToFirstResult()), Stats.time(r.uptimeAtFirstResult()), Stats.time(r.load()),
-                        Stats.time(r.firstRun()), mb(r.hwmFirstKb()), mb(r.hwmPeakKb()), r.steadyMedian() < 0 ? "-" : Stats.time(r.steadyMedian())});
+                        Stats.time(r.firstRun()), mb(r.hwmFirstKb()), Integer.toString(r.runs()),
+                        r.steadyMedian() < 0 ? "-" : Stats.time(r.steadyMedian()), mb(r.hwmPeakKb())});
             printTable(out, c);
         }
         out.println();

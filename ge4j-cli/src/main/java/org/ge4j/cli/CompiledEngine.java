@@ -16,11 +16,12 @@ import org.ge4j.ir.ValueKind;
 import org.ge4j.ops.OpRegistry;
 import org.ge4j.ops.ReferenceInterpreter;
 import org.ge4j.parser.conformance.ConformanceRunner;
-import org.ge4j.runtime.Session;
+import org.ge4j.runtime.CompileOptions;
+import org.ge4j.runtime.CompiledModel;
 
 /**
  * Runs conformance models the way users run them: optimised by the compiler at a level, then executed by a
- * {@link Session} (static task list, per-shape plans, or the interpreter for control flow). Models with
+ * {@link CompiledModel} (static task list, per-shape plans, or the interpreter for control flow). Models with
  * non-tensor inputs or outputs (sequences, optionals, strings) run optimised on the interpreter, and so do
  * tests whose input data contradicts the shapes the model declares (the executor rejects such inputs, as
  * ONNX Runtime does; a few ONNX 1.12 tests have them): the compiled graph is still what runs.
@@ -31,13 +32,14 @@ final class CompiledEngine implements ConformanceRunner.Engine {
     CompiledEngine(OptLevel level) { this.level = level; }
 
     @Override public ConformanceRunner.Prepared prepare(Graph g, OpRegistry registry) {
-        Compiler.optimize(g, CompilerOptions.builder().setLevel(level).optRegistry(registry).build());
         if (!tensorsOnly(g)) {
+            Compiler.optimize(g, CompilerOptions.builder().setLevel(level).optRegistry(registry).build());
             ReferenceInterpreter interpreter = new ReferenceInterpreter(registry);
             return inputs -> interpreter.runGraph(g, inputs, null);
         }
-        Session session = Session.create(g, registry, List.of(OpRegistry.VECTOR));
-        List<String> inNames = session.inputNames();
+        CompiledModel session = CompiledModel.compile(g, CompileOptions.builder()
+                .optCompilerOptions(CompilerOptions.builder().setLevel(level).optRegistry(registry).build()).build());
+        List<String> inNames = session.inputs().stream().map(d -> d.name()).toList();
         List<OutDataAnchor> declared = g.inputs();
         return new ConformanceRunner.Prepared() {
             @Override public List<Value> run(List<Value> inputs) {

@@ -40,7 +40,7 @@ public final class TrainingOps {
                 .variadicInput("Inputs", null, 1).variadicOutput("Outputs", "T2", 1)
                 .types("T1", ControlTypes.TENSOR).types("T2", ControlTypes.FLOAT_TYPES)
                 .requiredAttr("xs", AttrType.STRINGS).requiredAttr("y", AttrType.STRING).optionalAttr("zs", AttrType.STRINGS)
-                .traits(Trait.TRAINING).inference(TrainingOps::inferGradient).build());
+                .traits(Trait.TRAINING, Trait.GRAPH_REFLECTIVE).inference(TrainingOps::inferGradient).build());
         r.registerKernel(OpRegistry.REFERENCE, DOMAIN, "Adagrad", TrainingOps::adagrad);
         r.registerKernel(OpRegistry.REFERENCE, DOMAIN, "Adam", TrainingOps::adam);
         r.registerKernel(OpRegistry.REFERENCE, DOMAIN, "Momentum", TrainingOps::momentum);
