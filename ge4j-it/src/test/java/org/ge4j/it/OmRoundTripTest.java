@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.ge4j.compiler.om.ModelDefinition.ExecutionMode;
+import org.ge4j.bench.BenchModels;
 import org.ge4j.compiler.plan.ExecutionPlan;
 import org.ge4j.ir.DataType;
 import org.ge4j.ir.Tensor;
