@@ -101,6 +101,22 @@ public final class ExecutionContext implements AutoCloseable {
         void afterTask(int task, MemorySegment[] args);
     }
 
+    private MemorySegment[] inScratch, outScratch;
+
+    /** Runs on tensors' memory (their byte sizes checked like buffers'); reuses its own argument arrays. */
+    public void run(org.ge4j.ir.Tensor[] inputs, org.ge4j.ir.Tensor[] outputs, TaskObserver observer) {
+        if (inScratch == null || inScratch.length != inputs.length) inScratch = new MemorySegment[inputs.length];
+        if (outScratch == null || outScratch.length != outputs.length) outScratch = new MemorySegment[outputs.length];
+        for (int k = 0; k < inputs.length; k++) inScratch[k] = inputs[k].segment();
+        for (int k = 0; k < outputs.length; k++) outScratch[k] = outputs[k].segment();
+        try {
+            run(inScratch, outScratch, observer);
+        } finally {
+            java.util.Arrays.fill(inScratch, null); // do not keep the caller's tensors alive
+            java.util.Arrays.fill(outScratch, null);
+        }
+    }
+
     /** {@link #run(MemorySegment[], MemorySegment[])}, calling {@code observer} (if not null) after each task. */
     public void run(MemorySegment[] inputs, MemorySegment[] outputs, TaskObserver observer) {
         for (int k = 0; k < inputPatches.length; k++) {
