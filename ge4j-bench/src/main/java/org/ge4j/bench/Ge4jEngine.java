@@ -163,7 +163,7 @@ public final class Ge4jEngine implements Engine {
     public CompileReport compileReport() { return model.report(); }
 
     /** How many tasks run on each kernel provider, e.g. {@code {reference=12, vector=120}}; empty when interpreted. */
-    public Map<String, Integer> providerCounts() { return new TreeMap<>(model.kernelProviderCounts()); }
+    public Map<String, Integer> providerCounts() { return new TreeMap<>(model.kernelCounts()); }
 
     @Override public String describe() {
         String threads = System.getProperty("ge4j.threads", "default");

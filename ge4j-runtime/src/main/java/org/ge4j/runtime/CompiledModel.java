@@ -435,18 +435,21 @@ public final class CompiledModel implements AutoCloseable {
     }
 
     /**
-     * How many tasks of the planned variants run on each kernel provider, e.g. {@code {reference=3, vector=120}}
-     * (variants not yet run are compiled now); empty when the model runs on the interpreter.
+     * How many tasks of the first plan (the first gear, or the first plan built for dynamic shapes) run on each
+     * kernel provider, e.g. {@code {reference=3, vector=50}}; empty when no plan exists yet.
      */
-    public Map<String, Integer> kernelProviderCounts() {
+    public Map<String, Integer> kernelCounts() {
         Map<String, Integer> m = new java.util.TreeMap<>();
-        java.util.Set<Variant> all = new java.util.LinkedHashSet<>(gears);
-        all.addAll(variants.values());
-        for (Variant v : all) {
-            if (v.plan == null) continue;
-            for (String p : v.model(this).kernelProviders()) m.merge(p, 1, Integer::sum);
-        }
+        StaticModel sm = anyStaticModel();
+        if (sm != null) for (String p : sm.kernelProviders()) m.merge(p, 1, Integer::sum);
         return m;
+    }
+
+    /** The kernels of the first gear, or of any plan built so far; null when none exists. */
+    StaticModel anyStaticModel() {
+        if (!gears.isEmpty()) return gears.get(0).model(this);
+        for (Variant v : variants.values()) if (v.plan != null) return v.model(this);
+        return null;
     }
 
     /** Compiles the kernels of a variant on first use (once, even when threads race). */

@@ -26,14 +26,51 @@ class KernelGeneratorTest {
     private static final NodeRunner RUN = new NodeRunner(OpRegistry.global());
 
     @Test
-    void randomProgramsMatchTheReferenceBitForBit() {
+    void randomProgramsInScalarModeMatchTheReferenceBitForBit() {
         Random r = new Random(20240611);
         int generated = 0;
         for (int trial = 0; trial < 300; trial++) {
-            Case c = randomCase(r);
-            if (check(c, r)) generated++;
+            Case c = randomCase(r, Opcode.values());
+            if (check(c, r, KernelGenerator.Mode.SCALAR, 0)) generated++;
         }
         assertThat(generated).as("programs the generator handled").isGreaterThan(250);
+    }
+
+    /** Ops whose errors do not grow along a chain (bounded or 1-Lipschitz), for the vector loop's tolerance check. */
+    private static final Opcode[] TAME = {Opcode.ADD, Opcode.SUB, Opcode.MUL, Opcode.NEG, Opcode.ABS, Opcode.MAX, Opcode.MIN, Opcode.RELU,
+        Opcode.SIGMOID, Opcode.TANH, Opcode.SOFTSIGN, Opcode.ERF, Opcode.GELU, Opcode.GELU_TANH, Opcode.LEAKY_RELU, Opcode.PRELU,
+        Opcode.HARD_SIGMOID, Opcode.CLIP, Opcode.SOFTPLUS, Opcode.HARD_SWISH, Opcode.MISH, Opcode.ELU, Opcode.THRESHOLDED_RELU};
+
+    @Test
+    void randomProgramsInVectorModeMatchTheReferenceClosely() {
+        Random r = new Random(777);
+        for (int trial = 0; trial < 300; trial++) {
+            Case c = randomCase(r, TAME);
+            if (c.dtype != DataType.FLOAT) continue;
+            assertThat(KernelGenerator.defaultMode(c.program, c.dtype)).isEqualTo(KernelGenerator.Mode.VECTOR);
+            check(c, r, KernelGenerator.Mode.VECTOR, 1e-3);
+        }
+    }
+
+    /** Every vectorised op on its own, over long rows (many whole vectors and a tail), within a few float ulp (erf: 2e-7). */
+    @Test
+    void everyVectorOpIsAccurate() {
+        Random r = new Random(99);
+        for (Opcode op : Opcode.values()) {
+            FusedProgram.Builder b = FusedProgram.builder();
+            long[] shape = {3, 37};
+            FusedProgram.Operand x = b.input(shape), y = b.input(shape), z = b.input(shape);
+            FusedProgram.Operand[] args = switch (op.arity()) {
+                case 1 -> new FusedProgram.Operand[] {x};
+                case 2 -> new FusedProgram.Operand[] {x, op == Opcode.POW ? b.literal(1.5) : y};
+                default -> new FusedProgram.Operand[] {x, op == Opcode.CLIP ? b.literal(-0.5) : y, op == Opcode.CLIP ? b.literal(2) : z};
+            };
+            b.output(b.op(op, args), shape);
+            FusedProgram p = b.build();
+            boolean vector = KernelGenerator.defaultMode(p, DataType.FLOAT) == KernelGenerator.Mode.VECTOR;
+            assertThat(vector).as(op + " has a vector form").isEqualTo(!java.util.EnumSet.of(Opcode.FLOOR, Opcode.CEIL, Opcode.ROUND).contains(op));
+            check(new Case(p, DataType.FLOAT, List.of(shape, new long[] {37}, new long[] {3, 1})), r, KernelGenerator.Mode.VECTOR, 2e-6);
+        }
     }
 
     @Test
@@ -57,13 +94,16 @@ class KernelGeneratorTest {
 
     record Case(FusedProgram program, DataType dtype, List<long[]> shapes) {}
 
-    /** Runs the case through the reference kernel and the generated one; false when the generator declined. */
-    private static boolean check(Case c, Random r) {
+    /**
+     * Runs the case through the reference kernel and the generated one (false when the generator declined):
+     * with {@code tol} 0 they must agree bit for bit, else within tol * max(1, largest |expected| of the output).
+     */
+    private static boolean check(Case c, Random r, KernelGenerator.Mode mode, double tol) {
         List<Tensor> inputs = new ArrayList<>();
         for (long[] s : c.shapes) inputs.add(randomTensor(r, c.dtype, s));
         int nOut = c.program.outputs().size();
         List<Value> expected = RUN.run(Node.GE4J_DOMAIN, FusedElementwiseOp.TYPE, 1, Map.of("program", new Attr.Str(c.program.toString())), inputs, nOut);
-        GeneratedKernel k = KernelGenerator.compile(c.program, c.dtype, c.shapes);
+        GeneratedKernel k = KernelGenerator.compile(c.program, c.dtype, c.shapes, mode);
         if (k == null) return false;
         MemorySegment[] args = new MemorySegment[inputs.size() + nOut];
         List<Tensor> outs = new ArrayList<>();
@@ -77,8 +117,11 @@ class KernelGeneratorTest {
         for (int o = 0; o < nOut; o++) {
             double[] e = ((Tensor) expected.get(o)).toDoubleArray(), a = outs.get(o).toDoubleArray();
             assertThat(a.length).isEqualTo(e.length);
+            double scale = 1;
+            for (double v : e) if (Double.isFinite(v)) scale = Math.max(scale, Math.abs(v));
             for (int i = 0; i < e.length; i++) {
-                boolean same = Double.doubleToLongBits(a[i]) == Double.doubleToLongBits(e[i]) || Double.isNaN(a[i]) && Double.isNaN(e[i]);
+                boolean same = Double.doubleToLongBits(a[i]) == Double.doubleToLongBits(e[i]) || Double.isNaN(a[i]) && Double.isNaN(e[i])
+                        || tol > 0 && Math.abs(a[i] - e[i]) <= tol * scale;
                 assertThat(same).as("output %d element %d: generated %s, reference %s%nprogram %s%nshapes %s", o, i, a[i], e[i], c.program,
                         c.shapes.stream().map(Shape::toString).toList()).isTrue();
             }
@@ -93,7 +136,7 @@ class KernelGeneratorTest {
         return Tensor.fromDoubles(t, shape, v);
     }
 
-    private static Case randomCase(Random r) {
+    private static Case randomCase(Random r, Opcode[] ops) {
         DataType t = r.nextInt(4) == 0 ? DataType.DOUBLE : DataType.FLOAT;
         int rank = r.nextInt(5);
         long[] out = new long[rank];
@@ -114,7 +157,6 @@ class KernelGeneratorTest {
             shapes.add(s);
             values.add(b.input(frame));
         }
-        Opcode[] ops = Opcode.values();
         int len = 1 + r.nextInt(12);
         FusedProgram.Temp last = null;
         List<FusedProgram.Temp> temps = new ArrayList<>();
