@@ -1,5 +1,6 @@
 package org.ge4j.bench;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +10,9 @@ import org.ge4j.compiler.OptLevel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ge4j bench MODEL}: latency (median, p90, mean, min) after warm-up, throughput at a batch size,
@@ -17,7 +20,7 @@ import picocli.CommandLine.Parameters;
  * alternating in one process, ending with {@code ratio ge4j/ort: R}. Exit code 2 when the engines'
  * outputs disagree.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, version = "ge4j bench 0.1.0", sortOptions = false,
+@Command(name = "ge4j bench", mixinStandardHelpOptions = true, version = "ge4j bench 0.1.0", sortOptions = false,
         description = {"Benchmark a model with ge4j, and with --vs-ort side by side with ONNX Runtime 1.29 (same inputs, same threads,",
                 "alternating in one process). MODEL is an .onnx file or the name of a model of the benchmark manifest",
                 "(scripts/export-bench-models.sh). The last line with --vs-ort is 'ratio ge4j/ort: R' (ge4j median / ORT median)."})
@@ -70,6 +73,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--ort-spinning", paramLabel = "on|off", description = "ORT intra-op threads spin while waiting for work (ORT's default: on); default ${DEFAULT-VALUE}")
     String ortSpinning = "on";
 
+    @Option(names = "--om", description = "ge4j loads a .om compiled from MODEL beforehand (untimed), as a deployment would; load = .om load")
+    boolean om;
+
+    @Option(names = "--om-file", paramLabel = "FILE", description = "with --om: this .om (compiled from MODEL) instead of compiling one")
+    Path omFile;
+
+    @Option(names = "--profile", paramLabel = "FILE.jfr", description = "record the timed runs with JFR into this file and print the hottest methods and kernels")
+    Path profile;
+
     @Option(names = "--cold", description = "also measure cold starts: a fresh JVM per engine (process start to first result, peak RSS)")
     boolean cold;
 
@@ -94,10 +106,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--peak-gflops", paramLabel = "G", description = "FP32 peak of one core, GFLOP/s, for '%% peak'; default ${DEFAULT-VALUE}")
     double peakGflops = 280;
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--cold-child", hidden = true, paramLabel = "ENGINE")
     String coldChild;
 
     private final List<String> args = new ArrayList<>();
+    PrintStream out = System.out;
+    PrintStream err = System.err;
 
     /** Checks the options and builds the configuration; IllegalArgumentException names the bad option. */
     BenchConfig config() {
@@ -114,8 +131,20 @@ public final class BenchCommand implements Callable<Integer> {
         };
         Bencher.Plan plan = new Bencher.Plan(warmup, warmupTime, untilStable, runs, Math.min(minRuns, runs), maxTime, block);
         return new BenchConfig(model, modelsDir == null ? BenchModels.dir() : modelsDir, engines, specs, threads, batch, plan,
-                OptLevel.parse(level), spin, cold, coldRepeats, coldRuns, tsv, seed, rtol, atol, peakGflops,
-                "ge4j bench " + String.join(" ", args));
+                OptLevel.parse(level), spin, cold, coldRepeats, coldRuns, tsv, seed, rtol, atol, peakGflops, om || omFile != null, omFile, profile,
+                "ge4j bench " + String.join(" ", commandArgs(args)));
+    }
+
+    /** The arguments that decide the numbers: all but {@code --tsv FILE} (where rows go). */
+    static List<String> commandArgs(List<String> args) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--tsv")) { i++; continue; }
+            if (a.startsWith("--tsv=")) continue;
+            out.add(a);
+        }
+        return out;
     }
 
     @Override public Integer call() throws Exception {
@@ -123,17 +152,18 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             c = config();
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         // before any kernel class reads it
         System.setProperty("ge4j.threads", Integer.toString(c.threads()));
         if (coldChild != null) {
-            ColdRunner.child(c, coldChild, System.out);
+            ColdRunner.child(c, coldChild, out);
             return 0;
         }
-        BenchReport r = new Benchmark(c, System.err).run();
+        BenchReport r = new Benchmark(c, err).run();
         if (c.tsv() != null) r.appendTsv(c.tsv(), BenchReport.now());
-        r.print(System.out);
+        r.print(out);
+        out.flush();
         return r.agree() ? 0 : 2;
     }
 

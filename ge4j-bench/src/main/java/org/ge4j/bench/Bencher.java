@@ -17,8 +17,8 @@ public final class Bencher {
     /**
      * How long to measure.
      *
-     * @param warmup      warm-up runs (at least this many unless {@code warmupSeconds} runs out first; at least one if > 0)
-     * @param warmupSeconds time cap of the warm-up
+     * @param warmup      warm-up runs (this many unless {@code warmupSeconds} runs out first)
+     * @param warmupSeconds time cap of the warm-up, the first run included
      * @param untilStable after {@code warmup} runs, keep warming up in windows of 5 runs while the median still
      *                    improves by more than 3 %, within {@code warmupSeconds}
      * @param runs        timed runs per engine (the target)
@@ -52,13 +52,16 @@ public final class Bencher {
         return System.nanoTime() - t0;
     }
 
-    /** Warms one engine up; returns the warm-up run times in order. */
-    public static long[] warmUp(Runner r, Plan p) throws Exception {
+    /**
+     * Warms one engine up; returns the warm-up run times in order. {@code spent} is warm-up time already
+     * spent (the first run's): a model whose first run alone exceeds the cap gets no more warm-up runs.
+     */
+    public static long[] warmUp(Runner r, Plan p, long spent) throws Exception {
         List<Long> w = new ArrayList<>();
-        long cap = (long) (p.warmupSeconds() * 1e9);
+        long cap = (long) (p.warmupSeconds() * 1e9) - spent;
         long start = System.nanoTime();
-        while (w.size() < p.warmup() && (w.isEmpty() || System.nanoTime() - start < cap)) w.add(time(r));
-        if (p.untilStable() && p.warmup() > 0) {
+        while (w.size() < p.warmup() && System.nanoTime() - start < cap) w.add(time(r));
+        if (p.untilStable() && p.warmup() > 0 && w.size() >= p.warmup()) {
             while (System.nanoTime() - start < cap) {
                 while (w.size() < 2 * WINDOW) w.add(time(r));
                 double last = median(w.subList(w.size() - WINDOW, w.size()));

@@ -81,9 +81,9 @@ public final class Benchmark {
         return b;
     }
 
-    Engine engine(String name, Path file) {
+    Engine engine(String name, Path file, Path om) {
         return switch (name) {
-            case "ge4j" -> Ge4jEngine.onnx(file, config.level());
+            case "ge4j" -> om != null ? Ge4jEngine.om(om) : Ge4jEngine.onnx(file, config.level());
             case "ort" -> new OrtEngine(file, config.threads(), config.ortSpinning());
             default -> throw new IllegalArgumentException("unknown engine '" + name + "'");
         };
@@ -92,21 +92,38 @@ public final class Benchmark {
     /** Runs the benchmark; progress goes to the log stream. */
     public BenchReport run() throws Exception {
         ResolvedModel model = resolve(config.model(), config.modelsDir());
+        Path om = config.omFile(), tempOm = null;
+        if (config.om() && om == null && config.engines().contains("ge4j")) {
+            tempOm = om = Files.createTempFile("ge4j-bench-" + model.name() + "-", ".om");
+            log.printf("ge4j: compiling %s to %s (untimed)%n", model.file(), om);
+            long t = System.nanoTime();
+            long bytes = Ge4jEngine.compileToOm(model.file(), config.level(), om);
+            log.printf("ge4j: .om of %.1f MB written in %s%n", bytes / 1e6, Stats.time(System.nanoTime() - t));
+        }
+        try {
+            return run(model, om);
+        } finally {
+            if (tempOm != null) Files.deleteIfExists(tempOm);
+        }
+    }
+
+    private BenchReport run(ResolvedModel model, Path om) throws Exception {
         MachineInfo machine = MachineInfo.capture();
         List<ColdResult> cold = new ArrayList<>();
         List<BenchModels.InputSpec> specs = null;
         if (config.cold()) {
             specs = coldInputSpecs(model);
-            cold = new ColdRunner(config, log).run(model, specs);
+            cold = new ColdRunner(config, log).run(model, specs, om);
         }
         List<Engine> engines = new ArrayList<>();
         List<EngineResult> results = new ArrayList<>();
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         OutputCheck.Result firstCheck = null, check = null;
+        Profiler.Summary profile = null;
         try {
             List<List<Engine.Phase>> loads = new ArrayList<>();
             for (String name : config.engines()) {
-                Engine e = engine(name, model.file());
+                Engine e = engine(name, model.file(), om);
                 engines.add(e);
                 log.printf("%s: loading %s%n", name, model.file());
                 loads.add(e.load());
@@ -122,14 +139,21 @@ public final class Benchmark {
             }
             if (engines.size() > 1) firstCheck = OutputCheck.compare(engines.get(0).outputs(), engines.get(1).outputs(), config.rtol(), config.atol());
             List<long[]> warm = new ArrayList<>();
-            for (Engine e : engines) {
-                log.printf("%s: warming up%n", e.name());
-                warm.add(Bencher.warmUp(e::run, config.plan()));
+            for (int i = 0; i < engines.size(); i++) {
+                log.printf("%s: warming up%n", engines.get(i).name());
+                warm.add(Bencher.warmUp(engines.get(i)::run, config.plan(), first[i]));
             }
             log.printf("timing %s%n", engines.size() > 1 ? "(alternating)" : "");
             List<Bencher.Runner> runners = new ArrayList<>();
             for (Engine e : engines) runners.add(e::run);
+            Profiler profiler = config.profile() == null ? null : Profiler.start();
             long[][] samples = Bencher.timed(runners, config.plan());
+            if (profiler != null) {
+                try (profiler) {
+                    profiler.stop(config.profile());
+                }
+                profile = Profiler.summarize(config.profile());
+            }
             if (engines.size() > 1) check = OutputCheck.compare(engines.get(0).outputs(), engines.get(1).outputs(), config.rtol(), config.atol());
             for (int i = 0; i < engines.size(); i++)
                 results.add(new EngineResult(engines.get(i).name(), engines.get(i).describe(), loads.get(i), first[i], warm.get(i), samples[i]));
@@ -137,7 +161,7 @@ public final class Benchmark {
             for (Engine e : engines) e.close();
             inputs.values().forEach(Tensor::close);
         }
-        return new BenchReport(config, model, specs, machine, MachineInfo.currentLoadAverage(), results, cold, firstCheck, check);
+        return new BenchReport(config, model, specs, machine, MachineInfo.currentLoadAverage(), results, cold, firstCheck, check, profile);
     }
 
     /** Cold children need explicit inputs; without a manifest or --input, read them off the model once. */

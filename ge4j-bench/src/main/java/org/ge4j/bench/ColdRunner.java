@@ -34,12 +34,12 @@ public final class ColdRunner {
     }
 
     /** Measures every engine of the config, {@code coldRepeats} times each; medians per engine. */
-    public List<ColdResult> run(ResolvedModel model, List<BenchModels.InputSpec> inputs) throws IOException, InterruptedException {
+    public List<ColdResult> run(ResolvedModel model, List<BenchModels.InputSpec> inputs, Path om) throws IOException, InterruptedException {
         Map<String, List<Map<String, Long>>> runs = new LinkedHashMap<>();
         for (int r = 0; r < config.coldRepeats(); r++) {
             for (String engine : config.engines()) {
                 log.printf("cold %s (%d/%d): fresh JVM%n", engine, r + 1, config.coldRepeats());
-                runs.computeIfAbsent(engine, k -> new ArrayList<>()).add(spawn(engine, model.file(), inputs));
+                runs.computeIfAbsent(engine, k -> new ArrayList<>()).add(spawn(engine, model.file(), inputs, om));
             }
         }
         List<ColdResult> out = new ArrayList<>();
@@ -47,7 +47,7 @@ public final class ColdRunner {
             List<Map<String, Long>> l = e.getValue();
             out.add(new ColdResult(e.getKey(), l.size(), med(l, "process_to_first_result_nanos"), med(l, "uptime_ms") * 1_000_000,
                     med(l, "load_nanos"), med(l, "first_run_nanos"), med(l, "hwm_first_kb"), med(l, "hwm_peak_kb"),
-                    med(l, "steady_median_nanos"), config.coldRuns()));
+                    med(l, "steady_median_nanos"), (int) med(l, "steady_runs")));
         }
         return out;
     }
@@ -58,7 +58,7 @@ public final class ColdRunner {
     }
 
     /** The command that starts a child: this JVM's java, options and class path. */
-    List<String> childCommand(String engine, Path file, List<BenchModels.InputSpec> inputs) {
+    List<String> childCommand(String engine, Path file, List<BenchModels.InputSpec> inputs, Path om) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -72,14 +72,15 @@ public final class ColdRunner {
         cmd.add(BenchCommand.class.getName());
         cmd.addAll(List.of("--cold-child", engine, "--threads", Integer.toString(config.threads()), "--level", config.level().name(),
                 "--ort-spinning", config.ortSpinning() ? "on" : "off", "--cold-runs", Integer.toString(config.coldRuns()),
-                "--seed", Long.toString(config.seed())));
+                "--seed", Long.toString(config.seed()), "--warmup-time", Double.toString(config.plan().warmupSeconds())));
         for (BenchModels.InputSpec s : inputs) cmd.addAll(List.of("--input", s.toString()));
+        if (om != null) cmd.addAll(List.of("--om-file", om.toAbsolutePath().toString()));
         cmd.add(file.toAbsolutePath().toString());
         return cmd;
     }
 
-    private Map<String, Long> spawn(String engine, Path file, List<BenchModels.InputSpec> inputs) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(childCommand(engine, file, inputs));
+    private Map<String, Long> spawn(String engine, Path file, List<BenchModels.InputSpec> inputs, Path om) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(childCommand(engine, file, inputs, om));
         long t0 = System.nanoTime();
         Process p = pb.start();
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
@@ -113,24 +114,29 @@ public final class ColdRunner {
         ResolvedModel model = Benchmark.resolve(config.model(), config.modelsDir());
         Benchmark b = new Benchmark(config, System.err);
         Map<String, Tensor> inputs = new LinkedHashMap<>();
-        try (Engine e = b.engine(engineName, model.file())) {
+        try (Engine e = b.engine(engineName, model.file(), config.omFile())) {
             List<Engine.Phase> load = e.load();
             List<BenchModels.InputSpec> specs = Benchmark.inputSpecs(config.inputs(), model.manifestInputs(), e.declaredInputs(), config.batch());
             for (BenchModels.InputSpec s : specs) inputs.put(s.name(), s.random(config.seed()));
             e.bind(inputs);
             long first = Bencher.time(e::run);
+            long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
             out.println(PREFIX + "first-result");
             out.flush();
-            long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
             long hwmFirst = MachineInfo.procStatusKb("VmHWM");
+            // a few more runs (within about the warm-up time cap) so the peak includes steady running
+            long cap = (long) (config.plan().warmupSeconds() * 1e9), t0 = System.nanoTime();
             long[] steady = new long[config.coldRuns()];
-            for (int i = 0; i < steady.length; i++) steady[i] = Bencher.time(e::run);
+            int n = 0;
+            while (n < steady.length && System.nanoTime() - t0 + first < cap) steady[n++] = Bencher.time(e::run);
+            steady = java.util.Arrays.copyOf(steady, n);
             long hwmPeak = MachineInfo.procStatusKb("VmHWM");
             out.println(PREFIX + "load_nanos=" + load.stream().mapToLong(Engine.Phase::nanos).sum());
             out.println(PREFIX + "first_run_nanos=" + first);
             out.println(PREFIX + "uptime_ms=" + uptime);
             out.println(PREFIX + "hwm_first_kb=" + hwmFirst);
             out.println(PREFIX + "hwm_peak_kb=" + hwmPeak);
+            out.println(PREFIX + "steady_runs=" + n);
             out.println(PREFIX + "steady_median_nanos=" + (steady.length == 0 ? -1 : Math.round(Stats.of(steady).median())));
             out.flush();
         } finally {

@@ -68,8 +68,8 @@ public final class RunCommand implements Callable<Integer> {
                 } finally {
                     res.values().forEach(Tensor::close);
                 }
-                out.printf(Locale.ROOT, "%s %.1f ms, run %.1f ms (%s)%n", model.toString().toLowerCase(Locale.ROOT).endsWith(".om") ? "load" : "load/compile",
-                        (t1 - t0) / 1e6, (t3 - t2) / 1e6, m.mode().name().toLowerCase(Locale.ROOT));
+                out.printf(Locale.ROOT, "%s %.1f ms, run %.1f ms (%s%s)%n", model.toString().toLowerCase(Locale.ROOT).endsWith(".om") ? "load" : "load/compile",
+                        (t1 - t0) / 1e6, (t3 - t2) / 1e6, m.mode().name().toLowerCase(Locale.ROOT), m.kernelCounts().isEmpty() ? "" : ", kernels " + m.kernelCounts());
             } finally {
                 in.values().forEach(Tensor::close);
             }

@@ -1,5 +1,6 @@
 package org.ge4j.it;
 
+import org.ge4j.bench.BenchModels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.onnxruntime.OnnxTensor;

@@ -16,7 +16,8 @@ import org.ge4j.ir.OutDataAnchor;
  * <pre>
  *   s = MatMul(Q, Kt); [s = s / c or s * c]; [s = s + mask]; p = Softmax(s, last axis); y = MatMul(p, V)
  * </pre>
- * c is a one-element constant (scale = 1/c or c). When Kt is {@code Transpose(K)} swapping the last two
+ * c is a one-element constant (scale = 1/c or c); constant scalings of Q or Kt before the product (Q / c,
+ * Q * c) are folded into the scale too. When Kt is {@code Transpose(K)} swapping the last two
  * axes, K itself is passed ({@code k_transposed = 0}); otherwise Kt is passed with {@code k_transposed = 1}.
  * Every intermediate must be used only inside the pattern; the mask must not grow the scores' shape.
  */
@@ -73,7 +74,18 @@ final class AttentionFusion implements FusionPattern {
         }
         if (!isQk(qk, consumerOfScores)) return false;
         Node mm = qk.node();
-        OutDataAnchor q = mm.inputValue(0), kt = mm.inputValue(1), k = kt;
+        OutDataAnchor q = mm.inputValue(0), kt = mm.inputValue(1);
+        // exporters often scale Q (or Q and K) before the product: fold those constants into the scale
+        Scaled sq = scaled(q, mm), sk = scaled(kt, mm);
+        if (sq != null) {
+            q = sq.base();
+            scale *= sq.factor();
+        }
+        if (sk != null) {
+            kt = sk.base();
+            scale *= sk.factor();
+        }
+        OutDataAnchor k = kt;
         long kTransposed = 1;
         Node t = Matchers.producer(kt, "Transpose");
         if (t != null && swapsLastTwo(t.attrInts("perm", null), Matchers.rank(kt))) {
@@ -89,6 +101,25 @@ final class AttentionFusion implements FusionPattern {
         Node att = rw.create(softmax.graph(), Node.GE4J_DOMAIN, "Attention", pv.name(), ins, attrs, 1);
         rw.replace(pv.output(0), att.output(0));
         return true;
+    }
+
+    /** {@code base * factor}: a value scaled by a one-element constant. */
+    private record Scaled(OutDataAnchor base, double factor) {}
+
+    /** {@code a} as Div(base, c), Mul(base, c) or Mul(c, base) used only by {@code user}, else null. */
+    private static Scaled scaled(OutDataAnchor a, Node user) {
+        Node n = a == null ? null : a.node();
+        if (n == null || n.inputCount() != 2 || !Matchers.onlyUsedBy(a, user)) return null;
+        if (Matchers.is(n, "Div")) {
+            Double c = Matchers.scalar(n.inputValue(1));
+            return c == null || c == 0 || Matchers.scalar(n.inputValue(0)) != null ? null : new Scaled(n.inputValue(0), 1 / c);
+        }
+        if (Matchers.is(n, "Mul")) {
+            Double c1 = Matchers.scalar(n.inputValue(1)), c0 = Matchers.scalar(n.inputValue(0));
+            if (c1 != null && c0 == null) return new Scaled(n.inputValue(0), c1);
+            if (c0 != null && c1 == null) return new Scaled(n.inputValue(1), c0);
+        }
+        return null;
     }
 
     /** True when {@code a} is a MatMul output used only by {@code user}. */

@@ -67,9 +67,9 @@ public final class OmWriter {
         Path dir = abs.getParent();
         try {
             if (dir != null) Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, abs.getFileName().toString(), ".tmp");
+            Path tmp = abs.resolveSibling(abs.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
             try {
-                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
                     writeFully(ch, header, 0);
                     writeFully(ch, table, tableOffset);
                     for (int i = 0; i < parts.size(); i++) {

@@ -23,6 +23,12 @@ import org.ge4j.ir.Node;
  * An error inside a pass, or an invalid graph after it, is rethrown as a {@link PassException} naming it.
  */
 public final class PassManager {
+    /**
+     * ONNX's training domain: its Gradient op names the values it differentiates in attributes, so a graph
+     * holding it must keep every value as written; only shape inference runs on it.
+     */
+    private static final String TRAINING_DOMAIN = "ai.onnx.preview.training";
+
     private final CompilerOptions options;
     private final PassRegistry passes;
     private final List<Pipelines.Step> pipeline;
@@ -80,11 +86,12 @@ public final class PassManager {
         final List<CompileReport.PassRun> runs = new ArrayList<>();
         final GraphCheck check = new GraphCheck(options.registry());
         int index = 1;
+        boolean namesArePinned;
 
         Run(Graph graph) {
             this.graph = graph;
             if (options.dumpDir() != null && !options.dumpFormats().isEmpty())
-                instruments.add(new GraphDumper(options.dumpDir(), options.dumpFormats(), TextForm::render));
+                instruments.add(new GraphDumper(options.dumpDir(), options.dumpFormats(), org.ge4j.ir.text.GraphPrinter::print));
         }
 
         CompileReport execute() {
@@ -99,6 +106,12 @@ public final class PassManager {
                 }
             }
             List<String> names = passNames();
+            for (Node n : graph.allNodes())
+                if (n.domain().equals(TRAINING_DOMAIN)) {
+                    namesArePinned = true;
+                    ctx.note("the graph holds " + n.describe() + ", which refers to values by name: only shape inference runs");
+                    break;
+                }
             for (PassInstrument i : instruments) i.beforePipeline(graph, names);
             org.ge4j.ir.Node reflective = reflectiveNode(graph);
             if (reflective != null) {
@@ -135,6 +148,7 @@ public final class PassManager {
         }
 
         boolean runPass(String name, String group, int iteration) {
+            if (namesArePinned && !name.equals(org.ge4j.compiler.passes.ShapeInferencePass.NAME)) return false;
             Pass pass = instances.computeIfAbsent(name, n -> passes.create(n, options));
             PassInstrument.PassRun info = new PassInstrument.PassRun(index++, name, group, iteration);
             for (PassInstrument i : instruments) i.beforePass(info, graph);

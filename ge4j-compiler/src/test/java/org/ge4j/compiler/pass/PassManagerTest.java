@@ -148,6 +148,20 @@ class PassManagerTest {
     }
 
     @Test
+    void aFailingPatternIsNamedWithItsPass() {
+        org.ge4j.compiler.pattern.Pattern boom = new org.ge4j.compiler.pattern.Pattern() {
+            @Override public String name() { return "boom"; }
+
+            @Override public java.util.Set<String> rootTypes() { return java.util.Set.of("Relu"); }
+
+            @Override public boolean rewrite(Node root, org.ge4j.compiler.pattern.Rewriter rw) { throw new IllegalStateException("cannot"); }
+        };
+        assertThatThrownBy(() -> Compiler.optimize(small(), opts(OptLevel.O3).optPattern(boom).build()))
+                .isInstanceOf(PassException.class).hasMessageContaining("pass 'fusion'").hasMessageContaining("pattern 'boom'")
+                .hasMessageContaining("Relu").hasMessageContaining("cannot");
+    }
+
+    @Test
     void invalidInputGraphIsRejectedBeforeAnyPass() {
         Graph g = small();
         g.nodes().stream().filter(n -> n.type().equals("Relu")).findFirst().orElseThrow().input(0).disconnect();

@@ -26,7 +26,8 @@ class PluginTest {
         return b.output("y", b.relu(b.op("Neg").in(b.op("Neg").in(x).call1()).call1())).build();
     }
 
-    private static CompilerOptions.Builder opts() { return CompilerOptions.builder().optVerify(true).setLevel(OptLevel.O3); }
+    /** O3 without auto-fusion (which would fold the Neg chain into one generated kernel itself). */
+    private static CompilerOptions.Builder opts() { return CompilerOptions.builder().optVerify(true).setLevel(OptLevel.O3).optSwitches("auto-fusion:off"); }
 
     @Test
     void patternFromAServiceLoaderPluginRunsInTheFusionPass() {
