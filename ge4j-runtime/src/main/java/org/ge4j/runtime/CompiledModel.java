@@ -477,9 +477,12 @@ public final class CompiledModel implements AutoCloseable {
         return null;
     }
 
-    /** Compiles the kernels of a variant on first use (once, even when threads race). */
+    /**
+     * Compiles the kernels of a variant on first use (once, even when threads race). Under the graph lock: kernel
+     * compilers read the graph's constants, which {@link #save} swaps for references while it prints the graph.
+     */
     StaticModel modelOf(Variant v) {
-        synchronized (v) {
+        synchronized (graphLock) {
             if (v.model == null) v.model = StaticModel.fromWeights(v.plan, weights, registry, providers);
             return v.model;
         }
