@@ -79,6 +79,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--om-file", paramLabel = "FILE", description = "with --om: this .om (compiled from MODEL) instead of compiling one")
     Path omFile;
 
+    @Option(names = "--profile", paramLabel = "FILE.jfr", description = "record the timed runs with JFR into this file and print the hottest methods and kernels")
+    Path profile;
+
     @Option(names = "--cold", description = "also measure cold starts: a fresh JVM per engine (process start to first result, peak RSS)")
     boolean cold;
 
@@ -128,7 +131,7 @@ public final class BenchCommand implements Callable<Integer> {
         };
         Bencher.Plan plan = new Bencher.Plan(warmup, warmupTime, untilStable, runs, Math.min(minRuns, runs), maxTime, block);
         return new BenchConfig(model, modelsDir == null ? BenchModels.dir() : modelsDir, engines, specs, threads, batch, plan,
-                OptLevel.parse(level), spin, cold, coldRepeats, coldRuns, tsv, seed, rtol, atol, peakGflops, om || omFile != null, omFile,
+                OptLevel.parse(level), spin, cold, coldRepeats, coldRuns, tsv, seed, rtol, atol, peakGflops, om || omFile != null, omFile, profile,
                 "ge4j bench " + String.join(" ", commandArgs(args)));
     }
 

@@ -21,7 +21,7 @@ import org.ge4j.bench.BenchResults.ResolvedModel;
 /** A finished benchmark: prints it for people and appends it as TSV rows for {@link BenchTable}. */
 public record BenchReport(BenchConfig config, ResolvedModel model, List<BenchModels.InputSpec> inputs, MachineInfo machine,
                           String loadAverageEnd, List<EngineResult> results, List<ColdResult> cold,
-                          OutputCheck.Result firstCheck, OutputCheck.Result check) {
+                          OutputCheck.Result firstCheck, OutputCheck.Result check, Profiler.Summary profile) {
     /** Columns of the TSV rows, one row per engine. */
     public static final List<String> COLUMNS = List.of("date", "model", "engine", "threads", "batch", "runs", "median_ns", "p90_ns",
             "mean_ns", "min_ns", "load_ns", "load_phases", "first_run_ns", "first_result_ns", "steady_after", "gflops", "pct_peak",
@@ -106,6 +106,11 @@ public record BenchReport(BenchConfig config, ResolvedModel model, List<BenchMod
                         Stats.time(r.firstRun()), mb(r.hwmFirstKb()), Integer.toString(r.runs()),
                         r.steadyMedian() < 0 ? "-" : Stats.time(r.steadyMedian()), mb(r.hwmPeakKb())});
             printTable(out, c);
+        }
+        if (profile != null) {
+            out.println();
+            out.println("JFR recording of the timed runs: " + config.profile());
+            profile.print(out, 15);
         }
         out.println();
         if (firstCheck != null) {

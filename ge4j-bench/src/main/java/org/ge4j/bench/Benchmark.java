@@ -119,6 +119,7 @@ public final class Benchmark {
         List<EngineResult> results = new ArrayList<>();
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         OutputCheck.Result firstCheck = null, check = null;
+        Profiler.Summary profile = null;
         try {
             List<List<Engine.Phase>> loads = new ArrayList<>();
             for (String name : config.engines()) {
@@ -145,7 +146,14 @@ public final class Benchmark {
             log.printf("timing %s%n", engines.size() > 1 ? "(alternating)" : "");
             List<Bencher.Runner> runners = new ArrayList<>();
             for (Engine e : engines) runners.add(e::run);
+            Profiler profiler = config.profile() == null ? null : Profiler.start();
             long[][] samples = Bencher.timed(runners, config.plan());
+            if (profiler != null) {
+                try (profiler) {
+                    profiler.stop(config.profile());
+                }
+                profile = Profiler.summarize(config.profile());
+            }
             if (engines.size() > 1) check = OutputCheck.compare(engines.get(0).outputs(), engines.get(1).outputs(), config.rtol(), config.atol());
             for (int i = 0; i < engines.size(); i++)
                 results.add(new EngineResult(engines.get(i).name(), engines.get(i).describe(), loads.get(i), first[i], warm.get(i), samples[i]));
@@ -153,7 +161,7 @@ public final class Benchmark {
             for (Engine e : engines) e.close();
             inputs.values().forEach(Tensor::close);
         }
-        return new BenchReport(config, model, specs, machine, MachineInfo.currentLoadAverage(), results, cold, firstCheck, check);
+        return new BenchReport(config, model, specs, machine, MachineInfo.currentLoadAverage(), results, cold, firstCheck, check, profile);
     }
 
     /** Cold children need explicit inputs; without a manifest or --input, read them off the model once. */

@@ -72,6 +72,16 @@ class BenchSmokeTest {
     }
 
     @Test
+    void profileRecordsTheTimedRuns(@TempDir Path dir) throws Exception {
+        Path f = TinyModels.writeOnnx(dir, "tiny", false);
+        Path jfr = dir.resolve("p.jfr");
+        String out = bench(0, f.toString(), "--runs", "200", "--warmup", "10", "--profile", jfr.toString());
+        assertThat(jfr).isRegularFile();
+        assertThat(out).contains("JFR recording of the timed runs: " + jfr).containsPattern("profile: \\d+ execution samples")
+                .contains("hottest methods").contains("by task kernel");
+    }
+
+    @Test
     void batchOnADynamicModelGivesThroughput(@TempDir Path dir) throws Exception {
         Path f = TinyModels.writeOnnx(dir, "tiny_dyn", true);
         String out = bench(0, f.toString(), "--vs-ort", "--batch", "3", "--runs", "3", "--warmup", "1");

@@ -34,9 +34,12 @@ import org.ge4j.ops.autofuse.FusedProgram.Operand;
 public final class AutoFusion implements Pass {
     public static final String NAME = "auto-fusion";
 
-    /** @param minOps the fewest computing (non-view) nodes a group needs to be fused */
+    /**
+     * @param minOps the fewest computing (non-view) nodes a group needs to be fused; 1 (the default) gives
+     *               lone elementwise ops the generated (vector) kernel as well
+     */
     public record Options(int minOps) {
-        public static final Options DEFAULT = new Options(2);
+        public static final Options DEFAULT = new Options(1);
 
         public Options {
             if (minOps < 1) throw new IllegalArgumentException("auto-fusion minOps must be at least 1, got " + minOps);

@@ -188,7 +188,7 @@ class AutoFusionTest {
         assertThat(count(g, FUSED)).isEqualTo(1);
     }
 
-    /** Integer tensors, symbolic shapes and lone ops stay as they are. */
+    /** Integer tensors and symbolic shapes stay as they are; lone ops too when minOps is 2. */
     @Test
     void leavesWhatItCannotOrNeedNotFuse() {
         String text = """
@@ -206,13 +206,14 @@ class AutoFusionTest {
                 }
                 """;
         Graph g = GraphTextParser.parse(text);
-        assertThat(runPass(PASS, g)).isFalse();
+        CompilerOptions two = PassTests.options().toBuilder().optPassOptions(new AutoFusion.Options(2)).build();
+        assertThat(runPass(PASS, g, two)).isFalse();
         assertThat(GraphEquality.diff(GraphTextParser.parse(text), g)).isEmpty();
-        // with minOps = 1 the lone Sigmoid becomes a generated kernel too
-        CompilerOptions one = PassTests.options().toBuilder().optPassOptions(new AutoFusion.Options(1)).build();
-        assertThat(runPass(PASS, g, one)).isTrue();
+        // by default (minOps = 1) the lone Sigmoid becomes a generated kernel too
+        assertThat(runPass(PASS, g)).isTrue();
         assertThat(count(g, FUSED)).isEqualTo(1);
         assertThat(program(PassTests.only(g, FUSED)).code()).hasSize(1);
+        assertThat(count(g, "Add") + count(g, "Neg") + count(g, "Relu") + count(g, "Exp")).isEqualTo(4);
     }
 
     /** A view in the middle of a chain is transparent; a view at the start stays a view (it costs nothing). */

@@ -75,6 +75,7 @@ final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
                 long pr = (long) oh * g.sh() * wp * 4;
                 if (g.sw() == 1) row1(pad, pr, w, wo, b, y, yr, z);
                 else row2(pad, pr, w, wo, b, y, yr, z);
+                act.apply(y, yr, y, yr, g.ow());
             }
         }
     }
@@ -97,7 +98,16 @@ final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
             for (int i = 0; i < kh; i++, rowBase += dh)
                 for (int j = 0; j < kw; j++, wk += 4)
                     acc = FloatVector.fromMemorySegment(S, pad, rowBase + j * dw, LE).fma(FloatVector.broadcast(S, w.get(F, wk)), acc);
-            store(acc, y, yr + o * 4L, z, ow - o);
+            long yo = yr + o * 4L;
+            int left = ow - o;
+            if (left >= L) {
+                if (z != null) acc = acc.add(FloatVector.fromMemorySegment(S, z, yo, LE));
+                acc.intoMemorySegment(y, yo, LE);
+            } else {
+                VectorMask<Float> m = S.indexInRange(0, left);
+                if (z != null) acc = acc.add(FloatVector.fromMemorySegment(S, z, yo, LE, m));
+                acc.intoMemorySegment(y, yo, LE, m);
+            }
         }
     }
 
@@ -114,18 +124,16 @@ final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
                     FloatVector v0 = FloatVector.fromMemorySegment(S, pad, a, LE), v1 = FloatVector.fromMemorySegment(S, pad, a + L * 4L, LE);
                     acc = v0.rearrange(EVEN, v1).fma(FloatVector.broadcast(S, w.get(F, wk)), acc);
                 }
-            store(acc, y, yr + o * 4L, z, ow - o);
-        }
-    }
-
-    private void store(FloatVector acc, MemorySegment y, long yo, MemorySegment z, int left) {
-        if (left >= L) {
-            if (z != null) acc = acc.add(FloatVector.fromMemorySegment(S, z, yo, LE));
-            act.apply(acc).intoMemorySegment(y, yo, LE);
-        } else {
-            VectorMask<Float> m = S.indexInRange(0, left);
-            if (z != null) acc = acc.add(FloatVector.fromMemorySegment(S, z, yo, LE, m));
-            act.apply(acc).intoMemorySegment(y, yo, LE, m);
+            long yo = yr + o * 4L;
+            int left = ow - o;
+            if (left >= L) {
+                if (z != null) acc = acc.add(FloatVector.fromMemorySegment(S, z, yo, LE));
+                acc.intoMemorySegment(y, yo, LE);
+            } else {
+                VectorMask<Float> m = S.indexInRange(0, left);
+                if (z != null) acc = acc.add(FloatVector.fromMemorySegment(S, z, yo, LE, m));
+                acc.intoMemorySegment(y, yo, LE, m);
+            }
         }
     }
 
