@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
         description = {"Run a model optimised and with the reference interpreter on the same seeded inputs; report per-output max abs/rel error.",
                 "With --per-node, also compare every intermediate value both runs share (by value name) and name the first that diverges.",
                 "For an .onnx the reference is the unoptimised model; for a .om it is the .om's own graph on the interpreter.",
-                "Exit code 0 when every output is within tolerance (|a - r| <= atol + rtol * |r|), else 1."})
+                "Exit code 0 when every output is within tolerance (|a - r| <= atol + rtol * |r|), else 1.",
+                "Relative errors are |a - r| / max(|r|, atol)."})
 public final class CompareCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -182,7 +183,7 @@ public final class CompareCommand implements Callable<Integer> {
             if (x == y) continue; // equal infinities too
             double d = Math.abs(x - y);
             maxAbs = Math.max(maxAbs, d);
-            maxRel = Math.max(maxRel, d / Math.max(Math.abs(y), 1e-12));
+            maxRel = Math.max(maxRel, d / Math.max(Math.abs(y), atol)); // relative to the reference, absolute near zero
             double excess = d - (atol + rtol * Math.abs(y));
             if (excess > 0 || Double.isNaN(d)) {
                 bad++;

@@ -7,6 +7,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
@@ -20,9 +21,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.ge4j.compiler.om.ModelDefinition.ExecutionMode;
-import org.ge4j.compiler.om.ModelDefinition.Gear;
+import org.ge4j.bench.BenchModels;
+import org.ge4j.compiler.plan.ExecutionPlan;
 import org.ge4j.ir.DataType;
 import org.ge4j.ir.Tensor;
+import org.ge4j.ir.text.GraphEquality;
+import org.ge4j.ops.OpRegistry;
 import org.ge4j.runtime.CompileOptions;
 import org.ge4j.runtime.CompiledModel;
 import org.junit.jupiter.api.AfterAll;
@@ -87,12 +91,12 @@ class OmRoundTripTest {
                 double loadMs = (System.nanoTime() - t1) / 1e6;
                 assertThat(loaded.mode()).isEqualTo(compiled.mode());
                 checkShapes(name, compiled, loaded, model.inputs());
-                String mem = "\t\t\t\t";
-                if (!loaded.gears().isEmpty()) {
-                    Gear g = loaded.gears().get(0);
-                    long lb = g.plan().memory().lowerBound();
-                    mem = g.plan().memory().naiveSize() + "\t" + lb + "\t" + g.plan().arenaSize() + "\t"
-                            + String.format(Locale.ROOT, "%.3f", lb == 0 ? 1.0 : g.plan().arenaSize() / (double) lb);
+                ExecutionPlan plan = !loaded.gears().isEmpty() ? loaded.gears().get(0).plan()
+                        : loaded.dynamicPlans().values().stream().findFirst().orElse(null); // planned at the manifest's shapes by the run
+                String mem = "\t\t\t";
+                if (plan != null) {
+                    long lb = plan.memory().lowerBound();
+                    mem = plan.memory().naiveSize() + "\t" + lb + "\t" + plan.arenaSize() + "\t" + String.format(Locale.ROOT, "%.3f", lb == 0 ? 1.0 : plan.arenaSize() / (double) lb);
                 }
                 synchronized (rows) {
                     rows.add(String.format(Locale.ROOT, "%s\t%.1f\t%d\t%.0f\t%s\t%s", name, compileSecs, size, loadMs, mem, loaded.mode().name().toLowerCase(Locale.ROOT)));
@@ -133,8 +137,17 @@ class OmRoundTripTest {
         return only.isBlank() || Set.of(only.split(",")).contains(name);
     }
 
-    /** Runs both models on seeded inputs: bit-identical to each other, within tolerance of ONNX Runtime. */
+    /**
+     * Runs both models on seeded inputs: the loaded one within tolerance of ONNX Runtime, and bit-identical
+     * to the in-memory one. The vector kernels' transcendental functions (Vector API EXP/TANH) may round
+     * differently once the JIT compiles them, so when the two differ both run again (warmed up) and must then
+     * agree bit for bit, unless a model does not reproduce itself either: then within 1e-5 relative (the graph
+     * and the weights are checked identical separately).
+     */
     private static void checkShapes(String label, CompiledModel compiled, CompiledModel loaded, List<BenchModels.InputSpec> specs) throws Exception {
+        assertThat(GraphEquality.diff(compiled.graph(), loaded.graph())).as(label + ": graph after the round trip").isEmpty();
+        long wsize = compiled.definition().weights().size();
+        assertThat(MemorySegment.mismatch(compiled.weights(), 0, wsize, loaded.weights(), 0, wsize)).as(label + ": weights after the round trip").isEqualTo(-1);
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         for (BenchModels.InputSpec s : specs) inputs.put(s.name(), s.random(42));
         try {
@@ -144,7 +157,20 @@ class OmRoundTripTest {
             Map<String, Tensor> b = compiled.run(inputs);
             try {
                 System.out.printf(Locale.ROOT, "%s: loaded .om ran in %.1f s, kernels %s%n", label, secs, loaded.kernelCounts());
-                for (String k : a.keySet()) assertThat(a.get(k).contentEquals(b.get(k))).as(label + " output " + k + ": in-memory and loaded differ").isTrue();
+                if (!identical(a, b)) {
+                    // the first run may have used interpreted Vector API fallbacks the second did not: run both again
+                    Map<String, Tensor> c = loaded.run(inputs), d = compiled.run(inputs);
+                    try {
+                        if (!identical(c, d)) {
+                            assertThat(identical(a, c) && identical(b, d)).as(label + ": in-memory and loaded outputs differ although each reproduces itself").isFalse();
+                            System.out.printf("%s: kernels are not bit-reproducible run to run; in-memory and loaded compared within 1e-5%n", label);
+                            for (String k : c.keySet()) assertWithin(label + " output " + k + " (loaded vs in-memory)", c.get(k).toFloatArray(), d.get(k).toFloatArray(), 1e-5);
+                        }
+                    } finally {
+                        c.values().forEach(Tensor::close);
+                        d.values().forEach(Tensor::close);
+                    }
+                }
                 Map<String, float[]> expected = runOrt(compiled, inputs);
                 assertThat(a.keySet()).containsExactlyElementsOf(expected.keySet());
                 for (Map.Entry<String, float[]> e : expected.entrySet())
@@ -155,6 +181,46 @@ class OmRoundTripTest {
             }
         } finally {
             inputs.values().forEach(Tensor::close);
+        }
+    }
+
+    private static boolean identical(Map<String, Tensor> a, Map<String, Tensor> b) {
+        for (String k : a.keySet()) if (!a.get(k).contentEquals(b.get(k))) return false;
+        return true;
+    }
+
+    private static void assertWithin(String what, float[] a, float[] e, double rtol) {
+        assertThat(a.length).as(what).isEqualTo(e.length);
+        for (int i = 0; i < a.length; i++)
+            if (Math.abs(a[i] - e[i]) > rtol * Math.max(Math.abs(e[i]), 1e-3))
+                throw new AssertionError(what + ": element " + i + ": " + a[i] + " vs " + e[i]);
+    }
+
+    /** With the reference kernels (deterministic) the in-memory and loaded models agree bit for bit. */
+    @Test
+    void referenceKernelsGiveBitIdenticalOutputsAfterTheRoundTrip() throws Exception {
+        for (String name : List.of("tiny_ops", "mlp")) {
+            BenchModels.Model model = BenchModels.all().stream().filter(m -> m.name().equals(name)).findFirst().orElse(null);
+            if (model == null || !selected(name)) continue;
+            Path om = dir.resolve(name + "-ref.om");
+            try (CompiledModel compiled = CompiledModel.compile(model.file(), CompileOptions.builder().optProviders(List.of()).build())) {
+                compiled.save(om);
+                try (CompiledModel loaded = CompiledModel.load(om, OpRegistry.global(), List.of())) {
+                    assertThat(loaded.kernelCounts()).containsOnlyKeys(OpRegistry.REFERENCE);
+                    Map<String, Tensor> inputs = new LinkedHashMap<>();
+                    for (BenchModels.InputSpec s : model.inputs()) inputs.put(s.name(), s.random(7));
+                    Map<String, Tensor> a = loaded.run(inputs), b = compiled.run(inputs);
+                    try {
+                        for (String k : a.keySet()) assertThat(a.get(k).contentEquals(b.get(k))).as(name + " output " + k).isTrue();
+                    } finally {
+                        a.values().forEach(Tensor::close);
+                        b.values().forEach(Tensor::close);
+                        inputs.values().forEach(Tensor::close);
+                    }
+                }
+            } finally {
+                Files.deleteIfExists(om);
+            }
         }
     }
 

@@ -66,6 +66,7 @@ public final class CompiledModel implements AutoCloseable {
     static final class Variant {
         final ExecutionPlan plan;
         final String signature;
+        final long[][] shapes;
         final DataType[] outTypes;
         final long[][] outShapes;
         final ConcurrentLinkedQueue<ExecutionContext> pool = new ConcurrentLinkedQueue<>();
@@ -76,9 +77,10 @@ public final class CompiledModel implements AutoCloseable {
             return m != null ? m : owner.modelOf(this);
         }
 
-        Variant(ExecutionPlan plan, String signature) {
+        Variant(ExecutionPlan plan, String signature, long[][] shapes) {
             this.plan = plan;
             this.signature = signature;
+            this.shapes = shapes;
             int n = plan == null ? 0 : plan.outputCount();
             outTypes = new DataType[n];
             outShapes = new long[n][];
@@ -96,7 +98,12 @@ public final class CompiledModel implements AutoCloseable {
         }
     }
 
-    private static final Variant INTERPRET = new Variant(null, "interpret");
+    private static final Variant INTERPRET = new Variant(null, "interpret", new long[0][]);
+
+    /** The variants by input shapes, for an allocation-free lookup on every run (linear: there are few). */
+    private final java.util.concurrent.CopyOnWriteArrayList<Variant> byShapes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Dynamic shapes the planner cannot do (data-dependent), run on the interpreter. */
+    private final java.util.concurrent.CopyOnWriteArrayList<long[][]> interpreted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     CompiledModel(ModelDefinition def, MemorySegment weights, Arena arena, Map<String, String> metadata, CompileReport report, Path file,
                   OpRegistry registry, List<String> providers) {
@@ -111,9 +118,10 @@ public final class CompiledModel implements AutoCloseable {
         for (IoDesc d : def.inputs()) inputNames.add(d.name());
         for (IoDesc d : def.outputs()) outputNames.add(d.name());
         for (Gear g : def.gears()) {
-            Variant v = new Variant(g.plan(), signature(g.inputShapes()));
+            Variant v = new Variant(g.plan(), signature(g.inputShapes()), g.inputShapes().toArray(long[][]::new));
             gears.add(v);
             variants.put(v.signature, v);
+            byShapes.add(v);
         }
         if (def.mode() == ExecutionMode.STATIC) gears.get(0).model(this); // compile the kernels now: a static model is ready once loaded
     }
@@ -124,7 +132,7 @@ public final class CompiledModel implements AutoCloseable {
      * Compiles {@code graph} (taken over: it is optimised in place and its constants are moved into the
      * model's weights; the caller's constant tensors are not closed).
      */
-    public static CompiledModel compile(Graph graph, CompileOptions options) { return new ModelCompiler(options, false).compile(graph, graph.name()); }
+    public static CompiledModel compile(Graph graph, CompileOptions options) { return new ModelCompiler(options, false).compile(graph, graph.name(), 0); }
 
     /** Compiles {@code graph} with the default options (O3). */
     public static CompiledModel compile(Graph graph) { return compile(graph, CompileOptions.defaults()); }
@@ -137,9 +145,11 @@ public final class CompiledModel implements AutoCloseable {
         String name = model.getFileName() == null ? "" : model.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".om")) throw new Ge4jException(model + " is already compiled (.om): load it instead");
         options.listener().progress("parse", 0, 1, model.toString());
+        long t0 = System.nanoTime();
         Graph g = ModelImport.importModel(model);
+        long parseMillis = (System.nanoTime() - t0) / 1_000_000;
         options.listener().progress("parse", 1, 1, model.toString());
-        return new ModelCompiler(options, true).compile(g, model.toString());
+        return new ModelCompiler(options, true).compile(g, model.toString(), parseMillis);
     }
 
     /** Loads a {@code .om} file, or compiles any other model file with the default options. */
@@ -316,11 +326,7 @@ public final class CompiledModel implements AutoCloseable {
         ExecutionContext ctx = v.pool.poll();
         if (ctx == null) ctx = m.newContext();
         try {
-            MemorySegment[] ins = new MemorySegment[in.length];
-            for (int k = 0; k < in.length; k++) ins[k] = in[k].segment();
-            MemorySegment[] os = new MemorySegment[outs.length];
-            for (int k = 0; k < outs.length; k++) os[k] = outs[k].segment();
-            ctx.run(ins, os, observer);
+            ctx.run(in, outs, observer);
         } finally {
             v.pool.offer(ctx);
         }
@@ -332,15 +338,13 @@ public final class CompiledModel implements AutoCloseable {
             case INTERPRETED -> { return INTERPRET; }
             case STATIC -> {
                 Variant v = gears.get(0);
-                for (int k = 0; k < in.length; k++) {
-                    long[] want = def.gears().get(0).inputShapes().get(k);
-                    if (!java.util.Arrays.equals(want, in[k].shape()))
-                        throw new Ge4jException(what() + ": input '" + inputNames.get(k) + "' must have shape " + Shape.toString(want) + ", got " + Shape.toString(in[k].shape()));
-                }
+                for (int k = 0; k < in.length; k++)
+                    if (!sameShape(v.shapes[k], in[k]))
+                        throw new Ge4jException(what() + ": input '" + inputNames.get(k) + "' must have shape " + Shape.toString(v.shapes[k]) + ", got " + Shape.toString(in[k].shape()));
                 return v;
             }
             case GEARS -> {
-                Variant v = variants.get(signature(in));
+                Variant v = find(in);
                 if (v == null) {
                     StringBuilder sb = new StringBuilder();
                     for (Gear g : def.gears()) sb.append(sb.isEmpty() ? "" : " | ").append(g.describe());
@@ -349,24 +353,45 @@ public final class CompiledModel implements AutoCloseable {
                 return v;
             }
             default -> {
-                String sig = signature(in);
-                Variant v = variants.get(sig);
+                Variant v = find(in);
                 if (v != null) return v;
+                for (long[][] s : interpreted) if (sameShapes(s, in)) return INTERPRET;
                 synchronized (graphLock) {
-                    v = variants.get(sig);
+                    v = find(in);
                     if (v != null) return v;
+                    String sig = signature(in);
                     List<long[]> shapes = new ArrayList<>();
                     for (Tensor t : in) shapes.add(t.shape());
                     try {
-                        v = new Variant(ModelCompiler.planAt(def.graph(), shapes, def.weights(), registry, "shapes " + sig), sig);
+                        v = new Variant(ModelCompiler.planAt(def.graph(), shapes, def.weights(), registry, "shapes " + sig), sig, shapes.toArray(long[][]::new));
                     } catch (Ge4jException e) {
-                        v = INTERPRET; // data-dependent shapes: the interpreter runs these
+                        interpreted.add(shapes.toArray(long[][]::new)); // data-dependent shapes: the interpreter runs these
+                        return INTERPRET;
                     }
                     variants.put(sig, v);
+                    byShapes.add(v);
                     return v;
                 }
             }
         }
+    }
+
+    /** The planned variant for these input shapes, or null; allocates nothing. */
+    private Variant find(Tensor[] in) {
+        for (Variant v : byShapes) if (sameShapes(v.shapes, in)) return v;
+        return null;
+    }
+
+    private static boolean sameShapes(long[][] shapes, Tensor[] in) {
+        if (shapes.length != in.length) return false;
+        for (int k = 0; k < in.length; k++) if (!sameShape(shapes[k], in[k])) return false;
+        return true;
+    }
+
+    private static boolean sameShape(long[] shape, Tensor t) {
+        if (shape.length != t.rank()) return false;
+        for (int i = 0; i < shape.length; i++) if (shape[i] != t.dim(i)) return false;
+        return true;
     }
 
     private void checkInput(int k, Tensor t) {
@@ -452,9 +477,12 @@ public final class CompiledModel implements AutoCloseable {
         return null;
     }
 
-    /** Compiles the kernels of a variant on first use (once, even when threads race). */
+    /**
+     * Compiles the kernels of a variant on first use (once, even when threads race). Under the graph lock: kernel
+     * compilers read the graph's constants, which {@link #save} swaps for references while it prints the graph.
+     */
     StaticModel modelOf(Variant v) {
-        synchronized (v) {
+        synchronized (graphLock) {
             if (v.model == null) v.model = StaticModel.fromWeights(v.plan, weights, registry, providers);
             return v.model;
         }

@@ -42,7 +42,8 @@ public final class ExecutionContext implements AutoCloseable {
             slotSegments[s.id()] = switch (s.storage()) {
                 case ARENA -> mem.asSlice(s.offset(), s.bytes());
                 case WEIGHT -> weights.asSlice(s.offset(), s.bytes());
-                case INPUT, OUTPUT -> null;
+                case CONSTANT -> model.constants().asSlice(s.offset(), s.bytes());
+                case INPUT, OUTPUT, NONE -> null;
             };
             if (s.storage() == Storage.INPUT) inputBytes[(int) s.offset()] = s.bytes();
             if (s.storage() == Storage.OUTPUT) outputBytes[(int) s.offset()] = s.bytes();
@@ -98,6 +99,22 @@ public final class ExecutionContext implements AutoCloseable {
     @FunctionalInterface
     public interface TaskObserver {
         void afterTask(int task, MemorySegment[] args);
+    }
+
+    private MemorySegment[] inScratch, outScratch;
+
+    /** Runs on tensors' memory (their byte sizes checked like buffers'); reuses its own argument arrays. */
+    public void run(org.ge4j.ir.Tensor[] inputs, org.ge4j.ir.Tensor[] outputs, TaskObserver observer) {
+        if (inScratch == null || inScratch.length != inputs.length) inScratch = new MemorySegment[inputs.length];
+        if (outScratch == null || outScratch.length != outputs.length) outScratch = new MemorySegment[outputs.length];
+        for (int k = 0; k < inputs.length; k++) inScratch[k] = inputs[k].segment();
+        for (int k = 0; k < outputs.length; k++) outScratch[k] = outputs[k].segment();
+        try {
+            run(inScratch, outScratch, observer);
+        } finally {
+            java.util.Arrays.fill(inScratch, null); // do not keep the caller's tensors alive
+            java.util.Arrays.fill(outScratch, null);
+        }
     }
 
     /** {@link #run(MemorySegment[], MemorySegment[])}, calling {@code observer} (if not null) after each task. */

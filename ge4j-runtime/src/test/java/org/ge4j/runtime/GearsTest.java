@@ -13,7 +13,13 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.ge4j.compiler.om.ModelDefinition.ExecutionMode;
 import org.ge4j.compiler.om.ModelDefinition.GearKind;
+import org.ge4j.compiler.om.ModelDefinition.Gear;
+import org.ge4j.compiler.plan.ExecutionPlan;
+import org.ge4j.ir.DataType;
+import org.ge4j.ir.Graph;
+import org.ge4j.ir.OutDataAnchor;
 import org.ge4j.ir.Shape;
+import org.ge4j.ops.api.GraphBuilder;
 import org.ge4j.ir.Tensor;
 import org.ge4j.ir.Value;
 import org.junit.jupiter.api.Test;
@@ -79,6 +85,52 @@ class GearsTest {
     void withoutInputShapeTheModelsSymbolicDimsAreTheBatch() {
         try (CompiledModel m = CompiledModel.compile(smallCnn("N"), CompileOptions.builder().optDynamicBatchSize("2,8").build())) {
             assertThat(m.gears()).extracting(g -> g.describe()).containsExactly("[2,3,8,8]", "[8,3,8,8]");
+        }
+    }
+
+    /** x[N,3,4] -> Reshape(x, Concat(Unsqueeze(Gather(Shape(x), 0)), [-1])) -> Relu: N read from the shape at run time. */
+    static Graph shapeArithmetic() {
+        GraphBuilder b = GraphBuilder.create("shape_math").opset(17);
+        OutDataAnchor x = b.input("x", DataType.FLOAT, Shape.of("N", 3, 4));
+        OutDataAnchor n = b.op("Gather").in(b.op("Shape").in(x).call1(), b.constant(Tensor.scalar(0L))).attr("axis", 0L).call1();
+        OutDataAnchor s = b.concat(0, b.op("Unsqueeze").in(n, b.constant(Tensor.of(new long[] {0}))).call1(), b.constant(Tensor.of(new long[] {-1})));
+        return b.output("y", b.relu(b.op("Reshape").in(x, s).call1())).build();
+    }
+
+    @Test
+    void shapeArithmeticIsEvaluatedWhenEachGearIsPlanned() {
+        CompileOptions o = CompileOptions.builder().optDynamicBatchSize("2,5").build();
+        Path file = dir.resolve("shape_math.om");
+        try (CompiledModel m = CompiledModel.compile(shapeArithmetic(), o)) {
+            for (Gear g : m.gears()) {
+                ExecutionPlan p = g.plan();
+                assertThat(p.tasks()).extracting(t -> t.node().type()).doesNotContain("Shape", "Gather", "Unsqueeze", "Concat");
+                assertThat(p.values()).anyMatch(v -> v.storage() == ExecutionPlan.Storage.CONSTANT);
+            }
+            // the shape [N, -1] of the Reshape, evaluated at N = 5 for the second gear
+            ExecutionPlan p = m.gears().get(1).plan();
+            ExecutionPlan.ValueSlot shape = p.values().stream().filter(v -> v.storage() == ExecutionPlan.Storage.CONSTANT && v.shape().length == 1 && v.shape()[0] == 2)
+                    .findFirst().orElseThrow();
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(p.constants(), (int) shape.offset(), 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            assertThat(new long[] {bb.getLong(), bb.getLong()}).containsExactly(5, -1);
+            m.save(file);
+            checkShapeMath(m);
+        }
+        try (CompiledModel l = CompiledModel.load(file)) {
+            checkShapeMath(l);
+        }
+    }
+
+    private static void checkShapeMath(CompiledModel m) {
+        for (int n : new int[] {5, 2}) {
+            try (Tensor x = random(n, n, 3, 4)) {
+                Map<String, Tensor> out = m.run(Map.of("x", x));
+                Map<String, Value> ref = reference(shapeArithmetic(), Map.of("x", x));
+                assertThat(out.get("y").shape()).containsExactly(n, 12);
+                assertClose("y", out.get("y"), (Tensor) ref.get("y"), 0f);
+                closeAll(out);
+                closeAll(ref);
+            }
         }
     }
 

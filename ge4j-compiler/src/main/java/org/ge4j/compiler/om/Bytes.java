@@ -36,6 +36,13 @@ final class Bytes {
             return this;
         }
 
+        Writer bytes(byte[] v) {
+            i32(v.length);
+            room(v.length);
+            buf.put(v);
+            return this;
+        }
+
         Writer longs(long[] v) {
             i32(v.length);
             for (long x : v) i64(x);
@@ -83,6 +90,13 @@ final class Bytes {
             byte[] b = new byte[n];
             buf.get(b);
             return new String(b, StandardCharsets.UTF_8);
+        }
+
+        byte[] bytes() {
+            int n = count();
+            byte[] b = new byte[n];
+            buf.get(b);
+            return b;
         }
 
         long[] longs() {

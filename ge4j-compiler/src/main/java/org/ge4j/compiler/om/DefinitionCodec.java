@@ -131,6 +131,7 @@ public final class DefinitionCodec {
         w.i64(p.arenaSize()).i64(p.weightsSize()).i32(p.inputCount()).i32(p.outputCount());
         MemoryPlanner.Plan m = p.memory();
         w.longs(m.offsets()).i64(m.arenaSize()).i64(m.naiveSize()).i64(m.lowerBound()).str(m.strategy());
+        w.bytes(p.constants());
     }
 
     private static void strings(Bytes.Writer w, Map<String, String> m) {
@@ -274,7 +275,11 @@ public final class DefinitionCodec {
         int nIn = r.i32(), nOut = r.i32();
         long[] offsets = r.longs();
         MemoryPlanner.Plan mem = new MemoryPlanner.Plan(offsets, r.i64(), r.i64(), r.i64(), r.str());
-        return new ExecutionPlan(slots, tasks, copies, arena, wsize, mem, nIn, nOut);
+        byte[] constants = r.bytes();
+        for (ExecutionPlan.ValueSlot v : slots)
+            if (v.storage() == ExecutionPlan.Storage.CONSTANT && (v.offset() < 0 || v.offset() + v.bytes() > constants.length))
+                throw r.corrupt("plan constant %" + v.name() + " lies outside the plan's " + constants.length + " bytes of constants");
+        return new ExecutionPlan(slots, tasks, copies, arena, wsize, mem, nIn, nOut, constants);
     }
 
     private static Map<String, String> strings(Bytes.Reader r) {

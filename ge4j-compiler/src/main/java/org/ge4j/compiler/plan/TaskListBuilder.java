@@ -17,6 +17,7 @@ import org.ge4j.ops.GraphInference;
 import org.ge4j.ops.OpRegistry;
 import org.ge4j.ops.OpSchema;
 import org.ge4j.ops.Trait;
+import org.ge4j.ops.onnx.tensor.ShapeValues;
 
 /**
  * Builds the {@link ExecutionPlan} of a graph with static shapes: values numbered, constants merged into
@@ -90,6 +91,20 @@ public final class TaskListBuilder {
             storage[id] = ExecutionPlan.Storage.WEIGHT;
             offset[id] = e.offset();
         }
+        // shape arithmetic known at these shapes (Shape -> Gather -> Concat ...): plan constants, no task
+        java.io.ByteArrayOutputStream constants = new java.io.ByteArrayOutputStream();
+        for (Node n : order) {
+            if (n.isData() || !n.domain().isEmpty() || n.outputCount() == 0 || !n.subgraphs().isEmpty()) continue;
+            OutDataAnchor o = n.output(0);
+            int id = ids.get(o);
+            if (storage[id] != null || g.isOutput(o)) continue;
+            byte[] b = shapeConstant(o);
+            if (b == null) continue;
+            storage[id] = ExecutionPlan.Storage.CONSTANT;
+            offset[id] = constants.size();
+            constants.writeBytes(b);
+            constants.writeBytes(new byte[(int) (MemoryPlanner.align(b.length) - b.length)]);
+        }
         // graph outputs produced by tasks go straight to the caller's buffers (first binding only)
         List<ExecutionPlan.OutputCopy> copies = new ArrayList<>();
         List<Graph.Output> outs = g.outputs();
@@ -103,13 +118,33 @@ public final class TaskListBuilder {
             }
         }
 
-        // pass 1: which nodes become tasks; VIEW ops alias their input's buffer instead
+        // which nodes compute something read: backwards from the graph outputs, stopping at plan constants
         int nn = order.size();
+        Map<Node, Boolean> needed = new java.util.IdentityHashMap<>();
+        for (int t = nn - 1; t >= 0; t--) {
+            Node n = order.get(t);
+            boolean need = false;
+            for (OutDataAnchor o : n.outputs()) {
+                ExecutionPlan.Storage st = storage[ids.get(o)];
+                if (st == ExecutionPlan.Storage.CONSTANT || st == ExecutionPlan.Storage.WEIGHT) continue;
+                if (g.isOutput(o)) need = true;
+                for (InDataAnchor c : o.peers()) need |= needed.getOrDefault(c.node(), Boolean.FALSE) || c.node().graph() != g;
+            }
+            for (OutDataAnchor o : n.outputs())
+                for (InDataAnchor c : o.peers()) if (!c.node().capturedValues().isEmpty()) need = true;
+            if (need) needed.put(n, Boolean.TRUE);
+        }
+
+        // pass 1: which nodes become tasks; VIEW ops alias their input's buffer instead
         boolean[] isTask = new boolean[nn];
         OpSchema[] schemas = new OpSchema[nn];
         for (int t = 0; t < nn; t++) {
             Node n = order.get(t);
             if (n.isData() || n.outputCount() == 1 && storage[ids.get(n.output(0))] == ExecutionPlan.Storage.WEIGHT) continue;
+            if (!needed.containsKey(n)) {
+                for (OutDataAnchor o : n.outputs()) if (storage[ids.get(o)] == null) storage[ids.get(o)] = ExecutionPlan.Storage.NONE;
+                continue;
+            }
             OpSchema s = registry.schemaFor(n);
             if (s == null) throw GraphInference.unknownOp(n);
             schemas[t] = s;
@@ -186,7 +221,26 @@ public final class TaskListBuilder {
             long off = st == ExecutionPlan.Storage.ARENA ? mem.offset(r) : offset[i];
             slots.add(new ExecutionPlan.ValueSlot(i, o.name(), o.desc().dtype(), o.desc().shape().toArray(), st, off, bytes(o)));
         }
-        return new ExecutionPlan(slots, tasks, copies, mem.arenaSize(), weights, mem, inputs.size(), outs.size());
+        return new ExecutionPlan(slots, tasks, copies, mem.arenaSize(), weights, mem, inputs.size(), outs.size(), constants.toByteArray());
+    }
+
+    /**
+     * The little-endian bytes of {@code o} when it is a small int32/int64 tensor whose every element shape
+     * arithmetic knows at this plan's shapes, else null.
+     */
+    static byte[] shapeConstant(OutDataAnchor o) {
+        TensorDesc d = o.desc();
+        if (d.dtype() != DataType.INT64 && d.dtype() != DataType.INT32 || d.kind() != ValueKind.TENSOR || !d.shape().isStatic() || d.shape().rank() > 1) return null;
+        ShapeValues.Value v = ShapeValues.of(o);
+        long[] nums = v == null ? null : v.numbers();
+        if (nums == null || nums.length != d.shape().elementCount() || v.scalar() != (d.shape().rank() == 0)) return null;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(nums.length * (d.dtype() == DataType.INT64 ? 8 : 4)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (long x : nums) {
+            if (d.dtype() == DataType.INT64) b.putLong(x);
+            else if (x != (int) x) return null;
+            else b.putInt((int) x);
+        }
+        return b.array();
     }
 
     /** True when the buffer is also read through another input of {@code n} (then it cannot be overwritten in place). */

@@ -27,38 +27,54 @@ record Epilogue(float alpha, float beta, Act act) {
      */
     void apply(MemorySegment c, long co, long ldc, int rows, int cols, MemorySegment rb, long rbo, long rbs,
                MemorySegment cb, long cbo, MemorySegment z, long zo, long ldz) {
-        if (rb == null && cb == null && z == null && trivial()) return;
-        int kind = act.kind();
-        float p0 = act.p0(), p1 = act.p1();
-        int full = cols - cols % L;
-        VectorMask<Float> tail = full < cols ? S.indexInRange(full, cols) : null;
-        for (int r = 0; r < rows; r++) {
-            long cr = co + r * ldc;
-            float rowTerm = rb == null ? 0f : beta * rb.get(F, rbo + r * rbs);
-            long zr = z == null ? 0 : zo + r * ldz;
-            for (int j = 0; j < full; j += L) {
-                FloatVector v = FloatVector.fromMemorySegment(S, c, cr + j * 4L, LE);
-                v = term(v, rowTerm, cb, cbo + j * 4L, z, zr + j * 4L);
-                Act.apply(kind, p0, p1, v).intoMemorySegment(c, cr + j * 4L, LE);
+        if (rb != null || cb != null || z != null || alpha != 1f) {
+            for (int r = 0; r < rows; r++) {
+                float rowTerm = rb == null ? 0f : beta * rb.get(F, rbo + r * rbs);
+                long cr = co + r * ldc;
+                if (cb == null && z == null) scaleAdd(c, cr, cols, alpha, rowTerm);
+                else if (z == null) scaleAddRow(c, cr, cols, alpha, rowTerm, beta, cb, cbo);
+                else if (cb == null) scaleAddRow(c, cr, cols, alpha, rowTerm, beta, z, zo + r * ldz);
+                else scaleAddRows(c, cr, cols, alpha, rowTerm, beta, cb, cbo, z, zo + r * ldz);
             }
-            if (tail != null) {
-                FloatVector v = FloatVector.fromMemorySegment(S, c, cr + full * 4L, LE, tail);
-                FloatVector t = FloatVector.zero(S);
-                if (cb != null) t = FloatVector.fromMemorySegment(S, cb, cbo + full * 4L, LE, tail);
-                if (z != null) t = t.add(FloatVector.fromMemorySegment(S, z, zr + full * 4L, LE, tail));
-                v = v.mul(alpha).add(t.mul(beta).add(rowTerm));
-                Act.apply(kind, p0, p1, v).intoMemorySegment(c, cr + full * 4L, LE, tail);
-            }
+        }
+        act.applyRows(c, co, ldc, rows, cols);
+    }
+
+    /** c = alpha c + t. */
+    private static void scaleAdd(MemorySegment c, long co, int n, float alpha, float t) {
+        int j = 0;
+        for (; j + L <= n; j += L) FloatVector.fromMemorySegment(S, c, co + j * 4L, LE).fma(alpha, t).intoMemorySegment(c, co + j * 4L, LE);
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector.fromMemorySegment(S, c, co + j * 4L, LE, m).fma(alpha, t).intoMemorySegment(c, co + j * 4L, LE, m);
         }
     }
 
-    private FloatVector term(FloatVector v, float rowTerm, MemorySegment cb, long cbo, MemorySegment z, long zo) {
-        if (alpha != 1f) v = v.mul(alpha);
-        if (cb == null && z == null) return rowTerm == 0f ? v : v.add(rowTerm);
-        FloatVector t = cb == null ? FloatVector.fromMemorySegment(S, z, zo, LE)
-                : z == null ? FloatVector.fromMemorySegment(S, cb, cbo, LE)
-                : FloatVector.fromMemorySegment(S, cb, cbo, LE).add(FloatVector.fromMemorySegment(S, z, zo, LE));
-        if (beta != 1f) t = t.mul(beta);
-        return v.add(t).add(rowTerm);
+    /** c = alpha c + t + beta u. */
+    private static void scaleAddRow(MemorySegment c, long co, int n, float alpha, float t, float beta, MemorySegment u, long uo) {
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector uv = FloatVector.fromMemorySegment(S, u, uo + j * 4L, LE);
+            FloatVector.fromMemorySegment(S, c, co + j * 4L, LE).fma(alpha, t).add(uv.mul(beta)).intoMemorySegment(c, co + j * 4L, LE);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector uv = FloatVector.fromMemorySegment(S, u, uo + j * 4L, LE, m);
+            FloatVector.fromMemorySegment(S, c, co + j * 4L, LE, m).fma(alpha, t).add(uv.mul(beta)).intoMemorySegment(c, co + j * 4L, LE, m);
+        }
+    }
+
+    /** c = alpha c + t + beta (u + v). */
+    private static void scaleAddRows(MemorySegment c, long co, int n, float alpha, float t, float beta, MemorySegment u, long uo, MemorySegment v, long vo) {
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector w = FloatVector.fromMemorySegment(S, u, uo + j * 4L, LE).add(FloatVector.fromMemorySegment(S, v, vo + j * 4L, LE));
+            FloatVector.fromMemorySegment(S, c, co + j * 4L, LE).fma(alpha, t).add(w.mul(beta)).intoMemorySegment(c, co + j * 4L, LE);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector w = FloatVector.fromMemorySegment(S, u, uo + j * 4L, LE, m).add(FloatVector.fromMemorySegment(S, v, vo + j * 4L, LE, m));
+            FloatVector.fromMemorySegment(S, c, co + j * 4L, LE, m).fma(alpha, t).add(w.mul(beta)).intoMemorySegment(c, co + j * 4L, LE, m);
+        }
     }
 }

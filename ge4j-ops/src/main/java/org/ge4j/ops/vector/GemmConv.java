@@ -110,13 +110,19 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
                     int iw0 = owa * sw + dx;
                     long src = xc + ih * rowBytes;
                     if (sw == 1) {
-                        for (int i = 0; i < len; i += L) {
-                            VectorMask<Float> keep = S.indexInRange(i, len);
-                            int iw = iw0 + i;
-                            FloatVector v = iw >= 0 && iw + L <= w ? FloatVector.fromMemorySegment(S, x, src + iw * 4L, LE)
-                                    : FloatVector.fromMemorySegment(S, x, src + iw * 4L, LE, S.indexInRange(iw, w).and(keep));
-                            v.intoMemorySegment(dst, dt + i * 4L, LE, keep);
+                        // zeros left of the image, a contiguous run of the row, zeros right of it. (Masks are
+                        // only ever made from non-negative offsets, and no load starts before the segment:
+                        // both would take the Vector API's slow, allocating path.)
+                        int a = Math.max(0, -iw0), b = Math.min(len, w - iw0);
+                        if (b <= a) a = b = len;
+                        for (int i = 0; i < a; i++) dst.set(F, dt + i * 4L, 0f);
+                        long s0 = src + (long) (iw0 + a) * 4, d0 = dt + a * 4L;
+                        int cnt = b - a;
+                        for (int i = 0; i < cnt; i += L) {
+                            VectorMask<Float> keep = S.indexInRange(i, cnt);
+                            FloatVector.fromMemorySegment(S, x, s0 + i * 4L, LE, keep).intoMemorySegment(dst, d0 + i * 4L, LE, keep);
                         }
+                        for (int i = b; i < len; i++) dst.set(F, dt + i * 4L, 0f);
                     } else {
                         for (int i = 0; i < len; i++) {
                             int iw = iw0 + i * sw;

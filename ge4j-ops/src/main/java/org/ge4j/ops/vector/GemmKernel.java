@@ -84,7 +84,8 @@ final class GemmKernel implements CompiledKernel, WorkerPool.Job {
             for (int rs = r0; rs < r1; rs += MC) {
                 int rows = Math.min(MC, r1 - rs);
                 long yo = yb + rs * ldy + j0 * 4L;
-                Sgemm.block(a, ao + rs * p.lda, p.lda, p.aks, bs, bo, ldb, y, yo, ldy, rows, k, w);
+                if (direct && w < Sgemm.NR) Sgemm.blockEdge(a, ao + rs * p.lda, p.lda, p.aks, bs, bo, ldb, y, yo, ldy, rows, k, w);
+                else Sgemm.block(a, ao + rs * p.lda, p.lda, p.aks, bs, bo, ldb, y, yo, ldy, rows, k, w);
                 if (rb != null || cb != null || z != null || !p.ep.trivial())
                     p.ep.apply(y, yo, ldy, rows, w, rb, rs * p.rbStride, p.rbStride, cb, j0 * 4L, z, b * p.zBatch + rs * p.ldz + j0 * 4L, p.ldz);
             }

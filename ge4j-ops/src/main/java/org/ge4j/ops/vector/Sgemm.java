@@ -55,12 +55,23 @@ public final class Sgemm {
                 FloatVector.fromMemorySegment(S, b, src, LE).intoMemorySegment(dst, d, LE);
                 FloatVector.fromMemorySegment(S, b, src + L * 4L, LE).intoMemorySegment(dst, d + L * 4L, LE);
             }
-        } else if (ns == 4) {
-            VectorMask<Float> m0 = S.indexInRange(0, w), m1 = S.indexInRange(L, w);
+        } else if (ns == 4 && w > L) {
+            VectorMask<Float> m1 = S.indexInRange(0, w - L);
+            FloatVector zero = FloatVector.zero(S);
             for (int kk = 0; kk < k; kk++, src += ks) {
                 long d = dstOff + (long) kk * NR * 4;
-                FloatVector.fromMemorySegment(S, b, src, LE, m0).intoMemorySegment(dst, d, LE);
-                FloatVector.fromMemorySegment(S, b, src + L * 4L, LE, m1).intoMemorySegment(dst, d + L * 4L, LE);
+                FloatVector.fromMemorySegment(S, b, src, LE).intoMemorySegment(dst, d, LE);
+                zero.intoMemorySegment(dst, d + L * 4L, LE);
+                FloatVector.fromMemorySegment(S, b, src + L * 4L, LE, m1).intoMemorySegment(dst, d + L * 4L, LE, m1);
+            }
+        } else if (ns == 4) {
+            VectorMask<Float> m0 = S.indexInRange(0, w);
+            FloatVector zero = FloatVector.zero(S);
+            for (int kk = 0; kk < k; kk++, src += ks) {
+                long d = dstOff + (long) kk * NR * 4;
+                zero.intoMemorySegment(dst, d, LE);
+                zero.intoMemorySegment(dst, d + L * 4L, LE);
+                FloatVector.fromMemorySegment(S, b, src, LE, m0).intoMemorySegment(dst, d, LE, m0);
             }
         } else {
             for (int kk = 0; kk < k; kk++) {
@@ -86,14 +97,19 @@ public final class Sgemm {
     /** C = A·B for rows [m0, m1), columns [n0, n1), B row-major (row stride ldb bytes) read in place. */
     public static void gemmRowMajor(MemorySegment a, long aOff, long lda, MemorySegment b, long bOff, long ldb, MemorySegment c, long cOff, long ldc,
                                     int m0, int m1, int n0, int n1, int k) {
-        for (int j0 = n0; j0 < n1; j0 += NR)
-            block(a, aOff + m0 * lda, lda, 4, b, bOff + j0 * 4L, ldb, c, cOff + m0 * ldc + j0 * 4L, ldc, m1 - m0, k, Math.min(NR, n1 - j0));
+        for (int j0 = n0; j0 < n1; j0 += NR) {
+            int w = Math.min(NR, n1 - j0);
+            if (w == NR) block(a, aOff + m0 * lda, lda, 4, b, bOff + j0 * 4L, ldb, c, cOff + m0 * ldc + j0 * 4L, ldc, m1 - m0, k, w);
+            else blockEdge(a, aOff + m0 * lda, lda, 4, b, bOff + j0 * 4L, ldb, c, cOff + m0 * ldc + j0 * 4L, ldc, m1 - m0, k, w);
+        }
     }
 
     /**
      * One panel: C[r, 0..w) = sum_kk A[r, kk] B[kk, 0..w) for r in [0, rows). A's element (r, kk) is at
-     * {@code ao + r*lda + kk*aks}; B's row kk of the panel at {@code bo + kk*ldb} (NR floats readable when
-     * w == NR, else only w); C's row r at {@code co + r*ldc}.
+     * {@code ao + r*lda + kk*aks}; B's row kk of the panel at {@code bo + kk*ldb}; C's row r at
+     * {@code co + r*ldc}. When w &lt; NR, B's rows must still be readable NR floats wide (a packed or scratch
+     * panel: the extra columns are computed and dropped); use {@link #blockEdge} for a narrow window of a
+     * row-major matrix.
      */
     public static void block(MemorySegment a, long ao, long lda, long aks, MemorySegment b, long bo, long ldb,
                              MemorySegment c, long co, long ldc, int rows, int k, int w) {
@@ -102,10 +118,42 @@ public final class Sgemm {
             for (; i + 8 <= rows; i += 8) kernel8(a, ao + i * lda, lda, aks, b, bo, ldb, c, co + i * ldc, ldc, k);
             for (; i + 4 <= rows; i += 4) kernel4(a, ao + i * lda, lda, aks, b, bo, ldb, c, co + i * ldc, ldc, k);
             for (; i < rows; i++) kernel1(a, ao + i * lda, aks, b, bo, ldb, c, co + i * ldc, k);
-        } else {
-            VectorMask<Float> m0 = S.indexInRange(0, w), m1 = S.indexInRange(L, w);
-            for (; i + 8 <= rows; i += 8) kernel8m(a, ao + i * lda, lda, aks, b, bo, ldb, c, co + i * ldc, ldc, k, m0, m1);
-            for (; i < rows; i++) kernel1m(a, ao + i * lda, aks, b, bo, ldb, c, co + i * ldc, k, m0, m1);
+            return;
+        }
+        // a narrow panel: full-width tiles into scratch, then the w valid columns into C. (A masked copy
+        // of kernel8 would be too big for C1, and a method C1 cannot compile never reaches C2 when the
+        // tiered policy first compiled it at tier 2: it would stay in slow, allocating C1 code.)
+        MemorySegment tile = Scratch.get(2, 8L * NR * 4);
+        long ldt = NR * 4L;
+        for (; i + 8 <= rows; i += 8) {
+            kernel8(a, ao + i * lda, lda, aks, b, bo, ldb, tile, 0, ldt, k);
+            copyTile(tile, c, co + i * ldc, ldc, 8, w);
+        }
+        for (; i + 4 <= rows; i += 4) {
+            kernel4(a, ao + i * lda, lda, aks, b, bo, ldb, tile, 0, ldt, k);
+            copyTile(tile, c, co + i * ldc, ldc, 4, w);
+        }
+        for (; i < rows; i++) {
+            kernel1(a, ao + i * lda, aks, b, bo, ldb, tile, 0, k);
+            copyTile(tile, c, co + i * ldc, ldc, 1, w);
+        }
+    }
+
+    /** {@link #block} for a panel of a row-major B narrower than NR (w &lt; NR columns readable): packs it first. */
+    public static void blockEdge(MemorySegment a, long ao, long lda, long aks, MemorySegment b, long bo, long ldb,
+                                 MemorySegment c, long co, long ldc, int rows, int k, int w) {
+        MemorySegment panel = Scratch.get(3, panelBytes(k));
+        packPanel(b, bo, ldb, 4, k, 0, w, panel, 0);
+        block(a, ao, lda, aks, panel, 0, NR * 4L, c, co, ldc, rows, k, w);
+    }
+
+    /** Copies w columns of rows rows of a tile (row stride NR floats) into C. */
+    private static void copyTile(MemorySegment tile, MemorySegment c, long co, long ldc, int rows, int w) {
+        VectorMask<Float> m0 = S.indexInRange(0, Math.min(w, L)), m1 = S.indexInRange(0, Math.max(0, w - L));
+        for (int r = 0; r < rows; r++, co += ldc) {
+            long t = r * NR * 4L;
+            FloatVector.fromMemorySegment(S, tile, t, LE).intoMemorySegment(c, co, LE, m0);
+            if (w > L) FloatVector.fromMemorySegment(S, tile, t + L * 4L, LE).intoMemorySegment(c, co + L * 4L, LE, m1);
         }
     }
 
@@ -136,36 +184,6 @@ public final class Sgemm {
         c50.intoMemorySegment(c, co, LE); c51.intoMemorySegment(c, co + l4, LE); co += ldc;
         c60.intoMemorySegment(c, co, LE); c61.intoMemorySegment(c, co + l4, LE); co += ldc;
         c70.intoMemorySegment(c, co, LE); c71.intoMemorySegment(c, co + l4, LE);
-    }
-
-    static void kernel8m(MemorySegment a, long ao, long lda, long aks, MemorySegment b, long bo, long ldb, MemorySegment c, long co, long ldc, int k,
-                         VectorMask<Float> m0, VectorMask<Float> m1) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
-        long a0 = ao, a1 = ao + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
-        long bk = bo, ak = 0;
-        for (int kk = 0; kk < k; kk++, bk += ldb, ak += aks) {
-            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bk, LE, m0);
-            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bk + L * 4L, LE, m1);
-            FloatVector v;
-            v = FloatVector.broadcast(S, a.get(F, a0 + ak)); c00 = b0.fma(v, c00); c01 = b1.fma(v, c01);
-            v = FloatVector.broadcast(S, a.get(F, a1 + ak)); c10 = b0.fma(v, c10); c11 = b1.fma(v, c11);
-            v = FloatVector.broadcast(S, a.get(F, a2 + ak)); c20 = b0.fma(v, c20); c21 = b1.fma(v, c21);
-            v = FloatVector.broadcast(S, a.get(F, a3 + ak)); c30 = b0.fma(v, c30); c31 = b1.fma(v, c31);
-            v = FloatVector.broadcast(S, a.get(F, a4 + ak)); c40 = b0.fma(v, c40); c41 = b1.fma(v, c41);
-            v = FloatVector.broadcast(S, a.get(F, a5 + ak)); c50 = b0.fma(v, c50); c51 = b1.fma(v, c51);
-            v = FloatVector.broadcast(S, a.get(F, a6 + ak)); c60 = b0.fma(v, c60); c61 = b1.fma(v, c61);
-            v = FloatVector.broadcast(S, a.get(F, a7 + ak)); c70 = b0.fma(v, c70); c71 = b1.fma(v, c71);
-        }
-        long l4 = L * 4L;
-        c00.intoMemorySegment(c, co, LE, m0); c01.intoMemorySegment(c, co + l4, LE, m1); co += ldc;
-        c10.intoMemorySegment(c, co, LE, m0); c11.intoMemorySegment(c, co + l4, LE, m1); co += ldc;
-        c20.intoMemorySegment(c, co, LE, m0); c21.intoMemorySegment(c, co + l4, LE, m1); co += ldc;
-        c30.intoMemorySegment(c, co, LE, m0); c31.intoMemorySegment(c, co + l4, LE, m1); co += ldc;
-        c40.intoMemorySegment(c, co, LE, m0); c41.intoMemorySegment(c, co + l4, LE, m1); co += ldc;
-        c50.intoMemorySegment(c, co, LE, m0); c51.intoMemorySegment(c, co + l4, LE, m1); co += ldc;
-        c60.intoMemorySegment(c, co, LE, m0); c61.intoMemorySegment(c, co + l4, LE, m1); co += ldc;
-        c70.intoMemorySegment(c, co, LE, m0); c71.intoMemorySegment(c, co + l4, LE, m1);
     }
 
     static void kernel4(MemorySegment a, long ao, long lda, long aks, MemorySegment b, long bo, long ldb, MemorySegment c, long co, long ldc, int k) {
@@ -207,18 +225,5 @@ public final class Sgemm {
         }
         c0.add(d0).intoMemorySegment(c, co, LE);
         c1.add(d1).intoMemorySegment(c, co + L * 4L, LE);
-    }
-
-    static void kernel1m(MemorySegment a, long ao, long aks, MemorySegment b, long bo, long ldb, MemorySegment c, long co, int k,
-                         VectorMask<Float> m0, VectorMask<Float> m1) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0;
-        long bk = bo, ak = ao;
-        for (int kk = 0; kk < k; kk++, bk += ldb, ak += aks) {
-            FloatVector v = FloatVector.broadcast(S, a.get(F, ak));
-            c0 = FloatVector.fromMemorySegment(S, b, bk, LE, m0).fma(v, c0);
-            c1 = FloatVector.fromMemorySegment(S, b, bk + L * 4L, LE, m1).fma(v, c1);
-        }
-        c0.intoMemorySegment(c, co, LE, m0);
-        c1.intoMemorySegment(c, co + L * 4L, LE, m1);
     }
 }

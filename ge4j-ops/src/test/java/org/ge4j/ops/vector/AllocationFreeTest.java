@@ -1,0 +1,60 @@
+package org.ge4j.ops.vector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ge4j.ops.vector.KernelHarness.fused;
+import static org.ge4j.ops.vector.KernelHarness.op;
+import static org.ge4j.ops.vector.KernelHarness.random;
+
+import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.ge4j.ops.exec.CompiledKernel;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every vector kernel allocates nothing on the Java heap per run once warm: the bytes this thread
+ * allocates over N runs must not grow with N (a small constant allows for the JIT's own bookkeeping).
+ */
+class AllocationFreeTest {
+    private static Map<String, KernelHarness.Case> cases() {
+        Map<String, KernelHarness.Case> m = new LinkedHashMap<>();
+        m.put("MatMul const B", op("MatMul").in(random(1, 37, 64)).constIn(random(2, 64, 70)).build());
+        m.put("MatMul runtime B batched", op("MatMul").in(random(1, 4, 33, 64)).in(random(2, 4, 64, 40)).build());
+        m.put("MatMul parallel", op("MatMul").in(random(1, 128, 256)).constIn(random(2, 256, 256)).build());
+        m.put("GEMV", op("MatMul").in(random(1, 1, 512)).constIn(random(2, 512, 1000)).build());
+        m.put("Gemm", op("Gemm").opset(13).attr("transB", 1L).attr("alpha", 0.5f).in(random(1, 9, 40)).constIn(random(2, 30, 40)).constIn(random(3, 30)).build());
+        m.put("FusedMatMul gelu", fused("FusedMatMul").opset(1).attr("activation", "Gelu").in(random(1, 2, 21, 40)).constIn(random(2, 40, 37)).constIn(random(3, 37)).build());
+        m.put("Conv 3x3", op("Conv").opset(11).attr("pads", 1L, 1L, 1L, 1L).in(random(1, 1, 16, 20, 20)).constIn(random(2, 32, 16, 3, 3)).constIn(random(3, 32)).build());
+        m.put("Conv 1x1", op("Conv").opset(11).in(random(1, 1, 64, 14, 14)).constIn(random(2, 64, 64, 1, 1)).build());
+        m.put("Conv depthwise s2", op("Conv").opset(11).attr("group", 16L).attr("strides", 2L, 2L).attr("pads", 1L, 1L, 1L, 1L)
+                .in(random(1, 1, 16, 20, 20)).constIn(random(2, 16, 1, 3, 3)).constIn(random(3, 16)).build());
+        m.put("FusedConv residual", fused("FusedConv").opset(1).attr("pads", 1L, 1L, 1L, 1L).attr("activation", "Relu").attr("has_residual", 1L)
+                .in(random(1, 1, 8, 12, 12)).constIn(random(2, 8, 8, 3, 3)).constIn(random(3, 8)).in(random(4, 1, 8, 12, 12)).build());
+        return m;
+    }
+
+    /**
+     * Runs the kernel until a batch of runs allocates nothing (scratch grown, C2 code installed: on a busy
+     * machine C2 may take seconds, and until then the Vector API's interpreted form boxes every vector).
+     */
+    private static void warmUp(CompiledKernel k, MemorySegment[] args) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline && KernelHarness.allocatedBytes(k, args, 200) > 0) Thread.onSpinWait();
+    }
+
+    @Test
+    void kernelsAllocateNothingPerRunOnceWarm() {
+        StringBuilder report = new StringBuilder();
+        for (var e : cases().entrySet()) {
+            CompiledKernel k = KernelHarness.compile(e.getValue());
+            assertThat(k).as(e.getKey()).isNotNull();
+            MemorySegment[] args = KernelHarness.args(e.getValue());
+            warmUp(k, args);
+            long few = KernelHarness.allocatedBytes(k, args, 20);
+            long many = KernelHarness.allocatedBytes(k, args, 2000);
+            report.append(e.getKey()).append(": ").append(few).append(" / ").append(many).append(" bytes; ");
+            assertThat(many).as("%s allocates per run (%d bytes over 20 runs, %d over 2000)", e.getKey(), few, many).isLessThan(4096);
+        }
+        System.out.println(report);
+    }
+}

@@ -1,0 +1,95 @@
+package org.ge4j.ops.vector;
+
+import static org.ge4j.ops.vector.KernelHarness.op;
+import static org.ge4j.ops.vector.KernelHarness.random;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import org.ge4j.ops.exec.CompiledKernel;
+
+/**
+ * Quick benchmark of the vector kernels (not a test, no JMH): GFLOP/s of the GEMM shapes of bert and of
+ * resnet50's convolutions, GB/s of a batch-1 GEMV. Run with the test class path:
+ * {@code java --add-modules jdk.incubator.vector -Dge4j.threads=1 -cp ... org.ge4j.ops.vector.VectorBench [filter] [seconds]}.
+ * With one thread the time is the thread's CPU time (robust on a shared machine); with more, wall time.
+ * Each line: the best of 5 rounds of ~{@code seconds}/5 each, after a warm-up round.
+ */
+public final class VectorBench {
+    record Item(String name, KernelHarness.Case c, double flops, double bytes) {}
+
+    public static void main(String[] a) {
+        String filter = a.length > 0 ? a[0] : "";
+        double seconds = a.length > 1 ? Double.parseDouble(a[1]) : 2.5;
+        int threads = WorkerPool.shared().threads();
+        List<Item> items = new ArrayList<>();
+        // bert-base GEMMs (seq 128) with constant, prepacked weights
+        gemm(items, "bert 128x768x768", 128, 768, 768);
+        gemm(items, "bert 128x768x3072", 128, 768, 3072);
+        gemm(items, "bert 128x3072x768", 128, 3072, 768);
+        items.add(new Item("attn QK^T 12x128x64x128", op("MatMul").in(random(1, 12, 128, 64)).in(random(2, 12, 64, 128)).build(), 2.0 * 12 * 128 * 64 * 128, 0));
+        // GEMV: batch-1 linear layer, weight streaming
+        items.add(new Item("gemv 1x1024x4096", op("MatMul").in(random(1, 1, 1024)).constIn(random(2, 1024, 4096)).build(), 2.0 * 1024 * 4096, 1024.0 * 4096 * 4));
+        items.add(new Item("gemv 1x4096x4096", op("MatMul").in(random(1, 1, 4096)).constIn(random(2, 4096, 4096)).build(), 2.0 * 4096 * 4096, 4096.0 * 4096 * 4));
+        // resnet50 convolutions (batch 1, 224x224): cin, cout, input size, kernel, stride
+        int[][] convs = {
+            {3, 64, 224, 7, 2}, {64, 64, 56, 1, 1}, {64, 64, 56, 3, 1}, {64, 256, 56, 1, 1}, {256, 64, 56, 1, 1},
+            {256, 128, 56, 1, 1}, {128, 128, 56, 3, 2}, {128, 512, 28, 1, 1}, {256, 512, 56, 1, 2}, {512, 128, 28, 1, 1}, {128, 128, 28, 3, 1},
+            {512, 256, 28, 1, 1}, {256, 256, 28, 3, 2}, {256, 1024, 14, 1, 1}, {1024, 256, 14, 1, 1}, {256, 256, 14, 3, 1},
+            {1024, 512, 14, 1, 1}, {512, 512, 14, 3, 2}, {512, 2048, 7, 1, 1}, {2048, 512, 7, 1, 1}, {512, 512, 7, 3, 1}};
+        for (int[] c : convs) conv(items, c[0], c[1], c[2], c[3], c[4], 1);
+        // mobilenet_v2 depthwise
+        conv(items, 96, 96, 112, 3, 2, 96);
+        conv(items, 144, 144, 56, 3, 1, 144);
+        conv(items, 960, 960, 7, 3, 1, 960);
+
+        System.out.printf("threads=%d, %s, %.1f s per item%n", threads, threads == 1 ? "thread CPU time" : "wall time", seconds);
+        double logSum = 0;
+        int counted = 0;
+        for (Item it : items) {
+            if (!it.name().contains(filter)) continue;
+            CompiledKernel k = KernelHarness.compile(it.c());
+            MemorySegment[] args = KernelHarness.args(it.c());
+            double best = Double.MAX_VALUE;
+            for (int round = 0; round < 6; round++) {
+                double t = time(k, args, seconds / 5, threads == 1);
+                if (round > 0) best = Math.min(best, t);
+            }
+            String extra = it.bytes() > 0 ? String.format("  %6.1f GB/s", it.bytes() / best / 1e9) : "";
+            System.out.printf("%-34s %-14s %9.1f us  %6.1f GFLOP/s%s%n", it.name(), k.getClass().getSimpleName(), best * 1e6, it.flops() / best / 1e9, extra);
+            logSum += Math.log(it.flops() / best / 1e9);
+            counted++;
+        }
+        if (counted > 0) System.out.printf("geomean %.1f GFLOP/s over %d items%n", Math.exp(logSum / counted), counted);
+    }
+
+    private static void gemm(List<Item> items, String name, int m, int k, int n) {
+        items.add(new Item(name, op("MatMul").in(random(1, m, k)).constIn(random(2, k, n)).build(), 2.0 * m * n * k, 0));
+    }
+
+    private static void conv(List<Item> items, int cin, int cout, int size, int kernel, int stride, int group) {
+        int pad = kernel / 2;
+        int out = (size + 2 * pad - kernel) / stride + 1;
+        var c = op("Conv").opset(11).attr("group", (long) group).attr("pads", (long) pad, pad, pad, pad).attr("strides", (long) stride, stride)
+                .in(random(1, 1, cin, size, size)).constIn(random(2, cout, cin / group, kernel, kernel)).constIn(random(3, cout)).build();
+        String name = String.format("conv %dx%d %d->%d @%d s%d%s", kernel, kernel, cin, cout, size, stride, group > 1 ? " dw" : "");
+        items.add(new Item(name, c, 2.0 * cout * (cin / group) * kernel * kernel * out * out, 0));
+    }
+
+    /** Seconds per run: runs for about {@code budget} seconds. */
+    static double time(CompiledKernel k, MemorySegment[] args, double budget, boolean cpu) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long t0 = cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime();
+        long limit = (long) (budget * 1e9);
+        int runs = 0;
+        long t;
+        do {
+            k.run(args);
+            runs++;
+            t = (cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime()) - t0;
+        } while (t < limit);
+        return t / 1e9 / runs;
+    }
+}
