@@ -42,7 +42,7 @@ export GE4J_BENCH_MODELS="$models_dir"
 
 # the models, cheapest first (by FLOPs), so that a cut-off run still fills the table's top rows
 mapfile -t models < <(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-  { print ($(col["flops"]) + 0) "\t" $(col["name"]) }' "$models_dir/manifest.tsv" | sort -n -k1,1 | cut -f2)
+  { printf "%.0f\t%s\n", $(col["flops"]) + 0, $(col["name"]) }' "$models_dir/manifest.tsv" | sort -g -k1,1 | cut -f2)
 if [ -n "$only" ]; then
   keep=()
   for m in "${models[@]}"; do case ",$only," in *",$m,"*) keep+=("$m") ;; esac; done
@@ -51,7 +51,14 @@ fi
 
 "$root/ge4j" bench --version >/dev/null # builds the bench jar when needed
 . "$root/bin/find-jdk.sh"
-jar="$root/ge4j-bench/target/ge4j-bench.jar"
+# run a copy of the jar: edits and rebuilds during the run cannot mix versions into one table
+jar="$results/ge4j-bench-$stamp.jar"
+cp "$root/ge4j-bench/target/ge4j-bench.jar" "$jar"
+trap 'rm -f "$jar"' EXIT
+bench() {
+  "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss16m ${GE4J_JAVA_OPTS:-} \
+    -Dge4j.benchModels="$models_dir" -jar "$jar" "$@"
+}
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
 dirty="$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null | head -1)"
 [ -z "$dirty" ] || commit="$commit (with local changes)"
@@ -92,7 +99,7 @@ for t in $threads; do
     args+=("${extra[@]}")
     log="$results/logs/$stamp-$m-${t}t.log"
     echo "bench-all: ./ge4j bench ${args[*]}   (log: ${log#$root/})" >&2
-    if ! "$root/ge4j" bench "${args[@]}" >"$log" 2>&1; then
+    if ! bench "${args[@]}" >"$log" 2>&1; then
       echo "bench-all: $m at $t thread(s) failed or disagreed; see $log" >&2
       tail -3 "$log" >&2 || true
     fi
