@@ -43,6 +43,36 @@ public final class StreamPlanner {
         public static Options forced(int n) { return new Options(n, 0, 1, 0); }
 
         public Options withStreams(int n) { return new Options(n, minWorkNanos, minGain, syncNanos); }
+
+        /** As text, e.g. {@code streams=2,min_work_ns=1000000,min_gain=1.15,sync_ns=20000} (kept in the .om's options). */
+        public String describe() {
+            return String.format(Locale.ROOT, "streams=%d,min_work_ns=%.0f,min_gain=%s,sync_ns=%.0f", streams, minWorkNanos, minGain, syncNanos);
+        }
+
+        /** Reads {@link #describe()}'s text; keys left out keep their default; null or blank = single stream. */
+        public static Options parse(String text) {
+            if (text == null || text.isBlank()) return single();
+            Options d = defaults();
+            int n = d.streams;
+            double work = d.minWorkNanos, gain = d.minGain, sync = d.syncNanos;
+            for (String kv : text.split(",")) {
+                int eq = kv.indexOf('=');
+                if (eq <= 0) throw new IllegalArgumentException("stream options '" + text + "': expected key=value, got '" + kv + "'");
+                String k = kv.substring(0, eq).trim(), v = kv.substring(eq + 1).trim();
+                try {
+                    switch (k) {
+                        case "streams" -> n = Integer.parseInt(v);
+                        case "min_work_ns" -> work = Double.parseDouble(v);
+                        case "min_gain" -> gain = Double.parseDouble(v);
+                        case "sync_ns" -> sync = Double.parseDouble(v);
+                        default -> throw new IllegalArgumentException("stream options '" + text + "': unknown key '" + k + "'");
+                    }
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("stream options '" + text + "': '" + k + "' must be a number, got '" + v + "'", e);
+                }
+            }
+            return new Options(n, work, gain, sync);
+        }
     }
 
     private StreamPlanner() {}
