@@ -65,7 +65,7 @@ public final class CompileCommand implements Callable<Integer> {
             throw new Ge4jException("--framework " + framework + " is not supported: ge4j compiles ONNX models (--framework=5)");
         if (!Files.isRegularFile(model)) throw new Ge4jException(model + ": no such file");
         Path om = Path.of(output.toLowerCase(Locale.ROOT).endsWith(".om") ? output : output + ".om");
-        Progress progress = new Progress(err, System.console() != null && logLevel.shows(LogLevel.INFO));
+        Progress progress = new Progress(err, System.console() != null && System.console().isTerminal() && logLevel.shows(LogLevel.INFO));
         CompileOptions.Builder b = CompileOptions.builder().optLevel(OptLevel.parse(level)).optSwitches(switches).optInputShape(inputShape);
         if (dynamicBatchSize != null) b.optDynamicBatchSize(dynamicBatchSize);
         if (dynamicDims != null) b.optDynamicDims(dynamicDims);

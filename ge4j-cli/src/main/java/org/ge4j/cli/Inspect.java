@@ -32,6 +32,7 @@ final class Inspect {
         r.put("producer", meta.getOrDefault("producer", ""));
         r.put("source", meta.getOrDefault("source", ""));
         r.put("compile_time", meta.getOrDefault("compile_time", ""));
+        r.put("parse_millis", parseLong(meta.get("parse_millis")));
         r.put("compile_millis", parseLong(meta.get("compile_millis")));
         r.put("graph", def.graph().name());
         r.put("mode", def.mode().name().toLowerCase(Locale.ROOT));
@@ -100,7 +101,8 @@ final class Inspect {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%s: %s, .om format version %s%s%n", r.get("file"), bytes((Long) r.get("file_bytes")), r.get("format_version"),
                 ((List<?>) r.get("flags")).isEmpty() ? "" : ", flags " + r.get("flags")));
-        sb.append(String.format(Locale.ROOT, "produced by %s at %s from %s (compile %s ms)%n", r.get("producer"), r.get("compile_time"), r.get("source"), r.get("compile_millis")));
+        sb.append(String.format(Locale.ROOT, "produced by %s at %s from %s (parse %s ms, compile %s ms)%n", r.get("producer"), r.get("compile_time"), r.get("source"),
+                r.get("parse_millis"), r.get("compile_millis")));
         sb.append("graph '").append(r.get("graph")).append("', mode ").append(r.get("mode"));
         if (!"none".equals(r.get("gear_kind"))) sb.append(" (").append(r.get("gear_kind")).append(" gears)");
         sb.append('\n');

@@ -46,5 +46,15 @@ public final class Main implements Runnable {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
-    public static void main(String[] args) { System.exit(commandLine().execute(args)); }
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (Throwable t) { // errors picocli does not handle (OutOfMemoryError, StackOverflowError)
+            System.err.println("ge4j: " + message(t));
+            if (debug()) t.printStackTrace();
+            code = 1;
+        }
+        System.exit(code);
+    }
 }

@@ -39,6 +39,7 @@ final class Progress implements CompileListener {
         if (terminal && width > 0) {
             err.print("\r" + " ".repeat(width) + "\r");
             err.flush();
+            width = 0;
         }
     }
 }

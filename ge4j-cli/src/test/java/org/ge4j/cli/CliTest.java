@@ -162,9 +162,17 @@ class CliTest {
             assertThat(got.toFloatArray()).usingComparatorWithPrecision(1e-5f).containsExactly(((Tensor) ref.get("y")).toFloatArray());
             ref.values().forEach(Value::close);
         }
-        // the saved TensorProto feeds a run again
-        Run again = ge4j("run", onnx.toString(), "--input", "x=" + npy);
+        // an ONNX TensorProto .pb input gives the same outputs
+        Path pb = dir.resolve("x.pb");
+        try (Tensor in = Tensor.of(x, 2, 4)) {
+            TensorFiles.writePb(in, "x", pb);
+        }
+        Run again = ge4j("run", onnx.toString(), "--input", "x=" + pb, "--output-dir=" + dir.resolve("again"));
+        assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.out()).contains("input  x: f32[2,4] min -1 max 4");
+        try (Tensor a = TensorFiles.read(dir.resolve("y.pb")); Tensor b = TensorFiles.read(dir.resolve("again").resolve("y.pb"))) {
+            assertThat(b.contentEquals(a)).isTrue();
+        }
     }
 
     @Test

@@ -135,7 +135,7 @@ public final class CompiledModel implements AutoCloseable {
      * Compiles {@code graph} (taken over: it is optimised in place and its constants are moved into the
      * model's weights; the caller's constant tensors are not closed).
      */
-    public static CompiledModel compile(Graph graph, CompileOptions options) { return new ModelCompiler(options, false).compile(graph, graph.name()); }
+    public static CompiledModel compile(Graph graph, CompileOptions options) { return new ModelCompiler(options, false).compile(graph, graph.name(), 0); }
 
     /** Compiles {@code graph} with the default options (O3). */
     public static CompiledModel compile(Graph graph) { return compile(graph, CompileOptions.defaults()); }
@@ -148,9 +148,11 @@ public final class CompiledModel implements AutoCloseable {
         String name = model.getFileName() == null ? "" : model.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".om")) throw new Ge4jException(model + " is already compiled (.om): load it instead");
         options.listener().progress("parse", 0, 1, model.toString());
+        long t0 = System.nanoTime();
         Graph g = ModelImport.importModel(model);
+        long parseMillis = (System.nanoTime() - t0) / 1_000_000;
         options.listener().progress("parse", 1, 1, model.toString());
-        return new ModelCompiler(options, true).compile(g, model.toString());
+        return new ModelCompiler(options, true).compile(g, model.toString(), parseMillis);
     }
 
     /** Loads a {@code .om} file, or compiles any other model file with the default options. */
@@ -478,9 +480,12 @@ public final class CompiledModel implements AutoCloseable {
         return null;
     }
 
-    /** Compiles the kernels of a variant on first use (once, even when threads race). */
+    /**
+     * Compiles the kernels of a variant on first use (once, even when threads race). Under the graph lock: kernel
+     * compilers read the graph's constants, which {@link #save} swaps for references while it prints the graph.
+     */
     StaticModel modelOf(Variant v) {
-        synchronized (v) {
+        synchronized (graphLock) {
             if (v.model == null) v.model = StaticModel.fromWeights(v.plan, weights, registry, providers);
             return v.model;
         }

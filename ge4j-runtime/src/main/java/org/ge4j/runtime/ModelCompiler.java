@@ -62,7 +62,8 @@ final class ModelCompiler {
         this.listener = options.listener();
     }
 
-    CompiledModel compile(Graph g, String source) {
+    /** Compiles {@code g}, read from {@code source} in {@code parseMillis} (recorded in the metadata). */
+    CompiledModel compile(Graph g, String source, long parseMillis) {
         long t0 = System.nanoTime();
         List<Slot> slots = applyInputShapes(g);
         GearKind kind = options.batchSizes() != null ? GearKind.BATCH : options.dims() != null ? GearKind.DIMS : GearKind.NONE;
@@ -125,6 +126,7 @@ final class ModelCompiler {
         ModelDefinition def = new ModelDefinition(g, layout, inputs, outputs, mode, kind, gears, options.describe());
         long millis = (System.nanoTime() - t0) / 1_000_000;
         Map<String, String> meta = metadata(def, report, source, millis);
+        meta.put("parse_millis", Long.toString(parseMillis));
         return new CompiledModel(def, weights, arena, meta, report, null, registry, options.providers());
     }
 
@@ -270,7 +272,7 @@ final class ModelCompiler {
         m.put("ge4j_version", OmFormat.GE4J_VERSION);
         m.put("source", source == null ? "" : source);
         m.put("compile_time", Instant.now().toString());
-        m.put("compile_millis", Long.toString(millis));
+        m.put("compile_millis", Long.toString(millis)); // optimise, merge weights, plan (parse_millis apart)
         m.put("java_version", System.getProperty("java.version", ""));
         m.put("mode", def.mode().name().toLowerCase());
         m.put("nodes_before", Integer.toString(report.nodesBefore()));

@@ -71,6 +71,44 @@ class FusedKernelsTest {
         closeAll(in);
     }
 
+    /** {@code layers} x (MatMul, then tanh(0.5 y) * y + 1): a vector GEMM task and a fused-elementwise task per layer. */
+    static Graph layers(int layers) {
+        org.ge4j.ops.api.GraphBuilder b = org.ge4j.ops.api.GraphBuilder.create("fused" + layers).opset(17);
+        var x = b.input("x", org.ge4j.ir.DataType.FLOAT, 4, 32);
+        org.ge4j.ir.OutDataAnchor half = b.constant(Tensor.of(new float[] {0.5f})), one = b.constant(Tensor.of(new float[] {1f}));
+        for (int i = 0; i < layers; i++) {
+            var y = b.matMul(x, b.constant(random(i, 32, 32)));
+            var t = b.op("Tanh").in(b.op("Mul").in(y, half).call1()).call1();
+            x = b.add(b.op("Mul").in(t, y).call1(), one);
+        }
+        return b.output("y", x).build();
+    }
+
+    static long bytesPerRun(int layers) {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (CompiledModel m = CompiledModel.compile(layers(layers)); Tensor x = random(1, 4, 32); Tensor y = Tensor.allocate(org.ge4j.ir.DataType.FLOAT, 4, 32)) {
+            assertThat(m.kernelCounts()).containsOnlyKeys(OpRegistry.VECTOR);
+            long fused = m.graph().nodes().stream().filter(n -> n.type().equals(FusedElementwiseOp.TYPE)).count();
+            assertThat(fused).isEqualTo(layers);
+            Tensor[] in = {x}, out = {y};
+            for (int i = 0; i < 20_000; i++) m.run(in, out); // warm up: the Vector API allocates until C2 compiles the kernels
+            long best = Long.MAX_VALUE;
+            for (int round = 0; round < 10; round++) {
+                long before = mx.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 100; i++) m.run(in, out);
+                best = Math.min(best, (mx.getCurrentThreadAllocatedBytes() - before) / 100);
+            }
+            return best;
+        }
+    }
+
+    @Test
+    void generatedKernelsAllocateNothingInSteadyState() {
+        long few = bytesPerRun(2), many = bytesPerRun(16);
+        System.out.println("bytes allocated per run: 2 layers " + few + ", 16 layers " + many);
+        assertThat(many).isLessThanOrEqualTo(few + 64).isLessThan(512);
+    }
+
     @Test
     void fusedNodesGetTheVectorProvidersKernel() {
         Graph g = GraphTextParser.parse(CHAIN);

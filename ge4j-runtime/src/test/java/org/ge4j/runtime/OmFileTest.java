@@ -53,6 +53,23 @@ class OmFileTest {
     }
 
     @Test
+    void aModelWithoutConstantsRoundTrips() {
+        org.ge4j.ops.api.GraphBuilder b = org.ge4j.ops.api.GraphBuilder.create("no_weights").opset(17);
+        var x = b.input("x", org.ge4j.ir.DataType.FLOAT, 2, 3);
+        Path file = dir.resolve("empty-weights.om");
+        try (CompiledModel m = CompiledModel.compile(b.output("y", b.relu(x)).build()); Tensor in = random(3, 2, 3)) {
+            assertThat(m.definition().weights().size()).isZero();
+            m.save(file);
+            try (CompiledModel l = CompiledModel.load(file)) {
+                Map<String, Tensor> a = m.run(Map.of("x", in)), c = l.run(Map.of("x", in));
+                assertThat(c.get("y").contentEquals(a.get("y"))).isTrue();
+                closeAll(a);
+                closeAll(c);
+            }
+        }
+    }
+
+    @Test
     void loadedConstantsAreViewsOfTheMappedFile() {
         Path file = dir.resolve("cnn.om");
         try (CompiledModel m = CompiledModel.compile(smallCnn(1))) {

@@ -17,6 +17,7 @@ import org.ge4j.ir.Tensor;
 import org.ge4j.ops.autofuse.FusedElementwiseOp;
 import org.ge4j.ops.autofuse.FusedProgram;
 import org.ge4j.ops.autofuse.FusedProgram.Operand;
+import org.ge4j.ops.autofuse.KernelGenerator;
 
 /**
  * Automatic fusion: maximal connected sets of fusable elementwise nodes become one
@@ -29,7 +30,7 @@ import org.ge4j.ops.autofuse.FusedProgram.Operand;
  * shape of the node that reads them; one-element constants become literals. A group never makes a cycle
  * (no path leaves it and comes back), and every value of the group used outside it becomes an output of
  * the fused node, keeping its name. Groups with fewer than {@link Options#minOps()} computing nodes are
- * left alone.
+ * left alone; f32 groups too big for one vector kernel are cut into runs that fit ({@link #segments}).
  */
 public final class AutoFusion implements Pass {
     public static final String NAME = "auto-fusion";
@@ -72,9 +73,59 @@ public final class AutoFusion implements Pass {
             int compute = 0;
             for (Node n : group) if (cands.role(n) == FusionCandidates.Role.COMPUTE) compute++;
             if (compute < o.minOps()) continue;
-            if (replace(g, group, cands, ctx)) changed = true;
+            for (List<Node> segment : segments(group, cands)) if (replace(g, segment, cands, ctx)) changed = true;
         }
         return changed;
+    }
+
+    /**
+     * Cuts a group of f32 nodes into runs (in topological order) whose instructions fit the kernel generator's
+     * vector budget, so that every fused kernel keeps its vector loop; views go with their input's run. Runs
+     * of a convex group are convex (a path between two members of a run cannot pass a later run). f64 groups
+     * run scalar loops and stay whole.
+     */
+    static List<List<Node>> segments(List<Node> group, FusionCandidates cands) {
+        Node first = group.get(0);
+        if (FusionCandidates.type(first) != org.ge4j.ir.DataType.FLOAT) return List.of(group);
+        int limit = KernelGenerator.VECTOR_BUDGET - SLACK;
+        List<List<Node>> runs = new ArrayList<>();
+        Map<Node, Integer> runOf = new HashMap<>();
+        List<Node> current = new ArrayList<>();
+        int cost = 0;
+        for (Node m : group) {
+            if (cands.role(m) == FusionCandidates.Role.VIEW) {
+                Integer r = runOf.get(m.inputValue(0).node());
+                if (r == null || r == runs.size()) current.add(m);
+                else runs.get(r).add(m);
+                runOf.put(m, r == null ? runs.size() : r);
+                continue;
+            }
+            int c = instructionCost(m, cands);
+            if (!current.isEmpty() && cost + c > limit) {
+                runs.add(current);
+                current = new ArrayList<>();
+                cost = 0;
+            }
+            current.add(m);
+            runOf.put(m, runs.size());
+            cost += c;
+        }
+        if (!current.isEmpty()) runs.add(current);
+        return runs;
+    }
+
+    /** Room left in the vector budget for the loads and stores of a run's inputs and outputs. */
+    private static final int SLACK = 16;
+
+    /** The vector cost of the instructions {@code m} lowers to. */
+    private static int instructionCost(Node m, FusionCandidates cands) {
+        FusedProgram.Builder scratch = FusedProgram.builder();
+        List<Operand> args = new ArrayList<>();
+        for (int i = 0; i < m.inputCount(); i++) args.add(m.inputValue(i) == null ? null : scratch.input(new long[] {1}));
+        cands.rule(m).emit(args, scratch);
+        int c = 0;
+        for (FusedProgram.Instruction in : scratch.code()) c += KernelGenerator.vectorCost(in.op());
+        return c;
     }
 
     /** Replaces {@code group} (in topological order) by one FusedElementwise node; false when nothing of it is used. */

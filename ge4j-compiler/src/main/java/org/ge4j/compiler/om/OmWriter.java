@@ -77,6 +77,7 @@ public final class OmWriter {
                         for (long o = 0; o < b.byteSize(); o += CHUNK)
                             writeFully(ch, b.asSlice(o, Math.min(CHUNK, b.byteSize() - o)).asByteBuffer(), offsets[i] + o);
                     }
+                    if (ch.size() < fileLength) writeFully(ch, ByteBuffer.allocate((int) (fileLength - ch.size())), ch.size()); // an empty last partition
                     ch.force(true);
                 }
                 try {

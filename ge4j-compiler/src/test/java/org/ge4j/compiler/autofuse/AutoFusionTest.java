@@ -17,6 +17,8 @@ import org.ge4j.ir.text.GraphPrinter;
 import org.ge4j.ir.text.GraphTextParser;
 import org.ge4j.ops.autofuse.FusedElementwiseOp;
 import org.ge4j.ops.autofuse.FusedProgram;
+import org.ge4j.ops.autofuse.KernelGenerator;
+import org.ge4j.ir.DataType;
 import org.junit.jupiter.api.Test;
 
 class AutoFusionTest {
@@ -241,6 +243,30 @@ class AutoFusionTest {
                 }
                 """);
         assertThat(count(g, "Unsqueeze") + count(g, "Squeeze")).isZero();
+    }
+
+    /** A chain of 12 Gelu and Tanh: f32 splits into runs that each fit one vector kernel; f64 (scalar loops) stays whole. */
+    @Test
+    void splitsF32GroupsThatWouldOutgrowTheVectorBudget() {
+        for (String t : new String[] {"f32", "f64"}) {
+            StringBuilder sb = new StringBuilder("graph long {\n  opset \"\" = 20\n  input %v0 : " + t + "[4,16]\n");
+            for (int i = 0; i < 12; i++) sb.append("  %v").append(i + 1).append(" = ").append(i % 2 == 0 ? "Gelu" : "Tanh").append("(%v").append(i).append(") : ").append(t).append("[4,16]\n");
+            String text = sb.append("  return %v12\n}\n").toString();
+            Graph g = GraphTextParser.parse(text);
+            assertThat(runPass(PASS, g)).isTrue();
+            List<Node> fused = g.nodes().stream().filter(n -> n.qualifiedType().equals(FUSED)).toList();
+            if (t.equals("f64")) assertThat(fused).hasSize(1);
+            else {
+                assertThat(fused).hasSizeGreaterThan(1);
+                for (Node n : fused) {
+                    FusedProgram p = program(n);
+                    assertThat(KernelGenerator.vectorCost(p)).as(p.toString()).isLessThanOrEqualTo(KernelGenerator.VECTOR_BUDGET);
+                    assertThat(KernelGenerator.defaultMode(p, DataType.FLOAT)).isEqualTo(KernelGenerator.Mode.VECTOR);
+                }
+            }
+            assertThat(fused.stream().mapToInt(n -> program(n).code().size()).sum()).isEqualTo(12);
+            assertSameFunction(() -> GraphTextParser.parse(text), x -> runPass(PASS, x), 5);
+        }
     }
 
     /** In the O2 and O3 pipelines (after pattern fusion), not in O1. */

@@ -282,6 +282,9 @@ public final class FusedProgram {
 
         public int inputCount() { return frames.size(); }
 
+        /** The instructions appended so far. */
+        public List<Instruction> code() { return java.util.Collections.unmodifiableList(code); }
+
         public FusedProgram build() { return new FusedProgram(frames, code, outputs); }
     }
 }

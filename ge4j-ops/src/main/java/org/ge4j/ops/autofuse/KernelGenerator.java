@@ -63,8 +63,13 @@ public final class KernelGenerator {
 
     /** Opcodes {@link VectorMath} has no method for: programs using them get the scalar loop only. */
     private static final Set<Opcode> SCALAR_ONLY = EnumSet.of(Opcode.FLOOR, Opcode.CEIL, Opcode.ROUND);
-    /** Longer programs get the scalar loop: the vector body would outgrow what C2 compiles well. */
-    static final int MAX_VECTOR_INSTRUCTIONS = 64;
+    /**
+     * How much Vector API code one kernel may hold, in {@link #vectorCost} units. Past roughly 100 units C2
+     * stops inlining inside the loop and boxes vectors (measured on JDK 25: allocation per run appears and the
+     * kernel turns 10-50x slower); programs over this budget get the scalar loop, and the compiler's
+     * auto-fusion splits its groups so that each program fits.
+     */
+    public static final int VECTOR_BUDGET = 80;
     private static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     /** How the kernel loops. */
@@ -77,9 +82,39 @@ public final class KernelGenerator {
 
     /** The mode {@link #generate(FusedProgram, DataType, List)} picks: vector when the program, type and JVM allow it. */
     public static Mode defaultMode(FusedProgram p, DataType dtype) {
-        if (!VECTOR_API || dtype != DataType.FLOAT || p.code().size() > MAX_VECTOR_INSTRUCTIONS) return Mode.SCALAR;
+        if (!VECTOR_API || dtype != DataType.FLOAT || vectorCost(p) > VECTOR_BUDGET) return Mode.SCALAR;
         for (Instruction in : p.code()) if (SCALAR_ONLY.contains(in.op())) return Mode.SCALAR;
         return Mode.VECTOR;
+    }
+
+    /** The weight of a program's vector loop: its instructions plus a load per input and a store per output. */
+    public static int vectorCost(FusedProgram p) {
+        int c = p.inputCount() + p.outputs().size();
+        for (Instruction in : p.code()) c += vectorCost(in.op());
+        return c;
+    }
+
+    /**
+     * The weight of one instruction in the vector loop: its Vector API calls, a transcendental lanewise op
+     * (exp, log, tanh, ...) counting 10 (they inline far more code than add or max).
+     */
+    public static int vectorCost(Opcode op) {
+        final int t = 10;
+        return switch (op) {
+            case ADD, SUB, MUL, DIV, NEG, MAX, MIN, ABS, RELU, RECIPROCAL, SQRT, FLOOR, CEIL, ROUND -> 1;
+            case CLIP, THRESHOLDED_RELU -> 2;
+            case SOFTSIGN, HARD_SIGMOID, LEAKY_RELU, PRELU -> 3;
+            case HARD_SWISH -> 4;
+            case EXP, LOG, TANH, SIN, COS, POW -> t;
+            case SIGMOID -> t + 3;
+            case ELU -> t + 3;
+            case CELU, SELU -> t + 5;
+            case GELU_TANH -> t + 8;
+            case SOFTPLUS -> 2 * t + 4;
+            case MISH -> 3 * t + 5;
+            case ERF -> t + 26;
+            case GELU -> t + 31;
+        };
     }
 
     private static String vectorMethod(Opcode op) { return op.isArithmetic() ? op.text() : op.method(); }

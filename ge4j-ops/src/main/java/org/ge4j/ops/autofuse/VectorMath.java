@@ -71,37 +71,38 @@ public final class VectorMath {
 
     public static FloatVector mish(FloatVector a) { return a.mul(softplus(a).lanewise(VectorOperators.TANH)); }
 
-    public static FloatVector hardSwish(FloatVector a) { return a.mul(a.mul(1f / 6).add(HALF).max(ZERO).min(ONE)); }
+    public static FloatVector hardSwish(FloatVector a) { return a.mul(a.fma(SIXTH, HALF).max(ZERO).min(ONE)); }
+
+    private static final FloatVector TWO_OVER_SQRT_PI = broadcast((float) (2 / Math.sqrt(Math.PI)));
+    private static final FloatVector SQRT_HALF = broadcast((float) Math.sqrt(0.5));
+    private static final FloatVector SQRT_TWO_OVER_PI = broadcast((float) Math.sqrt(2 / Math.PI));
+    private static final FloatVector GELU_CUBIC = broadcast(0.044715f);
+    private static final FloatVector SIXTH = broadcast(1f / 6);
+    private static final FloatVector ERF_SMALL = broadcast(0.5f);
+    private static final FloatVector S6 = broadcast(1f / 9360), S5 = broadcast(-1f / 1320), S4 = broadcast(1f / 216), S3 = broadcast(-1f / 42),
+            S2 = broadcast(1f / 10), S1 = broadcast(-1f / 3);
+    private static final FloatVector P = broadcast(0.3275911f), A5 = broadcast(1.061405429f), A4 = broadcast(-1.453152027f),
+            A3 = broadcast(1.421413741f), A2 = broadcast(-0.284496736f), A1 = broadcast(0.254829592f);
 
     /**
      * erf: below |x| = 0.5 its Taylor series to x^13 (relative error under 1e-8); above, Abramowitz and
      * Stegun 7.1.26, 1 - (a1 t + ... + a5 t^5) e^(-x^2) with t = 1/(1 + p|x|) (absolute error 1.5e-7).
+     * Coefficients are static vectors so that the method stays small for C2's inliner.
      */
     public static FloatVector erf(FloatVector x) {
         FloatVector ax = x.abs(), x2 = x.mul(x);
-        FloatVector series = FloatVector.broadcast(SPECIES, 1f / 9360)
-                .fma(x2, FloatVector.broadcast(SPECIES, -1f / 1320))
-                .fma(x2, FloatVector.broadcast(SPECIES, 1f / 216))
-                .fma(x2, FloatVector.broadcast(SPECIES, -1f / 42))
-                .fma(x2, FloatVector.broadcast(SPECIES, 1f / 10))
-                .fma(x2, FloatVector.broadcast(SPECIES, -1f / 3))
-                .fma(x2, ONE).mul(x).mul((float) (2 / Math.sqrt(Math.PI)));
-        FloatVector t = ONE.div(ax.fma(FloatVector.broadcast(SPECIES, 0.3275911f), ONE));
-        FloatVector poly = t.fma(FloatVector.broadcast(SPECIES, 1.061405429f), FloatVector.broadcast(SPECIES, -1.453152027f))
-                .fma(t, FloatVector.broadcast(SPECIES, 1.421413741f))
-                .fma(t, FloatVector.broadcast(SPECIES, -0.284496736f))
-                .fma(t, FloatVector.broadcast(SPECIES, 0.254829592f))
-                .mul(t);
+        FloatVector series = S6.fma(x2, S5).fma(x2, S4).fma(x2, S3).fma(x2, S2).fma(x2, S1).fma(x2, ONE).mul(x).mul(TWO_OVER_SQRT_PI);
+        FloatVector t = ONE.div(ax.fma(P, ONE));
+        FloatVector poly = t.fma(A5, A4).fma(t, A3).fma(t, A2).fma(t, A1).mul(t);
         FloatVector tail = ONE.sub(poly.mul(x2.neg().lanewise(VectorOperators.EXP)));
         tail = tail.blend(tail.neg(), x.compare(VectorOperators.LT, ZERO));
-        VectorMask<Float> small = ax.compare(VectorOperators.LT, 0.5f);
-        return tail.blend(series, small);
+        return tail.blend(series, ax.compare(VectorOperators.LT, ERF_SMALL));
     }
 
-    public static FloatVector gelu(FloatVector x) { return HALF.mul(x).mul(ONE.add(erf(x.mul((float) Math.sqrt(0.5))))); }
+    public static FloatVector gelu(FloatVector x) { return HALF.mul(x).mul(ONE.add(erf(x.mul(SQRT_HALF)))); }
 
     public static FloatVector geluTanh(FloatVector x) {
-        FloatVector inner = x.mul(x).mul(x).mul(0.044715f).add(x).mul((float) Math.sqrt(2 / Math.PI));
+        FloatVector inner = x.mul(x).mul(x).fma(GELU_CUBIC, x).mul(SQRT_TWO_OVER_PI);
         return HALF.mul(x).mul(ONE.add(inner.lanewise(VectorOperators.TANH)));
     }
 

@@ -97,7 +97,7 @@ record Act(int kind, float p0, float p1) {
         }
     }
 
-    private static void clip(MemorySegment x, long xo, MemorySegment y, long yo, long n, float lo, float hi) {
+    static void clip(MemorySegment x, long xo, MemorySegment y, long yo, long n, float lo, float hi) {
         long i = 0;
         for (; i + L <= n; i += L) FloatVector.fromMemorySegment(S, x, xo + i * 4, LE).max(lo).min(hi).intoMemorySegment(y, yo + i * 4, LE);
         if (i < n) {

@@ -8,23 +8,25 @@ import static org.ge4j.ops.vector.Sgemm.S;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import org.ge4j.ops.exec.CompiledKernel;
 
 /**
  * Depthwise convolution (group = C = M: one filter per channel), stride 1 or 2. Each channel's input plane
- * is copied once into a zero-bordered plane in per-thread scratch, so every tap of every output is in
- * bounds; outputs are computed a vector of positions at a time — contiguous loads for stride 1, two loads
- * and an even-lane shuffle for stride 2 — with bias, residual and activation applied before the store.
- * Chunks of (image, channel range) run on the pool.
+ * is copied into a zero-bordered plane in per-thread scratch (the border is zeroed once per chunk), so every
+ * tap of every output is in bounds; for stride 2 each plane row is stored de-interleaved (even columns, then
+ * odd ones), so that every tap is a contiguous load in both cases. Outputs are computed four vectors at a
+ * time — four column blocks of one output row for wide planes, one block of four output rows for narrow
+ * ones — so four independent accumulators hide the FMA latency. Bias and residual are added on the store,
+ * the activation runs over each finished plane. Chunks of (image, channel range) run on the pool.
  */
 final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
-    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
-
     private final Window2d g;
     private final Act act;
     private final int bArg, zArg, yArg;
-    private final int hp, wp; // padded plane
+    private final boolean narrow;
+    private final PaddedPlane plane;
+    private final long rowBytes;
+    private final long[] colOff;
     private final int chunksPerImage, channelsPer;
     private final boolean parallel;
     private final WorkerPool pool;
@@ -36,10 +38,10 @@ final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
         this.zArg = zArg;
         this.yArg = yArg;
         this.pool = pool;
-        hp = (g.oh() - 1) * g.sh() + (g.kh() - 1) * g.dh() + 1;
-        // room for the last vector: stride 2 reads two vectors past the last output block's start
-        int owPad = (g.ow() + L - 1) / L * L;
-        wp = (owPad - 1) * g.sw() + (g.kw() - 1) * g.dw() + 1 + 2 * L;
+        narrow = g.ow() <= L;
+        plane = new PaddedPlane(g, narrow ? (g.oh() + 3) / 4 * 4 : g.oh(), narrow ? L : (g.ow() + 4 * L - 1) / (4 * L) * (4 * L));
+        rowBytes = plane.rowBytes;
+        colOff = plane.colOff;
         double flops = 2.0 * g.n() * g.c() * g.outPlane() * g.kh() * g.kw();
         int threads = pool.threads();
         int target = threads > 1 && flops >= Split.PARALLEL_MIN_FLOPS / 4 ? 2 * threads : 1;
@@ -61,79 +63,113 @@ final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
         int img = chunk / chunksPerImage, c0 = (chunk % chunksPerImage) * channelsPer, c1 = Math.min(g.c(), c0 + channelsPer);
         MemorySegment x = args[0], w = args[1], y = args[yArg];
         MemorySegment bias = bArg >= 0 ? nullable(args[bArg]) : null, z = zArg >= 0 ? nullable(args[zArg]) : null;
-        MemorySegment pad = Scratch.get(1, (long) hp * wp * 4);
+        MemorySegment pad = Scratch.get(1, plane.bytes);
+        plane.clear(pad, 0f);
+        long tile = plane.tile;
         int taps = g.kh() * g.kw();
         long outPlane = (long) g.outPlane() * 4;
         for (int c = c0; c < c1; c++) {
-            long xo = ((long) img * g.c() + c) * g.plane() * 4L;
-            fillPadded(x, xo, pad);
+            plane.fill(x, ((long) img * g.c() + c) * g.plane() * 4L, pad);
             long yo = ((long) img * g.c() + c) * outPlane;
             float b = bias == null ? 0f : bias.get(F, c * 4L);
             long wo = (long) c * taps * 4;
-            for (int oh = 0; oh < g.oh(); oh++) {
-                long yr = yo + (long) oh * g.ow() * 4;
-                long pr = (long) oh * g.sh() * wp * 4;
-                if (g.sw() == 1) row1(pad, pr, w, wo, b, y, yr, z);
-                else row2(pad, pr, w, wo, b, y, yr, z);
-                act.apply(y, yr, y, yr, g.ow());
-            }
+            if (narrow) for (int oh = 0; oh < g.oh(); oh += 4) narrow(pad, oh, w, wo, b, y, yo, z, tile);
+            else if (g.kw() == 3) for (int oh = 0; oh < g.oh(); oh++) wide3(pad, oh * g.sh() * rowBytes, w, wo, b, y, yo + (long) oh * g.ow() * 4, z, tile);
+            else for (int oh = 0; oh < g.oh(); oh++) wide(pad, oh * g.sh() * rowBytes, w, wo, b, y, yo + (long) oh * g.ow() * 4, z, tile);
+            act.apply(y, yo, y, yo, g.outPlane());
         }
     }
 
-    /** Copies the channel plane at xo into the padded plane (zero borders). */
-    private void fillPadded(MemorySegment x, long xo, MemorySegment pad) {
-        pad.asSlice(0, (long) hp * wp * 4).fill((byte) 0);
-        int rows = Math.min(g.h(), hp - g.pt()), cols = Math.min(g.w(), wp - g.pl());
-        for (int r = Math.max(0, -g.pt()); r < rows; r++)
-            MemorySegment.copy(x, xo + (long) r * g.w() * 4, pad, ((long) (r + g.pt()) * wp + g.pl()) * 4, cols * 4L);
-    }
-
-    private void row1(MemorySegment pad, long pr, MemorySegment w, long wo, float b, MemorySegment y, long yr, MemorySegment z) {
+    /** One output row in groups of four column vectors (pr: byte offset of its first input row in the plane). */
+    private void wide(MemorySegment pad, long pr, MemorySegment w, long wo, float b, MemorySegment y, long yr, MemorySegment z, long tile) {
         int ow = g.ow(), kh = g.kh(), kw = g.kw();
-        long dh = (long) g.dh() * wp * 4, dw = g.dw() * 4L;
-        for (int o = 0; o < ow; o += L) {
-            FloatVector acc = FloatVector.broadcast(S, b);
+        long dh = g.dh() * rowBytes, v4 = L * 4L;
+        for (int o = 0; o < ow; o += 4 * L) {
+            FloatVector a0 = FloatVector.broadcast(S, b), a1 = a0, a2 = a0, a3 = a0;
             long rowBase = pr + o * 4L;
             long wk = wo;
             for (int i = 0; i < kh; i++, rowBase += dh)
-                for (int j = 0; j < kw; j++, wk += 4)
-                    acc = FloatVector.fromMemorySegment(S, pad, rowBase + j * dw, LE).fma(FloatVector.broadcast(S, w.get(F, wk)), acc);
-            long yo = yr + o * 4L;
-            int left = ow - o;
-            if (left >= L) {
-                if (z != null) acc = acc.add(FloatVector.fromMemorySegment(S, z, yo, LE));
-                acc.intoMemorySegment(y, yo, LE);
-            } else {
-                VectorMask<Float> m = S.indexInRange(0, left);
-                if (z != null) acc = acc.add(FloatVector.fromMemorySegment(S, z, yo, LE, m));
-                acc.intoMemorySegment(y, yo, LE, m);
-            }
+                for (int j = 0; j < kw; j++, wk += 4) {
+                    FloatVector wv = FloatVector.broadcast(S, w.get(F, wk));
+                    long a = rowBase + colOff[j];
+                    a0 = FloatVector.fromMemorySegment(S, pad, a, LE).fma(wv, a0);
+                    a1 = FloatVector.fromMemorySegment(S, pad, a + v4, LE).fma(wv, a1);
+                    a2 = FloatVector.fromMemorySegment(S, pad, a + 2 * v4, LE).fma(wv, a2);
+                    a3 = FloatVector.fromMemorySegment(S, pad, a + 3 * v4, LE).fma(wv, a3);
+                }
+            // out through a tile: lane-exact stores with the residual belong in a small method of their own
+            // (a vector method too big for C1 would never reach C2, see Sgemm.block)
+            a0.intoMemorySegment(pad, tile, LE);
+            a1.intoMemorySegment(pad, tile + v4, LE);
+            a2.intoMemorySegment(pad, tile + 2 * v4, LE);
+            a3.intoMemorySegment(pad, tile + 3 * v4, LE);
+            finish(pad, tile, y, yr + o * 4L, z, Math.min(ow - o, 4 * L));
         }
     }
 
-    private void row2(MemorySegment pad, long pr, MemorySegment w, long wo, float b, MemorySegment y, long yr, MemorySegment z) {
-        int ow = g.ow(), kh = g.kh(), kw = g.kw();
-        long dh = (long) g.dh() * wp * 4, dw = g.dw() * 4L;
-        for (int o = 0; o < ow; o += L) {
-            FloatVector acc = FloatVector.broadcast(S, b);
-            long rowBase = pr + 2L * o * 4;
-            long wk = wo;
-            for (int i = 0; i < kh; i++, rowBase += dh)
-                for (int j = 0; j < kw; j++, wk += 4) {
-                    long a = rowBase + j * dw;
-                    FloatVector v0 = FloatVector.fromMemorySegment(S, pad, a, LE), v1 = FloatVector.fromMemorySegment(S, pad, a + L * 4L, LE);
-                    acc = v0.rearrange(EVEN, v1).fma(FloatVector.broadcast(S, w.get(F, wk)), acc);
-                }
-            long yo = yr + o * 4L;
-            int left = ow - o;
-            if (left >= L) {
-                if (z != null) acc = acc.add(FloatVector.fromMemorySegment(S, z, yo, LE));
-                acc.intoMemorySegment(y, yo, LE);
-            } else {
-                VectorMask<Float> m = S.indexInRange(0, left);
-                if (z != null) acc = acc.add(FloatVector.fromMemorySegment(S, z, yo, LE, m));
-                acc.intoMemorySegment(y, yo, LE, m);
+    /** {@link #wide} for kernels three columns wide: the columns unrolled, one loop over kernel rows. */
+    private void wide3(MemorySegment pad, long pr, MemorySegment w, long wo, float b, MemorySegment y, long yr, MemorySegment z, long tile) {
+        int ow = g.ow(), kh = g.kh();
+        long dh = g.dh() * rowBytes, v4 = L * 4L, c1 = colOff[1], c2 = colOff[2];
+        for (int o = 0; o < ow; o += 4 * L) {
+            FloatVector a0 = FloatVector.broadcast(S, b), a1 = a0, a2 = a0, a3 = a0;
+            long r = pr + o * 4L, wk = wo;
+            for (int i = 0; i < kh; i++, r += dh, wk += 12) {
+                FloatVector w0 = FloatVector.broadcast(S, w.get(F, wk)), w1 = FloatVector.broadcast(S, w.get(F, wk + 4)), w2 = FloatVector.broadcast(S, w.get(F, wk + 8));
+                a0 = FloatVector.fromMemorySegment(S, pad, r, LE).fma(w0, a0);
+                a1 = FloatVector.fromMemorySegment(S, pad, r + v4, LE).fma(w0, a1);
+                a2 = FloatVector.fromMemorySegment(S, pad, r + 2 * v4, LE).fma(w0, a2);
+                a3 = FloatVector.fromMemorySegment(S, pad, r + 3 * v4, LE).fma(w0, a3);
+                a0 = FloatVector.fromMemorySegment(S, pad, r + c1, LE).fma(w1, a0);
+                a1 = FloatVector.fromMemorySegment(S, pad, r + c1 + v4, LE).fma(w1, a1);
+                a2 = FloatVector.fromMemorySegment(S, pad, r + c1 + 2 * v4, LE).fma(w1, a2);
+                a3 = FloatVector.fromMemorySegment(S, pad, r + c1 + 3 * v4, LE).fma(w1, a3);
+                a0 = FloatVector.fromMemorySegment(S, pad, r + c2, LE).fma(w2, a0);
+                a1 = FloatVector.fromMemorySegment(S, pad, r + c2 + v4, LE).fma(w2, a1);
+                a2 = FloatVector.fromMemorySegment(S, pad, r + c2 + 2 * v4, LE).fma(w2, a2);
+                a3 = FloatVector.fromMemorySegment(S, pad, r + c2 + 3 * v4, LE).fma(w2, a3);
             }
+            a0.intoMemorySegment(pad, tile, LE);
+            a1.intoMemorySegment(pad, tile + v4, LE);
+            a2.intoMemorySegment(pad, tile + 2 * v4, LE);
+            a3.intoMemorySegment(pad, tile + 3 * v4, LE);
+            finish(pad, tile, y, yr + o * 4L, z, Math.min(ow - o, 4 * L));
+        }
+    }
+
+    /** Output rows [oh, oh+4) of a narrow plane (ow &lt;= L): one vector per row. */
+    private void narrow(MemorySegment pad, int oh, MemorySegment w, long wo, float b, MemorySegment y, long yo, MemorySegment z, long tile) {
+        int ow = g.ow(), kh = g.kh(), kw = g.kw();
+        long dh = g.dh() * rowBytes, rs = g.sh() * rowBytes;
+        FloatVector a0 = FloatVector.broadcast(S, b), a1 = a0, a2 = a0, a3 = a0;
+        long rowBase = oh * rs;
+        long wk = wo;
+        for (int i = 0; i < kh; i++, rowBase += dh)
+            for (int j = 0; j < kw; j++, wk += 4) {
+                FloatVector wv = FloatVector.broadcast(S, w.get(F, wk));
+                long a = rowBase + colOff[j];
+                a0 = FloatVector.fromMemorySegment(S, pad, a, LE).fma(wv, a0);
+                a1 = FloatVector.fromMemorySegment(S, pad, a + rs, LE).fma(wv, a1);
+                a2 = FloatVector.fromMemorySegment(S, pad, a + 2 * rs, LE).fma(wv, a2);
+                a3 = FloatVector.fromMemorySegment(S, pad, a + 3 * rs, LE).fma(wv, a3);
+            }
+        long v4 = L * 4L;
+        a0.intoMemorySegment(pad, tile, LE);
+        a1.intoMemorySegment(pad, tile + v4, LE);
+        a2.intoMemorySegment(pad, tile + 2 * v4, LE);
+        a3.intoMemorySegment(pad, tile + 3 * v4, LE);
+        long ro = ow * 4L;
+        for (int r = 0, rows = Math.min(4, g.oh() - oh); r < rows; r++)
+            finish(pad, tile + r * v4, y, yo + (oh + r) * ro, z, ow);
+    }
+
+    /** y[0, n) = tile[0, n) (+ z[0, n)), n &lt;= 4 L. */
+    private static void finish(MemorySegment t, long to, MemorySegment y, long yo, MemorySegment z, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = FloatVector.fromMemorySegment(S, t, to + i * 4L, LE, m);
+            if (z != null) v = v.add(FloatVector.fromMemorySegment(S, z, yo + i * 4L, LE, m));
+            v.intoMemorySegment(y, yo + i * 4L, LE, m);
         }
     }
 

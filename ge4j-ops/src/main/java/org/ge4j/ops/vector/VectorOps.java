@@ -19,5 +19,25 @@ public final class VectorOps implements OpLibrary {
         r.registerCompiler(v, ge, "FusedMatMul", MatMulCompilers::fusedMatMul);
         r.registerCompiler(v, "", "Conv", ConvCompilers::conv);
         r.registerCompiler(v, ge, "FusedConv", ConvCompilers::fusedConv);
+        r.registerCompiler(v, "", "Add", Elementwise.binary(Elementwise.ADD));
+        r.registerCompiler(v, "", "Sub", Elementwise.binary(Elementwise.SUB));
+        r.registerCompiler(v, "", "Mul", Elementwise.binary(Elementwise.MUL));
+        r.registerCompiler(v, "", "Div", Elementwise.binary(Elementwise.DIV));
+        r.registerCompiler(v, "", "Relu", Elementwise.unary(new Act(Act.RELU, 0, 0)));
+        r.registerCompiler(v, "", "Sigmoid", Elementwise.unary(new Act(Act.SIGMOID, 0, 0)));
+        r.registerCompiler(v, "", "Tanh", Elementwise.unary(new Act(Act.TANH, 0, 0)));
+        r.registerCompiler(v, "", "Erf", Elementwise.unary(new Act(Act.ERF, 0, 0)));
+        r.registerCompiler(v, "", "Exp", Elementwise.unary(new Act(Act.EXP, 0, 0)));
+        r.registerCompiler(v, "", "LeakyRelu", Elementwise::leakyRelu);
+        r.registerCompiler(v, "", "Clip", Elementwise::clip);
+        r.registerCompiler(v, "", "Gelu", Elementwise::gelu);
+        r.registerCompiler(v, ge, "Gelu", Elementwise::gelu);
+        r.registerCompiler(v, "", "MaxPool", Pooling::maxPool);
+        r.registerCompiler(v, "", "AveragePool", Pooling::averagePool);
+        r.registerCompiler(v, "", "GlobalAveragePool", (s, schema) -> Pooling.global(s, false));
+        r.registerCompiler(v, "", "GlobalMaxPool", (s, schema) -> Pooling.global(s, true));
+        r.registerCompiler(v, "", "Softmax", RowOps::softmax);
+        r.registerCompiler(v, "", "LayerNormalization", RowOps::layerNorm);
+        r.registerCompiler(v, ge, "LayerNormalization", RowOps::fusedLayerNorm);
     }
 }

@@ -63,6 +63,9 @@ final class KernelHarness {
 
         Builder attrFloats(String name, float... v) { attrs.put(name, new Attr.Floats(v)); return this; }
 
+        /** An ints attribute (also for a single value, which {@link #attr(String, long)} would make an int). */
+        Builder ints(String name, long... v) { attrs.put(name, new Attr.Ints(v)); return this; }
+
         Builder in(Tensor t) { inputs.add(t); constant.add(false); return this; }
 
         /** An input that is a constant of the graph (a weight: the compiler may prepack it). */
@@ -109,14 +112,14 @@ final class KernelHarness {
     static Builder fused(String type) { return new Builder(Node.GE4J_DOMAIN, type); }
 
     /** A float tensor of uniform values in [lo, hi), seeded. */
-    static Tensor random(long seed, double lo, double hi, long... shape) {
+    static Tensor uniform(long seed, double lo, double hi, long... shape) {
         Tensor t = Tensor.allocate(DataType.FLOAT, shape);
         SplittableRandom r = new SplittableRandom(seed);
         for (long i = 0; i < t.size(); i++) t.setScalarDouble(i, lo + (hi - lo) * r.nextDouble());
         return t;
     }
 
-    static Tensor random(long seed, long... shape) { return random(seed, -1, 1, shape); }
+    static Tensor random(long seed, long... shape) { return uniform(seed, -1, 1, shape); }
 
     /** The vector kernel of the case, or null if its compiler declines. */
     static CompiledKernel compile(Case c) {

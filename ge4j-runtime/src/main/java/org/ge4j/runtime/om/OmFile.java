@@ -116,7 +116,7 @@ public record OmFile(Path path, int version, int flags, List<Partition> partitio
         }
     }
 
-    /** Reads only the header and partition table of {@code file} (for listings); checks like {@link #read}. */
+    /** {@link #read(Path, Arena, boolean)} with every checksum verified, the weights' included. */
     public static OmFile read(Path file, Arena arena) { return read(file, arena, true); }
 
     private static OmFormatException fail(Path file, String problem) { return new OmFormatException(file + ": " + problem); }

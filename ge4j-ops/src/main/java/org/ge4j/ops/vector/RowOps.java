@@ -1,0 +1,163 @@
+package org.ge4j.ops.vector;
+
+import static org.ge4j.ops.vector.Sgemm.F;
+import static org.ge4j.ops.vector.Sgemm.L;
+import static org.ge4j.ops.vector.Sgemm.LE;
+import static org.ge4j.ops.vector.Sgemm.S;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import org.ge4j.ops.OpSchema;
+import org.ge4j.ops.exec.CompiledKernel;
+import org.ge4j.ops.exec.NodeSpec;
+
+/**
+ * Ops that work row by row over the last axes: Softmax (over the last axis, or from {@code axis} on before
+ * opset 13) and LayerNormalization (ONNX 17 with its optional Mean / InvStdDev outputs, and the ge4j form).
+ * Rows are independent and run in ranges on the pool when there are many.
+ */
+final class RowOps {
+    private RowOps() {}
+
+    // ---------------------------------------------------------------- Softmax
+
+    static CompiledKernel softmax(NodeSpec s, OpSchema schema) {
+        if (!Specs.allFloatStatic(s)) return null;
+        long[] xs = s.inputShape(0);
+        int rank = xs.length;
+        if (rank == 0 || !Specs.fitsInt(xs)) return null;
+        boolean modern = schema.sinceVersion() >= 13;
+        long axis = s.attrs().getInt("axis", modern ? -1 : 1);
+        if (axis < 0) axis += rank;
+        if (axis < 0 || axis >= rank) return null;
+        if (modern && axis != rank - 1) return null; // a softmax over an inner axis: not covered
+        long n = 1;
+        for (int i = (int) axis; i < rank; i++) n *= xs[i];
+        if (n == 0) return args -> {};
+        long rows = Specs.count(xs) / n;
+        return new Rows(rows, (int) n, WorkerPool.shared(), (args, r0, r1, len) -> {
+            for (long r = r0; r < r1; r++) softmaxRow(args[0], r * len * 4, args[1], r * len * 4, len);
+        });
+    }
+
+    /** y = exp(x - max x) / sum, over one row of n floats (x and y may be the same). */
+    static void softmaxRow(MemorySegment x, long xo, MemorySegment y, long yo, int n) {
+        FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            mx = mx.max(FloatVector.fromMemorySegment(S, x, xo + i * 4L, LE, m).blend(Float.NEGATIVE_INFINITY, m.not()));
+        }
+        float max = mx.reduceLanes(VectorOperators.MAX);
+        FloatVector sum = FloatVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector e = FloatVector.fromMemorySegment(S, x, xo + i * 4L, LE, m).sub(max).lanewise(VectorOperators.EXP);
+            e.intoMemorySegment(y, yo + i * 4L, LE, m);
+            sum = sum.add(e, m);
+        }
+        float inv = 1f / sum.reduceLanes(VectorOperators.ADD);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromMemorySegment(S, y, yo + i * 4L, LE, m).mul(inv).intoMemorySegment(y, yo + i * 4L, LE, m);
+        }
+    }
+
+    // ---------------------------------------------------------------- LayerNormalization
+
+    /** ONNX LayerNormalization (17): X, Scale, B?; outputs Y, Mean?, InvStdDev? (shape [..., 1, ..., 1]). */
+    static CompiledKernel layerNorm(NodeSpec s, OpSchema schema) { return layerNorm(s, true); }
+
+    /** ge4j LayerNormalization: X, Scale?, B?; output Y. */
+    static CompiledKernel fusedLayerNorm(NodeSpec s, OpSchema schema) { return layerNorm(s, false); }
+
+    private static CompiledKernel layerNorm(NodeSpec s, boolean onnx) {
+        if (!Specs.allFloatStatic(s)) return null;
+        long[] xs = s.inputShape(0);
+        int rank = xs.length;
+        if (rank == 0 || !Specs.fitsInt(xs)) return null;
+        long axis = s.attrs().getInt("axis", -1);
+        if (axis < 0) axis += rank;
+        if (axis < 0 || axis >= rank) return null;
+        long n = 1;
+        for (int i = (int) axis; i < rank; i++) n *= xs[i];
+        if (n == 0) return args -> {};
+        for (int i = 1; i <= 2; i++) if (s.input(i) != null && Specs.count(s.inputShape(i)) != n) return null; // Scale/B over the normalized dims
+        long rows = Specs.count(xs) / n;
+        float eps = s.attrs().getFloat("epsilon", 1e-5f);
+        int nIn = s.inputs().size();
+        boolean hasScale = s.input(1) != null, hasBias = nIn > 2 && s.input(2) != null;
+        int meanArg = onnx && s.outputs().size() > 1 ? nIn + 1 : -1, invArg = onnx && s.outputs().size() > 2 ? nIn + 2 : -1;
+        int len = (int) n;
+        return new Rows(rows, len, WorkerPool.shared(), (args, r0, r1, l) -> {
+            MemorySegment x = args[0], y = args[nIn];
+            MemorySegment sc = hasScale ? args[1] : null, b = hasBias ? args[2] : null;
+            MemorySegment mean = meanArg >= 0 ? nullable(args[meanArg]) : null, inv = invArg >= 0 ? nullable(args[invArg]) : null;
+            for (long r = r0; r < r1; r++) layerNormRow(x, y, r * l * 4, l, eps, sc, b, mean, inv, r * 4);
+        });
+    }
+
+    /** One row: y = (x - mean) / sqrt(var + eps) [* scale] [+ b]; stores mean and 1/std when asked. */
+    static void layerNormRow(MemorySegment x, MemorySegment y, long off, int n, float eps, MemorySegment scale, MemorySegment bias,
+                             MemorySegment meanOut, MemorySegment invOut, long statOff) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            acc = acc.add(FloatVector.fromMemorySegment(S, x, off + i * 4L, LE, m));
+        }
+        float mean = acc.reduceLanes(VectorOperators.ADD) / n;
+        FloatVector sq = FloatVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector d = FloatVector.fromMemorySegment(S, x, off + i * 4L, LE, m).sub(mean);
+            sq = d.fma(d, sq).blend(sq, m.not());
+        }
+        float inv = (float) (1 / Math.sqrt(sq.reduceLanes(VectorOperators.ADD) / n + (double) eps));
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = FloatVector.fromMemorySegment(S, x, off + i * 4L, LE, m).sub(mean).mul(inv);
+            if (scale != null) v = v.mul(FloatVector.fromMemorySegment(S, scale, i * 4L, LE, m));
+            if (bias != null) v = v.add(FloatVector.fromMemorySegment(S, bias, i * 4L, LE, m));
+            v.intoMemorySegment(y, off + i * 4L, LE, m);
+        }
+        if (meanOut != null) meanOut.set(F, statOff, mean);
+        if (invOut != null) invOut.set(F, statOff, inv);
+    }
+
+    private static MemorySegment nullable(MemorySegment s) { return s == null || s == MemorySegment.NULL ? null : s; }
+
+    // ---------------------------------------------------------------- the row driver
+
+    /** Work on rows [r0, r1) of length len. */
+    @FunctionalInterface
+    interface RowWork {
+        void run(MemorySegment[] args, long r0, long r1, int len);
+    }
+
+    /** Runs a {@link RowWork} over all rows, in ranges on the pool when there is enough work. */
+    static final class Rows implements CompiledKernel, WorkerPool.Job {
+        private final long rows;
+        private final int len;
+        private final int chunks;
+        private final RowWork work;
+        private final WorkerPool pool;
+
+        Rows(long rows, int len, WorkerPool pool, RowWork work) {
+            this.rows = rows;
+            this.len = len;
+            this.work = work;
+            this.pool = pool;
+            chunks = rows * len >= Elementwise.PARALLEL_MIN / 4 && pool.threads() > 1 ? (int) Math.min(rows, 2L * pool.threads()) : 1;
+        }
+
+        @Override public void run(MemorySegment[] args) {
+            if (chunks > 1) pool.run(this, args, chunks);
+            else work.run(args, 0, rows, len);
+        }
+
+        @Override public void run(Object ctx, int chunk, int n) {
+            work.run((MemorySegment[]) ctx, rows * chunk / n, rows * (chunk + 1) / n, len);
+        }
+    }
+}
