@@ -82,8 +82,17 @@ public final class WorkerPool {
      * Takes ({@code delta > 0}) or gives back ({@code delta < 0}) threads of this pool's budget for work
      * running beside it (the extra stream lanes of a multi-stream plan run on their own threads): jobs then
      * wake only {@code threads - 1 - reserved} workers, so kernels and lanes together stay within the budget.
+     * Giving threads back wakes idle workers into the job running then, if any.
      */
-    public void reserve(int delta) { reserved.addAndGet(delta); }
+    public void reserve(int delta) {
+        reserved.addAndGet(delta);
+        if (delta < 0 && busy.isLocked()) {
+            // a job may be running with fewer workers than the budget now allows: wake idle ones to join it
+            // (jobs wake workers from index 0, so the idle ones are the last)
+            int free = available();
+            for (int i = workers.length - 1; i >= 0 && free > 0; i--, free--) LockSupport.unpark(workers[i]);
+        }
+    }
 
     /** Workers a job may wake now: the workers not reserved (a negative reservation, lent threads, adds none). */
     private int available() { return Math.min(workers.length, workers.length - reserved.get()); }
@@ -91,7 +100,7 @@ public final class WorkerPool {
     /** Runs {@code job} for every chunk and returns when all are done; rethrows the first failure. */
     public void run(Job job, Object ctx, int chunks) {
         if (chunks <= 0) return;
-        if (chunks == 1 || available() <= 0 || !busy.tryLock()) {
+        if (chunks == 1 || workers.length == 0 || !busy.tryLock()) {
             for (int c = 0; c < chunks; c++) job.run(ctx, c, chunks);
             return;
         }
