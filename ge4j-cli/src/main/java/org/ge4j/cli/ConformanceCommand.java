@@ -46,8 +46,15 @@ public final class ConformanceCommand implements Callable<Integer> {
     @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "1", description = "Tests run at once (default: ${DEFAULT-VALUE}).")
     int jobs;
 
-    @Option(names = "--infer", description = "Run shape inference on each model before running it (an inference error fails the test).")
+    @Option(names = "--infer", description = "Run shape inference on each model first; an inference error, or an inferred output type or shape that contradicts the computed one, fails the test.")
     boolean infer;
+
+    @Option(names = "--engine", paramLabel = "NAME", defaultValue = "interpreter",
+            description = "interpreter (the reference interpreter on the parsed graph) or compiled (the compiler at --oo_level, then the executor). Default: ${DEFAULT-VALUE}.")
+    String engine;
+
+    @Option(names = "--oo_level", paramLabel = "LEVEL", defaultValue = "O3", description = "Optimisation level for --engine compiled: O0..O3 (default: ${DEFAULT-VALUE}).")
+    String ooLevel;
 
     @Option(names = {"-v", "--verbose"}, description = "Print every failing test and a per-op failure summary.")
     boolean verbose;
@@ -70,7 +77,20 @@ public final class ConformanceCommand implements Callable<Integer> {
         ConformanceRunner.Options o = ConformanceRunner.Options.defaults(dir)
                 .withSuites(suites.isEmpty() ? ConformanceRunner.DEFAULT_SUITES : suites)
                 .withFilter(p).withTimeout(Duration.ofSeconds(timeoutSeconds)).withJobs(jobs).withInferShapes(infer);
-        ConformanceRunner runner = new ConformanceRunner(o);
+        ConformanceRunner.Engine eng = switch (engine) {
+            case "interpreter" -> ConformanceRunner.INTERPRETER;
+            case "compiled" -> {
+                org.ge4j.compiler.OptLevel level;
+                try {
+                    level = org.ge4j.compiler.OptLevel.valueOf(ooLevel.toUpperCase(java.util.Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(spec.commandLine(), "--oo_level must be one of O0, O1, O2, O3, got '" + ooLevel + "'");
+                }
+                yield new CompiledEngine(level);
+            }
+            default -> throw new ParameterException(spec.commandLine(), "--engine must be 'interpreter' or 'compiled', got '" + engine + "'");
+        };
+        ConformanceRunner runner = new ConformanceRunner(o, org.ge4j.ops.OpRegistry.global(), eng);
         ConformanceReport report = runner.run(r -> {
             if (verbose && r.status() != TestStatus.PASS) {
                 out.println(r.status() + " " + r.test().id() + ": " + r.reason());
@@ -88,6 +108,9 @@ public final class ConformanceCommand implements Callable<Integer> {
         }
         for (Map.Entry<String, int[]> e : report.bySuite().entrySet())
             out.println("  " + e.getKey() + ": passed " + e.getValue()[0] + " of " + e.getValue()[1]);
+        if (CompiledEngine.CONTRADICTING_INPUTS.get() > 0)
+            out.println("  note: " + CompiledEngine.CONTRADICTING_INPUTS.get() + " test data sets contradict their model's declared input shapes;"
+                    + " the executor rejects such inputs, so they ran the compiled graph on the interpreter");
         out.println(report.summaryLine());
         out.flush();
         return 0;

@@ -165,10 +165,20 @@ public final class Fp16 {
      * Codes beyond the format's largest value are returned as they are; the caller decides about overflow.
      */
     static long encodeMagnitude(double a, int manBits, int bias) {
+        long bits = Double.doubleToRawLongBits(a);
+        int exp = (int) (bits >>> 52);
+        if (exp == 0) return 0; // zero, or a double subnormal: far below half the smallest narrow subnormal
+        int e = exp - 1023;
+        long sig = (bits & 0xfffffffffffffL) | 1L << 52; // a = sig * 2^(e - 52)
         int emin = 1 - bias;
-        int e = Math.max(Math.getExponent(a), emin);
-        double r = Math.rint(Math.scalb(a, manBits - e)); // exact scaling by a power of two, then ties-to-even
-        return ((long) (e - emin) << manBits) + (long) r;
+        int et = Math.max(e, emin); // the target exponent (subnormals share emin)
+        int shift = 52 - manBits + (et - e); // bits of sig below the target's last mantissa bit, >= 42 here
+        if (shift >= 64) return 0;
+        long q = sig >>> shift;
+        long rem = sig & ((1L << shift) - 1);
+        long half = 1L << (shift - 1);
+        if (rem > half || rem == half && (q & 1) == 1) q++;
+        return ((long) (et - emin) << manBits) + q;
     }
 
     /** An IEEE format with infinities: overflow gives the infinity code. */

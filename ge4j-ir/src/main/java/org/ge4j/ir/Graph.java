@@ -313,8 +313,7 @@ public final class Graph {
             for (InDataAnchor a : n.inputs()) if (a.peer() != null && a.peer().node().graph() == this) preds.add(a.peer().node());
             for (ControlAnchor c : n.controlIn().peers) if (c.node().graph() == this) preds.add(c.node());
             for (OutDataAnchor cap : n.capturedValues()) if (cap.node().graph() == this) preds.add(cap.node());
-            preds.remove(n);
-            indeg.put(n, preds.size());
+            indeg.put(n, preds.size()); // a node reading its own output (directly or from a subgraph) never becomes ready
             for (Node p : preds) succ.computeIfAbsent(p, k -> new ArrayList<>()).add(n);
         }
         PriorityQueue<Node> ready = new PriorityQueue<>(Comparator.comparingLong(x -> x.id));
@@ -325,11 +324,7 @@ public final class Graph {
             order.add(n);
             for (Node s : succ.getOrDefault(n, List.of())) if (indeg.merge(s, -1, Integer::sum) == 0) ready.add(s);
         }
-        if (order.size() != nodes.size()) {
-            List<String> stuck = new ArrayList<>();
-            for (Node n : nodes) if (indeg.get(n) > 0) stuck.add(n.describe());
-            throw new Ge4jException("graph '" + name + "' has a cycle through " + String.join(", ", stuck.subList(0, Math.min(8, stuck.size()))));
-        }
+        if (order.size() != nodes.size()) throw new Ge4jException("graph '" + name + "' has a " + GraphVerifier.cycle(this));
         return order;
     }
 

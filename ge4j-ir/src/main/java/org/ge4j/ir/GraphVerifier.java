@@ -65,6 +65,95 @@ public final class GraphVerifier {
 
     private static boolean isAlive(Node n) { return n.graph() != null && n.graph().nodes().contains(n); }
 
+    /**
+     * One cycle of {@code g} (data, control and subgraph-capture edges between its nodes), described as
+     * {@code cycle: node 'a' (Add) -[output 0 -> input 1]-> node 'b' (Relu) -[control edge]-> node 'a' (Add)},
+     * or null when the graph is acyclic.
+     */
+    static String cycle(Graph g) {
+        Map<Node, Map<Node, String>> preds = new IdentityHashMap<>();
+        for (Node n : g.nodes()) {
+            Map<Node, String> pm = new LinkedHashMap<>();
+            for (InDataAnchor a : n.inputs()) {
+                OutDataAnchor p = a == null ? null : a.peer();
+                if (p != null && p.node().graph() == g && g.nodes().contains(p.node()))
+                    pm.putIfAbsent(p.node(), "output " + p.index() + " -> input " + a.index());
+            }
+            for (ControlAnchor c : n.controlIn().peers)
+                if (c.node().graph() == g && g.nodes().contains(c.node())) pm.putIfAbsent(c.node(), "control edge");
+            for (Map.Entry<OutDataAnchor, String> cap : captures(n).entrySet()) {
+                OutDataAnchor p = cap.getKey();
+                if (p.node().graph() == g && g.nodes().contains(p.node()))
+                    pm.putIfAbsent(p.node(), "output " + p.index() + " read in subgraph '" + cap.getValue() + "'");
+            }
+            preds.put(n, pm);
+        }
+        Map<Node, Integer> indeg = new IdentityHashMap<>();
+        Map<Node, List<Node>> succ = new IdentityHashMap<>();
+        for (Node n : g.nodes()) {
+            indeg.put(n, preds.get(n).size());
+            for (Node p : preds.get(n).keySet()) succ.computeIfAbsent(p, k -> new ArrayList<>()).add(n);
+        }
+        ArrayDeque<Node> ready = new ArrayDeque<>();
+        for (Node n : g.nodes()) if (indeg.get(n) == 0) ready.add(n);
+        int done = 0;
+        while (!ready.isEmpty()) {
+            Node n = ready.poll();
+            done++;
+            for (Node s : succ.getOrDefault(n, List.of())) if (indeg.merge(s, -1, Integer::sum) == 0) ready.add(s);
+        }
+        if (done == g.nodes().size()) return null;
+        // every node left over has a left-over predecessor: walk predecessors until one repeats
+        Node start = null;
+        for (Node n : g.nodes()) if (indeg.get(n) > 0) { start = n; break; }
+        List<Node> path = new ArrayList<>();
+        Map<Node, Integer> at = new IdentityHashMap<>();
+        Node cur = start;
+        while (!at.containsKey(cur)) {
+            at.put(cur, path.size());
+            path.add(cur);
+            Node next = null;
+            for (Node p : preds.get(cur).keySet()) if (indeg.get(p) > 0) { next = p; break; }
+            cur = next;
+        }
+        List<Node> cycle = new ArrayList<>(path.subList(at.get(cur), path.size()));
+        Collections.reverse(cycle); // predecessors were walked backwards
+        Node first = null; // start the description at the earliest-inserted node of the cycle
+        for (Node n : g.nodes()) if (cycle.contains(n)) { first = n; break; }
+        Collections.rotate(cycle, -cycle.indexOf(first));
+        StringBuilder sb = new StringBuilder("cycle: ").append(cycle.get(0).describe());
+        for (int i = 0; i < cycle.size(); i++) {
+            Node from = cycle.get(i);
+            Node to = cycle.get((i + 1) % cycle.size());
+            sb.append(" -[").append(preds.get(to).get(from)).append("]-> ").append(to.describe());
+        }
+        int stuck = g.nodes().size() - done;
+        if (stuck > cycle.size()) sb.append(" (").append(stuck).append(" nodes cannot be ordered)");
+        return sb.toString();
+    }
+
+    /** Values read inside {@code n}'s subgraphs (at any depth) from outside them, with the subgraph reading each. */
+    static Map<OutDataAnchor, String> captures(Node n) {
+        Map<OutDataAnchor, String> out = new LinkedHashMap<>();
+        Set<Graph> inner = Collections.newSetFromMap(new IdentityHashMap<>());
+        ArrayDeque<Graph> q = new ArrayDeque<>(n.subgraphs());
+        while (!q.isEmpty()) {
+            Graph s = q.poll();
+            if (s == null || !inner.add(s)) continue;
+            for (Node m : s.nodes()) q.addAll(m.subgraphs());
+        }
+        for (Graph s : inner) {
+            for (Node m : s.nodes())
+                for (InDataAnchor a : m.inputs()) {
+                    OutDataAnchor p = a == null ? null : a.peer();
+                    if (p != null && !inner.contains(p.node().graph())) out.putIfAbsent(p, s.name());
+                }
+            for (Graph.Output o : s.outputs())
+                if (o.value() != null && !inner.contains(o.value().node().graph())) out.putIfAbsent(o.value(), s.name());
+        }
+        return out;
+    }
+
     private static final class Run {
         final Graph top;
         final NodeChecker checker;
@@ -276,84 +365,8 @@ public final class GraphVerifier {
         // ------------------------------------------------------------ cycles
 
         void cycles(Graph g, String l) {
-            Map<Node, Map<Node, String>> preds = new IdentityHashMap<>();
-            for (Node n : g.nodes()) {
-                Map<Node, String> pm = new LinkedHashMap<>();
-                for (InDataAnchor a : n.inputs()) {
-                    OutDataAnchor p = a == null ? null : a.peer();
-                    if (p != null && p.node().graph() == g && g.nodes().contains(p.node()))
-                        pm.putIfAbsent(p.node(), "output " + p.index() + " -> input " + a.index());
-                }
-                for (ControlAnchor c : n.controlIn().peers)
-                    if (c.node().graph() == g && g.nodes().contains(c.node())) pm.putIfAbsent(c.node(), "control edge");
-                for (Map.Entry<OutDataAnchor, String> cap : captures(n).entrySet()) {
-                    OutDataAnchor p = cap.getKey();
-                    if (p.node().graph() == g && g.nodes().contains(p.node()))
-                        pm.putIfAbsent(p.node(), "output " + p.index() + " read in subgraph '" + cap.getValue() + "'");
-                }
-                preds.put(n, pm);
-            }
-            Map<Node, Integer> indeg = new IdentityHashMap<>();
-            Map<Node, List<Node>> succ = new IdentityHashMap<>();
-            for (Node n : g.nodes()) {
-                indeg.put(n, preds.get(n).size());
-                for (Node p : preds.get(n).keySet()) succ.computeIfAbsent(p, k -> new ArrayList<>()).add(n);
-            }
-            ArrayDeque<Node> ready = new ArrayDeque<>();
-            for (Node n : g.nodes()) if (indeg.get(n) == 0) ready.add(n);
-            int done = 0;
-            while (!ready.isEmpty()) {
-                Node n = ready.poll();
-                done++;
-                for (Node s : succ.getOrDefault(n, List.of())) if (indeg.merge(s, -1, Integer::sum) == 0) ready.add(s);
-            }
-            if (done == g.nodes().size()) return;
-            // every node left over has a left-over predecessor: walk predecessors until one repeats
-            Node start = null;
-            for (Node n : g.nodes()) if (indeg.get(n) > 0) { start = n; break; }
-            List<Node> path = new ArrayList<>();
-            Map<Node, Integer> at = new IdentityHashMap<>();
-            Node cur = start;
-            while (!at.containsKey(cur)) {
-                at.put(cur, path.size());
-                path.add(cur);
-                Node next = null;
-                for (Node p : preds.get(cur).keySet()) if (indeg.get(p) > 0) { next = p; break; }
-                cur = next;
-            }
-            List<Node> cycle = new ArrayList<>(path.subList(at.get(cur), path.size()));
-            Collections.reverse(cycle); // predecessors were walked backwards
-            StringBuilder sb = new StringBuilder(l).append(": cycle: ").append(cycle.get(0).describe());
-            for (int i = 0; i < cycle.size(); i++) {
-                Node from = cycle.get(i);
-                Node to = cycle.get((i + 1) % cycle.size());
-                sb.append(" -[").append(preds.get(to).get(from)).append("]-> ").append(to.describe());
-            }
-            int stuck = g.nodes().size() - done;
-            if (stuck > cycle.size()) sb.append(" (").append(stuck).append(" nodes cannot be ordered)");
-            problem(sb.toString());
-        }
-
-        /** Values read inside {@code n}'s subgraphs (at any depth) from outside them, with the subgraph reading each. */
-        static Map<OutDataAnchor, String> captures(Node n) {
-            Map<OutDataAnchor, String> out = new LinkedHashMap<>();
-            Set<Graph> inner = Collections.newSetFromMap(new IdentityHashMap<>());
-            ArrayDeque<Graph> q = new ArrayDeque<>(n.subgraphs());
-            while (!q.isEmpty()) {
-                Graph s = q.poll();
-                if (s == null || !inner.add(s)) continue;
-                for (Node m : s.nodes()) q.addAll(m.subgraphs());
-            }
-            for (Graph s : inner) {
-                for (Node m : s.nodes())
-                    for (InDataAnchor a : m.inputs()) {
-                        OutDataAnchor p = a == null ? null : a.peer();
-                        if (p != null && !inner.contains(p.node().graph())) out.putIfAbsent(p, s.name());
-                    }
-                for (Graph.Output o : s.outputs())
-                    if (o.value() != null && !inner.contains(o.value().node().graph())) out.putIfAbsent(o.value(), s.name());
-            }
-            return out;
+            String c = cycle(g);
+            if (c != null) problem(l + ": " + c);
         }
 
         // ------------------------------------------------------------ descriptions

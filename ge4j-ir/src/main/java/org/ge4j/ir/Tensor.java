@@ -59,6 +59,12 @@ public final class Tensor implements Value {
 
     // ---------------------------------------------------------------- creation
 
+    /**
+     * Tensors up to this size live in GC-managed memory: {@link #close()} marks them closed and the memory
+     * goes back when the tensor is unreachable. Larger tensors are freed by {@code close()} at once.
+     */
+    public static final long SMALL_BYTES = 256 * 1024;
+
     /** A zero-filled tensor owning fresh off-heap memory. */
     public static Tensor allocate(DataType dtype, long... shape) {
         Objects.requireNonNull(dtype, "dtype");
@@ -70,8 +76,10 @@ public final class Tensor implements Value {
             Arrays.fill(s, "");
             return new Tensor(dtype, shape, null, s, null);
         }
-        Arena arena = Arena.ofShared();
         long bytes = dtype.storageBytes(n);
+        // small tensors: GC-managed memory (closing a shared arena costs a handshake with every thread,
+        // which dominates for small ops); large ones: freed at once on close()
+        Arena arena = bytes <= SMALL_BYTES ? Arena.ofAuto() : Arena.ofShared();
         MemorySegment seg = arena.allocate(Math.max(bytes, 1), ALIGNMENT).asSlice(0, bytes);
         return new Tensor(dtype, shape, seg, null, arena);
     }
@@ -500,7 +508,7 @@ public final class Tensor implements Value {
     @Override public void close() {
         if (closed) return;
         closed = true;
-        if (arena != null) arena.close();
+        if (arena != null && arena.scope().isAlive() && data.byteSize() > SMALL_BYTES) arena.close();
     }
 
     /**

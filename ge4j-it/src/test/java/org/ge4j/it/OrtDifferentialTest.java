@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.ge4j.bench.BenchModels;
 import org.ge4j.ir.DataType;
 import org.ge4j.ir.Graph;
 import org.ge4j.ir.Tensor;

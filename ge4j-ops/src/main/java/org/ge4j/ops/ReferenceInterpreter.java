@@ -81,9 +81,15 @@ public final class ReferenceInterpreter {
             }
             List<Value> out = new ArrayList<>();
             IdentityHashMap<Value, Boolean> seen = new IdentityHashMap<>();
+            List<Value> values = new ArrayList<>();
             for (Graph.Output o : g.outputs()) {
                 Value v = env.lookup(o.value());
                 if (v == null) throw new Ge4jException("graph '" + g.name() + "': output '" + o.name() + "' was not computed");
+                values.add(v); // look every output up before any is disowned: two outputs may share a value
+            }
+            for (int i = 0; i < values.size(); i++) {
+                Graph.Output o = g.outputs().get(i);
+                Value v = values.get(i);
                 // outputs must be owned by the caller: copy borrowed values and duplicates
                 boolean owned = env.owns(o.value()) && seen.put(v, Boolean.TRUE) == null;
                 if (owned) env.disown(o.value());
@@ -105,6 +111,8 @@ public final class ReferenceInterpreter {
     }
 
     private void execute(Node n, Env env) {
+        // lets a caller with a time limit (the conformance runner) stop a runaway run by interrupting it
+        if (Thread.currentThread().isInterrupted()) throw new OpException(n, "interrupted before this node ran");
         OpSchema schema = registry.schemaFor(n);
         if (schema == null) throw GraphInference.unknownOp(n);
         Kernel k = registry.kernel(provider, n.domain(), n.type());

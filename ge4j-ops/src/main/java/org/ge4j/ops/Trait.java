@@ -23,5 +23,10 @@ public enum Trait {
     /** Output is random: never folded, CSE'd or compared in tests. */
     RANDOM,
     /** Behaves differently in training mode or has training-only outputs. */
-    TRAINING
+    TRAINING,
+    /**
+     * Reads other values of its graph by name or walks the graph itself (Gradient): the compiler must not
+     * rewrite a graph holding such an op beyond inferring its shapes.
+     */
+    GRAPH_REFLECTIVE
 }

@@ -13,7 +13,8 @@ import org.ge4j.ops.exec.CompiledKernel;
 /**
  * The per-run state of a {@link StaticModel}: one planned arena and, for each task, its argument array
  * of buffer views, built once. A run binds the caller's input and output buffers into the argument
- * arrays (no allocation) and runs the tasks in order. Not thread-safe: one context per thread.
+ * arrays (no allocation) and runs the tasks: in order on the caller's thread for a single-stream plan,
+ * on the plan's streams with a {@link StreamExecutor} otherwise. Not thread-safe: one context per thread.
  */
 public final class ExecutionContext implements AutoCloseable {
     private final StaticModel model;
@@ -27,8 +28,12 @@ public final class ExecutionContext implements AutoCloseable {
     private final long[] outputBytes;
     private final MemorySegment[] slotSegments;
     private final List<ExecutionPlan.OutputCopy> copies;
+    private final StreamExecutor streams; // null: single stream
 
-    ExecutionContext(StaticModel model) {
+    ExecutionContext(StaticModel model) { this(model, null); }
+
+    /** A context whose extra streams run on {@code lanes} (null: the shared {@link LanePool}). */
+    ExecutionContext(StaticModel model, LanePool lanes) {
         this.model = model;
         ExecutionPlan plan = model.plan();
         this.arena = Arena.ofShared();
@@ -42,7 +47,8 @@ public final class ExecutionContext implements AutoCloseable {
             slotSegments[s.id()] = switch (s.storage()) {
                 case ARENA -> mem.asSlice(s.offset(), s.bytes());
                 case WEIGHT -> weights.asSlice(s.offset(), s.bytes());
-                case INPUT, OUTPUT -> null;
+                case CONSTANT -> model.constants().asSlice(s.offset(), s.bytes());
+                case INPUT, OUTPUT, NONE -> null;
             };
             if (s.storage() == Storage.INPUT) inputBytes[(int) s.offset()] = s.bytes();
             if (s.storage() == Storage.OUTPUT) outputBytes[(int) s.offset()] = s.bytes();
@@ -68,6 +74,7 @@ public final class ExecutionContext implements AutoCloseable {
         outputPatches = flatten(outP);
         kernels = model.kernels();
         copies = plan.outputCopies();
+        streams = plan.streams().streams() > 1 ? new StreamExecutor(plan.streams(), kernels, args, lanes != null ? lanes : LanePool.shared()) : null;
     }
 
     private static int[][] flatten(List<List<int[]>> l) {
@@ -92,7 +99,38 @@ public final class ExecutionContext implements AutoCloseable {
      * Runs the model: reads {@code inputs[k]} (each exactly the planned bytes of input k), writes
      * {@code outputs[k]}. Allocates nothing itself; kernels on the fast path allocate nothing either.
      */
-    public void run(MemorySegment[] inputs, MemorySegment[] outputs) {
+    public void run(MemorySegment[] inputs, MemorySegment[] outputs) { run(inputs, outputs, null); }
+
+    /** Sees each task's argument buffers right after it ran (for accuracy tools; slows the run down). */
+    @FunctionalInterface
+    public interface TaskObserver {
+        void afterTask(int task, MemorySegment[] args);
+    }
+
+    private MemorySegment[] inScratch, outScratch;
+
+    /** Runs on tensors' memory (their byte sizes checked like buffers'); reuses its own argument arrays. */
+    public void run(org.ge4j.ir.Tensor[] inputs, org.ge4j.ir.Tensor[] outputs, TaskObserver observer) {
+        if (inScratch == null || inScratch.length != inputs.length) inScratch = new MemorySegment[inputs.length];
+        if (outScratch == null || outScratch.length != outputs.length) outScratch = new MemorySegment[outputs.length];
+        for (int k = 0; k < inputs.length; k++) inScratch[k] = inputs[k].segment();
+        for (int k = 0; k < outputs.length; k++) outScratch[k] = outputs[k].segment();
+        try {
+            run(inScratch, outScratch, observer);
+        } finally {
+            java.util.Arrays.fill(inScratch, null); // do not keep the caller's tensors alive
+            java.util.Arrays.fill(outScratch, null);
+        }
+    }
+
+    /** The number of streams this context runs the tasks on (1 = in order on the caller's thread). */
+    public int streams() { return streams == null ? 1 : streams.lanes(); }
+
+    /**
+     * {@link #run(MemorySegment[], MemorySegment[])}, calling {@code observer} (if not null) after each task;
+     * with an observer the tasks run in plan order on the caller's thread, whatever the streams.
+     */
+    public void run(MemorySegment[] inputs, MemorySegment[] outputs, TaskObserver observer) {
         for (int k = 0; k < inputPatches.length; k++) {
             MemorySegment in = inputs[k];
             if (in.byteSize() != inputBytes[k])
@@ -108,7 +146,12 @@ public final class ExecutionContext implements AutoCloseable {
             for (int j = 0; j < p.length; j += 2) args[p[j]][p[j + 1]] = out;
         }
         CompiledKernel[] ks = kernels;
-        for (int t = 0; t < ks.length; t++) ks[t].run(args[t]);
+        if (observer == null && streams != null) streams.run();
+        else if (observer == null) for (int t = 0; t < ks.length; t++) ks[t].run(args[t]);
+        else for (int t = 0; t < ks.length; t++) {
+            ks[t].run(args[t]);
+            observer.afterTask(t, args[t]);
+        }
         for (int c = 0; c < copies.size(); c++) {
             ExecutionPlan.OutputCopy oc = copies.get(c);
             MemorySegment src = slotSegments[oc.from()];

@@ -33,11 +33,15 @@ public final class StaticModel implements AutoCloseable {
     private final Arena weightsArena; // null when the weights belong to someone else (a mapped .om)
     private final CompiledKernel[] kernels;
     private final String[] kernelProviders;
+    private final Arena constantsArena = Arena.ofShared();
+    private final MemorySegment constants; // the plan's own constants, off-heap like every tensor the kernels see
 
     private StaticModel(ExecutionPlan plan, MemorySegment weights, Arena weightsArena, OpRegistry registry, List<String> providers) {
         this.plan = plan;
         this.weights = weights;
         this.weightsArena = weightsArena;
+        this.constants = constantsArena.allocate(Math.max(plan.constants().length, 1), 64);
+        MemorySegment.copy(MemorySegment.ofArray(plan.constants()), 0, constants, 0, plan.constants().length);
         List<ExecutionPlan.Task> tasks = plan.tasks();
         kernels = new CompiledKernel[tasks.size()];
         kernelProviders = new String[tasks.size()];
@@ -95,7 +99,12 @@ public final class StaticModel implements AutoCloseable {
         for (int i = 0; i < nIn; i++) {
             int v = task.args()[i];
             in.add(v < 0 ? null : desc(plan.values().get(v)));
-            consts.add(n.inputValue(i) == null ? null : GraphInference.constantValue(n.inputValue(i)));
+            Tensor c = n.inputValue(i) == null ? null : GraphInference.constantValue(n.inputValue(i));
+            if (c == null && v >= 0 && plan.values().get(v).storage() == Storage.CONSTANT) {
+                ValueSlot s = plan.values().get(v);
+                c = Tensor.wrap(s.dtype(), s.shape(), constants.asSlice(s.offset(), s.bytes()));
+            }
+            consts.add(c);
         }
         for (int i = 0; i < n.outputCount(); i++) out.add(desc(plan.values().get(task.args()[nIn + i])));
         int opset = n.graph() == null ? -1 : n.graph().opset(n.domain());
@@ -108,6 +117,9 @@ public final class StaticModel implements AutoCloseable {
 
     MemorySegment weights() { return weights; }
 
+    /** The plan's own constants ({@link Storage#CONSTANT} values). */
+    MemorySegment constants() { return constants; }
+
     CompiledKernel[] kernels() { return kernels; }
 
     /** Which provider's kernel runs each task (for inspection). */
@@ -117,6 +129,7 @@ public final class StaticModel implements AutoCloseable {
     public ExecutionContext newContext() { return new ExecutionContext(this); }
 
     @Override public void close() {
+        constantsArena.close();
         if (weightsArena != null) weightsArena.close();
     }
 }

@@ -23,6 +23,12 @@ import org.ge4j.ir.Node;
  * An error inside a pass, or an invalid graph after it, is rethrown as a {@link PassException} naming it.
  */
 public final class PassManager {
+    /**
+     * ONNX's training domain: its Gradient op names the values it differentiates in attributes, so a graph
+     * holding it must keep every value as written; only shape inference runs on it.
+     */
+    private static final String TRAINING_DOMAIN = "ai.onnx.preview.training";
+
     private final CompilerOptions options;
     private final PassRegistry passes;
     private final List<Pipelines.Step> pipeline;
@@ -39,6 +45,7 @@ public final class PassManager {
     private static void checkSwitches(CompilerOptions options, PassRegistry passes) {
         Set<String> known = new LinkedHashSet<>(passes.entries().keySet());
         for (Pattern p : PatternSets.all(options)) known.add(p.name());
+        known.addAll(Pipelines.PLANNING_SWITCHES);
         for (String name : options.switches().keySet())
             if (!known.contains(name) && !Pipelines.mentionedPasses().contains(name))
                 throw new IllegalArgumentException("optimization switch names unknown pass or pattern '" + name + "' (known: " + String.join(", ", known) + ")");
@@ -80,11 +87,12 @@ public final class PassManager {
         final List<CompileReport.PassRun> runs = new ArrayList<>();
         final GraphCheck check = new GraphCheck(options.registry());
         int index = 1;
+        boolean namesArePinned;
 
         Run(Graph graph) {
             this.graph = graph;
             if (options.dumpDir() != null && !options.dumpFormats().isEmpty())
-                instruments.add(new GraphDumper(options.dumpDir(), options.dumpFormats(), TextForm::render));
+                instruments.add(new GraphDumper(options.dumpDir(), options.dumpFormats(), org.ge4j.ir.text.GraphPrinter::print));
         }
 
         CompileReport execute() {
@@ -99,14 +107,35 @@ public final class PassManager {
                 }
             }
             List<String> names = passNames();
+            for (Node n : graph.allNodes())
+                if (n.domain().equals(TRAINING_DOMAIN)) {
+                    namesArePinned = true;
+                    ctx.note("the graph holds " + n.describe() + ", which refers to values by name: only shape inference runs");
+                    break;
+                }
             for (PassInstrument i : instruments) i.beforePipeline(graph, names);
-            for (Pipelines.Step s : pipeline) {
-                if (s instanceof Pipelines.Run r) runPass(r.pass(), null, 1);
-                else if (s instanceof Pipelines.FixedPoint f) runGroup(f);
+            org.ge4j.ir.Node reflective = reflectiveNode(graph);
+            if (reflective != null) {
+                // an op that reads values by name (Gradient) needs the graph as written: only infer shapes
+                ctx.note(reflective.describe() + " reads values of its graph by name; optimisations skipped");
+                runPass("infer-shapes", null, 1);
+            } else {
+                for (Pipelines.Step s : pipeline) {
+                    if (s instanceof Pipelines.Run r) runPass(r.pass(), null, 1);
+                    else if (s instanceof Pipelines.FixedPoint f) runGroup(f);
+                }
             }
             for (PassInstrument i : instruments) i.afterPipeline(graph);
             return new CompileReport(options.level(), names, runs, before, graph.allNodes().size(), opsBefore, opCounts(graph),
                     ctx.rewrites(), ctx.notes(), System.nanoTime() - t0);
+        }
+
+        org.ge4j.ir.Node reflectiveNode(Graph g) {
+            for (org.ge4j.ir.Node n : g.allNodes()) {
+                org.ge4j.ops.OpSchema s = options.registry().schemaFor(n);
+                if (s != null && s.has(org.ge4j.ops.Trait.GRAPH_REFLECTIVE)) return n;
+            }
+            return null;
         }
 
         void runGroup(Pipelines.FixedPoint f) {
@@ -120,6 +149,7 @@ public final class PassManager {
         }
 
         boolean runPass(String name, String group, int iteration) {
+            if (namesArePinned && !name.equals(org.ge4j.compiler.passes.ShapeInferencePass.NAME)) return false;
             Pass pass = instances.computeIfAbsent(name, n -> passes.create(n, options));
             PassInstrument.PassRun info = new PassInstrument.PassRun(index++, name, group, iteration);
             for (PassInstrument i : instruments) i.beforePass(info, graph);

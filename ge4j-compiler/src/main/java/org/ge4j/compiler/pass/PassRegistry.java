@@ -7,6 +7,7 @@ import java.util.ServiceLoader;
 import java.util.function.Function;
 import org.ge4j.compiler.CompilerOptions;
 import org.ge4j.compiler.PassProvider;
+import org.ge4j.compiler.autofuse.AutoFusion;
 import org.ge4j.compiler.passes.AlgebraicSimplification;
 import org.ge4j.compiler.passes.CommonSubexpressionElimination;
 import org.ge4j.compiler.passes.ConstantFolding;
@@ -38,6 +39,7 @@ public final class PassRegistry {
         r.register(new Entry(CommonSubexpressionElimination.NAME, "merge identical pure nodes and equal constants", o -> new CommonSubexpressionElimination()));
         r.register(new Entry(DeadCodeElimination.NAME, "remove unused pure nodes and unused optional outputs", o -> new DeadCodeElimination()));
         r.register(new Entry(PatternFusion.NAME, "fuse op patterns (Conv+BN+act, MatMul+bias+act, LayerNorm, GELU, attention)", PatternFusion::new));
+        r.register(new Entry(AutoFusion.NAME, "fuse connected elementwise ops into one generated kernel (ge4j::FusedElementwise)", o -> new AutoFusion()));
         if (options.loadPlugins()) {
             for (PassProvider p : ServiceLoader.load(PassProvider.class, PassRegistry.class.getClassLoader())) {
                 for (Entry e : p.passes()) {

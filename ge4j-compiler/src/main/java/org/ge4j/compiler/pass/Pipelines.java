@@ -54,9 +54,16 @@ public final class Pipelines {
                     run("const-fold", OptLevel.O3),
                     run("cse", OptLevel.O3),
                     run("dce", OptLevel.O3))),
+            run("auto-fusion", OptLevel.O2),
             run("infer-shapes", OptLevel.O3),
             hook(LAYOUT_HOOK),
             hook(KERNEL_SELECT_HOOK));
+
+    /**
+     * Switches of the planning stages after the pipeline (not passes): {@code streams:off} plans one stream
+     * ({@code streams:on} plans streams at O0 too).
+     */
+    public static final Set<String> PLANNING_SWITCHES = Set.of("streams");
 
     /** Every pass name the master pipeline mentions (hooks included). */
     public static Set<String> mentionedPasses() {

@@ -1,6 +1,5 @@
 package org.ge4j.compiler.passes;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.ge4j.compiler.CompilerOptions;
 import org.ge4j.compiler.pass.Pass;
@@ -8,6 +7,7 @@ import org.ge4j.compiler.pass.PassContext;
 import org.ge4j.compiler.pattern.Matchers;
 import org.ge4j.compiler.pattern.OpFacts;
 import org.ge4j.compiler.pattern.Rewriter;
+import org.ge4j.compiler.pattern.ShapeValues;
 import org.ge4j.ir.Attr;
 import org.ge4j.ir.Dim;
 import org.ge4j.ir.Graph;
@@ -26,8 +26,10 @@ import org.ge4j.ops.OpSchema;
  * reference kernel and replaced by {@code Constant}s. Random ops and nodes with subgraphs are never
  * folded; a fold whose result would be large ({@link Options#maxOutputBytes}) or would grow the model by
  * more than {@link Options#maxGrowthBytes} over its inputs (Expand, Tile, ConstantOfShape...) is skipped.
- * Shapes are folded too: {@code Shape} and {@code Size} of a value whose (selected) dims are static, and
- * {@code Gather}/{@code Slice} reading static dims out of a {@code Shape} whose other dims are symbolic.
+ * Shapes are folded too: {@code Size} of a static shape, and the shape arithmetic exporters emit
+ * ({@code Shape}, then {@code Gather}, {@code Slice}, {@code Concat}, {@code Unsqueeze}, {@code Squeeze},
+ * {@code Cast}) whenever the elements it selects are static, even when other dims are symbolic
+ * ({@link ShapeValues}).
  */
 public final class ConstantFolding implements Pass {
     public static final String NAME = "const-fold";
@@ -188,90 +190,24 @@ public final class ConstantFolding implements Pass {
 
     // ---------------------------------------------------------------- shapes
 
+    /** Ops whose small integer outputs {@link ShapeValues} can tell symbolically. */
+    private static final java.util.Set<String> SHAPE_ARITHMETIC = java.util.Set.of("Shape", "Gather", "Slice", "Concat", "Unsqueeze", "Squeeze", "Cast");
+
     private static boolean foldShape(Node n, Rewriter rw) {
-        if (Matchers.is(n, "Shape")) {
-            List<Dim> dims = shapeDims(n);
-            return dims != null && replaceByDims(n, dims, false, rw);
-        }
         if (Matchers.is(n, "Size")) {
             long c = n.inputValue(0) == null ? -1 : n.inputValue(0).desc().shape().elementCount();
             if (c < 0) return false;
-            rw.replace(n.output(0), rw.constant(n.graph(), n.output(0).name(), Tensor.scalar(c)));
+            rw.replace(n.output(0), rw.constant(n.graph(), n.output(0).name(), Tensor.fromLongs(n.output(0).desc().isKnown() ? n.output(0).desc().dtype() : org.ge4j.ir.DataType.INT64, new long[0], new long[] {c})));
             return true;
         }
-        if (Matchers.is(n, "Gather") && n.inputCount() == 2 && n.inputValue(0) != null && Matchers.producer(n.inputValue(0), "Shape") != null) {
-            List<Dim> dims = shapeDims(n.inputValue(0).node());
-            Tensor idx = OpFacts.constant(n.inputValue(1));
-            if (dims == null || idx == null || !idx.dtype().isInteger() || n.attrInt("axis", 0) != 0 || idx.rank() > 1) return false;
-            List<Dim> picked = new ArrayList<>();
-            for (long i : idx.toLongArray()) {
-                long j = i < 0 ? i + dims.size() : i;
-                if (j < 0 || j >= dims.size()) return false;
-                picked.add(dims.get((int) j));
-            }
-            return replaceByDims(n, picked, idx.rank() == 0, rw);
-        }
-        if (Matchers.is(n, "Slice") && n.inputValue(0) != null && Matchers.producer(n.inputValue(0), "Shape") != null) {
-            List<Dim> dims = shapeDims(n.inputValue(0).node());
-            if (dims == null) return false;
-            List<Dim> picked = sliceDims(n, dims);
-            return picked != null && replaceByDims(n, picked, false, rw);
-        }
-        return false;
-    }
-
-    /** The dims a {@code Shape} node outputs (after its start/end attributes), or null when the rank is unknown. */
-    static List<Dim> shapeDims(Node shapeNode) {
-        OutDataAnchor x = shapeNode.inputValue(0);
-        if (x == null || !x.desc().shape().hasRank()) return null;
-        List<Dim> all = x.desc().shape().dims();
-        int r = all.size();
-        long start = clampAxis(shapeNode.attrInt("start", 0), r);
-        long end = shapeNode.hasAttr("end") ? clampAxis(shapeNode.attrInt("end", r), r) : r;
-        return end <= start ? List.of() : all.subList((int) start, (int) end);
-    }
-
-    private static long clampAxis(long a, int r) {
-        if (a < 0) a += r;
-        return Math.max(0, Math.min(r, a));
-    }
-
-    /** The 1-D slice of {@code dims} that a {@code Slice} node with constant parameters selects, or null. */
-    private static List<Dim> sliceDims(Node n, List<Dim> dims) {
-        long[] starts = Matchers.ints(n, "starts", 1), ends = Matchers.ints(n, "ends", 2);
-        long[] axes = Matchers.ints(n, "axes", 3), steps = n.inputCount() > 4 ? Matchers.ints(n, "steps", 4) : null;
-        if (starts == null || ends == null || starts.length != 1 || ends.length != 1) return null;
-        if (n.inputCount() > 3 && n.inputValue(3) != null && axes == null) return null;
-        if (n.inputCount() > 4 && n.inputValue(4) != null && steps == null) return null;
-        if (axes != null && (axes.length != 1 || (axes[0] != 0 && axes[0] != -1))) return null;
-        long step = steps == null ? 1 : steps[0];
-        if (step == 0) return null;
-        long len = dims.size();
-        long s = starts[0], e = ends[0];
-        if (s < 0) s += len;
-        if (e < 0) e += len;
-        List<Dim> out = new ArrayList<>();
-        if (step > 0) {
-            s = Math.max(0, Math.min(len, s));
-            e = Math.max(0, Math.min(len, e));
-            for (long i = s; i < e; i += step) out.add(dims.get((int) i));
-        } else {
-            s = Math.max(-1, Math.min(len - 1, s));
-            e = Math.max(-1, Math.min(len - 1, e));
-            for (long i = s; i > e; i += step) out.add(dims.get((int) i));
-        }
-        return out;
-    }
-
-    private static boolean replaceByDims(Node n, List<Dim> dims, boolean scalar, Rewriter rw) {
-        long[] v = new long[dims.size()];
-        for (int i = 0; i < v.length; i++) {
-            if (!(dims.get(i) instanceof Dim.Static s)) return false;
-            v[i] = s.value();
-        }
-        Tensor t = scalar ? Tensor.scalar(v[0]) : Tensor.of(v, v.length);
-        rw.replace(n.output(0), rw.constant(n.graph(), n.output(0).name(), t));
+        if (!n.domain().isEmpty() || !SHAPE_ARITHMETIC.contains(n.type()) || n.outputCount() != 1) return false;
+        TensorDesc d = n.output(0).desc();
+        if (!d.dtype().isInteger() || !d.shape().hasRank() || d.shape().rank() > 1) return false;
+        List<Dim> dims = ShapeValues.of(n.output(0));
+        long[] v = dims == null ? null : ShapeValues.staticValues(dims);
+        if (v == null || d.shape().rank() == 0 && v.length != 1) return false;
+        long[] shape = d.shape().rank() == 0 ? new long[0] : new long[] {v.length};
+        rw.replace(n.output(0), rw.constant(n.graph(), n.output(0).name(), Tensor.fromLongs(d.dtype(), shape, v)));
         return true;
     }
-
 }

@@ -56,6 +56,7 @@ public final class Rewriter {
         created.add(n);
         changed = true;
         ctx.inference().inferNode(n);
+        ShapeValues.refine(n);
         return n;
     }
 

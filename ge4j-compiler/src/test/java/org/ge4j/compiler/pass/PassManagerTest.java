@@ -50,7 +50,7 @@ class PassManagerTest {
         assertThat(new PassManager(opts(OptLevel.O1).build()).passNames())
                 .containsExactly("infer-shapes", "const-fold", "simplify", "dce", "infer-shapes");
         assertThat(new PassManager(opts(OptLevel.O2).build()).passNames())
-                .containsExactly("infer-shapes", "const-fold", "simplify", "cse", "dce", "infer-shapes");
+                .containsExactly("infer-shapes", "const-fold", "simplify", "cse", "dce", "infer-shapes", "auto-fusion");
         assertThat(new PassManager(opts(OptLevel.O3).build()).passNames()).containsSubsequence(
                 "infer-shapes", "const-fold", "simplify", "cse", "dce", "infer-shapes", "fusion", "const-fold", "cse", "dce", "infer-shapes");
     }
@@ -145,6 +145,20 @@ class PassManagerTest {
         CompilerOptions o = opts(OptLevel.O1).build();
         assertThatThrownBy(() -> new PassManager(o, registryWith(o, failing)).run(small()))
                 .isInstanceOf(PassException.class).hasMessage("pass 'simplify': boom");
+    }
+
+    @Test
+    void aFailingPatternIsNamedWithItsPass() {
+        org.ge4j.compiler.pattern.Pattern boom = new org.ge4j.compiler.pattern.Pattern() {
+            @Override public String name() { return "boom"; }
+
+            @Override public java.util.Set<String> rootTypes() { return java.util.Set.of("Relu"); }
+
+            @Override public boolean rewrite(Node root, org.ge4j.compiler.pattern.Rewriter rw) { throw new IllegalStateException("cannot"); }
+        };
+        assertThatThrownBy(() -> Compiler.optimize(small(), opts(OptLevel.O3).optPattern(boom).build()))
+                .isInstanceOf(PassException.class).hasMessageContaining("pass 'fusion'").hasMessageContaining("pattern 'boom'")
+                .hasMessageContaining("Relu").hasMessageContaining("cannot");
     }
 
     @Test

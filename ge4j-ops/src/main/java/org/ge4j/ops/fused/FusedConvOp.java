@@ -35,7 +35,7 @@ final class FusedConvOp {
                 .types("T", DataTypes.FLOATS)
                 .attr("auto_pad", "NOTSET").optionalAttr("dilations", AttrType.INTS).attr("group", 1L)
                 .optionalAttr("kernel_shape", AttrType.INTS).optionalAttr("pads", AttrType.INTS).optionalAttr("strides", AttrType.INTS)
-                .attr("activation", "").optionalAttr("activation_params", AttrType.FLOATS).attr("has_residual", 0L)
+                .attr("activation", "").optionalAttr("activation_params", AttrType.FLOATS).attr("approximate", "none").attr("has_residual", 0L)
                 .traits(Trait.PURE).inference(FusedConvOp::infer).build());
         r.registerKernel(OpRegistry.REFERENCE, Node.GE4J_DOMAIN, TYPE, FusedConvOp::compute);
     }

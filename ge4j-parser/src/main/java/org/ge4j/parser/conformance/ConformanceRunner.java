@@ -60,7 +60,8 @@ public final class ConformanceRunner {
      * @param filter      only tests whose name (or suite/name) this finds a match in; null = all
      * @param timeout     per test
      * @param jobs        tests run at once
-     * @param inferShapes run (non-strict) shape inference on each model before running it
+     * @param inferShapes run (non-strict) shape inference on each model before running it, and check the
+     *                    inferred type and shape of each graph output against the value computed
      */
     public record Options(Path dataDir, List<String> suites, Pattern filter, Duration timeout, int jobs, boolean inferShapes) {
         public Options {
@@ -80,14 +81,40 @@ public final class ConformanceRunner {
         public Options withInferShapes(boolean b) { return new Options(dataDir, suites, filter, timeout, jobs, b); }
     }
 
+    /**
+     * How a parsed test model is executed. The default runs the {@link ReferenceInterpreter}; other engines
+     * (the compiler plus an executor) plug in here so that the same data checks them.
+     */
+    public interface Engine {
+        /** Prepares {@code g} (it may be optimised in place) and returns a function from inputs to outputs. */
+        Prepared prepare(Graph g, OpRegistry registry);
+    }
+
+    /** A model ready to run: positional inputs to positional outputs owned by the caller. */
+    public interface Prepared extends AutoCloseable {
+        List<Value> run(List<Value> inputs);
+
+        @Override default void close() {}
+    }
+
+    /** The default engine: the reference interpreter on the graph as parsed. */
+    public static final Engine INTERPRETER = (g, registry) -> {
+        ReferenceInterpreter interpreter = new ReferenceInterpreter(registry);
+        return inputs -> interpreter.runGraph(g, inputs, null);
+    };
+
     private final Options options;
     private final OpRegistry registry;
     private final OnnxParser parser;
+    private final Engine engine;
 
-    public ConformanceRunner(Options options, OpRegistry registry) {
+    public ConformanceRunner(Options options, OpRegistry registry) { this(options, registry, INTERPRETER); }
+
+    public ConformanceRunner(Options options, OpRegistry registry, Engine engine) {
         this.options = options;
         this.registry = registry;
         this.parser = new OnnxParser();
+        this.engine = engine;
     }
 
     public ConformanceRunner(Options options) { this(options, OpRegistry.global()); }
@@ -288,7 +315,13 @@ public final class ConformanceRunner {
         List<Path> sets = numbered(t.dir(), "test_data_set_", true);
         if (sets.isEmpty()) throw new Ge4jException("no test_data_set_* directory");
         OnnxTensors reader = new OnnxTensors(t.name(), t.dir());
-        ReferenceInterpreter interpreter = new ReferenceInterpreter(registry);
+        try (Prepared prepared = engine.prepare(g, registry)) {
+            return runSets(t, g, sets, reader, inTypes, outTypes, prepared);
+        }
+    }
+
+    private String runSets(TestCase t, Graph g, List<Path> sets, OnnxTensors reader, List<TensorDesc> inTypes, List<TensorDesc> outTypes, Prepared prepared)
+            throws IOException {
         ValueComparator cmp = new ValueComparator();
         for (Path set : sets) {
             String setName = set.getFileName().toString();
@@ -303,13 +336,14 @@ public final class ConformanceRunner {
             try {
                 for (int i = 0; i < inFiles.size(); i++)
                     inputs.add(asDeclared(reader.readValue(Files.readAllBytes(inFiles.get(i)), inTypes.get(i), setName + "/" + inFiles.get(i).getFileName()), inTypes.get(i)));
-                outputs = interpreter.runGraph(g, inputs, null);
+                outputs = prepared.run(inputs);
                 if (outputs.size() != outFiles.size())
                     throw new Ge4jException(setName + ": the graph produced " + outputs.size() + " outputs, expected " + outFiles.size());
                 for (int i = 0; i < outFiles.size(); i++) {
                     String what = setName + "/" + outFiles.get(i).getFileName();
                     try (Value expected = asDeclared(reader.readValue(Files.readAllBytes(outFiles.get(i)), outTypes.get(i), what), outTypes.get(i))) {
                         String r = cmp.compare(expected, outputs.get(i));
+                        if (r == null && options.inferShapes()) r = checkInferred(g.outputs().get(i).value().desc(), outputs.get(i));
                         if (r != null) return "output " + i + " '" + g.outputs().get(i).name() + "' (" + setName + "): " + r;
                     }
                 }
@@ -318,6 +352,18 @@ public final class ConformanceRunner {
                 for (Value v : outputs) if (v != null) v.close();
             }
         }
+        return null;
+    }
+
+    /** Null when what inference says about a tensor output agrees with the tensor, else the contradiction. */
+    static String checkInferred(TensorDesc d, Value v) {
+        if (!(v instanceof Tensor t) || d.kind() != org.ge4j.ir.ValueKind.TENSOR) return null;
+        if (d.isKnown() && d.dtype() != t.dtype()) return "inferred type " + d + " but computed " + t.dtype();
+        if (!d.shape().hasRank()) return null;
+        if (d.shape().rank() != t.rank()) return "inferred shape " + d.shape() + " but computed " + org.ge4j.ir.Shape.toString(t.shape());
+        for (int k = 0; k < t.rank(); k++)
+            if (d.shape().dim(k) instanceof org.ge4j.ir.Dim.Static sd && sd.value() != t.dim(k))
+                return "inferred shape " + d.shape() + " but computed " + org.ge4j.ir.Shape.toString(t.shape());
         return null;
     }
 

@@ -17,6 +17,7 @@ import org.ge4j.ir.Tensor;
 import org.ge4j.ir.TensorDesc;
 import org.ge4j.ops.GraphInference;
 import org.ge4j.parser.onnx.proto.AttributeProto;
+import org.ge4j.parser.onnx.proto.FunctionProto;
 import org.ge4j.parser.onnx.proto.GraphProto;
 import org.ge4j.parser.onnx.proto.ModelProto;
 import org.ge4j.parser.onnx.proto.NodeProto;
@@ -38,8 +39,23 @@ final class GraphReader {
         final Scope parent;
         final Map<String, OutDataAnchor> local = new HashMap<>();
         final Map<String, String> definedBy = new HashMap<>();
+        /** Inside a function body: the call's attributes (with the function's defaults), else null. */
+        final Map<String, AttributeProto> fnAttrs;
+        /** How many function calls deep this scope is. */
+        final int depth;
 
-        Scope(Scope parent) { this.parent = parent; }
+        Scope(Scope parent) {
+            this.parent = parent;
+            this.fnAttrs = parent == null ? null : parent.fnAttrs;
+            this.depth = parent == null ? 0 : parent.depth;
+        }
+
+        /** The scope of a function body: it sees only its formal inputs. */
+        Scope(Map<String, AttributeProto> fnAttrs, int depth) {
+            this.parent = null;
+            this.fnAttrs = fnAttrs;
+            this.depth = depth;
+        }
 
         OutDataAnchor resolve(String name) {
             for (Scope s = this; s != null; s = s.parent) {
@@ -55,6 +71,7 @@ final class GraphReader {
     private final OnnxOpMappers mappers;
     private long irVersion;
     private int subgraphCount;
+    private final Map<String, FunctionProto> functions = new HashMap<>();
 
     GraphReader(String source, OnnxTensors tensors, OnnxOpMappers mappers) {
         this.source = source;
@@ -87,6 +104,11 @@ final class GraphReader {
         if (m.hasModelVersion()) md.put("model_version", Long.toString(m.getModelVersion()));
         if (m.hasDocString()) md.put("doc_string", m.getDocString());
         for (StringStringEntryProto e : m.getMetadataPropsList()) md.put(e.getKey(), e.getValue());
+        for (FunctionProto f : m.getFunctionsList()) {
+            if (f.getName().isEmpty()) throw fail("a model-local function has no name");
+            String key = functionKey(normDomain(f.getDomain()), f.getName(), f.getOverload());
+            if (functions.put(key, f) != null) throw fail("model-local function '" + f.getName() + "' of domain '" + displayDomain(normDomain(f.getDomain())) + "' is defined twice");
+        }
         readGraph(gp, g, new Scope(null), "graph '" + g.name() + "'");
         return g;
     }
@@ -179,7 +201,8 @@ final class GraphReader {
         String desc = where + ": node '" + np.getName() + "' (" + (domain.isEmpty() ? "" : domain + "::") + np.getOpType() + ")";
         if (np.getOpType().isEmpty()) throw fail(desc + ": no op_type");
         int opset = g.opset(domain);
-        if (opset < 0) throw fail(desc + ": the model has no opset import for domain '" + displayDomain(domain) + "'");
+        FunctionProto fn = functions.get(functionKey(domain, np.getOpType(), np.getOverload()));
+        if (opset < 0 && fn == null) throw fail(desc + ": the model has no opset import for domain '" + displayDomain(domain) + "'");
         List<OutDataAnchor> ins = new ArrayList<>(np.getInputCount());
         for (int i = 0; i < np.getInputCount(); i++) {
             String name = np.getInput(i);
@@ -196,11 +219,20 @@ final class GraphReader {
         for (AttributeProto ap : np.getAttributeList()) {
             if (ap.getName().isEmpty()) throw fail(desc + ": an attribute has no name");
             if (attrs.containsKey(ap.getName())) throw fail(desc + ": attribute '" + ap.getName() + "' is given twice");
-            attrs.put(ap.getName(), attr(ap, g, scope, desc));
+            Attr a = attr(ap, g, scope, desc);
+            if (a != null) attrs.put(ap.getName(), a);
         }
         if (domain.isEmpty() && np.getOpType().equals("Constant")) attrs = constantValue(attrs, desc);
-        OnnxMapping mapping = new OnnxMapping(g, np, domain, opset, ins, attrs, source);
         OnnxOpMapper mapper = mappers.find(domain, np.getOpType(), opset);
+        if (mapper == null && fn != null) {
+            List<OutDataAnchor> outs = inline(fn, np, ins, g, scope, desc);
+            for (int i = 0; i < np.getOutputCount(); i++) {
+                String name = np.getOutput(i);
+                if (!name.isEmpty()) define(scope, name, outs.get(i), "output " + i + " of " + desc, desc + ": output " + i);
+            }
+            return;
+        }
+        OnnxMapping mapping = new OnnxMapping(g, np, domain, opset, ins, attrs, source);
         List<OutDataAnchor> outs;
         if (mapper == null) {
             outs = mapping.mapDefault();
@@ -223,6 +255,57 @@ final class GraphReader {
             if (a == null) throw fail(desc + ": op mapper " + mapper.getClass().getName() + " produced no value for output " + i + " '" + name + "'");
             define(scope, name, a, "output " + i + " of " + desc, desc + ": output " + i);
         }
+    }
+
+    /**
+     * Expands a call of a model-local function in place: its body's nodes are added to {@code g} (named
+     * {@code call/inner}), reading the call's inputs as the function's formal inputs, with
+     * {@code ref_attr_name} attributes bound to the call's attributes or the function's defaults.
+     */
+    private List<OutDataAnchor> inline(FunctionProto f, NodeProto call, List<OutDataAnchor> ins, Graph g, Scope caller, String desc) {
+        if (caller.depth >= 64) throw fail(desc + ": model-local functions nest more than 64 deep (recursive?)");
+        if (call.getInputCount() > f.getInputCount())
+            throw fail(desc + ": " + call.getInputCount() + " inputs for function '" + f.getName() + "', which takes " + f.getInputCount());
+        if (call.getOutputCount() > f.getOutputCount())
+            throw fail(desc + ": " + call.getOutputCount() + " outputs for function '" + f.getName() + "', which has " + f.getOutputCount());
+        for (OperatorSetIdProto op : f.getOpsetImportList()) {
+            String d = normDomain(op.getDomain());
+            if (g.opset(d) < 0 && op.getVersion() >= 1 && op.getVersion() <= Integer.MAX_VALUE) g.setOpset(d, (int) op.getVersion());
+        }
+        Map<String, AttributeProto> bind = new HashMap<>();
+        for (AttributeProto d : f.getAttributeProtoList()) bind.put(d.getName(), d);
+        for (AttributeProto a : call.getAttributeList()) {
+            if (a.hasRefAttrName()) {
+                AttributeProto outer = caller.fnAttrs == null ? null : caller.fnAttrs.get(a.getRefAttrName());
+                if (caller.fnAttrs == null) throw fail(desc + ": attribute '" + a.getName() + "' refers to a function attribute outside a function");
+                if (outer != null) bind.put(a.getName(), outer.toBuilder().setName(a.getName()).build());
+            } else {
+                bind.put(a.getName(), a);
+            }
+        }
+        Scope fs = new Scope(bind, caller.depth + 1);
+        for (int i = 0; i < f.getInputCount(); i++) {
+            OutDataAnchor a = i < ins.size() ? ins.get(i) : null;
+            if (a != null) define(fs, f.getInput(i), a, "function input '" + f.getInput(i) + "'", desc + ": function input " + i);
+        }
+        String where = desc + ": function '" + f.getName() + "'";
+        String prefix = call.getName().isEmpty() ? f.getName() + "/" : call.getName() + "/";
+        for (NodeProto bn : f.getNodeList()) readNode(bn.toBuilder().setName(prefix + bn.getName()).build(), g, fs, where);
+        List<OutDataAnchor> outs = new ArrayList<>();
+        for (int i = 0; i < call.getOutputCount(); i++) {
+            if (call.getOutput(i).isEmpty()) {
+                outs.add(null);
+                continue;
+            }
+            OutDataAnchor a = fs.local.get(f.getOutput(i));
+            if (a == null) throw fail(where + ": output '" + f.getOutput(i) + "' is not defined by the function body");
+            outs.add(a);
+        }
+        return outs;
+    }
+
+    private static String functionKey(String domain, String name, String overload) {
+        return domain + "::" + name + (overload.isEmpty() ? "" : "::" + overload);
     }
 
     /** The nodes in a topological order (ONNX requires one; tolerate files that are not sorted). */
@@ -311,8 +394,13 @@ final class GraphReader {
 
     private Attr attr(AttributeProto ap, Graph g, Scope scope, String nodeDesc) {
         String what = nodeDesc + ": attribute '" + ap.getName() + "'";
-        if (ap.hasRefAttrName())
-            throw fail(what + ": refers to function attribute '" + ap.getRefAttrName() + "', which only a function body may do");
+        if (ap.hasRefAttrName()) {
+            if (scope.fnAttrs == null)
+                throw fail(what + ": refers to function attribute '" + ap.getRefAttrName() + "', which only a function body may do");
+            AttributeProto bound = scope.fnAttrs.get(ap.getRefAttrName());
+            if (bound == null) return null; // not given at the call and no default: the attribute is absent
+            ap = bound.toBuilder().setName(ap.getName()).build();
+        }
         AttributeProto.AttributeType t = ap.hasType() ? ap.getType() : AttributeProto.AttributeType.UNDEFINED;
         if (t == AttributeProto.AttributeType.UNDEFINED) t = guessType(ap, what);
         return switch (t) {

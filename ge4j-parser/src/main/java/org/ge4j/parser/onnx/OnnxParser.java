@@ -1,5 +1,6 @@
 package org.ge4j.parser.onnx;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -93,9 +94,15 @@ public final class OnnxParser {
     public Graph parse(byte[] model, String source, Path baseDir) {
         ModelProto proto;
         try {
-            proto = ModelProto.parseFrom(model);
+            // aliasing: raw_data byte strings share the model's array instead of copying the weights
+            CodedInputStream in = CodedInputStream.newInstance(model);
+            in.enableAliasing(true);
+            proto = ModelProto.parseFrom(in);
+            in.checkLastTagWas(0);
         } catch (InvalidProtocolBufferException e) {
             throw new OnnxParseException(source, "not a valid ONNX model (truncated or corrupt protobuf): " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new OnnxParseException(source, "cannot decode the model: " + e.getMessage(), e);
         }
         return parse(proto, source, baseDir);
     }

@@ -96,4 +96,13 @@ class ConformanceRunnerTest {
         assertThat(t.dtype()).isEqualTo(DataType.BFLOAT16);
         assertThat(t.toDoubleArray()).containsExactly(1.0, -2.0);
     }
+
+    @Test void inferredOutputDescsAreCheckedAgainstComputedTensors() {
+        Tensor t = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        assertThat(ConformanceRunner.checkInferred(org.ge4j.ir.TensorDesc.of(DataType.FLOAT, org.ge4j.ir.Shape.of("N", 3L)), t)).isNull();
+        assertThat(ConformanceRunner.checkInferred(org.ge4j.ir.TensorDesc.UNKNOWN, t)).isNull();
+        assertThat(ConformanceRunner.checkInferred(org.ge4j.ir.TensorDesc.of(DataType.FLOAT, 3, 2), t)).isEqualTo("inferred shape [3,2] but computed [2,3]");
+        assertThat(ConformanceRunner.checkInferred(org.ge4j.ir.TensorDesc.of(DataType.FLOAT, 6), t)).isEqualTo("inferred shape [6] but computed [2,3]");
+        assertThat(ConformanceRunner.checkInferred(org.ge4j.ir.TensorDesc.of(DataType.DOUBLE, 2, 3), t)).isEqualTo("inferred type f64[2,3] but computed FLOAT");
+    }
 }

@@ -20,6 +20,7 @@ import org.ge4j.ir.TensorDesc;
 import org.ge4j.ir.ValueKind;
 import org.ge4j.ops.OpRegistry;
 import org.ge4j.parser.onnx.proto.AttributeProto;
+import org.ge4j.parser.onnx.proto.FunctionProto;
 import org.ge4j.parser.onnx.proto.GraphProto;
 import org.ge4j.parser.onnx.proto.ModelProto;
 import org.ge4j.parser.onnx.proto.SparseTensorProto;
@@ -121,6 +122,25 @@ class OnnxParserTest {
         assertThat(b.contentEquals(a)).isTrue();
         Tensor s = Tensor.of(new String[] {"x", "yz"}, 2);
         assertThat(OnnxTensors.toTensor(OnnxTensors.toProto(s, "s")).toStringArray()).containsExactly("x", "yz");
+    }
+
+    /** External data beyond the 2 GiB mark of its file (a sparse file: no real disk use), as in models over 2 GB. */
+    @Test void externalDataBeyondTwoGigabytes(@TempDir Path dir) throws Exception {
+        long offset = (1L << 31) + 4096 * 3; // past Integer.MAX_VALUE
+        Path bin = dir.resolve("big.bin");
+        try (var ch = java.nio.channels.FileChannel.open(bin, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.SPARSE)) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(7.5f).putFloat(-0.25f).flip();
+            ch.write(buf, offset);
+        }
+        assertThat(Files.size(bin)).isGreaterThan(Integer.MAX_VALUE);
+        TensorProto w = TensorProto.newBuilder().setName("W").setDataType(DataType.FLOAT.onnxCode()).addDims(2)
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(kv("location", "big.bin")).addExternalData(kv("offset", Long.toString(offset))).addExternalData(kv("length", "8")).build();
+        ModelProto m = model(graph("g", List.of(node("Identity", List.of("W"), List.of("Y"))), List.of(), List.of(value("Y", DataType.FLOAT, 2L)), w));
+        Path file = dir.resolve("model.onnx");
+        Files.write(file, m.toByteArray());
+        assertThat(only(parser.parse(file), "Constant").attrTensor("value").toFloatArray()).containsExactly(7.5f, -0.25f);
     }
 
     @Test void externalData(@TempDir Path dir) throws Exception {
@@ -364,5 +384,48 @@ class OnnxParserTest {
                 List.of(value("X", DataType.FLOAT)), List.of(value("Y", DataType.FLOAT))));
         assertThatThrownBy(() -> parse(domain)).isInstanceOf(OnnxParseException.class)
                 .hasMessageContaining("node 't' (com.x::Thing)").hasMessageContaining("no opset import for domain 'com.x'");
+    }
+
+    @Test void modelLocalFunctionsAreInlined() {
+        AttributeProto refAlpha = AttributeProto.newBuilder().setName("value_float").setType(AttributeProto.AttributeType.FLOAT).setRefAttrName("alpha").build();
+        AttributeProto refMode = AttributeProto.newBuilder().setName("mode").setType(AttributeProto.AttributeType.STRING).setRefAttrName("mode").build();
+        // com.local::AxpY(X, Y; alpha, mode) = alpha * X + Y, with alpha defaulting to 2
+        FunctionProto axpy = FunctionProto.newBuilder().setDomain("com.local").setName("AxpY")
+                .addInput("X").addInput("Y").addOutput("Z").addAttribute("mode")
+                .addAttributeProto(attr("alpha", 2f))
+                .addNode(node("", "Constant", "c", List.of(), List.of("a"), refAlpha))
+                .addNode(node("", "Mul", "m", List.of("a", "X"), List.of("t"), refMode))
+                .addNode(node("", "Add", "s", List.of("t", "Y"), List.of("Z")))
+                .addOpsetImport(opset("", 17)).build();
+        ModelProto m = model(graph("g", List.of(
+                        node("com.local", "AxpY", "f1", List.of("P", "Q"), List.of("R"), attr("alpha", 3f)),
+                        node("com.local", "AxpY", "f2", List.of("R", "P"), List.of("S"), attr("mode", "fast"))),
+                List.of(value("P", DataType.FLOAT, 2L), value("Q", DataType.FLOAT, 2L)), List.of(value("S", DataType.FLOAT, 2L))),
+                opset("", 17), opset("com.local", 1)).toBuilder().addFunctions(axpy).build();
+        Graph g = parse(m);
+        assertThat(g.nodes()).extracting(Node::name).containsExactly("P", "Q", "f1/c", "f1/m", "f1/s", "f2/c", "f2/m", "f2/s");
+        assertThat(g.findNode("f1/c").attrTensor("value").toFloatArray()).containsExactly(3f);
+        assertThat(g.findNode("f2/c").attrTensor("value").toFloatArray()).containsExactly(2f);
+        assertThat(g.findNode("f1/m").hasAttr("mode")).isFalse();
+        assertThat(g.findNode("f2/m").attr("mode")).isEqualTo(Attr.of("fast"));
+        assertThat(g.findNode("f1/m").inputValue(1)).isSameAs(g.input("P"));
+        assertThat(g.findNode("f2/m").inputValue(1)).isSameAs(g.findNode("f1/s").output(0));
+        assertThat(g.findNode("f2/s").inputValue(1)).isSameAs(g.input("P"));
+        assertThat(g.outputs().get(0).value()).isSameAs(g.findNode("f2/s").output(0));
+        assertThat(OnnxParser.validate(g, new OpRegistry())).extracting(OnnxParser.UnknownOp::opType).doesNotContain("AxpY");
+
+        // a function body sees only its inputs, not the caller's values
+        FunctionProto leaky = axpy.toBuilder().setNode(2, node("", "Add", "s", List.of("t", "Q"), List.of("Z"))).build();
+        assertThatThrownBy(() -> parse(m.toBuilder().setFunctions(0, leaky).build())).isInstanceOf(OnnxParseException.class)
+                .hasMessageContaining("function 'AxpY'").hasMessageContaining("input 1 'Q' is not defined");
+        // ref_attr_name outside a function
+        ModelProto bad = model(graph("g", List.of(node("", "Constant", "c", List.of(), List.of("a"), refAlpha)), List.of(), List.of(value("a", DataType.FLOAT))));
+        assertThatThrownBy(() -> parse(bad)).isInstanceOf(OnnxParseException.class).hasMessageContaining("only a function body");
+        // recursion is cut off
+        FunctionProto self = FunctionProto.newBuilder().setDomain("com.local").setName("Self").addInput("X").addOutput("Y")
+                .addNode(node("com.local", "Self", "r", List.of("X"), List.of("Y"))).build();
+        ModelProto rec = model(graph("g", List.of(node("com.local", "Self", "top", List.of("P"), List.of("R"))),
+                List.of(value("P", DataType.FLOAT)), List.of(value("R", DataType.FLOAT))), opset("", 17), opset("com.local", 1)).toBuilder().addFunctions(self).build();
+        assertThatThrownBy(() -> parse(rec)).isInstanceOf(OnnxParseException.class).hasMessageContaining("nest more than 64 deep");
     }
 }

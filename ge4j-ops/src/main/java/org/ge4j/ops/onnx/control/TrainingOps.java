@@ -15,7 +15,7 @@ import org.ge4j.ops.Trait;
 /**
  * The optimiser ops of domain {@code ai.onnx.preview.training} (opset 1): Adagrad, Adam and Momentum, each
  * updating n tensors at once from inputs {@code R, T, X_1..X_n, G_1..G_n, <state>_1..n}; and the schema of
- * {@code Gradient}, whose kernel is not supported (it needs automatic differentiation of the graph).
+ * {@code Gradient} (reverse-mode differentiation of the graph slice from xs to y, see {@link GradientKernel}).
  */
 public final class TrainingOps {
     private TrainingOps() {}
@@ -36,17 +36,15 @@ public final class TrainingOps {
                 .requiredAttr("mode", AttrType.STRING).requiredAttr("norm_coefficient", AttrType.FLOAT)
                 .inference(ctx -> inferOptimizer(ctx, 3, 2)).build());
         r.register(OpSchema.builder(DOMAIN, "Gradient", 1)
-                .doc("Gradients of tensor 'y' with respect to the tensors named in 'xs' (needs automatic differentiation).")
+                .doc("Gradients of tensor 'y' with respect to the tensors named in 'xs', by reverse-mode automatic differentiation.")
                 .variadicInput("Inputs", null, 1).variadicOutput("Outputs", "T2", 1)
                 .types("T1", ControlTypes.TENSOR).types("T2", ControlTypes.FLOAT_TYPES)
                 .requiredAttr("xs", AttrType.STRINGS).requiredAttr("y", AttrType.STRING).optionalAttr("zs", AttrType.STRINGS)
-                .traits(Trait.TRAINING).inference(TrainingOps::inferGradient).build());
+                .traits(Trait.TRAINING, Trait.GRAPH_REFLECTIVE).inference(TrainingOps::inferGradient).build());
         r.registerKernel(OpRegistry.REFERENCE, DOMAIN, "Adagrad", TrainingOps::adagrad);
         r.registerKernel(OpRegistry.REFERENCE, DOMAIN, "Adam", TrainingOps::adam);
         r.registerKernel(OpRegistry.REFERENCE, DOMAIN, "Momentum", TrainingOps::momentum);
-        r.registerKernel(OpRegistry.REFERENCE, DOMAIN, "Gradient", ctx -> {
-            throw ctx.fail("Gradient is not supported by the reference kernels: it needs automatic differentiation of the graph");
-        });
+        r.registerKernel(OpRegistry.REFERENCE, DOMAIN, "Gradient", GradientKernel::compute);
     }
 
     private static OpSchema.Builder optimizer(String type, String doc) {

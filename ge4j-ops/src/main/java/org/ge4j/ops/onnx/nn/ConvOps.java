@@ -3,6 +3,7 @@ package org.ge4j.ops.onnx.nn;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import org.ge4j.ir.AttrType;
 import org.ge4j.ir.DataType;
 import org.ge4j.ir.Dim;
@@ -10,6 +11,7 @@ import org.ge4j.ir.Shape;
 import org.ge4j.ir.Tensor;
 import org.ge4j.ops.InferenceContext;
 import org.ge4j.ops.KernelContext;
+import org.ge4j.ops.OpException;
 import org.ge4j.ops.OpRegistry;
 import org.ge4j.ops.OpSchema;
 import org.ge4j.ops.Trait;
@@ -149,12 +151,7 @@ public final class ConvOps {
             Dim in = x.hasRank() ? x.dim(2 + i) : Dim.UNKNOWN;
             if (outShape != null && outShape.length >= r) out.add(Dim.of(outShape[outShape.length - r + i]));
             else if (kernel == null || !in.isStatic()) out.add(Dim.UNKNOWN);
-            else {
-                long[] inS = new long[r];
-                Arrays.fill(inS, 1);
-                inS[i] = in.valueOr(0);
-                out.add(Dim.of(transposeGeometry(ctx::fail, Window.read(ctx.attrs(), kernel, ctx::fail), ctx.attrs().getInts("output_padding", null), null, inS, new long[2 * r])[i]));
-            }
+            else out.add(Dim.of(transposeAxis(ctx::fail, Window.read(ctx.attrs(), kernel, ctx::fail), ctx.attrs().getInts("output_padding", null), null, i, in.valueOr(0), null)));
         }
         ctx.setOutput(0, t, Shape.of(out));
     }
@@ -243,36 +240,52 @@ public final class ConvOps {
      * Output spatial shape of ConvTranspose for input spatial shape {@code in}; fills {@code pads} (begins, ends).
      * {@code outputShape} is the attribute (spatial dims, or the full shape) or null.
      */
-    static long[] transposeGeometry(java.util.function.Function<String, org.ge4j.ops.OpException> fail, Window w, long[] outputPadding, long[] outputShape,
-                                    long[] in, long[] pads) {
+    static long[] transposeGeometry(Function<String, OpException> fail, Window w, long[] outputPadding, long[] outputShape, long[] in, long[] pads) {
         int r = in.length;
-        long[] op = outputPadding == null || outputPadding.length == 0 ? new long[r] : outputPadding;
-        if (op.length != r) throw fail.apply("attribute 'output_padding' " + Arrays.toString(op) + " must have " + r + " values, one per spatial axis");
-        long[] target = null;
-        if (outputShape != null && outputShape.length > 0) {
-            if (outputShape.length != r && outputShape.length != r + 2)
-                throw fail.apply("attribute 'output_shape' " + Arrays.toString(outputShape) + " must have " + r + " spatial values");
-            target = Arrays.copyOfRange(outputShape, outputShape.length - r, outputShape.length);
-        }
         long[] out = new long[r];
-        for (int i = 0; i < r; i++) {
-            long full = w.strides[i] * (in[i] - 1) + op[i] + w.extent(i);
-            if (target != null || w.isSame()) {
-                out[i] = target != null ? target[i] : in[i] * w.strides[i];
-                long total = full - out[i];
-                boolean upper = w.autoPad.equals("SAME_UPPER");
-                pads[i] = upper ? total / 2 : total - total / 2;
-                pads[r + i] = total - pads[i];
-            } else if (w.autoPad.equals("VALID")) {
-                out[i] = full;
+        for (int i = 0; i < r; i++) out[i] = transposeAxis(fail, w, outputPadding, outputShape, i, in[i], pads);
+        return out;
+    }
+
+    /**
+     * Output size of ConvTranspose along spatial axis i for input size {@code in}; stores the pads used
+     * into {@code pads[i]} and {@code pads[rank + i]} when {@code pads} is not null. With output_shape or
+     * SAME_* the total padding is split as the spec says (floor division: a negative total, i.e. an output
+     * larger than the full result, adds zeros at the end).
+     */
+    static long transposeAxis(Function<String, OpException> fail, Window w, long[] outputPadding, long[] outputShape, int i, long in, long[] pads) {
+        int r = w.rank;
+        if (outputPadding != null && outputPadding.length != 0 && outputPadding.length != r)
+            throw fail.apply("attribute 'output_padding' " + Arrays.toString(outputPadding) + " must have " + r + " values, one per spatial axis");
+        if (outputShape != null && outputShape.length != 0 && outputShape.length != r && outputShape.length != r + 2)
+            throw fail.apply("attribute 'output_shape' " + Arrays.toString(outputShape) + " must have " + r + " spatial values");
+        long op = outputPadding == null || outputPadding.length == 0 ? 0 : outputPadding[i];
+        long full = w.strides[i] * (in - 1) + op + w.extent(i);
+        long out, pb = 0, pe = 0;
+        boolean target = outputShape != null && outputShape.length != 0;
+        if (target || w.isSame()) {
+            out = target ? outputShape[outputShape.length - r + i] : in * w.strides[i];
+            long total = full - out;
+            if (w.autoPad.equals("SAME_UPPER")) {
+                pb = Math.floorDiv(total, 2);
+                pe = total - pb;
             } else {
-                pads[i] = w.pads[i];
-                pads[r + i] = w.pads[r + i];
-                out[i] = full - pads[i] - pads[r + i];
+                pe = Math.floorDiv(total, 2);
+                pb = total - pe;
             }
-            if (out[i] <= 0)
-                throw fail.apply("spatial axis " + i + ": output size would be " + out[i] + " (input " + in[i] + ", stride " + w.strides[i] + ", kernel extent " + w.extent(i)
-                        + ", pads " + pads[i] + "+" + pads[r + i] + ")");
+        } else if (w.autoPad.equals("VALID")) {
+            out = full;
+        } else {
+            pb = w.pads[i];
+            pe = w.pads[r + i];
+            out = full - pb - pe;
+        }
+        if (out <= 0)
+            throw fail.apply("spatial axis " + i + ": output size would be " + out + " (input " + in + ", stride " + w.strides[i] + ", kernel extent " + w.extent(i)
+                    + ", pads " + pb + "+" + pe + ")");
+        if (pads != null) {
+            pads[i] = pb;
+            pads[r + i] = pe;
         }
         return out;
     }

@@ -1,6 +1,5 @@
 package org.ge4j.ops.onnx.nn;
 
-import java.util.SplittableRandom;
 import org.ge4j.ir.AttrType;
 import org.ge4j.ir.DataType;
 import org.ge4j.ir.Node;
@@ -16,7 +15,8 @@ import org.ge4j.ops.Trait;
 /**
  * Dropout. In inference it is the identity with an all-true mask. Training happens with {@code is_test = 0}
  * (versions 1 and 6) or a true {@code training_mode} input (12, 13): elements are zeroed with probability
- * {@code ratio} (seeded by {@code seed}) and the rest scaled by 1 / (1 - ratio). Versions 7 and 10 never train
+ * {@code ratio} and the rest scaled by 1 / (1 - ratio); the mask comes from MT19937 seeded with {@code seed}
+ * (0 when absent), drawn like numpy's {@code uniform(0, 1, shape) >= ratio}, so runs are reproducible. Versions 7 and 10 never train
  * and are marked {@link Trait#VIEW}; the others are {@link Trait#TRAINING} and {@link Trait#RANDOM}:
  * use {@link #isIdentity(Node)} to learn whether a given node is a plain identity.
  */
@@ -88,8 +88,8 @@ public final class DropoutOps {
             }
             return;
         }
-        long seed = ctx.attrs().isSet("seed") ? ctx.attrs().getInt("seed") : System.nanoTime();
-        SplittableRandom rnd = new SplittableRandom(seed);
+        // seeded: numpy-compatible and reproducible; unseeded: a fresh mask on every run, as the spec asks
+        Mt19937 rnd = new Mt19937(ctx.attrs().isSet("seed") ? ctx.attrs().getInt("seed") : java.util.concurrent.ThreadLocalRandom.current().nextInt());
         double[] x = tx.toDoubleArray(), y = new double[x.length], mask = new double[x.length];
         double scale = ratio >= 1 ? 0 : 1 / (1 - ratio);
         for (int i = 0; i < x.length; i++) {

@@ -298,6 +298,12 @@ public final class PoolOps {
         ctx.setOutput(0, t, Shape.of(dims));
     }
 
+    /**
+     * Scatters X to the flat positions I of the output (N x C x spatial, as MaxPool's Indices count them).
+     * With output_shape the indices address that shape, as in PyTorch and ONNX Runtime; the ONNX node test
+     * test_maxunpool_export_with_output_shape expects indices of the default-sized output instead (a known
+     * inconsistency, onnx/onnx#2398, that ONNX Runtime also skips).
+     */
     static void maxUnpool(KernelContext ctx) {
         Tensor tx = ctx.requireInput(0), ti = ctx.requireInput(1), tos = ctx.input(2);
         long[] xs = tx.shape();
@@ -362,8 +368,8 @@ public final class PoolOps {
         for (int ri = 0; ri < nr; ri++) {
             int b = (int) rois[ri * 5];
             if (b < 0 || b >= n) throw ctx.fail("input 1 ('rois') row " + ri + " has batch index " + b + ", expected [0, " + n + ")");
-            long x1 = Math.round(rois[ri * 5 + 1] * scale), y1 = Math.round(rois[ri * 5 + 2] * scale);
-            long x2 = Math.round(rois[ri * 5 + 3] * scale), y2 = Math.round(rois[ri * 5 + 4] * scale);
+            long x1 = roundHalfAway(rois[ri * 5 + 1] * scale), y1 = roundHalfAway(rois[ri * 5 + 2] * scale);
+            long x2 = roundHalfAway(rois[ri * 5 + 3] * scale), y2 = roundHalfAway(rois[ri * 5 + 4] * scale);
             double binH = Math.max(y2 - y1 + 1, 1) / (double) ph, binW = Math.max(x2 - x1 + 1, 1) / (double) pw;
             for (int ch = 0; ch < c; ch++) {
                 int plane = (b * c + ch) * h * wd;
@@ -380,6 +386,9 @@ public final class PoolOps {
         }
         ctx.setOutput(0, Tensors.fromDoubles(tx.dtype(), new long[] {nr, c, ph, pw}, y));
     }
+
+    /** C's round(): halves away from zero. */
+    private static long roundHalfAway(double v) { return (long) (Math.signum(v) * Math.floor(Math.abs(v) + 0.5)); }
 
     private static int clamp(double v, int hi) { return (int) Math.min(Math.max(v, 0), hi); }
 }

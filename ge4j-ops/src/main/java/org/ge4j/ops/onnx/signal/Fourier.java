@@ -16,6 +16,10 @@ import org.ge4j.ops.Trait;
  * DFT and STFT (opset 17): complex values are a trailing dimension of 2 (real, imaginary); real signals may
  * use a trailing dimension of 1. The reference kernels compute the plain O(n²) transform in double with
  * exactly reduced twiddle angles.
+ *
+ * <p>Where the spec is silent: {@code onesided} on a complex input returns the first floor(n/2)+1 bins of
+ * the full transform, and {@code inverse} with {@code onesided} the first floor(n/2)+1 outputs of the
+ * inverse; a window and frame_length given together must agree.
  */
 public final class Fourier {
     private Fourier() {}

@@ -126,7 +126,7 @@ final class IntegerConv {
      */
     static long[] convolve(long[] x, long[] xs, long[] w, long[] ws, long group, Geometry g) {
         int spatial = xs.length - 2;
-        int n = (int) xs[0], c = (int) xs[1], m = (int) ws[0], cg = (int) ws[1], mg = (int) (m / group);
+        int n = (int) xs[0], m = (int) ws[0], cg = (int) ws[1], mg = (int) (m / group);
         long[] xStr = Support.strides(xs), wStr = Support.strides(ws);
         long outPlane = Shape.elementCount(g.out()), kPlane = Shape.elementCount(g.kernel());
         long[] outStr = Support.strides(g.out()), kStr = Support.strides(g.kernel());

@@ -9,7 +9,6 @@ import org.ge4j.ir.Shape;
 import org.ge4j.ir.Tensor;
 import org.ge4j.ops.InferenceContext;
 import org.ge4j.ops.KernelContext;
-import org.ge4j.ops.OpException;
 
 /** Helpers shared by the signal family's inference functions and kernels. */
 final class Support {
@@ -180,7 +179,4 @@ final class Support {
         Tensor t = ctx.constantInput(i);
         return t == null ? null : t.toDoubleArray();
     }
-
-    /** An OpException for kernels that have only the node. */
-    static OpException fail(KernelContext ctx, String msg) { return ctx.fail(msg); }
 }

@@ -5,6 +5,7 @@ import org.ge4j.ir.DataType;
 import org.ge4j.ir.Node;
 import org.ge4j.ir.Shape;
 import org.ge4j.ir.Tensor;
+import org.ge4j.ops.InferenceContext;
 import org.ge4j.ops.OpException;
 
 /** Validated reading of axis attributes and integer inputs, failing with messages that name the node and argument. */
@@ -60,6 +61,27 @@ final class Args {
         if (t.size() != 1)
             throw new OpException(node, what + " must hold exactly one value, got shape " + Shape.toString(t.shape()));
         return t.dtype().isFloatingPoint() ? (long) t.getScalarDouble(0) : t.getScalarLong(0);
+    }
+
+    /**
+     * The values of input {@code i} as known at inference time: a constant's, or ones computed from shapes
+     * ({@link ShapeValues}) when every element is a number; null when absent or not known. Floats truncate.
+     */
+    static long[] known(InferenceContext ctx, int i, String what) {
+        if (!ctx.hasInput(i)) return null;
+        Tensor t = ctx.constantInput(i);
+        if (t != null) return numbers(ctx.node(), what, t);
+        ShapeValues.Value v = ShapeValues.of(ctx.node().inputValue(i));
+        return v == null ? null : v.numbers();
+    }
+
+    /** The values of a scalar or 1-D tensor of any numeric type (floats truncate toward zero). */
+    static long[] numbers(Node node, String what, Tensor t) {
+        if (t.rank() > 1) throw new OpException(node, what + " must be 1-D, got shape " + Shape.toString(t.shape()));
+        if (!t.dtype().isFloatingPoint()) return longs(node, what, t);
+        long[] r = new long[(int) t.size()];
+        for (int i = 0; i < r.length; i++) r[i] = (long) t.getScalarDouble(i);
+        return r;
     }
 
     /** The dtype for messages: {@code f32[2,3]}. */

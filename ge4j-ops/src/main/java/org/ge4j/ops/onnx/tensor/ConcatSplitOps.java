@@ -127,14 +127,8 @@ final class ConcatSplitOps {
     // ------------------------------------------------------------------ Split
 
     /** Explicit split sizes from the input or attribute; null when not given (or, at inference time, not known). */
-    private static long[] splitArg(Node node, int opset, boolean hasInput, Tensor input) {
-        if (hasInput) {
-            if (input == null) return null;
-            if (input.rank() > 1) throw new OpException(node, "input 1 ('split') must be 1-D, got shape " + Shape.toString(input.shape()));
-            long[] s = new long[(int) input.size()];
-            for (int i = 0; i < s.length; i++) s[i] = input.dtype().isFloatingPoint() ? (long) input.getScalarDouble(i) : input.getScalarLong(i);
-            return s;
-        }
+    private static long[] splitArg(Node node, int opset, boolean hasInput, long[] input) {
+        if (hasInput) return input;
         return opset < 13 ? node.attrInts("split", null) : null;
     }
 
@@ -184,7 +178,7 @@ final class ConcatSplitOps {
         Shape in = ctx.inputShape(0);
         int outputs = ctx.outputCount();
         boolean hasInput = ctx.hasInput(1) && (opset >= 13 || opset == 1);
-        long[] split = splitArg(node, opset, hasInput, hasInput ? ctx.constantInput(1) : null);
+        long[] split = splitArg(node, opset, hasInput, hasInput ? Args.known(ctx, 1, "input 1 ('split')") : null);
         Long num = numOutputs(node, opset, outputs, hasInput || split != null);
         if (!in.hasRank()) {
             for (int i = 0; i < outputs; i++) ctx.setOutput(i, t, Shape.UNKNOWN_RANK);
@@ -209,7 +203,7 @@ final class ConcatSplitOps {
         Tensor in = ctx.requireInput(0);
         int outputs = ctx.outputCount();
         boolean hasInput = ctx.hasInput(1) && (opset >= 13 || opset == 1);
-        long[] split = splitArg(node, opset, hasInput, hasInput ? ctx.input(1) : null);
+        long[] split = splitArg(node, opset, hasInput, hasInput ? Args.numbers(node, "input 1 ('split')", ctx.input(1)) : null);
         Long num = numOutputs(node, opset, outputs, split != null);
         int axis = Args.axis(node, "attribute 'axis'", ctx.attrs().getInt("axis"), in.rank());
         long[] sizes = sizes(node, split, num, in.dim(axis), outputs);

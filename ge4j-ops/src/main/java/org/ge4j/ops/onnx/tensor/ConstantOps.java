@@ -113,10 +113,14 @@ final class ConstantOps {
     private static void inferConstantOfShape(InferenceContext ctx) {
         Tensor v = fillValue(ctx.attrs());
         DataType t = v == null ? DataType.FLOAT : v.dtype();
-        Tensor shape = ctx.constantInput(0);
-        if (shape != null) {
-            long[] dims = shapeValues(ctx.node(), shape);
-            ctx.setOutput(0, t, Shape.of(dims));
+        long[] known = Args.known(ctx, 0, "input 0 ('input')");
+        if (known != null) {
+            ctx.setOutput(0, t, Shape.of(checkDims(ctx.node(), known)));
+            return;
+        }
+        ShapeValues.Value sv = ShapeValues.of(ctx.node().inputValue(0));
+        if (sv != null && !sv.scalar() && !sv.dims().contains(null)) {
+            ctx.setOutput(0, t, Shape.of(sv.dims()));
             return;
         }
         Shape in = ctx.inputShape(0);
@@ -125,7 +129,10 @@ final class ConstantOps {
     }
 
     private static long[] shapeValues(Node node, Tensor shape) {
-        long[] dims = Args.vector(node, "input 0 ('input')", shape);
+        return checkDims(node, Args.vector(node, "input 0 ('input')", shape));
+    }
+
+    private static long[] checkDims(Node node, long[] dims) {
         for (long d : dims)
             if (d < 0) throw new OpException(node, "input 0 ('input') holds a negative dimension " + d + " in " + java.util.Arrays.toString(dims));
         return dims;

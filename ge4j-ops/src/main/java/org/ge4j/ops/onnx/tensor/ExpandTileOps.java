@@ -42,7 +42,10 @@ final class ExpandTileOps {
     // ------------------------------------------------------------------ Expand
 
     private static long[] target(Node node, Tensor shape) {
-        long[] s = Args.vector(node, "input 1 ('shape')", shape);
+        return checkTarget(node, Args.vector(node, "input 1 ('shape')", shape));
+    }
+
+    private static long[] checkTarget(Node node, long[] s) {
         for (long d : s) if (d < 0) throw new OpException(node, "input 1 ('shape') " + Arrays.toString(s) + " has a negative dim");
         return s;
     }
@@ -50,9 +53,10 @@ final class ExpandTileOps {
     private static void inferExpand(InferenceContext ctx) {
         Node node = ctx.node();
         Shape in = ctx.inputShape(0);
-        Tensor shape = ctx.constantInput(1);
-        if (shape != null) {
-            Shape t = Shape.of(target(node, shape));
+        long[] known = Args.known(ctx, 1, "input 1 ('shape')");
+        ShapeValues.Value v = known == null ? ShapeValues.of(node.inputValue(1)) : null;
+        if (known != null || v != null && !v.scalar() && !v.dims().contains(null)) {
+            Shape t = known != null ? Shape.of(checkTarget(node, known)) : Shape.of(v.dims());
             Shape out = Broadcast.shape(in, t);
             if (out == null) throw new OpException(node, "input shape " + in + " cannot be broadcast to " + t);
             ctx.setOutput(0, ctx.inputType(0), out);
@@ -98,15 +102,15 @@ final class ExpandTileOps {
     // ------------------------------------------------------------------ Tile
 
     /** The repeats per axis, or null when not known. */
-    private static long[] repeats(Node node, int opset, int rank, Tensor a, Tensor b) {
+    private static long[] repeats(Node node, int opset, int rank, long[] a, long[] b) {
         if (a == null || opset < 6 && b == null) return null;
         long[] rep = new long[rank];
         if (opset < 6) {
+            if (a.length != 1 || b.length != 1) throw new OpException(node, "inputs 'tiles' and 'axis' must hold one value each");
             Arrays.fill(rep, 1);
-            int axis = Args.axis(node, "input 2 ('axis')", Args.scalar(node, "input 2 ('axis')", b), rank);
-            rep[axis] = Args.scalar(node, "input 1 ('tiles')", a);
+            rep[Args.axis(node, "input 2 ('axis')", b[0], rank)] = a[0];
         } else {
-            rep = Args.vector(node, "input 1 ('repeats')", a);
+            rep = a;
             if (rep.length != rank)
                 throw new OpException(node, "input 1 ('repeats') " + Arrays.toString(rep) + " needs one entry per input dim (" + rank + ")");
         }
@@ -120,7 +124,7 @@ final class ExpandTileOps {
             ctx.setOutput(0, ctx.inputType(0), Shape.UNKNOWN_RANK);
             return;
         }
-        long[] rep = repeats(ctx.node(), ctx.opset(), in.rank(), ctx.constantInput(1), ctx.opset() < 6 ? ctx.constantInput(2) : null);
+        long[] rep = repeats(ctx.node(), ctx.opset(), in.rank(), Args.known(ctx, 1, "input 1"), ctx.opset() < 6 ? Args.known(ctx, 2, "input 2 ('axis')") : null);
         if (rep == null) {
             ctx.setOutput(0, ctx.inputType(0), Dims.unknownLike(in));
             return;
@@ -132,7 +136,8 @@ final class ExpandTileOps {
 
     private static void tileKernel(KernelContext ctx) {
         Tensor in = ctx.requireInput(0);
-        long[] rep = repeats(ctx.node(), ctx.opset(), in.rank(), ctx.requireInput(1), ctx.opset() < 6 ? ctx.requireInput(2) : null);
+        long[] rep = repeats(ctx.node(), ctx.opset(), in.rank(), Args.numbers(ctx.node(), "input 1", ctx.requireInput(1)),
+                ctx.opset() < 6 ? Args.numbers(ctx.node(), "input 2 ('axis')", ctx.requireInput(2)) : null);
         long[] st = OffsetGather.strides(in.shape());
         long[] shape = new long[in.rank()];
         long[][] off = new long[in.rank()][];

@@ -104,8 +104,23 @@ final class GeneratorOps {
             if (sh.hasRank() && sh.rank() > 1 || sh.isStatic() && sh.elementCount() != 1)
                 throw ctx.fail("input " + i + ctx.portName(i) + " must be a scalar, got shape " + sh);
         }
-        Dim n = s != null && l != null && d != null ? Dim.of(rangeCount(ctx.node(), s, l, d)) : Dim.UNKNOWN;
+        Dim n = s != null && l != null && d != null ? Dim.of(rangeCount(ctx.node(), s, l, d)) : symbolicRange(ctx);
         ctx.setOutput(0, ctx.inputType(0), Shape.of(List.of(n)));
+    }
+
+    /** Range(0, N, 1) over integers computed from a shape has N elements, whatever N is. */
+    private static Dim symbolicRange(InferenceContext ctx) {
+        if (!ctx.inputType(0).isInteger()) return Dim.UNKNOWN;
+        ShapeValues.Value s = ShapeValues.of(ctx.node().inputValue(0)), l = ShapeValues.of(ctx.node().inputValue(1)),
+                d = ShapeValues.of(ctx.node().inputValue(2));
+        if (s == null || l == null || d == null || s.size() != 1 || l.size() != 1 || d.size() != 1) return Dim.UNKNOWN;
+        long[] sn = s.numbers(), dn = d.numbers(), ln = l.numbers();
+        if (sn == null || dn == null) return Dim.UNKNOWN;
+        if (ln != null) {
+            long diff = ln[0] - sn[0];
+            return dn[0] == 0 ? Dim.UNKNOWN : Dim.of(Math.max(dn[0] > 0 ? Math.ceilDiv(diff, dn[0]) : Math.ceilDiv(-diff, -dn[0]), 0));
+        }
+        return sn[0] == 0 && dn[0] == 1 && l.dims().get(0) instanceof Dim.Symbolic sym ? sym : Dim.UNKNOWN;
     }
 
     private static void rangeKernel(KernelContext ctx) {
@@ -124,7 +139,10 @@ final class GeneratorOps {
     // ------------------------------------------------------------------ OneHot
 
     private static long depth(Node node, Tensor t) {
-        long d = Args.scalar(node, "input 1 ('depth')", t);
+        return checkDepth(node, Args.scalar(node, "input 1 ('depth')", t));
+    }
+
+    private static long checkDepth(Node node, long d) {
         if (d < 1) throw new OpException(node, "input 1 ('depth') must be positive, got " + d);
         return d;
     }
@@ -138,9 +156,9 @@ final class GeneratorOps {
             return;
         }
         int a = Args.axis(node, "attribute 'axis'", ctx.attrs().getInt("axis"), ind.rank() + 1);
-        Tensor d = ctx.constantInput(1);
+        long[] d = Args.known(ctx, 1, "input 1 ('depth')");
         List<Dim> out = Dims.list(ind);
-        out.add(a, d != null ? Dim.of(depth(node, d)) : Dim.UNKNOWN);
+        out.add(a, d != null && d.length == 1 ? Dim.of(checkDepth(node, d[0])) : Dim.UNKNOWN);
         ctx.setOutput(0, ctx.inputType(2), Shape.of(out));
     }
 

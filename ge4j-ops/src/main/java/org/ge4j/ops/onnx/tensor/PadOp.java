@@ -57,17 +57,17 @@ final class PadOp {
     }
 
     /** Per-dim [begin, end] pads for all {@code rank} dims; null when not known. */
-    private static long[][] pads(Node node, int opset, int rank, Tensor padsIn, boolean hasAxes, Tensor axesIn) {
+    private static long[][] pads(Node node, int opset, int rank, long[] padsIn, boolean hasAxes, long[] axesIn) {
         long[] p;
         if (opset < 11) {
             p = node.attrInts(opset < 2 ? "paddings" : "pads", null);
             if (p == null) throw new OpException(node, "missing attribute '" + (opset < 2 ? "paddings" : "pads") + "' (ints)");
         } else {
             if (padsIn == null || hasAxes && axesIn == null) return null;
-            p = Args.vector(node, "input 1 ('pads')", padsIn);
+            p = padsIn;
         }
         int[] axes;
-        if (hasAxes) axes = Args.axes(node, "input 3 ('axes')", Args.vector(node, "input 3 ('axes')", axesIn), rank);
+        if (hasAxes) axes = Args.axes(node, "input 3 ('axes')", axesIn, rank);
         else {
             axes = new int[rank];
             for (int i = 0; i < rank; i++) axes[i] = i;
@@ -92,7 +92,8 @@ final class PadOp {
         }
         boolean inputs = ctx.opset() >= 11;
         boolean hasAxes = ctx.opset() >= 18 && ctx.hasInput(3);
-        long[][] p = pads(node, ctx.opset(), in.rank(), inputs ? ctx.constantInput(1) : null, hasAxes, hasAxes ? ctx.constantInput(3) : null);
+        long[][] p = pads(node, ctx.opset(), in.rank(), inputs ? Args.known(ctx, 1, "input 1 ('pads')") : null, hasAxes,
+                hasAxes ? Args.known(ctx, 3, "input 3 ('axes')") : null);
         if (p == null) {
             ctx.setOutput(0, ctx.inputType(0), Dims.unknownLike(in));
             return;
@@ -113,7 +114,8 @@ final class PadOp {
         Tensor in = ctx.requireInput(0);
         int opset = ctx.opset();
         boolean hasAxes = opset >= 18 && ctx.hasInput(3);
-        long[][] p = pads(node, opset, in.rank(), opset >= 11 ? ctx.requireInput(1) : null, hasAxes, ctx.input(3));
+        long[][] p = pads(node, opset, in.rank(), opset >= 11 ? Args.vector(node, "input 1 ('pads')", ctx.requireInput(1)) : null, hasAxes,
+                hasAxes ? Args.vector(node, "input 3 ('axes')", ctx.input(3)) : null);
         int rank = in.rank();
         long[] st = OffsetGather.strides(in.shape());
         long[] shape = new long[rank];

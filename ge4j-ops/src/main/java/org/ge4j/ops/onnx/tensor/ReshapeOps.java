@@ -63,20 +63,45 @@ final class ReshapeOps {
 
     // ------------------------------------------------------------------ Reshape
 
-    /** The requested shape values, from the input (opset >= 5) or the attribute; null when not known. */
-    private static long[] requestedShape(Node node, int opset, Tensor shapeInput) {
+    /** The requested shape: numbers (0 = copy, -1 = infer), or, where {@code sym[i]} is set, a symbolic or unknown size. */
+    record Request(long[] values, Dim[] sym) {
+        static Request of(long[] v) { return new Request(v, new Dim[v.length]); }
+
+        int length() { return values.length; }
+
+        boolean isNumber(int i) { return sym[i] == null; }
+
+        String describe() {
+            StringBuilder sb = new StringBuilder("[");
+            for (int i = 0; i < values.length; i++) sb.append(i > 0 ? "," : "").append(sym[i] != null ? sym[i].toString() : Long.toString(values[i]));
+            return sb.append(']').toString();
+        }
+    }
+
+    /** The request from the attribute (opset < 5) or the input; at inference time null when not known. */
+    private static Request request(Node node, int opset, long[] shapeInput) {
         if (opset < 5) {
             long[] s = node.attrInts("shape", null);
             if (s == null) throw new OpException(node, "missing attribute 'shape' (ints)");
-            return s;
+            return Request.of(s);
         }
-        return shapeInput == null ? null : Args.vector(node, "input 1 ('shape')", shapeInput);
+        return shapeInput == null ? null : Request.of(shapeInput);
     }
 
     private static void inferReshape(InferenceContext ctx) {
         Node node = ctx.node();
         Shape in = ctx.inputShape(0);
-        long[] req = requestedShape(node, ctx.opset(), ctx.opset() >= 5 ? ctx.constantInput(1) : null);
+        Request req = request(node, ctx.opset(), ctx.opset() >= 5 ? Args.known(ctx, 1, "input 1 ('shape')") : null);
+        if (req == null && ctx.opset() >= 5) {
+            ShapeValues.Value v = ShapeValues.of(node.inputValue(1));
+            if (v != null && !v.scalar()) {
+                Dim[] sym = new Dim[v.size()];
+                for (int i = 0; i < sym.length; i++) if (v.dims().get(i) != null && !v.dims().get(i).isStatic()) sym[i] = v.dims().get(i);
+                long[] vals = v.values().clone();
+                for (int i = 0; i < sym.length; i++) if (v.dims().get(i) instanceof Dim.Static st) vals[i] = st.value();
+                req = new Request(vals, sym);
+            }
+        }
         if (req == null) {
             Shape s = ctx.inputShape(1);
             ctx.setOutput(0, ctx.inputType(0), s.hasRank() && s.rank() == 1 && s.dim(0) instanceof Dim.Static n
@@ -88,40 +113,49 @@ final class ReshapeOps {
     }
 
     /** The output shape of Reshape on a possibly symbolic input shape. */
-    static Shape reshapedShape(Node node, Shape in, long[] req, boolean allowZero) {
+    static Shape reshapedShape(Node node, Shape in, Request req, boolean allowZero) {
+        int n = req.length();
         List<Dim> out = new ArrayList<>();
-        boolean[] copied = new boolean[req.length];
+        boolean[] copied = new boolean[n];
         int inferred = checkRequest(node, req, allowZero, in.hasRank() ? in.rank() : -1);
-        for (int i = 0; i < req.length; i++) {
-            long s = req[i];
-            if (s == 0 && !allowZero) {
+        boolean unknownEntry = false;
+        for (int i = 0; i < n; i++) {
+            long s = req.values()[i];
+            if (!req.isNumber(i)) {
+                out.add(req.sym()[i]);
+                unknownEntry |= !(req.sym()[i] instanceof Dim.Symbolic);
+            } else if (s == 0 && !allowZero) {
                 copied[i] = true;
                 out.add(in.hasRank() ? in.dim(i) : Dim.UNKNOWN);
             } else out.add(s == -1 ? Dim.UNKNOWN : Dim.of(s));
         }
-        if (!in.hasRank()) return Shape.of(out);
-        // dims copied by 0 appear on both sides at the same position: they cancel
+        if (!in.hasRank() || unknownEntry) return Shape.of(out);
+        // dims copied by 0 appear on both sides at the same position, and equal symbols cancel
+        List<Dim> inRest = new ArrayList<>(), outRest = new ArrayList<>();
         long inStatic = 1, outStatic = 1;
-        List<Dim> inRest = new ArrayList<>();
         for (int i = 0; i < in.rank(); i++) {
-            if (i < copied.length && copied[i]) continue;
-            Dim d = in.dim(i);
-            if (d instanceof Dim.Static st) inStatic *= st.value();
-            else inRest.add(d);
+            if (i < n && copied[i]) continue;
+            if (in.dim(i) instanceof Dim.Static st) inStatic *= st.value();
+            else inRest.add(in.dim(i));
         }
-        for (int i = 0; i < req.length; i++) if (!copied[i] && i != inferred) outStatic *= req[i];
+        for (int i = 0; i < n; i++) {
+            if (copied[i] || i == inferred) continue;
+            if (req.isNumber(i)) outStatic *= req.values()[i];
+            else if (!inRest.remove(req.sym()[i])) outRest.add(req.sym()[i]);
+        }
+        if (!outRest.isEmpty()) return Shape.of(out);
         if (inferred >= 0) {
             if (inRest.isEmpty()) {
                 if (outStatic == 0 || inStatic % outStatic != 0)
-                    throw new OpException(node, "cannot reshape input of shape " + in + " to " + Arrays.toString(req)
+                    throw new OpException(node, "cannot reshape input of shape " + in + " to " + req.describe()
                             + ": the remaining " + inStatic + " elements do not divide by " + outStatic);
                 out.set(inferred, Dim.of(inStatic / outStatic));
             } else if (inRest.size() == 1 && inRest.get(0) instanceof Dim.Symbolic && inStatic == outStatic) {
                 out.set(inferred, inRest.get(0));
             }
         } else if (inRest.isEmpty() && inStatic != outStatic) {
-            throw new OpException(node, "cannot reshape input of shape " + in + " (" + Shape.of(in.dims()).elementCount()
-                    + " elements) to " + Arrays.toString(req) + " (" + elementCount(out) + " elements)");
+            throw new OpException(node, "cannot reshape input of shape " + in + " (" + (in.isStatic() ? in.elementCount() : "?")
+                    + " elements) to " + req.describe() + " (" + elementCount(out) + " elements)");
         }
         return Shape.of(out);
     }
@@ -131,31 +165,32 @@ final class ReshapeOps {
         return s.isStatic() ? Long.toString(s.elementCount()) : "?";
     }
 
-    /** Checks the request's entries; returns the position of the -1 entry or -1. */
-    private static int checkRequest(Node node, long[] req, boolean allowZero, int inRank) {
+    /** Checks the request's numeric entries; returns the position of the -1 entry or -1. */
+    private static int checkRequest(Node node, Request req, boolean allowZero, int inRank) {
         int inferred = -1;
         boolean hasZero = false;
-        for (int i = 0; i < req.length; i++) {
-            long s = req[i];
+        for (int i = 0; i < req.length(); i++) {
+            if (!req.isNumber(i)) continue;
+            long s = req.values()[i];
             if (s == -1) {
-                if (inferred >= 0) throw new OpException(node, "shape " + Arrays.toString(req) + " has more than one -1 entry");
+                if (inferred >= 0) throw new OpException(node, "shape " + req.describe() + " has more than one -1 entry");
                 inferred = i;
             } else if (s < -1) {
-                throw new OpException(node, "shape " + Arrays.toString(req) + " has invalid entry " + s + " (expected >= -1)");
+                throw new OpException(node, "shape " + req.describe() + " has invalid entry " + s + " (expected >= -1)");
             } else if (s == 0) {
                 hasZero = true;
                 if (!allowZero && inRank >= 0 && i >= inRank)
-                    throw new OpException(node, "shape " + Arrays.toString(req) + " has 0 at position " + i + " (copy the input dim) but the input has rank " + inRank);
+                    throw new OpException(node, "shape " + req.describe() + " has 0 at position " + i + " (copy the input dim) but the input has rank " + inRank);
             }
         }
         if (allowZero && hasZero && inferred >= 0)
-            throw new OpException(node, "shape " + Arrays.toString(req) + " has both 0 and -1, which allowzero=1 forbids");
+            throw new OpException(node, "shape " + req.describe() + " has both 0 and -1, which allowzero=1 forbids");
         return inferred;
     }
 
     private static void reshapeKernel(KernelContext ctx) {
         Tensor data = ctx.requireInput(0);
-        long[] req = requestedShape(ctx.node(), ctx.opset(), ctx.opset() >= 5 ? ctx.requireInput(1) : null);
+        Request req = request(ctx.node(), ctx.opset(), ctx.opset() >= 5 ? Args.vector(ctx.node(), "input 1 ('shape')", ctx.requireInput(1)) : null);
         Shape s = reshapedShape(ctx.node(), Shape.of(data.shape()), req, ctx.attrs().getInt("allowzero", 0) != 0);
         ctx.setOutput(0, Elements.copyAs(data, s.toArray()));
     }
@@ -190,11 +225,9 @@ final class ReshapeOps {
 
     // ------------------------------------------------------------------ Squeeze / Unsqueeze
 
-    /** Squeeze's / Unsqueeze's axes from the attribute (opset < 13) or input 1; null when absent or not known. */
-    private static long[] axesArg(Node node, int opset, boolean hasInput, Tensor input) {
-        if (opset < 13) return node.attrInts("axes", null);
-        if (!hasInput || input == null) return null;
-        return Args.vector(node, "input 1 ('axes')", input);
+    /** Squeeze's / Unsqueeze's axes from the attribute (opset < 13) or input 1's values; null when absent or not known. */
+    private static long[] axesArg(Node node, int opset, long[] input) {
+        return opset < 13 ? node.attrInts("axes", null) : input;
     }
 
     private static void checkNegative(Node node, long[] axes, int opset) {
@@ -206,7 +239,7 @@ final class ReshapeOps {
         Node node = ctx.node();
         Shape in = ctx.inputShape(0);
         boolean axesGiven = ctx.opset() < 13 ? node.hasAttr("axes") : ctx.hasInput(1);
-        long[] axes = axesArg(node, ctx.opset(), ctx.hasInput(1), ctx.opset() >= 13 ? ctx.constantInput(1) : null);
+        long[] axes = axesArg(node, ctx.opset(), ctx.opset() >= 13 ? Args.known(ctx, 1, "input 1 ('axes')") : null);
         if (!in.hasRank() || axesGiven && axes == null) {
             ctx.setOutput(0, ctx.inputType(0), Shape.UNKNOWN_RANK);
             return;
@@ -238,7 +271,7 @@ final class ReshapeOps {
     private static void squeezeKernel(KernelContext ctx) {
         Node node = ctx.node();
         Tensor in = ctx.requireInput(0);
-        long[] axes = axesArg(node, ctx.opset(), ctx.hasInput(1), ctx.opset() >= 13 ? ctx.input(1) : null);
+        long[] axes = axesArg(node, ctx.opset(), ctx.opset() >= 13 && ctx.hasInput(1) ? Args.vector(node, "input 1 ('axes')", ctx.input(1)) : null);
         List<Long> out = new ArrayList<>();
         if (axes == null) {
             for (long d : in.shape()) if (d != 1) out.add(d);
@@ -265,7 +298,7 @@ final class ReshapeOps {
     private static void inferUnsqueeze(InferenceContext ctx) {
         Node node = ctx.node();
         Shape in = ctx.inputShape(0);
-        long[] axes = axesArg(node, ctx.opset(), true, ctx.opset() >= 13 ? ctx.constantInput(1) : null);
+        long[] axes = axesArg(node, ctx.opset(), ctx.opset() >= 13 ? Args.known(ctx, 1, "input 1 ('axes')") : null);
         if (axes == null) {
             Shape as = ctx.inputShape(1);
             ctx.setOutput(0, ctx.inputType(0), in.hasRank() && as.hasRank() && as.rank() == 1 && as.dim(0) instanceof Dim.Static k
@@ -287,7 +320,7 @@ final class ReshapeOps {
     private static void unsqueezeKernel(KernelContext ctx) {
         Node node = ctx.node();
         Tensor in = ctx.requireInput(0);
-        long[] axes = axesArg(node, ctx.opset(), true, ctx.opset() >= 13 ? ctx.requireInput(1) : null);
+        long[] axes = axesArg(node, ctx.opset(), ctx.opset() >= 13 ? Args.vector(node, "input 1 ('axes')", ctx.requireInput(1)) : null);
         if (axes == null) throw new OpException(node, "missing attribute 'axes' (ints)");
         int outRank = in.rank() + axes.length;
         boolean[] ins = inserted(node, axes, outRank, ctx.opset());

@@ -59,7 +59,7 @@ final class SliceOp {
     }
 
     /** Reads the request; null when some part is not known at inference time. Fails on malformed arguments. */
-    private static Request request(Node node, int opset, int rank, Tensor starts, Tensor ends, boolean hasAxes, Tensor axes, boolean hasSteps, Tensor steps) {
+    private static Request request(Node node, int opset, int rank, long[] starts, long[] ends, boolean hasAxes, long[] axes, boolean hasSteps, long[] steps) {
         long[] s, e, a, st;
         if (opset < 10) {
             s = node.attrInts("starts", null);
@@ -69,10 +69,10 @@ final class SliceOp {
             if (s == null || e == null) throw new OpException(node, "missing attribute 'starts' or 'ends' (ints)");
         } else {
             if (starts == null || ends == null || hasAxes && axes == null || hasSteps && steps == null) return null;
-            s = Args.vector(node, "input 1 ('starts')", starts);
-            e = Args.vector(node, "input 2 ('ends')", ends);
-            a = hasAxes ? Args.vector(node, "input 3 ('axes')", axes) : null;
-            st = hasSteps ? Args.vector(node, "input 4 ('steps')", steps) : null;
+            s = starts;
+            e = ends;
+            a = hasAxes ? axes : null;
+            st = hasSteps ? steps : null;
         }
         if (s.length != e.length)
             throw new OpException(node, "starts " + Arrays.toString(s) + " and ends " + Arrays.toString(e) + " differ in length");
@@ -96,8 +96,8 @@ final class SliceOp {
     private static Request request(InferenceContext ctx, int rank) {
         boolean inputs = ctx.opset() >= 10;
         return request(ctx.node(), ctx.opset(), rank,
-                inputs ? ctx.constantInput(1) : null, inputs ? ctx.constantInput(2) : null,
-                ctx.hasInput(3), inputs ? ctx.constantInput(3) : null, ctx.hasInput(4), inputs ? ctx.constantInput(4) : null);
+                inputs ? Args.known(ctx, 1, "input 1 ('starts')") : null, inputs ? Args.known(ctx, 2, "input 2 ('ends')") : null,
+                ctx.hasInput(3), inputs ? Args.known(ctx, 3, "input 3 ('axes')") : null, ctx.hasInput(4), inputs ? Args.known(ctx, 4, "input 4 ('steps')") : null);
     }
 
     private static void infer(InferenceContext ctx) {
@@ -127,8 +127,8 @@ final class SliceOp {
     private static Shape partlyKnown(InferenceContext ctx, Shape in) {
         int[] axes = null;
         if (ctx.hasInput(3)) {
-            Tensor a = ctx.constantInput(3);
-            if (a != null) axes = Args.axes(ctx.node(), "axes", Args.vector(ctx.node(), "input 3 ('axes')", a), in.rank());
+            long[] a = Args.known(ctx, 3, "input 3 ('axes')");
+            if (a != null) axes = Args.axes(ctx.node(), "axes", a, in.rank());
         } else {
             Shape s = ctx.inputShape(1);
             if (s.hasRank() && s.rank() == 1 && s.dim(0) instanceof Dim.Static k && k.value() <= in.rank()) {
@@ -145,9 +145,12 @@ final class SliceOp {
     private static void kernel(KernelContext ctx) {
         Tensor in = ctx.requireInput(0);
         boolean inputs = ctx.opset() >= 10;
-        Request q = request(ctx.node(), ctx.opset(), in.rank(),
-                inputs ? ctx.requireInput(1) : null, inputs ? ctx.requireInput(2) : null,
-                ctx.hasInput(3), ctx.input(3), ctx.hasInput(4), ctx.input(4));
+        Node node = ctx.node();
+        Request q = request(node, ctx.opset(), in.rank(),
+                inputs ? Args.vector(node, "input 1 ('starts')", ctx.requireInput(1)) : null,
+                inputs ? Args.vector(node, "input 2 ('ends')", ctx.requireInput(2)) : null,
+                ctx.hasInput(3), ctx.hasInput(3) ? Args.vector(node, "input 3 ('axes')", ctx.input(3)) : null,
+                ctx.hasInput(4), ctx.hasInput(4) ? Args.vector(node, "input 4 ('steps')", ctx.input(4)) : null);
         long[] st = OffsetGather.strides(in.shape());
         long[] shape = in.shape();
         long[][] off = new long[in.rank()][];

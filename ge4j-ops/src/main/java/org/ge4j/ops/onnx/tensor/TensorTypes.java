@@ -31,6 +31,6 @@ final class TensorTypes {
     /** Numeric types and bool, without bfloat16 (ConstantOfShape, EyeLike). */
     static final Set<DataType> NUMERIC_BOOL_V1 = DataTypes.union(NUMERIC_V1, Set.of(DataType.BOOL));
 
-    /** All types of {@code set} by {@code since}: {@link #ALL_V13} from opset 13, else {@link #ALL_V1}. */
+    /** The "all tensor types" set of a schema since-version: {@link #ALL_V13} from opset 13, else {@link #ALL_V1}. */
     static Set<DataType> all(int since) { return since >= 13 ? ALL_V13 : ALL_V1; }
 }

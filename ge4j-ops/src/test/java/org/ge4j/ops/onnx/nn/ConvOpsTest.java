@@ -132,8 +132,16 @@ class ConvOpsTest {
         assertFloat(run1("ConvTranspose", 11, attrs("strides", new long[] {2}, "pads", new long[] {1, 0}), x, w), shape(1, 1, 3), 10, 2, 20);
         // output_shape 3: total pad 1, NOTSET puts the odd pad at the beginning
         assertFloat(run1("ConvTranspose", 11, attrs("strides", new long[] {2}, "output_shape", new long[] {3}), x, w), shape(1, 1, 3), 10, 2, 20);
+        // output_shape larger than the full result: the negative total pad adds zeros at the end
+        assertFloat(run1("ConvTranspose", 11, attrs("strides", new long[] {2}, "output_shape", new long[] {5}), x, w), shape(1, 1, 5), 1, 10, 2, 20, 0);
         // SAME_UPPER: out = 2*2 = 4, no padding needed
         assertFloat(run1("ConvTranspose", 11, attrs("strides", new long[] {2}, "auto_pad", "SAME_UPPER"), x, w), shape(1, 1, 4), 1, 10, 2, 20);
+    }
+
+    @Test void convTransposeAsymmetricStridesAndPads() {
+        Tensor x = f(shape(1, 1, 3, 3), iota(9)), w = f(shape(1, 2, 3, 3), fill(18, 1));
+        Tensor y = run1("ConvTranspose", 11, attrs("strides", new long[] {3, 2}, "pads", new long[] {1, 2, 1, 2}), x, w);
+        assertThat(y.shape()).containsExactly(1, 2, 7, 3);
     }
 
     @Test void convTransposeAutoPadSameUpper() {

@@ -36,6 +36,14 @@ class FourierTest {
         assertValues(y, 1e-12, 0.5, 0.125, 0.5, 0.875, 0, 0.625, 0, -0.625);
     }
 
+    @Test void halfPrecisionTypesKeepTheirType() {
+        for (DataType t : new DataType[] {DataType.FLOAT16, DataType.BFLOAT16}) {
+            Tensor y = run1("DFT", 17, Map.of(), typed(t, shape(1, 5, 1), X5));
+            assertThat(y.dtype()).isEqualTo(t);
+            assertValues(y, 0.05, 5, 0, 3.354102, 0.3632713, -3.354102, 1.538842, -3.354102, -1.538842, 3.354102, -0.3632713);
+        }
+    }
+
     @Test void otherAxesAndBatches() {
         // shape [2, 1, 5, 1]: DFT along axis 2 (also written -2), two batch entries
         double[] x = new double[10];

@@ -96,6 +96,22 @@ class ResizeTest {
         assertValues(run1("Resize", 13, attrs("mode", "linear", "coordinate_transformation_mode", "asymmetric"), xd, null, scales(2)), 1e-12, 0, 5, 10, 10);
     }
 
+    @Test void moreElementTypes() {
+        Tensor h = run1("Resize", 13, attrs("mode", "cubic"), typed(DataType.FLOAT16, shape(1, 1, 4, 4), X16), null, scales(1, 1, 0.8, 0.8));
+        assertThat(h.dtype()).isEqualTo(DataType.FLOAT16);
+        assertValues(h, 0.01, 1.47119141, 2.78125, 4.08251953, 6.71142578, 8.02148438, 9.32275391, 11.9165039, 13.2265625, 14.5278320);
+        // uint8 cubic overshoot saturates instead of wrapping
+        Tensor u = run1("Resize", 13, attrs("mode", "cubic", "coordinate_transformation_mode", "asymmetric"),
+                Tensor.fromLongs(DataType.UINT8, shape(4), new long[] {0, 255, 255, 0}), null, scales(2));
+        assertThat(u.dtype()).isEqualTo(DataType.UINT8);
+        for (long v : u.toLongArray()) assertThat(v).isBetween(0L, 255L);
+        assertThat(u.toLongArray()[3]).isEqualTo(255L); // x = 1.5 overshoots above 255
+        Tensor b = run1("Resize", 13, Map.of(), Tensor.of(new boolean[] {true, false}, 2), null, null, sizes(4));
+        assertThat(b.toBooleanArray()).containsExactly(true, true, false, false);
+        Tensor c = run1("Resize", 13, Map.of(), Tensor.fromDoubles(DataType.COMPLEX64, shape(2), new double[] {1, 2, 3, 4}), null, scales(2));
+        assertValues(c, 0, 1, 2, 1, 2, 3, 4, 3, 4);
+    }
+
     @Test void opset18AxesAntialiasAndAspectRatio() {
         Tensor y = run1("Resize", 18, attrs("axes", new long[] {3, 2}), f32(shape(1, 1, 2, 2), 1, 2, 3, 4), null, scales(3, 2));
         assertThat(y.shape()).containsExactly(1, 1, 4, 6);

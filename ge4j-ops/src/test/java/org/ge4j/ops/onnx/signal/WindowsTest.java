@@ -34,6 +34,9 @@ class WindowsTest {
         Tensor d = run1("BlackmanWindow", 17, attrs("output_datatype", 11), size(4));
         assertThat(d.dtype()).isEqualTo(DataType.DOUBLE);
         assertValues(d, 1e-15, 0.42 - 0.5 + 0.08, 0.42 - 0.08, 1.0, 0.42 - 0.08);
+        Tensor h = run1("HammingWindow", 17, attrs("output_datatype", 10, "periodic", 0), size(3));
+        assertThat(h.dtype()).isEqualTo(DataType.FLOAT16);
+        assertValues(h, 1e-3, 4.0 / 46, 1, 4.0 / 46);
         Tensor i = run1("HannWindow", 17, attrs("output_datatype", 7), size(4));
         assertThat(i.dtype()).isEqualTo(DataType.INT64);
         assertLongs(i, 0, 0, 1, 0);

@@ -33,6 +33,16 @@ class TransposeOpsTest {
         assertThat(h.toDoubleArray()).containsExactly(0.5, -2, 1.5, 65504);
     }
 
+    @Test void transposeComplexMovesWholeElements() {
+        // c128 [2,2] = [[1+2i, 3+4i], [5+6i, 7+8i]] -> [[1+2i, 5+6i], [3+4i, 7+8i]]
+        Tensor c = Tensor.fromDoubles(DataType.COMPLEX128, new long[] {2, 2}, new double[] {1, 2, 3, 4, 5, 6, 7, 8});
+        assertThat(run("Transpose", 13, Map.of(), c).toDoubleArray()).containsExactly(1, 2, 5, 6, 3, 4, 7, 8);
+        Tensor c64 = Tensor.fromDoubles(DataType.COMPLEX64, new long[] {2, 1}, new double[] {1, -1, 2, -2});
+        Tensor t = run("Transpose", 13, Map.of(), c64);
+        assertThat(t.shape()).containsExactly(1, 2);
+        assertThat(t.toDoubleArray()).containsExactly(1, -1, 2, -2);
+    }
+
     @Test void transposeRejectsBadPerm() {
         assertThatThrownBy(() -> run("Transpose", 13, attrs("perm", new long[] {0, 0}), iotaF(2, 3)))
                 .isInstanceOf(OpException.class).hasMessageContaining("not a permutation");

@@ -1,0 +1,37 @@
+package org.ge4j.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.ge4j.compiler.OptLevel;
+
+/**
+ * Everything one benchmark invocation is asked to do (built and validated by {@link BenchCommand}).
+ *
+ * @param model       a model file, or the name of a model of the manifest in {@code modelsDir}
+ * @param engines     engines to measure, in order: {@code ge4j}, {@code ort} or both ({@code --vs-ort})
+ * @param inputs      explicit input specs (empty: from the manifest, else from the model's declared inputs)
+ * @param peakGflops  FP32 peak of one core in GFLOP/s, for "% of peak" (times {@code threads})
+ * @param profile     where to write a JFR recording of the timed runs (null: none)
+ * @param om          ge4j loads a {@code .om} (given as {@code omFile}, else compiled from the model first, untimed)
+ */
+public record BenchConfig(String model, Path modelsDir, List<String> engines, List<BenchModels.InputSpec> inputs,
+                          int threads, int batch, Bencher.Plan plan, OptLevel level, boolean ortSpinning,
+                          boolean cold, int coldRepeats, int coldRuns, Path tsv, long seed, double rtol, double atol,
+                          double peakGflops, boolean om, Path omFile, Path profile, String command) {
+    public BenchConfig {
+        engines = List.copyOf(engines);
+        inputs = List.copyOf(inputs);
+        if (engines.isEmpty()) throw new IllegalArgumentException("no engine to benchmark");
+        for (String e : engines)
+            if (!e.equals("ge4j") && !e.equals("ort")) throw new IllegalArgumentException("unknown engine '" + e + "' (ge4j or ort)");
+        if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+        if (coldRepeats < 1) throw new IllegalArgumentException("--cold-repeats must be >= 1, got " + coldRepeats);
+        if (coldRuns < 0) throw new IllegalArgumentException("--cold-runs must be >= 0, got " + coldRuns);
+        if (!(rtol >= 0) || !(atol >= 0)) throw new IllegalArgumentException("--rtol and --atol must be >= 0");
+        if (!(peakGflops > 0)) throw new IllegalArgumentException("--peak-gflops must be > 0, got " + peakGflops);
+    }
+
+    /** Whether both engines run side by side. */
+    public boolean versus() { return engines.size() > 1; }
+}

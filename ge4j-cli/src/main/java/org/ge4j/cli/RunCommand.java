@@ -1,0 +1,104 @@
+package org.ge4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.ge4j.cli.io.ModelInputs;
+import org.ge4j.cli.io.TensorFiles;
+import org.ge4j.cli.io.TensorSummary;
+import org.ge4j.ir.Ge4jException;
+import org.ge4j.ir.Tensor;
+import org.ge4j.runtime.CompiledModel;
+import org.ge4j.runtime.ShapeSpecs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code ge4j run}: runs a .om (or compiles and runs an .onnx) once and summarises the outputs. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run a model (.om, or .onnx compiled at O3 first) on inputs from files or seeded random inputs.",
+                "Prints each output's type, shape, min/max/mean and first values."})
+public final class RunCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A .om or an .onnx file.")
+    Path model;
+
+    @Option(names = "--input", paramLabel = "NAME=FILE", description = "An input from a .npy or an ONNX TensorProto .pb file (repeatable); the others are random.")
+    List<String> inputs = new ArrayList<>();
+
+    @Option(names = {"--input-shape", "--input_shape"}, paramLabel = "SHAPES", description = "Shapes of random inputs with dynamic dims, e.g. \"ids:2,64\".")
+    String inputShape;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the random inputs (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--int-range", paramLabel = "LO,HI", defaultValue = "0,10", description = "Range [LO, HI) of random integer inputs (default: ${DEFAULT-VALUE}).")
+    String intRange;
+
+    @Option(names = "--output-dir", paramLabel = "DIR", description = "Save each output as an ONNX TensorProto <output name>.pb in DIR.")
+    Path outputDir;
+
+    @Option(names = "--first", paramLabel = "N", defaultValue = "8", description = "How many leading values to print per output (default: ${DEFAULT-VALUE}).")
+    int first;
+
+    @Override public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        long[] range = range(intRange);
+        long t0 = System.nanoTime();
+        try (CompiledModel m = CompiledModel.open(model)) {
+            long t1 = System.nanoTime();
+            Map<String, Tensor> in = ModelInputs.make(m.inputs(), m.gears(), ModelInputs.parseFiles(inputs), ShapeSpecs.parseInputShape(inputShape), seed, range[0], range[1]);
+            try {
+                for (Map.Entry<String, Tensor> e : in.entrySet()) out.println("input  " + TensorSummary.of(e.getKey(), e.getValue(), first));
+                long t2 = System.nanoTime();
+                Map<String, Tensor> res = m.run(in);
+                long t3 = System.nanoTime();
+                try {
+                    for (Map.Entry<String, Tensor> e : res.entrySet()) out.println("output " + TensorSummary.of(e.getKey(), e.getValue(), first));
+                    if (outputDir != null) save(res, out);
+                } finally {
+                    res.values().forEach(Tensor::close);
+                }
+                out.printf(Locale.ROOT, "%s %.1f ms, run %.1f ms (%s%s)%n", model.toString().toLowerCase(Locale.ROOT).endsWith(".om") ? "load" : "load/compile",
+                        (t1 - t0) / 1e6, (t3 - t2) / 1e6, m.mode().name().toLowerCase(Locale.ROOT), m.kernelCounts().isEmpty() ? "" : ", kernels " + m.kernelCounts());
+            } finally {
+                in.values().forEach(Tensor::close);
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void save(Map<String, Tensor> res, PrintWriter out) {
+        try {
+            Files.createDirectories(outputDir);
+        } catch (IOException e) {
+            throw new Ge4jException(outputDir + ": cannot create it: " + e.getMessage());
+        }
+        for (Map.Entry<String, Tensor> e : res.entrySet()) {
+            Path f = outputDir.resolve(TensorFiles.fileName(e.getKey()) + ".pb");
+            TensorFiles.writePb(e.getValue(), e.getKey(), f);
+            out.println("wrote " + f);
+        }
+    }
+
+    static long[] range(String s) {
+        String[] p = s.split(",");
+        try {
+            long[] r = {Long.parseLong(p[0].trim()), Long.parseLong(p[1].trim())};
+            if (p.length != 2 || r[1] <= r[0]) throw new NumberFormatException();
+            return r;
+        } catch (RuntimeException e) {
+            throw new Ge4jException("--int-range '" + s + "' must read LO,HI with LO < HI");
+        }
+    }
+}

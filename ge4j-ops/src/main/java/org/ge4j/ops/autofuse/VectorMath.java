@@ -1,0 +1,131 @@
+package org.ge4j.ops.autofuse;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The instructions of a fused program on float vectors, for the generated kernels' vector loop: one small
+ * static method per {@link Opcode} (named like the opcode's scalar function, arithmetic by its text), which
+ * C2 inlines into the kernel. They compute in float with the Vector API's transcendental functions (within
+ * a few ulp of the double reference), erf with a polynomial approximation of about 1e-7 absolute error.
+ * Opcodes without a method here (floor, ceil, round) make the generator use its scalar loop.
+ */
+public final class VectorMath {
+    private VectorMath() {}
+
+    /** The species the generated vector loops use (the widest the machine has). */
+    public static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
+    private static final FloatVector ZERO = FloatVector.zero(SPECIES);
+    private static final FloatVector ONE = FloatVector.broadcast(SPECIES, 1f);
+    private static final FloatVector HALF = FloatVector.broadcast(SPECIES, 0.5f);
+
+    /** The number of lanes of {@link #SPECIES}. */
+    public static int lanes() { return SPECIES.length(); }
+
+    /** {@code v} in every lane. */
+    public static FloatVector broadcast(float v) { return FloatVector.broadcast(SPECIES, v); }
+
+    public static FloatVector add(FloatVector a, FloatVector b) { return a.add(b); }
+
+    public static FloatVector sub(FloatVector a, FloatVector b) { return a.sub(b); }
+
+    public static FloatVector mul(FloatVector a, FloatVector b) { return a.mul(b); }
+
+    public static FloatVector div(FloatVector a, FloatVector b) { return a.div(b); }
+
+    public static FloatVector neg(FloatVector a) { return a.neg(); }
+
+    public static FloatVector max(FloatVector a, FloatVector b) { return a.max(b); }
+
+    public static FloatVector min(FloatVector a, FloatVector b) { return a.min(b); }
+
+    public static FloatVector pow(FloatVector a, FloatVector b) { return a.lanewise(VectorOperators.POW, b); }
+
+    public static FloatVector abs(FloatVector a) { return a.abs(); }
+
+    public static FloatVector exp(FloatVector a) { return a.lanewise(VectorOperators.EXP); }
+
+    public static FloatVector log(FloatVector a) { return a.lanewise(VectorOperators.LOG); }
+
+    public static FloatVector sqrt(FloatVector a) { return a.sqrt(); }
+
+    public static FloatVector tanh(FloatVector a) { return a.lanewise(VectorOperators.TANH); }
+
+    public static FloatVector sin(FloatVector a) { return a.lanewise(VectorOperators.SIN); }
+
+    public static FloatVector cos(FloatVector a) { return a.lanewise(VectorOperators.COS); }
+
+    public static FloatVector relu(FloatVector a) { return a.max(ZERO); }
+
+    /** 1 / (1 + e^-x): e^-x overflows to infinity for very negative x, giving 0 as it should. */
+    public static FloatVector sigmoid(FloatVector a) { return ONE.div(ONE.add(a.neg().lanewise(VectorOperators.EXP))); }
+
+    public static FloatVector reciprocal(FloatVector a) { return ONE.div(a); }
+
+    public static FloatVector softplus(FloatVector a) { return a.max(ZERO).add(a.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P)); }
+
+    public static FloatVector softsign(FloatVector a) { return a.div(ONE.add(a.abs())); }
+
+    public static FloatVector mish(FloatVector a) { return a.mul(softplus(a).lanewise(VectorOperators.TANH)); }
+
+    public static FloatVector hardSwish(FloatVector a) { return a.mul(a.fma(SIXTH, HALF).max(ZERO).min(ONE)); }
+
+    private static final FloatVector TWO_OVER_SQRT_PI = broadcast((float) (2 / Math.sqrt(Math.PI)));
+    private static final FloatVector SQRT_HALF = broadcast((float) Math.sqrt(0.5));
+    private static final FloatVector SQRT_TWO_OVER_PI = broadcast((float) Math.sqrt(2 / Math.PI));
+    private static final FloatVector GELU_CUBIC = broadcast(0.044715f);
+    private static final FloatVector SIXTH = broadcast(1f / 6);
+    private static final FloatVector ERF_SMALL = broadcast(0.5f);
+    private static final FloatVector S6 = broadcast(1f / 9360), S5 = broadcast(-1f / 1320), S4 = broadcast(1f / 216), S3 = broadcast(-1f / 42),
+            S2 = broadcast(1f / 10), S1 = broadcast(-1f / 3);
+    private static final FloatVector P = broadcast(0.3275911f), A5 = broadcast(1.061405429f), A4 = broadcast(-1.453152027f),
+            A3 = broadcast(1.421413741f), A2 = broadcast(-0.284496736f), A1 = broadcast(0.254829592f);
+
+    /**
+     * erf: below |x| = 0.5 its Taylor series to x^13 (relative error under 1e-8); above, Abramowitz and
+     * Stegun 7.1.26, 1 - (a1 t + ... + a5 t^5) e^(-x^2) with t = 1/(1 + p|x|) (absolute error 1.5e-7).
+     * Coefficients are static vectors so that the method stays small for C2's inliner.
+     */
+    public static FloatVector erf(FloatVector x) {
+        FloatVector ax = x.abs(), x2 = x.mul(x);
+        FloatVector series = S6.fma(x2, S5).fma(x2, S4).fma(x2, S3).fma(x2, S2).fma(x2, S1).fma(x2, ONE).mul(x).mul(TWO_OVER_SQRT_PI);
+        FloatVector t = ONE.div(ax.fma(P, ONE));
+        FloatVector poly = t.fma(A5, A4).fma(t, A3).fma(t, A2).fma(t, A1).mul(t);
+        FloatVector tail = ONE.sub(poly.mul(x2.neg().lanewise(VectorOperators.EXP)));
+        tail = tail.blend(tail.neg(), x.compare(VectorOperators.LT, ZERO));
+        return tail.blend(series, ax.compare(VectorOperators.LT, ERF_SMALL));
+    }
+
+    public static FloatVector gelu(FloatVector x) { return HALF.mul(x).mul(ONE.add(erf(x.mul(SQRT_HALF)))); }
+
+    public static FloatVector geluTanh(FloatVector x) {
+        FloatVector inner = x.mul(x).mul(x).fma(GELU_CUBIC, x).mul(SQRT_TWO_OVER_PI);
+        return HALF.mul(x).mul(ONE.add(inner.lanewise(VectorOperators.TANH)));
+    }
+
+    /** x if x &gt;= 0 else alpha x (NaN stays NaN: alpha * NaN). */
+    public static FloatVector leakyRelu(FloatVector x, FloatVector alpha) { return x.mul(alpha).blend(x, x.compare(VectorOperators.GE, ZERO)); }
+
+    public static FloatVector prelu(FloatVector x, FloatVector slope) { return x.blend(x.mul(slope), x.compare(VectorOperators.LT, ZERO)); }
+
+    public static FloatVector elu(FloatVector x, FloatVector alpha) {
+        return x.lanewise(VectorOperators.EXPM1).mul(alpha).blend(x, x.compare(VectorOperators.GE, ZERO));
+    }
+
+    public static FloatVector celu(FloatVector x, FloatVector alpha) {
+        return x.max(ZERO).add(x.div(alpha).lanewise(VectorOperators.EXPM1).mul(alpha).min(ZERO));
+    }
+
+    public static FloatVector thresholdedRelu(FloatVector x, FloatVector alpha) { return ZERO.blend(x, x.compare(VectorOperators.GT, alpha)); }
+
+    public static FloatVector hardSigmoid(FloatVector x, FloatVector alpha, FloatVector beta) { return x.fma(alpha, beta).min(ONE).max(ZERO); }
+
+    public static FloatVector selu(FloatVector x, FloatVector alpha, FloatVector gamma) {
+        return x.lanewise(VectorOperators.EXPM1).mul(alpha).blend(x, x.compare(VectorOperators.GT, ZERO)).mul(gamma);
+    }
+
+    public static FloatVector clip(FloatVector x, FloatVector lo, FloatVector hi) { return x.max(lo).min(hi); }
+}
