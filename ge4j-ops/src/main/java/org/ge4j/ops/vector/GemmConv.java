@@ -22,6 +22,8 @@ import org.ge4j.ops.exec.CompiledKernel;
  */
 final class GemmConv implements CompiledKernel, WorkerPool.Job {
     private static final int MC = 64;
+    /** Panels computed before the epilogue runs over them together. */
+    static final int EPILOGUE_PANELS = 4;
 
     private final Window2d g;
     private final int groups, mg, cg, kdim, p;
@@ -76,16 +78,20 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
         long yo = ((long) img * groups * mg + (long) grp * mg) * p * 4L;
         long ldy = p * 4L;
         MemorySegment panel = Scratch.get(0, Sgemm.panelBytes(kdim));
-        for (int q = split.panel0(c), q1 = split.panel1(c); q < q1; q++) {
+        boolean epilogue = bias != null || z != null || !ep.trivial();
+        int q1 = split.panel1(c), pending = -1; // first column not yet through the epilogue
+        for (int q = split.panel0(c); q < q1; q++) {
             int j0 = q * NR, wd = Math.min(NR, p - j0);
+            if (pending < 0) pending = j0;
             if (pointwise) Sgemm.packPanel(x, xo, plane, 4, cg, j0, wd, panel, 0);
             else im2col(x, xo, j0, wd, panel);
-            for (int rs = r0; rs < r1; rs += MC) {
-                int rows = Math.min(MC, r1 - rs);
-                long co = yo + rs * ldy + j0 * 4L;
-                Sgemm.block(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, panel, 0, NR * 4L, y, co, ldy, rows, kdim, wd);
-                if (bias != null || z != null || !ep.trivial())
-                    ep.apply(y, co, ldy, rows, wd, bias, (long) (grp * mg + rs) * 4, 4, null, 0, z, co, ldy);
+            for (int rs = r0; rs < r1; rs += MC)
+                Sgemm.block(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, panel, 0, NR * 4L, y, yo + rs * ldy + j0 * 4L, ldy, Math.min(MC, r1 - rs), kdim, wd);
+            // the epilogue over several panels at once: longer rows, fewer calls (the block is still in cache)
+            if (epilogue && (q == q1 - 1 || (q + 1 - split.panel0(c)) % EPILOGUE_PANELS == 0)) {
+                long co = yo + r0 * ldy + pending * 4L;
+                ep.apply(y, co, ldy, r1 - r0, j0 + wd - pending, bias, (long) (grp * mg + r0) * 4, 4, null, 0, z, co, ldy);
+                pending = -1;
             }
         }
     }

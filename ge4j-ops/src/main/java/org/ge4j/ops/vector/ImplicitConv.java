@@ -115,16 +115,20 @@ final class ImplicitConv implements CompiledKernel, WorkerPool.Job {
         long wo = (long) grp * mg * kdim * 4;
         long yo = ((long) img * groups * mg + (long) grp * mg) * p * 4L;
         long ldy = p * 4L;
-        for (int q = split.panel0(c), q1 = split.panel1(c); q < q1; q++) {
+        boolean epilogue = bias != null || z != null || !ep.trivial();
+        int q1 = split.panel1(c);
+        long pending = -1; // first output position not yet through the epilogue (consecutive panels are contiguous)
+        for (int q = split.panel0(c); q < q1; q++) {
             int oh = q / panelsPerRow, ow0 = (q % panelsPerRow) * NR, wd = Math.min(NR, g.ow() - ow0);
             long bo = base + ((long) oh * g.sh() * wpp + ow0) * 4;
-            long out = yo + ((long) oh * g.ow() + ow0) * 4;
-            for (int rs = r0; rs < r1; rs += MC) {
-                int n = Math.min(MC, r1 - rs);
-                long co = out + rs * ldy;
-                Sgemm.blockRows(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, run.padded, bo, rows, y, co, ldy, n, kdim, wd);
-                if (bias != null || z != null || !ep.trivial())
-                    ep.apply(y, co, ldy, n, wd, bias, (long) (grp * mg + rs) * 4, 4, null, 0, z, co, ldy);
+            long pos = (long) oh * g.ow() + ow0;
+            if (pending < 0) pending = pos;
+            for (int rs = r0; rs < r1; rs += MC)
+                Sgemm.blockRows(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, run.padded, bo, rows, y, yo + rs * ldy + pos * 4, ldy, Math.min(MC, r1 - rs), kdim, wd);
+            if (epilogue && (q == q1 - 1 || (q + 1 - split.panel0(c)) % GemmConv.EPILOGUE_PANELS == 0)) {
+                long co = yo + r0 * ldy + pending * 4;
+                ep.apply(y, co, ldy, r1 - r0, (int) (pos + wd - pending), bias, (long) (grp * mg + r0) * 4, 4, null, 0, z, co, ldy);
+                pending = -1;
             }
         }
     }
