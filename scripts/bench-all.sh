@@ -7,7 +7,7 @@
 #                             [--cold-repeats N] [-- extra bench options...]
 # Environment: GE4J_BENCH_MODELS (models dir, default .cache/bench-models), GE4J_JAVA_OPTS (JVM options).
 # Budget per model and thread count: 50 timed runs, at most 60 s (but at least --min-runs), 20 warm-up
-# runs within 20 s; a model whose first run takes longer than the warm-up cap gets no more warm-up.
+# runs and at least 3 s within 20 s; a model whose first run takes longer than the warm-up cap gets no more warm-up.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 models_dir="${GE4J_BENCH_MODELS:-$root/.cache/bench-models}"
