@@ -170,6 +170,8 @@ class StreamExecutionTest {
                     for (Tensor t : ref) t.close();
                 }
             }
+            assertThat(alone.lanesRunByWorkers()).isZero();
+            assertThat(oneWorker.lanesRunByWorkers() + many.lanesRunByWorkers()).as("lanes run by pool workers").isPositive();
         }
     }
 
