@@ -89,7 +89,16 @@ public final class Profiler implements AutoCloseable {
     }
 
     private static String name(RecordedFrame f) {
-        return f.getMethod() == null ? "?" : f.getMethod().getType().getName() + "." + f.getMethod().getName();
+        return f.getMethod() == null ? "?" : normalize(f.getMethod().getType().getName() + "." + f.getMethod().getName());
+    }
+
+    /**
+     * Folds hidden and lambda classes into one name per family: {@code FusedKernel.0x7f12.run} becomes
+     * {@code FusedKernel.*.run} and {@code PoolOps$$Lambda.0x9a.compute} becomes {@code PoolOps$$Lambda.compute}.
+     */
+    static String normalize(String name) {
+        return name.replaceAll("\\$\\$Lambda[./]0x[0-9a-fA-F]+", "\\$\\$Lambda").replaceAll("\\.0x[0-9a-fA-F]+\\.", ".*.")
+                .replaceAll("/0x[0-9a-fA-F]+", "");
     }
 
     private static Map<String, Integer> sorted(Map<String, Integer> m) {
