@@ -27,6 +27,7 @@ public final class CompileOptions {
     private final List<long[]> dims;
     private final List<String> providers;
     private final CompileListener listener;
+    private final WarmUp warmUp;
 
     private CompileOptions(Builder b) {
         this.compiler = b.compiler.build();
@@ -38,6 +39,7 @@ public final class CompileOptions {
         this.dims = b.dims == null ? null : ShapeSpecs.parseDims(b.dims);
         this.providers = List.copyOf(b.providers);
         this.listener = b.listener;
+        this.warmUp = b.warmUp;
     }
 
     public static Builder builder() { return new Builder(); }
@@ -72,6 +74,9 @@ public final class CompileOptions {
 
     public CompileListener listener() { return listener; }
 
+    /** Whether the compiled model warms its kernels up (default {@link WarmUp#OFF}: a compile often only saves). */
+    public WarmUp warmUp() { return warmUp; }
+
     /** The options as text pairs, stored in the {@code .om}. */
     Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -101,6 +106,7 @@ public final class CompileOptions {
         private String dims;
         private final List<String> providers = new ArrayList<>(List.of(OpRegistry.VECTOR));
         private CompileListener listener = CompileListener.NONE;
+        private WarmUp warmUp = WarmUp.OFF;
 
         private Builder() {}
 
@@ -129,6 +135,9 @@ public final class CompileOptions {
         }
 
         public Builder optListener(CompileListener l) { this.listener = Objects.requireNonNull(l); return this; }
+
+        /** Warm the compiled model's kernels up (default {@link WarmUp#OFF}). */
+        public Builder optWarmUp(WarmUp w) { this.warmUp = Objects.requireNonNull(w); return this; }
 
         public CompileOptions build() { return new CompileOptions(this); }
     }
