@@ -63,6 +63,8 @@ public final class CompiledModel implements AutoCloseable {
     private volatile boolean closed;
     /** The kernel warm-up started at load, or null; the first runs wait for it. */
     private volatile KernelWarmUp warmUp;
+    /** How plans built at run time (dynamic shapes) use streams: as compiled (files without stream options: one stream). */
+    private final org.ge4j.compiler.plan.StreamPlanner.Options streamOptions;
 
     /** A pre-planned variant (a gear or a cached dynamic plan); {@link #INTERPRET} marks shapes the planner cannot do. */
     static final class Variant {
@@ -117,6 +119,7 @@ public final class CompiledModel implements AutoCloseable {
         this.file = file;
         this.registry = registry;
         this.providers = List.copyOf(providers);
+        this.streamOptions = org.ge4j.compiler.plan.StreamPlanner.Options.parse(def.options().get("streams"));
         for (IoDesc d : def.inputs()) inputNames.add(d.name());
         for (IoDesc d : def.outputs()) outputNames.add(d.name());
         for (Gear g : def.gears()) {
@@ -382,7 +385,7 @@ public final class CompiledModel implements AutoCloseable {
                     List<long[]> shapes = new ArrayList<>();
                     for (Tensor t : in) shapes.add(t.shape());
                     try {
-                        v = new Variant(ModelCompiler.planAt(def.graph(), shapes, def.weights(), registry, "shapes " + sig), sig, shapes.toArray(long[][]::new));
+                        v = new Variant(ModelCompiler.planAt(def.graph(), shapes, def.weights(), registry, streamOptions, "shapes " + sig), sig, shapes.toArray(long[][]::new));
                     } catch (Ge4jException e) {
                         interpreted.add(shapes.toArray(long[][]::new)); // data-dependent shapes: the interpreter runs these
                         return INTERPRET;

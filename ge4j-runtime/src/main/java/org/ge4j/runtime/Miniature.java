@@ -28,8 +28,9 @@ import org.ge4j.ops.exec.NodeSpec;
  *       {@link #rows}, output planes of at most 3 rows × 20 columns with the padding and strides of the original;
  *       depthwise convs keep depthwise (4 channels); other grouped convs are skipped.</li>
  *   <li>MaxPool, AveragePool: the same planes, 3 channels. Global pools: 3 channels, small planes.</li>
- *   <li>MatMul, Gemm, ge4j::FusedMatMul: M by {@link #rows}, K at most 23, N one full 32-column panel plus
- *       the original remainder; batch dims at most 2; the bias broadcast kept.</li>
+ *   <li>MatMul, Gemm, ge4j::FusedMatMul, ge4j::PackedMatMul: M by {@link #rows}, K at most 23, N one full
+ *       32-column panel plus the original remainder; batch dims at most 2; the bias broadcast kept; packed
+ *       weights repacked geometry (attributes k, n) with the same panel width.</li>
  *   <li>elementwise ops, Softmax, LayerNormalization: the last dim at most 47 (its remainder mod 16 kept),
  *       the others at most 2, broadcast dims (1) kept.</li>
  * </ul>
@@ -70,6 +71,10 @@ final class Miniature {
             case "MatMul" -> { if (!matMul(s, in, false, false)) return null; }
             case "Gemm" -> { if (!matMul(s, in, s.attrs().getInt("transA", 0) != 0, s.attrs().getInt("transB", 0) != 0)) return null; }
             case "ge4j::FusedMatMul" -> { if (!matMul(s, in, s.attrs().getInt("trans_a", 0) != 0, s.attrs().getInt("trans_b", 0) != 0)) return null; }
+            case "ge4j::PackedMatMul" -> {
+                overrides = packedMatMul(s, in);
+                if (overrides == null) return null;
+            }
             case "GlobalAveragePool", "GlobalMaxPool", "Softmax", "LayerNormalization", "ge4j::LayerNormalization" -> broadcast(s, in);
             default -> {
                 if (!schema.traits().contains(Trait.ELEMENTWISE) || s.outputs().size() != 1) return null;
@@ -207,6 +212,37 @@ final class Miniature {
         }
         for (int k = 3; k < in.length; k++) if (s.input(k) != null) return false;
         return true;
+    }
+
+    /**
+     * ge4j::PackedMatMul: B is packed, float[ceil(n/nr), k, nr], with its geometry in attributes k, n, nr; A and
+     * the bias shrink as for MatMul and B becomes the packed form of a K'×N' matrix (same nr).
+     */
+    private static Map<String, Attr> packedMatMul(NodeSpec s, long[][] in) {
+        long k = s.attrs().getInt("k", -1), n = s.attrs().getInt("n", -1), nr = s.attrs().getInt("nr", -1);
+        long[] bs = s.inputShape(1);
+        if (k < 1 || n < 1 || nr < 1 || bs.length != 3) return null;
+        long mk = inner(k), mn = columns(n);
+        long[] as = s.inputShape(0), a = as.clone();
+        int ra = as.length;
+        boolean ta = s.attrs().getInt("trans_a", 0) != 0;
+        if (ra == 1) a[0] = mk;
+        else {
+            for (int i = 0; i < ra - 2; i++) a[i] = Math.min(as[i], 2);
+            a[ta ? ra - 1 : ra - 2] = rows(as[ta ? ra - 1 : ra - 2]);
+            a[ta ? ra - 2 : ra - 1] = mk;
+        }
+        in[0] = a;
+        in[1] = new long[] {(mn + nr - 1) / nr, mk, nr};
+        if (in.length > 2 && s.input(2) != null) {
+            long[] cs = s.inputShape(2), c = new long[cs.length];
+            for (int i = 0; i < cs.length; i++) {
+                int fromEnd = cs.length - 1 - i;
+                c[i] = cs[i] == 1 ? 1 : fromEnd == 0 ? mn : fromEnd == 1 ? rows(cs[i]) : Math.min(cs[i], 2);
+            }
+            in[2] = c;
+        }
+        return Map.of("k", new Attr.Int(mk), "n", new Attr.Int(mn));
     }
 
     // ---------------------------------------------------------------- the node

@@ -114,6 +114,22 @@ class MiniatureTest {
     }
 
     @Test
+    void packedWeightsGetTheGeometryOfTheShrunkenMatrix() {
+        GraphBuilder b = GraphBuilder.create("p").opset(17).opset(Node.GE4J_DOMAIN, 1);
+        OutDataAnchor a = b.input("a", DataType.FLOAT, 128, 768);
+        // B: k=768, n=3072 packed in panels of nr=32 -> [96, 768, 32]
+        OutDataAnchor y = b.op(Node.GE4J_DOMAIN, "PackedMatMul").in(a, b.constant("b", zeros(96, 768, 32)), b.constant("bias", zeros(3072)))
+                .attr("k", 768L).attr("n", 3072L).attr("nr", 32L).call1();
+        NodeSpec m = mini(y);
+        assertThat(m.inputShape(0)).containsExactly(8, 16);
+        assertThat(m.inputShape(1)).containsExactly(1, 16, 32);
+        assertThat(m.inputShape(2)).containsExactly(32);
+        assertThat(m.outputShape(0)).containsExactly(8, 32);
+        assertThat(m.attrs().getInt("k")).isEqualTo(16);
+        assertThat(m.attrs().getInt("n")).isEqualTo(32);
+    }
+
+    @Test
     void elementwiseOpsKeepTheirBroadcastForm() {
         GraphBuilder b = GraphBuilder.create("e").opset(17);
         OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 128, 768);
