@@ -31,6 +31,8 @@ import org.ge4j.ops.exec.NodeSpec;
  *   <li>MatMul, Gemm, ge4j::FusedMatMul, ge4j::PackedMatMul: M by {@link #rows}, K at most 23, N one full
  *       32-column panel plus the original remainder; batch dims at most 2; the bias broadcast kept; packed
  *       weights repacked geometry (attributes k, n) with the same panel width.</li>
+ *   <li>ge4j::Attention: Lq by {@link #rows}, Dk at most 23, Lk and Dv as GEMM columns, batch dims at most 2.
+ *       Transpose: every dim at most 47 (its remainder mod 16 kept).</li>
  *   <li>elementwise ops, Softmax, LayerNormalization: the last dim at most 47 (its remainder mod 16 kept),
  *       the others at most 2, broadcast dims (1) kept.</li>
  * </ul>
@@ -74,6 +76,12 @@ final class Miniature {
             case "ge4j::PackedMatMul" -> {
                 overrides = packedMatMul(s, in);
                 if (overrides == null) return null;
+            }
+            case "ge4j::Attention" -> { if (!attention(s, in)) return null; }
+            case "Transpose" -> {
+                long[] x = s.inputShape(0).clone();
+                for (int i = 0; i < x.length; i++) x[i] = last(x[i]);
+                in[0] = x;
             }
             case "GlobalAveragePool", "GlobalMaxPool", "Softmax", "LayerNormalization", "ge4j::LayerNormalization" -> broadcast(s, in);
             default -> {
@@ -211,6 +219,39 @@ final class Miniature {
             in[2] = c;
         }
         for (int k = 3; k < in.length; k++) if (s.input(k) != null) return false;
+        return true;
+    }
+
+    /** ge4j::Attention: Q[..., Lq, Dk], K[..., Lk, Dk] (or [..., Dk, Lk]), V[..., Lk, Dv], Mask broadcast to [..., Lq, Lk]. */
+    private static boolean attention(NodeSpec s, long[][] in) {
+        long[] q = s.inputShape(0), k = s.inputShape(1), v = s.inputShape(2);
+        if (q.length < 2 || k.length != q.length || v.length != q.length) return false;
+        boolean kt = s.attrs().getInt("k_transposed", 0) != 0;
+        int r = q.length;
+        long[] mq = q.clone(), mk = k.clone(), mv = v.clone();
+        for (int i = 0; i < r - 2; i++) {
+            mq[i] = Math.min(q[i], 2);
+            mk[i] = Math.min(k[i], 2);
+            mv[i] = Math.min(v[i], 2);
+        }
+        long lq = rows(q[r - 2]), dk = inner(q[r - 1]), lk = columns(v[r - 2]);
+        mq[r - 2] = lq;
+        mq[r - 1] = dk;
+        mk[kt ? r - 2 : r - 1] = dk;
+        mk[kt ? r - 1 : r - 2] = lk;
+        mv[r - 2] = lk;
+        mv[r - 1] = columns(v[r - 1]);
+        in[0] = mq;
+        in[1] = mk;
+        in[2] = mv;
+        if (in.length > 3 && s.input(3) != null) {
+            long[] ms = s.inputShape(3), mm = new long[ms.length];
+            for (int i = 0; i < ms.length; i++) {
+                int fromEnd = ms.length - 1 - i;
+                mm[i] = ms[i] == 1 ? 1 : fromEnd == 0 ? lk : fromEnd == 1 ? lq : Math.min(ms[i], 2);
+            }
+            in[3] = mm;
+        }
         return true;
     }
 
