@@ -7,7 +7,7 @@
 #                             [--cold-repeats N] [-- extra bench options...]
 # Environment: GE4J_BENCH_MODELS (models dir, default .cache/bench-models), GE4J_JAVA_OPTS (JVM options).
 # Budget per model and thread count: 50 timed runs, at most 60 s (but at least --min-runs), 20 warm-up
-# runs within 20 s; a model whose first run takes longer than the warm-up cap gets no more warm-up.
+# runs and at least 3 s within 20 s; a model whose first run takes longer than the warm-up cap gets no more warm-up.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 models_dir="${GE4J_BENCH_MODELS:-$root/.cache/bench-models}"
@@ -42,7 +42,7 @@ export GE4J_BENCH_MODELS="$models_dir"
 
 # the models, cheapest first (by FLOPs), so that a cut-off run still fills the table's top rows
 mapfile -t models < <(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-  { print ($(col["flops"]) + 0) "\t" $(col["name"]) }' "$models_dir/manifest.tsv" | sort -n -k1,1 | cut -f2)
+  { printf "%.0f\t%s\n", $(col["flops"]) + 0, $(col["name"]) }' "$models_dir/manifest.tsv" | sort -g -k1,1 | cut -f2)
 if [ -n "$only" ]; then
   keep=()
   for m in "${models[@]}"; do case ",$only," in *",$m,"*) keep+=("$m") ;; esac; done
@@ -51,7 +51,14 @@ fi
 
 "$root/ge4j" bench --version >/dev/null # builds the bench jar when needed
 . "$root/bin/find-jdk.sh"
-jar="$root/ge4j-bench/target/ge4j-bench.jar"
+# run a copy of the jar: edits and rebuilds during the run cannot mix versions into one table
+jar="$results/ge4j-bench-$stamp.jar"
+cp "$root/ge4j-bench/target/ge4j-bench.jar" "$jar"
+trap 'rm -f "$jar"' EXIT
+bench() {
+  "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss16m ${GE4J_JAVA_OPTS:-} \
+    -Dge4j.benchModels="$models_dir" -jar "$jar" "$@"
+}
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
 dirty="$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null | head -1)"
 [ -z "$dirty" ] || commit="$commit (with local changes)"
@@ -64,7 +71,7 @@ write_md() {
 - Machine: $(lscpu 2>/dev/null | awk -F': *' '/^Model name/ {print $2; exit}'), $(nproc) processors ($(lscpu 2>/dev/null | awk -F': *' '/^Thread\(s\) per core/ {t=$2} /^Core\(s\) per socket/ {c=$2} /^Socket\(s\)/ {s=$2} END {print c*s " cores, " t " thread(s) per core"}')), $(awk '/MemTotal/ {printf "%.0f GB RAM", $2/1048576}' /proc/meminfo)
 - JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); JVM options: \`--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss16m ${GE4J_JAVA_OPTS:-}\`
 - ONNX Runtime 1.29.0 (Java API, CPU): ALL_OPT, sequential, intra-op threads = \`--threads\`, spinning on (its default); ge4j: \`--level O3\`, \`-Dge4j.threads\` = \`--threads\`
-- Each number: median (and p90) of the timed runs after warm-up, ge4j and ORT alternating in blocks of 5 runs in one JVM; the load average (1, 5, 15 min) at the start and end of each measurement is in the tables: on a busy machine, trust the ratios more than the absolute times
+- Each number: median (and p90) of the timed runs after warm-up (per engine: 20 runs and at least 3 s, at most 20 s), ge4j and ORT alternating in blocks of 5 runs in one JVM; the load average (1, 5, 15 min) at the start and end of each measurement is in the tables: on a busy machine, trust the ratios more than the absolute times
 - FP32 peak: 280 GFLOP/s per core (64 FLOP/cycle at ~4.4 GHz); % peak = GFLOP/s / (280 × threads)"
   local body="<!-- bench-all:begin -->
 $header
@@ -92,7 +99,7 @@ for t in $threads; do
     args+=("${extra[@]}")
     log="$results/logs/$stamp-$m-${t}t.log"
     echo "bench-all: ./ge4j bench ${args[*]}   (log: ${log#$root/})" >&2
-    if ! "$root/ge4j" bench "${args[@]}" >"$log" 2>&1; then
+    if ! bench "${args[@]}" >"$log" 2>&1; then
       echo "bench-all: $m at $t thread(s) failed or disagreed; see $log" >&2
       tail -3 "$log" >&2 || true
     fi

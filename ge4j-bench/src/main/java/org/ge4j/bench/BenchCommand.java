@@ -49,6 +49,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "N", description = "warm-up runs per engine; default ${DEFAULT-VALUE}")
     int warmup = 20;
 
+    @Option(names = "--warmup-min-time", paramLabel = "SECONDS", description = "warm each engine up for at least this long, first run included (the JIT needs seconds); default ${DEFAULT-VALUE}")
+    double warmupMinTime = 3;
+
     @Option(names = "--warmup-time", paramLabel = "SECONDS", description = "time cap of each engine's warm-up; default ${DEFAULT-VALUE}")
     double warmupTime = 20;
 
@@ -129,7 +132,7 @@ public final class BenchCommand implements Callable<Integer> {
             case "off", "false", "0" -> false;
             default -> throw new IllegalArgumentException("--ort-spinning must be on or off, got '" + ortSpinning + "'");
         };
-        Bencher.Plan plan = new Bencher.Plan(warmup, warmupTime, untilStable, runs, Math.min(minRuns, runs), maxTime, block);
+        Bencher.Plan plan = new Bencher.Plan(warmup, warmupMinTime, warmupTime, untilStable, runs, Math.min(minRuns, runs), maxTime, block);
         return new BenchConfig(model, modelsDir == null ? BenchModels.dir() : modelsDir, engines, specs, threads, batch, plan,
                 OptLevel.parse(level), spin, cold, coldRepeats, coldRuns, tsv, seed, rtol, atol, peakGflops, om || omFile != null, omFile, profile,
                 "ge4j bench " + String.join(" ", commandArgs(args)));

@@ -77,8 +77,8 @@ public record BenchReport(BenchConfig config, ResolvedModel model, List<BenchMod
         out.println("  machine  " + machine.cpu() + ", " + machine.processors() + " processors, JDK " + machine.jdk());
         out.println("  load avg " + machine.loadAverage() + " (start), " + loadAverageEnd + " (end)");
         Bencher.Plan p = config.plan();
-        out.printf(Locale.ROOT, "  plan     %d thread%s; warm-up %d runs (max %.0f s%s); timed %d runs (at least %d, budget %.0f s)%s%n",
-                config.threads(), config.threads() == 1 ? "" : "s", p.warmup(), p.warmupSeconds(), p.untilStable() ? ", then until stable" : "",
+        out.printf(Locale.ROOT, "  plan     %d thread%s; warm-up %d runs and %.0f s at least (max %.0f s%s); timed %d runs (at least %d, budget %.0f s)%s%n",
+                config.threads(), config.threads() == 1 ? "" : "s", p.warmup(), p.warmupMinSeconds(), p.warmupSeconds(), p.untilStable() ? ", then until stable" : "",
                 p.runs(), p.minRuns(), p.maxSeconds(), results.size() > 1 ? ", engines alternating in blocks of " + p.block() : "");
         for (EngineResult r : results) out.printf("  %-8s %s%n", r.engine(), r.config());
         out.println();

@@ -18,6 +18,8 @@ public final class Bencher {
      * How long to measure.
      *
      * @param warmup      warm-up runs (this many unless {@code warmupSeconds} runs out first)
+     * @param warmupMinSeconds warm up for at least this long (the first run included), however many runs that
+     *                    takes: the JIT needs seconds, not runs, to compile a model's kernels
      * @param warmupSeconds time cap of the warm-up, the first run included
      * @param untilStable after {@code warmup} runs, keep warming up in windows of 5 runs while the median still
      *                    improves by more than 3 %, within {@code warmupSeconds}
@@ -26,8 +28,10 @@ public final class Bencher {
      * @param maxSeconds  time budget of the timed phase: it stops once spent and every engine has {@code minRuns}
      * @param block       runs per engine per alternation block
      */
-    public record Plan(int warmup, double warmupSeconds, boolean untilStable, int runs, int minRuns, double maxSeconds, int block) {
+    public record Plan(int warmup, double warmupMinSeconds, double warmupSeconds, boolean untilStable, int runs, int minRuns, double maxSeconds, int block) {
         public Plan {
+            if (!(warmupMinSeconds >= 0) || warmupMinSeconds > warmupSeconds)
+                throw new IllegalArgumentException("--warmup-min-time must be in [0, --warmup-time=" + warmupSeconds + "], got " + warmupMinSeconds);
             if (warmup < 0) throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
             if (runs < 1) throw new IllegalArgumentException("--runs must be >= 1, got " + runs);
             if (minRuns < 1 || minRuns > runs) throw new IllegalArgumentException("--min-runs must be in [1, --runs=" + runs + "], got " + minRuns);
@@ -60,7 +64,8 @@ public final class Bencher {
         List<Long> w = new ArrayList<>();
         long cap = (long) (p.warmupSeconds() * 1e9) - spent;
         long start = System.nanoTime();
-        while (w.size() < p.warmup() && System.nanoTime() - start < cap) w.add(time(r));
+        long min = (long) (p.warmupMinSeconds() * 1e9) - spent;
+        for (long t; ((t = System.nanoTime() - start) < min || w.size() < p.warmup()) && t < cap; ) w.add(time(r));
         if (p.untilStable() && p.warmup() > 0 && w.size() >= p.warmup()) {
             while (System.nanoTime() - start < cap) {
                 while (w.size() < 2 * WINDOW) w.add(time(r));

@@ -24,7 +24,7 @@ class BenchCommandTest {
         assertThat(c.engines()).containsExactly("ge4j");
         assertThat(c.threads()).isEqualTo(1);
         assertThat(c.batch()).isEqualTo(1);
-        assertThat(c.plan()).isEqualTo(new Bencher.Plan(20, 20, true, 50, 5, 60, 5));
+        assertThat(c.plan()).isEqualTo(new Bencher.Plan(20, 3, 20, true, 50, 5, 60, 5));
         assertThat(c.level()).isEqualTo(OptLevel.O3);
         assertThat(c.ortSpinning()).isTrue();
         assertThat(c.cold()).isFalse();
@@ -38,13 +38,13 @@ class BenchCommandTest {
     @Test
     void everyOptionIsRead() {
         BenchConfig c = config("m.onnx", "--vs-ort", "--threads", "2", "--runs", "30", "--min-runs", "4", "--max-time", "9", "--warmup", "3",
-                "--warmup-time", "2.5", "--no-until-stable", "--block", "2", "--batch", "8", "--input", "x:float32:8x4", "--models-dir", "/m",
+                "--warmup-min-time", "1.5", "--warmup-time", "2.5", "--no-until-stable", "--block", "2", "--batch", "8", "--input", "x:float32:8x4", "--models-dir", "/m",
                 "--level", "O1", "--ort-spinning", "off", "--cold", "--cold-repeats", "2", "--cold-runs", "0", "--tsv", "r.tsv", "--seed", "7",
                 "--rtol", "0.01", "--atol", "0.001", "--peak-gflops", "262");
         assertThat(c.engines()).containsExactly("ge4j", "ort");
         assertThat(c.versus()).isTrue();
         assertThat(c.threads()).isEqualTo(2);
-        assertThat(c.plan()).isEqualTo(new Bencher.Plan(3, 2.5, false, 30, 4, 9, 2));
+        assertThat(c.plan()).isEqualTo(new Bencher.Plan(3, 1.5, 2.5, false, 30, 4, 9, 2));
         assertThat(c.batch()).isEqualTo(8);
         assertThat(c.inputs()).containsExactly(BenchModels.InputSpec.parse("x:float32:8x4"));
         assertThat(c.modelsDir()).isEqualTo(Path.of("/m"));

@@ -34,7 +34,7 @@ class BenchSmokeTest {
             double[] want = TinyModels.expected(X); // relu([-2.6, -0.3, 2.1])
             assertThat(want).containsExactly(new double[] {0, 0, 2.1}, within(1e-6));
             assertThat(y).containsExactly(want, within(1e-5));
-            Bencher.Plan p = new Bencher.Plan(3, 10, true, 10, 2, 10, 5);
+            Bencher.Plan p = new Bencher.Plan(3, 0, 10, true, 10, 2, 10, 5);
             long[] warm = Bencher.warmUp(e::run, p, 0);
             assertThat(warm.length).isGreaterThanOrEqualTo(3);
             long[][] s = Bencher.timed(List.of(e::run), p);
@@ -75,7 +75,7 @@ class BenchSmokeTest {
     void profileRecordsTheTimedRuns(@TempDir Path dir) throws Exception {
         Path f = TinyModels.writeOnnx(dir, "tiny", false);
         Path jfr = dir.resolve("p.jfr");
-        String out = bench(0, f.toString(), "--runs", "200", "--warmup", "10", "--profile", jfr.toString());
+        String out = bench(0, f.toString(), "--runs", "200", "--warmup", "10", "--warmup-min-time", "0", "--profile", jfr.toString());
         assertThat(jfr).isRegularFile();
         assertThat(out).contains("JFR recording of the timed runs: " + jfr).containsPattern("profile: \\d+ execution samples")
                 .contains("hottest methods").contains("by task kernel");
@@ -84,7 +84,7 @@ class BenchSmokeTest {
     @Test
     void batchOnADynamicModelGivesThroughput(@TempDir Path dir) throws Exception {
         Path f = TinyModels.writeOnnx(dir, "tiny_dyn", true);
-        String out = bench(0, f.toString(), "--vs-ort", "--batch", "3", "--runs", "3", "--warmup", "1");
+        String out = bench(0, f.toString(), "--vs-ort", "--batch", "3", "--runs", "3", "--warmup", "1", "--warmup-min-time", "0");
         assertThat(out).contains("x:float32:3x4").contains("inferences/s").contains("agree: 9 values");
     }
 
@@ -103,14 +103,14 @@ class BenchSmokeTest {
     @Test
     void coldStartsRunInFreshJvms(@TempDir Path dir) throws Exception {
         Path f = TinyModels.writeOnnx(dir, "tiny", false);
-        String out = bench(0, f.toString(), "--vs-ort", "--cold", "--cold-repeats", "1", "--cold-runs", "2", "--runs", "2", "--warmup", "0");
+        String out = bench(0, f.toString(), "--vs-ort", "--cold", "--cold-repeats", "1", "--cold-runs", "2", "--runs", "2", "--warmup", "0", "--warmup-min-time", "0");
         assertThat(out).contains("cold start: a fresh JVM per engine").containsPattern("\\nge4j\\s+\\d").containsPattern("\\nort\\s+\\d").contains(" MB");
     }
 
     @Test
     void omLoadsACompiledModelAlsoInColdJvms(@TempDir Path dir) throws Exception {
         Path f = TinyModels.writeOnnx(dir, "tiny", false);
-        String out = bench(0, f.toString(), "--vs-ort", "--om", "--cold", "--cold-repeats", "1", "--cold-runs", "1", "--runs", "3", "--warmup", "1");
+        String out = bench(0, f.toString(), "--vs-ort", "--om", "--cold", "--cold-repeats", "1", "--cold-runs", "1", "--runs", "3", "--warmup", "1", "--warmup-min-time", "0");
         assertThat(out).contains("ge4j load: load .om").contains("ge4j     ge4j .om, static").contains("agree: 3 values").contains("cold start");
     }
 

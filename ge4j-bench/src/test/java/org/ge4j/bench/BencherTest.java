@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class BencherTest {
     private static Bencher.Plan plan(int warmup, int runs, int minRuns, double maxSeconds, int block) {
-        return new Bencher.Plan(warmup, 60, false, runs, minRuns, maxSeconds, block);
+        return new Bencher.Plan(warmup, 0, 60, false, runs, minRuns, maxSeconds, block);
     }
 
     @Test
@@ -23,10 +23,21 @@ class BencherTest {
     @Test
     void aFirstRunLongerThanTheWarmUpCapLeavesNoWarmUpRuns() throws Exception {
         int[] calls = {0};
-        Bencher.Plan p = new Bencher.Plan(5, 1, true, 10, 1, 60, 1);
+        Bencher.Plan p = new Bencher.Plan(5, 0.5, 1, true, 10, 1, 60, 1);
         long[] w = Bencher.warmUp(() -> calls[0]++, p, 2_000_000_000L);
         assertThat(w).isEmpty();
         assertThat(calls[0]).isZero();
+    }
+
+    @Test
+    void warmUpLastsAtLeastTheMinimumTime() throws Exception {
+        Bencher.Plan p = new Bencher.Plan(2, 0.05, 10, false, 10, 1, 60, 1);
+        long t0 = System.nanoTime();
+        long[] w = Bencher.warmUp(() -> Thread.sleep(1), p, 0);
+        assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(50_000_000L);
+        assertThat(w.length).isGreaterThan(2);
+        // the first run's time counts toward the minimum
+        assertThat(Bencher.warmUp(() -> {}, p, 60_000_000L)).hasSize(2);
     }
 
     @Test
@@ -61,5 +72,6 @@ class BencherTest {
         assertThatThrownBy(() -> plan(0, 10, 11, 60, 1)).hasMessageContaining("--min-runs");
         assertThatThrownBy(() -> plan(0, 10, 1, 0, 1)).hasMessageContaining("--max-time");
         assertThatThrownBy(() -> plan(0, 10, 1, 60, 0)).hasMessageContaining("--block");
+        assertThatThrownBy(() -> new Bencher.Plan(1, 30, 20, false, 1, 1, 1, 1)).hasMessageContaining("--warmup-min-time must be in [0, --warmup-time=20.0]");
     }
 }

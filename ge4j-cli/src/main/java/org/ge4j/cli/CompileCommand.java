@@ -48,6 +48,10 @@ public final class CompileCommand implements Callable<Integer> {
             description = "Passes or patterns switched on or off, e.g. \"cse:off;fusion:on\".")
     String switches;
 
+    @Option(names = "--streams", paramLabel = "N",
+            description = "The most streams (lanes) a plan may use to run independent branches at once (default 2; 1 = one stream, like --optimization_switch \"streams:off\"). Streams are used only where the estimated gain is worth it.")
+    Integer streams;
+
     @Option(names = {"--oo_level", "--oo-level"}, paramLabel = "LEVEL", defaultValue = "O3", description = "Optimisation level O0..O3 (default: ${DEFAULT-VALUE}).")
     String level;
 
@@ -65,6 +69,7 @@ public final class CompileCommand implements Callable<Integer> {
         CompileOptions.Builder b = CompileOptions.builder().optLevel(OptLevel.parse(level)).optSwitches(switches).optInputShape(inputShape);
         if (dynamicBatchSize != null) b.optDynamicBatchSize(dynamicBatchSize);
         if (dynamicDims != null) b.optDynamicDims(dynamicDims);
+        if (streams != null) b.optStreams(streams);
         CompileListener listener = logLevel.shows(LogLevel.INFO) ? progress : CompileListener.NONE;
         b.optListener(listener);
         long t0 = System.nanoTime();
@@ -81,8 +86,9 @@ public final class CompileCommand implements Callable<Integer> {
                     m.mode().name().toLowerCase(Locale.ROOT), m.report().nodesBefore(), m.report().nodesAfter());
             for (int i = 0; i < m.gears().size(); i++) {
                 Gear g = m.gears().get(i);
-                out.printf(Locale.ROOT, "  gear %d %s: %d tasks, arena %s (lower bound %s, naive %s)%n", i, g.describe(), g.plan().tasks().size(),
-                        Inspect.bytes(g.plan().arenaSize()), Inspect.bytes(g.plan().memory().lowerBound()), Inspect.bytes(g.plan().memory().naiveSize()));
+                out.printf(Locale.ROOT, "  gear %d %s: %d tasks, arena %s (lower bound %s, naive %s), %s%n", i, g.describe(), g.plan().tasks().size(),
+                        Inspect.bytes(g.plan().arenaSize()), Inspect.bytes(g.plan().memory().lowerBound()), Inspect.bytes(g.plan().memory().naiveSize()),
+                        Inspect.streams(g.plan().streams()));
             }
         } finally {
             progress.finish();

@@ -12,6 +12,7 @@ import org.ge4j.compiler.om.ModelDefinition.Gear;
 import org.ge4j.compiler.om.ModelDefinition.IoDesc;
 import org.ge4j.compiler.om.OmFormat;
 import org.ge4j.compiler.plan.ExecutionPlan;
+import org.ge4j.compiler.plan.StreamPlan;
 import org.ge4j.ir.Node;
 import org.ge4j.runtime.om.OmFile;
 
@@ -65,11 +66,21 @@ final class Inspect {
             m.put("planned_bytes", p.arenaSize());
             m.put("planned_over_lower_bound", p.memory().lowerBound() == 0 ? 1.0 : round3(p.arenaSize() / (double) p.memory().lowerBound()));
             m.put("strategy", p.memory().strategy());
-            m.put("streams", 1);
+            StreamPlan sp = p.streams();
+            Map<String, Object> st = new LinkedHashMap<>();
+            st.put("streams", sp.streams());
+            st.put("tasks_per_stream", toList(sp.tasksPerStream()));
+            st.put("events", sp.events());
+            st.put("waits", sp.waitCount());
+            st.put("note", sp.note());
+            m.put("streams", st);
             gears.add(m);
         }
         r.put("gears", gears);
-        r.put("streams", 1);
+        int streams = 1;
+        for (Gear g : def.gears()) streams = Math.max(streams, g.plan().streams().streams());
+        r.put("streams", streams);
+        r.put("stream_options", def.options().getOrDefault("streams", ""));
         List<Object> parts = new ArrayList<>();
         for (OmFile.Partition p : om.partitions()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -120,13 +131,43 @@ final class Inspect {
                         bytes((Long) g.get("lower_bound_bytes")), bytes((Long) g.get("planned_bytes")), (Double) g.get("planned_over_lower_bound"), g.get("strategy")));
             }
         }
-        sb.append("streams: ").append(r.get("streams")).append('\n');
+        sb.append("streams: ").append(r.get("streams"));
+        if (!"".equals(r.get("stream_options"))) sb.append(" (").append(r.get("stream_options")).append(')');
+        sb.append('\n');
+        for (Object o : gears) {
+            Map<String, Object> g = (Map<String, Object>) o;
+            Map<String, Object> st = (Map<String, Object>) g.get("streams");
+            sb.append(String.format(Locale.ROOT, "  %-24s %s%n", g.get("shapes"), streams(((Number) st.get("streams")).intValue(), (List<?>) st.get("tasks_per_stream"),
+                    ((Number) st.get("events")).intValue(), ((Number) st.get("waits")).intValue(), (String) st.get("note"))));
+        }
         sb.append("partitions:\n");
         for (Object o : (List<?>) r.get("partitions")) {
             Map<String, Object> p = (Map<String, Object>) o;
             sb.append(String.format(Locale.ROOT, "  %-17s at %10d  %12s  crc32c %s%n", p.get("kind"), p.get("offset"), bytes((Long) p.get("bytes")), p.get("crc32c")));
         }
         return sb.toString();
+    }
+
+    /** One line about a stream plan, e.g. {@code 2 streams (tasks 40+25), 12 events, 14 waits: estimated 1.4x on 2 streams}. */
+    static String streams(StreamPlan sp) {
+        return streams(sp.streams(), toList(sp.tasksPerStream()), sp.events(), sp.waitCount(), sp.note());
+    }
+
+    private static String streams(int n, List<?> perStream, int events, int waits, String note) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(n).append(n == 1 ? " stream" : " streams");
+        if (n > 1) {
+            sb.append(" (tasks ");
+            for (int i = 0; i < perStream.size(); i++) sb.append(i == 0 ? "" : "+").append(perStream.get(i));
+            sb.append("), ").append(events).append(events == 1 ? " event, " : " events, ").append(waits).append(waits == 1 ? " wait" : " waits");
+        }
+        return sb.append(": ").append(note).toString();
+    }
+
+    private static List<Object> toList(int[] a) {
+        List<Object> l = new ArrayList<>();
+        for (int x : a) l.add(x);
+        return l;
     }
 
     private static StringBuilder trimComma(StringBuilder sb) {

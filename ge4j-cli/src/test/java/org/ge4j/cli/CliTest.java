@@ -96,13 +96,57 @@ class CliTest {
 
         Run i = ge4j("inspect", om.toString());
         assertThat(i.code()).as(i.err()).isZero();
-        assertThat(i.out()).contains(".om format version 1").contains("inputs:\n  x: f32[2,4]").contains("outputs:\n  y: f32[2,3]")
+        assertThat(i.out()).contains(".om format version 2").contains("inputs:\n  x: f32[2,4]").contains("outputs:\n  y: f32[2,3]")
                 .contains("memory plan:").contains("lower bound").contains("streams: 1").contains("weights: 2 constants");
         Run j = ge4j("inspect", om.toString(), "--json", "--html=" + dir.resolve("mlp.html"));
         assertThat(j.code()).as(j.err()).isZero();
         assertThat(j.out()).startsWith("{").contains("\"mode\": \"static\"").contains("\"planned_bytes\":").contains("\"lower_bound_bytes\":");
         String html = Files.readString(dir.resolve("mlp.html"));
         assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").contains("Memory timeline").contains("lower bound").doesNotContain("<script src");
+    }
+
+    /** x[256,512] -> two branches MatMul W[512,512] -> Tanh / Sigmoid -> Add -> y, opset 13: enough work for two streams. */
+    static ModelProto forkJoin() {
+        SplittableRandom r = new SplittableRandom(9);
+        GraphProto.Builder g = GraphProto.newBuilder().setName("fork_join");
+        for (String w : new String[] {"W1", "W2"}) {
+            TensorProto.Builder t = TensorProto.newBuilder().setName(w).setDataType(1).addDims(512).addDims(512);
+            for (int i = 0; i < 512 * 512; i++) t.addFloatData((float) (r.nextDouble() * 0.1 - 0.05));
+            g.addInitializer(t);
+        }
+        g.addNode(NodeProto.newBuilder().setOpType("MatMul").setName("mm1").addInput("x").addInput("W1").addOutput("h1"))
+                .addNode(NodeProto.newBuilder().setOpType("Tanh").setName("t1").addInput("h1").addOutput("a1"))
+                .addNode(NodeProto.newBuilder().setOpType("MatMul").setName("mm2").addInput("x").addInput("W2").addOutput("h2"))
+                .addNode(NodeProto.newBuilder().setOpType("Sigmoid").setName("s2").addInput("h2").addOutput("a2"))
+                .addNode(NodeProto.newBuilder().setOpType("Add").setName("add").addInput("a1").addInput("a2").addOutput("y"))
+                .addInput(value("x", 256, 512)).addOutput(value("y", 256, 512));
+        return ModelProto.newBuilder().setIrVersion(8).addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(g).build();
+    }
+
+    @Test
+    void compileplansStreamsAndInspectShowsThem() throws IOException {
+        Path model = dir.resolve("fork_join.onnx");
+        Files.write(model, forkJoin().toByteArray());
+        Run c = ge4j("compile", "--model=" + model, "--output=" + dir.resolve("two"), "--streams=2", "--log=error");
+        assertThat(c.code()).as(c.err()).isZero();
+        assertThat(c.out()).contains("2 streams (tasks ").contains("1 event, 1 wait: estimated");
+        Run i = ge4j("inspect", dir.resolve("two.om").toString());
+        assertThat(i.code()).as(i.err()).isZero();
+        assertThat(i.out()).contains("streams: 2 (streams=2,min_work_ns=").contains("  [256,512]").contains("2 streams (tasks ");
+        Run j = ge4j("inspect", dir.resolve("two.om").toString(), "--json");
+        assertThat(j.out()).contains("\"streams\": 2").contains("\"events\": 1").contains("\"tasks_per_stream\": [");
+        Run r = ge4j("run", dir.resolve("two.om").toString(), "--seed=1");
+        assertThat(r.code()).as(r.err()).isZero();
+
+        for (String off : new String[] {"--optimization_switch=streams:off", "--streams=1"}) {
+            Run o = ge4j("compile", "--model=" + model, "--output=" + dir.resolve("one"), off, "--log=error");
+            assertThat(o.code()).as(o.err()).isZero();
+            assertThat(o.out()).as(off).contains("1 stream: single stream asked for");
+            assertThat(ge4j("inspect", dir.resolve("one.om").toString()).out()).as(off).contains("streams: 1 (streams=1,");
+        }
+        Run bad = ge4j("compile", "--model=" + model, "--output=" + dir.resolve("bad"), "--streams=0", "--log=error");
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.err()).contains("stream count must be >= 1, got 0");
     }
 
     @Test

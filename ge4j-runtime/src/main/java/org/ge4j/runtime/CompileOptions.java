@@ -7,13 +7,14 @@ import java.util.Map;
 import java.util.Objects;
 import org.ge4j.compiler.CompilerOptions;
 import org.ge4j.compiler.OptLevel;
+import org.ge4j.compiler.plan.StreamPlanner;
 import org.ge4j.ops.OpRegistry;
 
 /**
  * How to compile a model into a {@link CompiledModel}: the compiler's options (level, default O3, and
  * pass switches), input shapes as atc's {@code --input_shape} (-1 = dynamic), gears as atc's
- * {@code --dynamic_batch_size} or {@code --dynamic_dims}, the kernel providers to prefer, and a progress
- * listener. Immutable; made with {@link #builder()}:
+ * {@code --dynamic_batch_size} or {@code --dynamic_dims}, the kernel providers to prefer, the stream
+ * count ({@link #streams()}), and a progress listener. Immutable; made with {@link #builder()}:
  *
  * <pre>{@code
  * CompileOptions o = CompileOptions.builder().optInputShape("ids:-1,-1").optDynamicDims("1,128;2,256").build();
@@ -27,6 +28,8 @@ public final class CompileOptions {
     private final List<long[]> dims;
     private final List<String> providers;
     private final CompileListener listener;
+    private final WarmUp warmUp;
+    private final Integer streamCount;
 
     private CompileOptions(Builder b) {
         this.compiler = b.compiler.build();
@@ -38,6 +41,8 @@ public final class CompileOptions {
         this.dims = b.dims == null ? null : ShapeSpecs.parseDims(b.dims);
         this.providers = List.copyOf(b.providers);
         this.listener = b.listener;
+        this.warmUp = b.warmUp;
+        this.streamCount = b.streams;
     }
 
     public static Builder builder() { return new Builder(); }
@@ -72,6 +77,21 @@ public final class CompileOptions {
 
     public CompileListener listener() { return listener; }
 
+    /** Whether the compiled model warms its kernels up (default {@link WarmUp#OFF}: a compile often only saves). */
+    public WarmUp warmUp() { return warmUp; }
+    /**
+     * How plans use streams: {@link StreamPlanner.Options#defaults()} (2 streams where the estimated gain
+     * is worth it) unless options were given ({@link Builder#optStreams}, or a
+     * {@code StreamPlanner.Options} record as pass options); one stream when switched off
+     * ({@code streams:off}) and at O0 unless switched on.
+     */
+    public StreamPlanner.Options streams() {
+        Boolean sw = compiler.switchFor("streams");
+        if (Boolean.FALSE.equals(sw) || sw == null && compiler.level() == OptLevel.O0) return StreamPlanner.Options.single();
+        StreamPlanner.Options o = compiler.passOptions(StreamPlanner.Options.class, StreamPlanner.Options.defaults());
+        return streamCount == null ? o : o.withStreams(streamCount);
+    }
+
     /** The options as text pairs, stored in the {@code .om}. */
     Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -90,6 +110,7 @@ public final class CompileOptions {
             m.put("dynamic_dims", d.toString());
         }
         m.put("providers", String.join(",", providers));
+        m.put("streams", streams().describe());
         return m;
     }
 
@@ -101,6 +122,8 @@ public final class CompileOptions {
         private String dims;
         private final List<String> providers = new ArrayList<>(List.of(OpRegistry.VECTOR));
         private CompileListener listener = CompileListener.NONE;
+        private WarmUp warmUp = WarmUp.OFF;
+        private Integer streams;
 
         private Builder() {}
 
@@ -128,7 +151,20 @@ public final class CompileOptions {
             return this;
         }
 
+        /** The most streams (lanes) a plan may use; 1 = single stream (like the switch {@code streams:off}). */
+        public Builder optStreams(int n) {
+            if (n < 1) throw new IllegalArgumentException("stream count must be >= 1, got " + n);
+            this.streams = n;
+            return this;
+        }
+
+        /** Stream planning options (stream count, cost thresholds), e.g. {@code StreamPlanner.Options.forced(2)}. */
+        public Builder optStreamOptions(StreamPlanner.Options o) { compiler.optPassOptions(Objects.requireNonNull(o)); return this; }
+
         public Builder optListener(CompileListener l) { this.listener = Objects.requireNonNull(l); return this; }
+
+        /** Warm the compiled model's kernels up (default {@link WarmUp#OFF}). */
+        public Builder optWarmUp(WarmUp w) { this.warmUp = Objects.requireNonNull(w); return this; }
 
         public CompileOptions build() { return new CompileOptions(this); }
     }

@@ -13,7 +13,8 @@ import org.ge4j.ops.exec.CompiledKernel;
 /**
  * The per-run state of a {@link StaticModel}: one planned arena and, for each task, its argument array
  * of buffer views, built once. A run binds the caller's input and output buffers into the argument
- * arrays (no allocation) and runs the tasks in order. Not thread-safe: one context per thread.
+ * arrays (no allocation) and runs the tasks: in order on the caller's thread for a single-stream plan,
+ * on the plan's streams with a {@link StreamExecutor} otherwise. Not thread-safe: one context per thread.
  */
 public final class ExecutionContext implements AutoCloseable {
     private final StaticModel model;
@@ -27,8 +28,12 @@ public final class ExecutionContext implements AutoCloseable {
     private final long[] outputBytes;
     private final MemorySegment[] slotSegments;
     private final List<ExecutionPlan.OutputCopy> copies;
+    private final StreamExecutor streams; // null: single stream
 
-    ExecutionContext(StaticModel model) {
+    ExecutionContext(StaticModel model) { this(model, null); }
+
+    /** A context whose extra streams run on {@code lanes} (null: the shared {@link LanePool}). */
+    ExecutionContext(StaticModel model, LanePool lanes) {
         this.model = model;
         ExecutionPlan plan = model.plan();
         this.arena = Arena.ofShared();
@@ -69,6 +74,7 @@ public final class ExecutionContext implements AutoCloseable {
         outputPatches = flatten(outP);
         kernels = model.kernels();
         copies = plan.outputCopies();
+        streams = plan.streams().streams() > 1 ? new StreamExecutor(plan.streams(), kernels, args, lanes != null ? lanes : LanePool.shared()) : null;
     }
 
     private static int[][] flatten(List<List<int[]>> l) {
@@ -117,7 +123,16 @@ public final class ExecutionContext implements AutoCloseable {
         }
     }
 
-    /** {@link #run(MemorySegment[], MemorySegment[])}, calling {@code observer} (if not null) after each task. */
+    /** The number of streams this context runs the tasks on (1 = in order on the caller's thread). */
+    public int streams() { return streams == null ? 1 : streams.lanes(); }
+
+    /** How many lanes the stream pool's workers have run for this context (0 for a single stream). */
+    long lanesRunByWorkers() { return streams == null ? 0 : streams.workerLanes(); }
+
+    /**
+     * {@link #run(MemorySegment[], MemorySegment[])}, calling {@code observer} (if not null) after each task;
+     * with an observer the tasks run in plan order on the caller's thread, whatever the streams.
+     */
     public void run(MemorySegment[] inputs, MemorySegment[] outputs, TaskObserver observer) {
         for (int k = 0; k < inputPatches.length; k++) {
             MemorySegment in = inputs[k];
@@ -134,7 +149,8 @@ public final class ExecutionContext implements AutoCloseable {
             for (int j = 0; j < p.length; j += 2) args[p[j]][p[j + 1]] = out;
         }
         CompiledKernel[] ks = kernels;
-        if (observer == null) for (int t = 0; t < ks.length; t++) ks[t].run(args[t]);
+        if (observer == null && streams != null) streams.run();
+        else if (observer == null) for (int t = 0; t < ks.length; t++) ks[t].run(args[t]);
         else for (int t = 0; t < ks.length; t++) {
             ks[t].run(args[t]);
             observer.afterTask(t, args[t]);

@@ -23,6 +23,7 @@ import org.ge4j.compiler.om.ModelDefinition.IoDesc;
 import org.ge4j.compiler.om.OmFormat;
 import org.ge4j.compiler.pass.PassInstrument;
 import org.ge4j.compiler.plan.ExecutionPlan;
+import org.ge4j.compiler.plan.StreamPlanner;
 import org.ge4j.compiler.plan.TaskListBuilder;
 import org.ge4j.compiler.plan.WeightsLayout;
 import org.ge4j.ir.Attr;
@@ -106,7 +107,7 @@ final class ModelCompiler {
         try {
             if (mode == ExecutionMode.STATIC) {
                 listener.progress("plan", 0, 1, "static plan");
-                gears.add(new Gear(inputShapes(g), new TaskListBuilder(registry).build(g, layout)));
+                gears.add(new Gear(inputShapes(g), new TaskListBuilder(registry, options.streams()).build(g, layout)));
                 listener.progress("plan", 1, 1, "static plan");
             } else if (mode == ExecutionMode.GEARS) {
                 for (int i = 0; i < gearShapes.size(); i++) {
@@ -126,7 +127,7 @@ final class ModelCompiler {
         long millis = (System.nanoTime() - t0) / 1_000_000;
         Map<String, String> meta = metadata(def, report, source, millis);
         meta.put("parse_millis", Long.toString(parseMillis));
-        return new CompiledModel(def, weights, arena, meta, report, null, registry, options.providers());
+        return new CompiledModel(def, weights, arena, meta, report, null, registry, options.providers(), options.warmUp());
     }
 
     // ---------------------------------------------------------------- shapes and gears
@@ -222,7 +223,7 @@ final class ModelCompiler {
      * Plans {@code g} at concrete input shapes: sets them, infers, builds the task list, and restores every
      * description (the graph stays shape-generic).
      */
-    static ExecutionPlan planAt(Graph g, List<long[]> shapes, WeightsLayout layout, OpRegistry registry, String what) {
+    static ExecutionPlan planAt(Graph g, List<long[]> shapes, WeightsLayout layout, OpRegistry registry, StreamPlanner.Options streams, String what) {
         Map<OutDataAnchor, TensorDesc> saved = new HashMap<>();
         for (Node n : g.nodes()) for (OutDataAnchor o : n.outputs()) saved.put(o, o.desc());
         try {
@@ -234,7 +235,7 @@ final class ModelCompiler {
             } catch (Ge4jException e) {
                 throw new Ge4jException(what + ": " + e.getMessage());
             }
-            return new TaskListBuilder(registry).build(g, layout);
+            return new TaskListBuilder(registry, streams).build(g, layout);
         } finally {
             saved.forEach(OutDataAnchor::setDesc);
         }
@@ -243,7 +244,7 @@ final class ModelCompiler {
     private ExecutionPlan planAt(Graph g, List<long[]> shapes, WeightsLayout layout, String what) {
         StringBuilder sb = new StringBuilder();
         for (int k = 0; k < shapes.size(); k++) sb.append(k == 0 ? "" : ", ").append(g.inputs().get(k).name()).append(Shape.toString(shapes.get(k)));
-        return planAt(g, shapes, layout, registry, what + " (" + sb + ")");
+        return planAt(g, shapes, layout, registry, options.streams(), what + " (" + sb + ")");
     }
 
     // ---------------------------------------------------------------- weights
@@ -291,6 +292,8 @@ final class ModelCompiler {
             m.put(p + "naive_bytes", Long.toString(gr.plan().memory().naiveSize()));
             m.put(p + "lower_bound_bytes", Long.toString(gr.plan().memory().lowerBound()));
             m.put(p + "strategy", gr.plan().memory().strategy());
+            m.put(p + "streams", Integer.toString(gr.plan().streams().streams()));
+            m.put(p + "events", Integer.toString(gr.plan().streams().events()));
         }
         return m;
     }

@@ -102,7 +102,7 @@ class OmFileTest {
         byte[] magic = new byte[8];
         b.get(0, magic);
         assertThat(magic).containsExactly('G', 'E', '4', 'J', '-', 'O', 'M', 0x1A);
-        assertThat(b.getInt(8)).isEqualTo(1);
+        assertThat(b.getInt(8)).isEqualTo(OmFormat.VERSION);
         assertThat(b.getInt(16)).isEqualTo(64);
         assertThat(b.getLong(32)).isEqualTo(Files.size(file));
         try (Arena arena = Arena.ofConfined()) {
@@ -152,8 +152,8 @@ class OmFileTest {
         Path badHeader = write("bad-header.om", header);
         assertRejected(badHeader, badHeader + ": corrupt: the header's checksum does not match");
 
-        Path newer = write("newer.om", withVersion(bytes, 2));
-        assertRejected(newer, newer + ": format version 2 is newer than the version 1 this ge4j " + OmFormat.GE4J_VERSION + " reads; recompile the model with this ge4j");
+        Path newer = write("newer.om", withVersion(bytes, 3));
+        assertRejected(newer, newer + ": format version 3 is newer than the version 2 this ge4j " + OmFormat.GE4J_VERSION + " reads; recompile the model with this ge4j");
         Path older = write("older.om", withVersion(bytes, 0));
         assertRejected(older, older + ": format version 0 is older than the version 1");
 

@@ -43,6 +43,52 @@ class SteadyStateAllocationTest {
         }
     }
 
+    /**
+     * Bytes allocated per multi-stream run of {@link StreamExecutionTest#branches} on the caller's thread and
+     * on the lane workers together (a private pool, so that nothing else runs on its threads).
+     */
+    static long bytesPerMultiStreamRun(int branches, int depth) {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        LanePool lanes = new LanePool(2);
+        long[] ids = new long[3];
+        System.arraycopy(lanes.threadIds(), 0, ids, 0, 2);
+        ids[2] = Thread.currentThread().threadId();
+        Graph g = StreamExecutionTest.branches(branches, depth);
+        org.ge4j.compiler.Compiler.optimize(g, org.ge4j.compiler.CompilerOptions.defaults());
+        var plan = new org.ge4j.compiler.plan.TaskListBuilder(OpRegistry.global(), org.ge4j.compiler.plan.StreamPlanner.Options.forced(3)).build(g);
+        assertThat(plan.streams().streams()).isEqualTo(3);
+        assertThat(plan.streams().events()).isGreaterThanOrEqualTo(2);
+        try (StaticModel sm = StaticModel.fromGraph(plan, g, OpRegistry.global(), java.util.List.of(OpRegistry.VECTOR));
+             ExecutionContext c = new ExecutionContext(sm, lanes);
+             Tensor x = TestGraphs.random(1, 16, 64); Tensor y = Tensor.allocate(DataType.FLOAT, 16, 64); Tensor f = Tensor.allocate(DataType.FLOAT, 16, 64)) {
+            assertThat(sm.kernelProviders()).containsOnly(OpRegistry.VECTOR);
+            Tensor[] in = {x}, out = {y, f};
+            for (int i = 0; i < 3000; i++) c.run(in, out, null); // warm up (JIT, pools, lane workers' scratch)
+            long best = Long.MAX_VALUE;
+            // the minimum over rounds (stopping early once small): the JIT may still be compiling on a loaded machine
+            for (int round = 0; round < 40 && best > 64; round++) {
+                long before = sum(mx.getThreadAllocatedBytes(ids));
+                for (int i = 0; i < 100; i++) c.run(in, out, null);
+                best = Math.min(best, (sum(mx.getThreadAllocatedBytes(ids)) - before) / 100);
+            }
+            return best;
+        }
+    }
+
+    private static long sum(long[] v) {
+        long s = 0;
+        for (long x : v) s += Math.max(0, x);
+        return s;
+    }
+
+    @Test
+    void aMultiStreamRunAllocatesASmallConstantOnAllItsThreads() {
+        long few = bytesPerMultiStreamRun(3, 1), many = bytesPerMultiStreamRun(3, 6);
+        System.out.println("bytes allocated per 3-stream run (caller + lane workers): 3x1 branches " + few + ", 3x6 branches " + many);
+        assertThat(few).isLessThan(512);
+        assertThat(many).isLessThanOrEqualTo(few + 64).isLessThan(512);
+    }
+
     @Test
     void aStaticRunAllocatesASmallConstantIndependentOfTheTaskCount() {
         long few = bytesPerRun(4), many = bytesPerRun(32);

@@ -16,6 +16,7 @@ import org.ge4j.compiler.om.ModelDefinition.GearKind;
 import org.ge4j.compiler.om.ModelDefinition.IoDesc;
 import org.ge4j.compiler.plan.ExecutionPlan;
 import org.ge4j.compiler.plan.MemoryPlanner;
+import org.ge4j.compiler.plan.StreamPlan;
 import org.ge4j.compiler.plan.WeightsLayout;
 import org.ge4j.ir.Attr;
 import org.ge4j.ir.DataType;
@@ -132,6 +133,16 @@ public final class DefinitionCodec {
         MemoryPlanner.Plan m = p.memory();
         w.longs(m.offsets()).i64(m.arenaSize()).i64(m.naiveSize()).i64(m.lowerBound()).str(m.strategy());
         w.bytes(p.constants());
+        // since format version 2: the stream plan
+        StreamPlan sp = p.streams();
+        w.i32(sp.streams()).ints(sp.streamOf()).ints(sp.eventTask());
+        int[] counts = new int[sp.tasks()];
+        int[] flat = new int[sp.waitCount()];
+        for (int t = 0, k = 0; t < counts.length; t++) {
+            counts[t] = sp.waits()[t].length;
+            for (int e : sp.waits()[t]) flat[k++] = e;
+        }
+        w.ints(counts).ints(flat).str(sp.note());
     }
 
     private static void strings(Bytes.Writer w, Map<String, String> m) {
@@ -145,7 +156,13 @@ public final class DefinitionCodec {
      * Reads a definition whose constants become views of {@code weights} (the weights partition). Throws
      * {@link OmFormatException} when the bytes are inconsistent.
      */
-    public static ModelDefinition decode(ByteBuffer bytes, MemorySegment weights) {
+    public static ModelDefinition decode(ByteBuffer bytes, MemorySegment weights) { return decode(bytes, weights, OmFormat.VERSION); }
+
+    /**
+     * Reads a definition written in format {@code version} ({@link OmFormat#MIN_VERSION} or later): plans of
+     * version 1 files, which have no stream plans, run on one stream.
+     */
+    public static ModelDefinition decode(ByteBuffer bytes, MemorySegment weights, int version) {
         Bytes.Reader r = new Bytes.Reader(bytes, "model definition");
         String text = r.str();
         int nw = r.count();
@@ -181,7 +198,7 @@ public final class DefinitionCodec {
             int ns = r.count();
             List<long[]> shapes = new ArrayList<>(ns);
             for (int k = 0; k < ns; k++) shapes.add(r.longs());
-            gears.add(new Gear(shapes, plan(r, values)));
+            gears.add(new Gear(shapes, plan(r, values, version)));
         }
         Map<String, String> options = strings(r);
         if (!r.atEnd()) throw r.corrupt("unexpected bytes after the end");
@@ -245,7 +262,7 @@ public final class DefinitionCodec {
         return Shape.of(dims);
     }
 
-    private static ExecutionPlan plan(Bytes.Reader r, Map<String, OutDataAnchor> values) {
+    private static ExecutionPlan plan(Bytes.Reader r, Map<String, OutDataAnchor> values, int version) {
         int nv = r.count();
         List<ExecutionPlan.ValueSlot> slots = new ArrayList<>(nv);
         ExecutionPlan.Storage[] storages = ExecutionPlan.Storage.values();
@@ -279,7 +296,27 @@ public final class DefinitionCodec {
         for (ExecutionPlan.ValueSlot v : slots)
             if (v.storage() == ExecutionPlan.Storage.CONSTANT && (v.offset() < 0 || v.offset() + v.bytes() > constants.length))
                 throw r.corrupt("plan constant %" + v.name() + " lies outside the plan's " + constants.length + " bytes of constants");
-        return new ExecutionPlan(slots, tasks, copies, arena, wsize, mem, nIn, nOut, constants);
+        StreamPlan streams = version < 2 ? StreamPlan.single(nt, "single stream (format version " + version + ")") : streamPlan(r, nt);
+        return new ExecutionPlan(slots, tasks, copies, arena, wsize, mem, nIn, nOut, constants, streams);
+    }
+
+    private static StreamPlan streamPlan(Bytes.Reader r, int tasks) {
+        int n = r.i32();
+        int[] streamOf = r.ints(), eventTask = r.ints(), counts = r.ints(), flat = r.ints();
+        String note = r.str();
+        if (n < 1 || n > 1024 || streamOf.length != tasks || counts.length != tasks)
+            throw r.corrupt("bad stream plan: " + n + " streams over " + streamOf.length + " of " + tasks + " tasks");
+        int[][] waits = new int[tasks][];
+        int k = 0;
+        for (int t = 0; t < tasks; t++) {
+            if (counts[t] < 0 || k + counts[t] > flat.length) throw r.corrupt("bad stream plan: the wait counts exceed the " + flat.length + " waits");
+            waits[t] = java.util.Arrays.copyOfRange(flat, k, k + counts[t]);
+            k += counts[t];
+        }
+        if (k != flat.length) throw r.corrupt("bad stream plan: " + (flat.length - k) + " waits belong to no task");
+        String bad = StreamPlan.problem(n, streamOf, eventTask, waits);
+        if (bad != null) throw r.corrupt("bad stream plan: " + bad);
+        return new StreamPlan(n, streamOf, eventTask, waits, note);
     }
 
     private static Map<String, String> strings(Bytes.Reader r) {

@@ -28,16 +28,19 @@ package org.ge4j.compiler.om;
  * Partitions: the model definition ({@link DefinitionCodec}: graph text with constants referenced into
  * the weights, weights table, I/O signature, execution mode and gears, one execution plan per gear,
  * compile options), the merged weights (each constant 64-byte aligned, memory-mapped at load), and the
- * metadata (string pairs: producer, source, compile time, memory figures...). Readers reject files of
- * another format version: the version changes whenever the layout or any partition's encoding does.
+ * metadata (string pairs: producer, source, compile time, memory figures...). The version changes
+ * whenever the layout or any partition's encoding does; readers reject versions outside
+ * {@link #MIN_VERSION}..{@link #VERSION}.
  */
 public final class OmFormat {
     private OmFormat() {}
 
     /** The first 8 bytes of every .om file. */
     public static final byte[] MAGIC = {'G', 'E', '4', 'J', '-', 'O', 'M', 0x1A};
-    /** The format version this build writes and reads. */
-    public static final int VERSION = 1;
+    /** The format version this build writes (and the newest it reads). Version 2 added the plans' stream plans. */
+    public static final int VERSION = 2;
+    /** The oldest format version this build reads (version 1 plans run on one stream). */
+    public static final int MIN_VERSION = 1;
     public static final int HEADER_BYTES = 64;
     public static final int PARTITION_ENTRY_BYTES = 32;
     /** Alignment of partitions in the file and of each constant in the weights partition. */

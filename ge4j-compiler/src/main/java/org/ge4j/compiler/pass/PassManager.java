@@ -45,6 +45,7 @@ public final class PassManager {
     private static void checkSwitches(CompilerOptions options, PassRegistry passes) {
         Set<String> known = new LinkedHashSet<>(passes.entries().keySet());
         for (Pattern p : PatternSets.all(options)) known.add(p.name());
+        known.addAll(Pipelines.PLANNING_SWITCHES);
         for (String name : options.switches().keySet())
             if (!known.contains(name) && !Pipelines.mentionedPasses().contains(name))
                 throw new IllegalArgumentException("optimization switch names unknown pass or pattern '" + name + "' (known: " + String.join(", ", known) + ")");

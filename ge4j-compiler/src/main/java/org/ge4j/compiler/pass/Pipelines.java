@@ -59,6 +59,12 @@ public final class Pipelines {
             hook(LAYOUT_HOOK),
             hook(KERNEL_SELECT_HOOK));
 
+    /**
+     * Switches of the planning stages after the pipeline (not passes): {@code streams:off} plans one stream
+     * ({@code streams:on} plans streams at O0 too).
+     */
+    public static final Set<String> PLANNING_SWITCHES = Set.of("streams");
+
     /** Every pass name the master pipeline mentions (hooks included). */
     public static Set<String> mentionedPasses() {
         Set<String> s = new LinkedHashSet<>();

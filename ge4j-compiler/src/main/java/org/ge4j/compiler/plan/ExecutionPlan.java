@@ -11,9 +11,21 @@ import org.ge4j.ir.Node;
  * turn it into kernels at load time; the .om file stores it.
  *
  * @param constants the bytes of the {@link Storage#CONSTANT} values (each at a 64-byte aligned offset)
+ * @param streams   which stream runs each task, and the events between streams (arena reuse respects them)
  */
 public record ExecutionPlan(List<ValueSlot> values, List<Task> tasks, List<OutputCopy> outputCopies,
-                            long arenaSize, long weightsSize, MemoryPlanner.Plan memory, int inputCount, int outputCount, byte[] constants) {
+                            long arenaSize, long weightsSize, MemoryPlanner.Plan memory, int inputCount, int outputCount, byte[] constants,
+                            StreamPlan streams) {
+    public ExecutionPlan {
+        if (streams.tasks() != tasks.size())
+            throw new IllegalArgumentException("the stream plan covers " + streams.tasks() + " tasks, the plan has " + tasks.size());
+    }
+
+    /** A single-stream plan. */
+    public ExecutionPlan(List<ValueSlot> values, List<Task> tasks, List<OutputCopy> outputCopies,
+                         long arenaSize, long weightsSize, MemoryPlanner.Plan memory, int inputCount, int outputCount, byte[] constants) {
+        this(values, tasks, outputCopies, arenaSize, weightsSize, memory, inputCount, outputCount, constants, StreamPlan.single(tasks.size(), "single stream"));
+    }
 
     /** A plan without constants of its own. */
     public ExecutionPlan(List<ValueSlot> values, List<Task> tasks, List<OutputCopy> outputCopies,

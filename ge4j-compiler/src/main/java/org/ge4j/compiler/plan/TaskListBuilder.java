@@ -23,12 +23,22 @@ import org.ge4j.ops.onnx.tensor.ShapeValues;
  * Builds the {@link ExecutionPlan} of a graph with static shapes: values numbered, constants merged into
  * one weights region, VIEW ops aliased to their input (no task), IN_PLACE ops writing over an input that
  * dies there, graph outputs written straight into the caller's buffers, and the rest placed in one arena
- * by the {@link MemoryPlanner}.
+ * by the {@link MemoryPlanner}. With several streams ({@link StreamPlanner}) a buffer's memory is reused
+ * only by tasks ordered after all of its readers (by stream order or events), and an op writes in place
+ * only over a buffer whose other readers are all ordered before it.
  */
 public final class TaskListBuilder {
     private final OpRegistry registry;
+    private final StreamPlanner.Options streams;
 
-    public TaskListBuilder(OpRegistry registry) { this.registry = registry; }
+    /** A builder of single-stream plans. */
+    public TaskListBuilder(OpRegistry registry) { this(registry, StreamPlanner.Options.single()); }
+
+    /** A builder whose plans put independent branches on streams as {@code streams} allows. */
+    public TaskListBuilder(OpRegistry registry, StreamPlanner.Options streams) {
+        this.registry = registry;
+        this.streams = streams;
+    }
 
     /** Throws naming the first value whose shape is not static (such graphs need the dynamic executor). */
     public static void requireStatic(Graph g) {
@@ -182,26 +192,49 @@ public final class TaskListBuilder {
             if (r != i) { bufStart[r] = Math.min(bufStart[r], start[i]); bufEnd[r] = Math.max(bufEnd[r], end[i]); }
         }
 
-        // pass 3: tasks; IN_PLACE ops write output 0 over input 0's buffer when that buffer dies here
-        List<ExecutionPlan.Task> tasks = new ArrayList<>();
+        // the tasks, their arguments, and the streams they run on
+        int[] taskOfNode = new int[nn];
+        List<int[]> argsOf = new ArrayList<>();
+        List<Integer> nodeOfTask = new ArrayList<>();
         for (int t = 0; t < nn; t++) {
+            taskOfNode[t] = -1;
             if (!isTask[t]) continue;
             Node n = order.get(t);
             int[] args = new int[n.inputCount() + n.outputCount()];
             for (int i = 0; i < n.inputCount(); i++) args[i] = n.inputValue(i) == null ? -1 : ids.get(n.inputValue(i));
             for (int i = 0; i < n.outputCount(); i++) args[n.inputCount() + i] = ids.get(n.output(i));
+            taskOfNode[t] = argsOf.size();
+            argsOf.add(args);
+            nodeOfTask.add(t);
+        }
+        int nt = argsOf.size();
+        StreamPlan streamPlan = planStreams(order, nodeOfTask, argsOf, nv, aliasOf);
+        int[] streamOf = streamPlan.streamOf();
+        int[][] clocks = streamPlan.streams() > 1 ? streamPlan.clocksBefore() : null;
+        List<List<Integer>> uses = new ArrayList<>(nv); // tasks reading or writing each value
+        for (int i = 0; i < nv; i++) uses.add(new ArrayList<>(2));
+        for (int k = 0; k < nt; k++) for (int v : argsOf.get(k)) if (v >= 0) uses.get(v).add(k);
+
+        // pass 3: IN_PLACE ops write output 0 over input 0's buffer when that buffer dies here (and, with
+        // streams, when its other readers are all ordered before)
+        List<ExecutionPlan.Task> tasks = new ArrayList<>();
+        for (int k = 0; k < nt; k++) {
+            int t = nodeOfTask.get(k);
+            Node n = order.get(t);
             if (schemas[t].has(Trait.IN_PLACE) && n.inputValue(0) != null && n.outputCount() >= 1) {
                 int in = root(aliasOf, ids.get(n.inputValue(0)));
                 int out = ids.get(n.output(0));
                 if (storage[in] == ExecutionPlan.Storage.ARENA && storage[out] == ExecutionPlan.Storage.ARENA && aliasOf[out] == out
-                        && bufEnd[in] == t && bytes(anchors.get(in)) == bytes(anchors.get(out)) && !readsTwice(n, anchors.get(in), aliasOf, ids)) {
+                        && bufEnd[in] == t && bytes(anchors.get(in)) == bytes(anchors.get(out)) && !readsTwice(n, anchors.get(in), aliasOf, ids)
+                        && (clocks == null || allOrderedBefore(in, k, aliasOf, uses, clocks, streamOf))) {
                     aliasOf[out] = in;
                     bufEnd[in] = Math.max(bufEnd[in], bufEnd[out]);
                     for (int j = 0; j < nv; j++) if (j != out && aliasOf[j] == out) aliasOf[j] = in;
                 }
             }
-            tasks.add(new ExecutionPlan.Task(n, args));
+            tasks.add(new ExecutionPlan.Task(n, argsOf.get(k)));
         }
+        if (clocks != null) extendAcrossStreams(nv, aliasOf, storage, uses, clocks, streamPlan, nodeOfTask, bufEnd);
         int[] end2 = bufEnd;
         int[] start2 = bufStart;
         // arena placement over alias roots
@@ -221,7 +254,90 @@ public final class TaskListBuilder {
             long off = st == ExecutionPlan.Storage.ARENA ? mem.offset(r) : offset[i];
             slots.add(new ExecutionPlan.ValueSlot(i, o.name(), o.desc().dtype(), o.desc().shape().toArray(), st, off, bytes(o)));
         }
-        return new ExecutionPlan(slots, tasks, copies, mem.arenaSize(), weights, mem, inputs.size(), outs.size(), constants.toByteArray());
+        return new ExecutionPlan(slots, tasks, copies, mem.arenaSize(), weights, mem, inputs.size(), outs.size(), constants.toByteArray(), streamPlan);
+    }
+
+    /**
+     * The stream plan of the tasks: a task depends on the tasks producing the values it reads (a view's
+     * value comes from the task producing the viewed buffer).
+     */
+    private StreamPlan planStreams(List<Node> order, List<Integer> nodeOfTask, List<int[]> argsOf, int nv, int[] aliasOf) {
+        int nt = argsOf.size();
+        if (streams.streams() <= 1 || nt < 2) return StreamPlan.single(nt, streams.streams() <= 1 ? "single stream asked for" : "single stream: one task");
+        int[] producer = new int[nv];
+        java.util.Arrays.fill(producer, -1);
+        for (int k = 0; k < nt; k++) {
+            Node n = order.get(nodeOfTask.get(k));
+            int[] a = argsOf.get(k);
+            for (int i = n.inputCount(); i < a.length; i++) if (a[i] >= 0) producer[a[i]] = k;
+        }
+        for (int i = 0; i < nv; i++) if (producer[i] < 0 && aliasOf[i] != i) producer[i] = producer[root(aliasOf, i)];
+        int[][] preds = new int[nt][];
+        double[] cost = new double[nt];
+        for (int k = 0; k < nt; k++) {
+            Node n = order.get(nodeOfTask.get(k));
+            int[] a = argsOf.get(k);
+            java.util.TreeSet<Integer> ps = new java.util.TreeSet<>();
+            for (int i = 0; i < n.inputCount(); i++) if (a[i] >= 0 && producer[a[i]] >= 0 && producer[a[i]] != k) ps.add(producer[a[i]]);
+            preds[k] = ps.stream().mapToInt(Integer::intValue).toArray();
+            cost[k] = TaskCost.nanos(n);
+        }
+        StreamPlan p = StreamPlanner.plan(preds, cost, streams);
+        String bad = p.unorderedDependency(preds);
+        if (bad != null) throw new IllegalStateException("stream planning left a dependency unordered: " + bad);
+        return p;
+    }
+
+    /** Every task using buffer {@code root}'s memory (through any value aliasing it), except {@code task}, is ordered before {@code task}. */
+    private static boolean allOrderedBefore(int root, int task, int[] aliasOf, List<List<Integer>> uses, int[][] clocks, int[] streamOf) {
+        for (int j = 0; j < aliasOf.length; j++) {
+            if (root(aliasOf, j) != root) continue;
+            for (int a : uses.get(j)) if (a != task && !StreamPlan.ordered(clocks, streamOf, a, task)) return false;
+        }
+        return true;
+    }
+
+    /** Whether task {@code x} of stream {@code stream}, with vector clock {@code clock}, starts after every use in {@code last}. */
+    private static boolean after(int[] last, int[] clock, int x, int stream) {
+        for (int q = 0; q < last.length; q++) if (last[q] > clock[q] || q == stream && last[q] >= x) return false;
+        return true;
+    }
+
+    /**
+     * Extends each arena buffer's lifetime on the node clock to the last task not ordered after all of the
+     * buffer's uses: a buffer placed after that point is first written by a task that every use of this
+     * one happens before, whatever stream runs it.
+     */
+    private static void extendAcrossStreams(int nv, int[] aliasOf, ExecutionPlan.Storage[] storage, List<List<Integer>> uses, int[][] clocks,
+                                            StreamPlan plan, List<Integer> nodeOfTask, int[] bufEnd) {
+        int s = plan.streams();
+        int[] streamOf = plan.streamOf();
+        int[][] last = new int[nv][];
+        for (int j = 0; j < nv; j++) {
+            int r = root(aliasOf, j);
+            if (storage[r] != ExecutionPlan.Storage.ARENA || uses.get(j).isEmpty()) continue;
+            if (last[r] == null) {
+                last[r] = new int[s];
+                java.util.Arrays.fill(last[r], -1);
+            }
+            for (int a : uses.get(j)) last[r][streamOf[a]] = Math.max(last[r][streamOf[a]], a);
+        }
+        // along each stream the tasks ordered after all uses form a suffix (clocks only grow): binary search it
+        int[][] byStream = new int[s][];
+        for (int q = 0; q < s; q++) byStream[q] = plan.tasksOf(q);
+        for (int r = 0; r < nv; r++) {
+            if (last[r] == null) continue;
+            for (int q = 0; q < s; q++) {
+                int[] ts = byStream[q];
+                int lo = 0, hi = ts.length; // first task of stream q ordered after every use of r
+                while (lo < hi) {
+                    int mid = (lo + hi) >>> 1;
+                    if (after(last[r], clocks[ts[mid]], ts[mid], q)) hi = mid;
+                    else lo = mid + 1;
+                }
+                if (lo > 0) bufEnd[r] = Math.max(bufEnd[r], nodeOfTask.get(ts[lo - 1]));
+            }
+        }
     }
 
     /**

@@ -6,12 +6,15 @@ import org.ge4j.ops.exec.NodeSpec;
 
 /**
  * Compiles 1-D and 2-D NCHW float Conv and {@code ge4j::FusedConv} into a {@link DepthwiseConv} (one input
- * channel per group) or a {@link GemmConv} (everything else: pointwise as a plain GEMM over the image,
- * other windows through per-panel im2col), with bias, residual and activation fused. Declines 3-D and
+ * channel per group), an {@link ImplicitConv} (column stride 1, long output rows) or a {@link GemmConv}
+ * (everything else: pointwise as a plain GEMM over the image, other windows through per-panel im2col), with bias, residual and activation fused. Declines 3-D and
  * dynamic shapes.
  */
 final class ConvCompilers {
     private ConvCompilers() {}
+
+    /** Switch for measuring: {@code -Dge4j.vector.implicitConv=false} keeps every conv on im2col. */
+    static final boolean IMPLICIT = !"false".equals(System.getProperty("ge4j.vector.implicitConv"));
 
     static CompiledKernel conv(NodeSpec s, OpSchema schema) {
         return build(s, Act.IDENTITY, -1);
@@ -40,6 +43,7 @@ final class ConvCompilers {
         if (g.n() == 0 || m == 0 || g.outPlane() == 0) return args -> {};
         if (groups == g.c() && m == groups && (g.sw() == 1 || g.sw() == 2))
             return new DepthwiseConv(g, act, bArg, zArg, yArg, WorkerPool.shared());
+        if (IMPLICIT && ImplicitConv.suits(g)) return new ImplicitConv(g, groups, m, act, bArg, zArg, yArg, WorkerPool.shared());
         return new GemmConv(g, groups, m, act, bArg, zArg, yArg, WorkerPool.shared());
     }
 }

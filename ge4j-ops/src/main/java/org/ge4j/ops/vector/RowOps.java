@@ -37,9 +37,11 @@ final class RowOps {
         for (int i = (int) axis; i < rank; i++) n *= xs[i];
         if (n == 0) return args -> {};
         long rows = Specs.count(xs) / n;
-        return new Rows(rows, (int) n, WorkerPool.shared(), (args, r0, r1, len) -> {
-            for (long r = r0; r < r1; r++) softmaxRow(args[0], r * len * 4, args[1], r * len * 4, len);
-        });
+        return new Rows(rows, (int) n, WorkerPool.shared()) {
+            @Override void rows(MemorySegment[] args, long r0, long r1) {
+                for (long r = r0; r < r1; r++) softmaxRow(args[0], r * len * 4, args[1], r * len * 4, len);
+            }
+        };
     }
 
     /** y = exp(x - max x) / sum, over one row of n floats (x and y may be the same). */
@@ -90,12 +92,14 @@ final class RowOps {
         boolean hasScale = s.input(1) != null, hasBias = nIn > 2 && s.input(2) != null;
         int meanArg = onnx && s.outputs().size() > 1 ? nIn + 1 : -1, invArg = onnx && s.outputs().size() > 2 ? nIn + 2 : -1;
         int len = (int) n;
-        return new Rows(rows, len, WorkerPool.shared(), (args, r0, r1, l) -> {
-            MemorySegment x = args[0], y = args[nIn];
-            MemorySegment sc = hasScale ? args[1] : null, b = hasBias ? args[2] : null;
-            MemorySegment mean = meanArg >= 0 ? nullable(args[meanArg]) : null, inv = invArg >= 0 ? nullable(args[invArg]) : null;
-            for (long r = r0; r < r1; r++) layerNormRow(x, y, r * l * 4, l, eps, sc, b, mean, inv, r * 4);
-        });
+        return new Rows(rows, len, WorkerPool.shared()) {
+            @Override void rows(MemorySegment[] args, long r0, long r1) {
+                MemorySegment x = args[0], y = args[nIn];
+                MemorySegment sc = hasScale ? args[1] : null, b = hasBias ? args[2] : null;
+                MemorySegment mean = meanArg >= 0 ? nullable(args[meanArg]) : null, inv = invArg >= 0 ? nullable(args[invArg]) : null;
+                for (long r = r0; r < r1; r++) layerNormRow(x, y, r * len * 4, len, eps, sc, b, mean, inv, r * 4);
+            }
+        };
     }
 
     /** One row: y = (x - mean) / sqrt(var + eps) [* scale] [+ b]; stores mean and 1/std when asked. */
@@ -129,35 +133,34 @@ final class RowOps {
 
     // ---------------------------------------------------------------- the row driver
 
-    /** Work on rows [r0, r1) of length len. */
-    @FunctionalInterface
-    interface RowWork {
-        void run(MemorySegment[] args, long r0, long r1, int len);
-    }
-
-    /** Runs a {@link RowWork} over all rows, in ranges on the pool when there is enough work. */
-    static final class Rows implements CompiledKernel, WorkerPool.Job {
+    /**
+     * Runs {@link #rows} over all rows, in ranges on the pool when there is enough work. (A subclass per op,
+     * not a lambda: every call layer between the executor and the vector loop counts against C2's inlining
+     * depth, and the Vector API's own calls need most of it.)
+     */
+    abstract static class Rows implements CompiledKernel, WorkerPool.Job {
         private final long rows;
-        private final int len;
+        final int len;
         private final int chunks;
-        private final RowWork work;
         private final WorkerPool pool;
 
-        Rows(long rows, int len, WorkerPool pool, RowWork work) {
+        Rows(long rows, int len, WorkerPool pool) {
             this.rows = rows;
             this.len = len;
-            this.work = work;
             this.pool = pool;
             chunks = rows * len >= Elementwise.PARALLEL_MIN / 4 && pool.threads() > 1 ? (int) Math.min(rows, 2L * pool.threads()) : 1;
         }
 
+        /** Rows [r0, r1). */
+        abstract void rows(MemorySegment[] args, long r0, long r1);
+
         @Override public void run(MemorySegment[] args) {
             if (chunks > 1) pool.run(this, args, chunks);
-            else work.run(args, 0, rows, len);
+            else rows(args, 0, rows);
         }
 
         @Override public void run(Object ctx, int chunk, int n) {
-            work.run((MemorySegment[]) ctx, rows * chunk / n, rows * (chunk + 1) / n, len);
+            rows((MemorySegment[]) ctx, rows * chunk / n, rows * (chunk + 1) / n);
         }
     }
 }

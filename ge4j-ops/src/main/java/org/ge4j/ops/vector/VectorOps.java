@@ -39,5 +39,6 @@ public final class VectorOps implements OpLibrary {
         r.registerCompiler(v, "", "Softmax", RowOps::softmax);
         r.registerCompiler(v, "", "LayerNormalization", RowOps::layerNorm);
         r.registerCompiler(v, ge, "LayerNormalization", RowOps::fusedLayerNorm);
+        r.registerCompiler(v, ge, "Attention", AttentionKernel::compile);
     }
 }

@@ -28,6 +28,8 @@ public final class WorkerPool {
     /** (generation << 32) | next chunk: a worker only takes chunks of the job it read. */
     private final AtomicLong ticket = new AtomicLong();
     private final AtomicInteger done = new AtomicInteger();
+    /** Threads of the budget busy elsewhere (the stream lanes of multi-stream plans): workers not to wake. */
+    private final AtomicInteger reserved = new AtomicInteger();
     private volatile int generation;
     private volatile Thread waiter;
     // volatile so that a worker that sees a new job's fields also sees that job's ticket
@@ -76,6 +78,25 @@ public final class WorkerPool {
 
     public int threads() { return threads; }
 
+    /**
+     * Takes ({@code delta > 0}) or gives back ({@code delta < 0}) threads of this pool's budget for work
+     * running beside it (the extra stream lanes of a multi-stream plan run on their own threads): jobs then
+     * wake only {@code threads - 1 - reserved} workers, so kernels and lanes together stay within the budget.
+     * Giving threads back wakes idle workers into the job running then, if any.
+     */
+    public void reserve(int delta) {
+        reserved.addAndGet(delta);
+        if (delta < 0 && busy.isLocked()) {
+            // a job may be running with fewer workers than the budget now allows: wake idle ones to join it
+            // (jobs wake workers from index 0, so the idle ones are the last)
+            int free = available();
+            for (int i = workers.length - 1; i >= 0 && free > 0; i--, free--) LockSupport.unpark(workers[i]);
+        }
+    }
+
+    /** Workers a job may wake now: the workers not reserved (a negative reservation, lent threads, adds none). */
+    private int available() { return Math.min(workers.length, workers.length - reserved.get()); }
+
     /** Runs {@code job} for every chunk and returns when all are done; rethrows the first failure. */
     public void run(Job job, Object ctx, int chunks) {
         if (chunks <= 0) return;
@@ -93,7 +114,7 @@ public final class WorkerPool {
             done.set(0);
             waiter = Thread.currentThread();
             generation = gen; // publishes the fields above
-            int wake = Math.min(workers.length, chunks - 1);
+            int wake = Math.max(0, Math.min(available(), chunks - 1));
             for (int i = 0; i < wake; i++) LockSupport.unpark(workers[i]);
             drain(gen, job, ctx, chunks);
             while (done.get() < chunks) LockSupport.park(this);

@@ -30,6 +30,21 @@ class AllocationFreeTest {
                 .in(random(1, 1, 16, 20, 20)).constIn(random(2, 16, 1, 3, 3)).constIn(random(3, 16)).build());
         m.put("FusedConv residual", fused("FusedConv").opset(1).attr("pads", 1L, 1L, 1L, 1L).attr("activation", "Relu").attr("has_residual", 1L)
                 .in(random(1, 1, 8, 12, 12)).constIn(random(2, 8, 8, 3, 3)).constIn(random(3, 8)).in(random(4, 1, 8, 12, 12)).build());
+        m.put("Add same shape (parallel)", op("Add").opset(14).in(random(1, 300000)).in(random(2, 300000)).build());
+        m.put("Mul per-channel", op("Mul").opset(14).in(random(1, 1, 16, 9, 9)).constIn(random(2, 16, 1, 1)).build());
+        m.put("Sub row reversed", op("Sub").opset(14).constIn(random(1, 37)).in(random(2, 5, 37)).build());
+        m.put("Div scalar", op("Div").opset(14).in(random(1, 5, 37)).constIn(random(2, 1)).build());
+        m.put("Gelu", op("Gelu").opset(20).in(random(1, 3, 1000)).build());
+        m.put("Erf", op("Erf").opset(13).in(random(1, 3, 100)).build());
+        m.put("Sigmoid parallel", op("Sigmoid").opset(13).in(random(1, 100000)).build());
+        m.put("Clip runtime bounds", op("Clip").opset(13).in(random(1, 3, 100)).constIn(org.ge4j.ir.Tensor.scalar(0f)).constIn(org.ge4j.ir.Tensor.scalar(6f)).build());
+        m.put("MaxPool s2", op("MaxPool").opset(12).attr("kernel_shape", 3L, 3L).attr("strides", 2L, 2L).attr("pads", 1L, 1L, 1L, 1L).in(random(1, 1, 8, 20, 20)).build());
+        m.put("AveragePool", op("AveragePool").opset(11).attr("kernel_shape", 3L, 3L).attr("pads", 1L, 1L, 1L, 1L).in(random(1, 1, 8, 20, 20)).build());
+        m.put("GlobalAveragePool", op("GlobalAveragePool").opset(1).in(random(1, 1, 64, 7, 7)).build());
+        m.put("Softmax", op("Softmax").opset(13).in(random(1, 12, 33, 33)).build());
+        m.put("LayerNormalization", op("LayerNormalization").opset(17).in(random(1, 64, 96)).constIn(random(2, 96)).constIn(random(3, 96)).build());
+        m.put("Attention", fused("Attention").opset(1).attr("scale", 0.125f).in(random(1, 1, 4, 20, 16)).in(random(2, 1, 4, 20, 16))
+                .in(random(3, 1, 4, 20, 16)).in(random(4, 1, 1, 1, 20)).build());
         return m;
     }
 

@@ -86,7 +86,7 @@ public final class VectorBench {
         int runs = 0;
         long t;
         do {
-            k.run(args);
+            KernelHarness.invoke(k, args);
             runs++;
             t = (cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime()) - t0;
         } while (t < limit);

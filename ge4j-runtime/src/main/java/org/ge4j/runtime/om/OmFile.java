@@ -64,9 +64,12 @@ public record OmFile(Path path, int version, int flags, List<Partition> partitio
         byte[] magic = m.asSlice(0, OmFormat.MAGIC.length).toArray(ValueLayout.JAVA_BYTE);
         if (!Arrays.equals(magic, OmFormat.MAGIC)) throw fail(file, "not a ge4j .om file (bad magic number)");
         int version = m.get(I32, OmFormat.OFF_VERSION);
-        if (version != OmFormat.VERSION)
-            throw fail(file, "format version " + version + " is " + (version > OmFormat.VERSION ? "newer" : "older") + " than the version "
-                    + OmFormat.VERSION + " this ge4j " + OmFormat.GE4J_VERSION + " reads; recompile the model with this ge4j");
+        if (version > OmFormat.VERSION)
+            throw fail(file, "format version " + version + " is newer than the version " + OmFormat.VERSION + " this ge4j " + OmFormat.GE4J_VERSION
+                    + " reads; recompile the model with this ge4j");
+        if (version < OmFormat.MIN_VERSION)
+            throw fail(file, "format version " + version + " is older than the version " + OmFormat.MIN_VERSION + " (the oldest this ge4j "
+                    + OmFormat.GE4J_VERSION + " reads); recompile the model with this ge4j");
         CRC32C hc = new CRC32C();
         hc.update(m.asSlice(0, OmFormat.OFF_HEADER_CRC).asByteBuffer());
         if ((int) hc.getValue() != m.get(I32, OmFormat.OFF_HEADER_CRC)) throw fail(file, "corrupt: the header's checksum does not match");
@@ -104,7 +107,7 @@ public record OmFile(Path path, int version, int flags, List<Partition> partitio
         MemorySegment weights = byKind.get(PartitionKind.WEIGHTS);
         try {
             Map<String, String> meta = DefinitionCodec.decodeStrings(byKind.get(PartitionKind.METADATA).asByteBuffer());
-            ModelDefinition def = DefinitionCodec.decode(byKind.get(PartitionKind.MODEL_DEFINITION).asByteBuffer(), weights);
+            ModelDefinition def = DefinitionCodec.decode(byKind.get(PartitionKind.MODEL_DEFINITION).asByteBuffer(), weights, version);
             return new OmFile(file, version, flags, List.copyOf(parts), def, meta, weights);
         } catch (OmFormatException e) {
             throw fail(file, e.getMessage());

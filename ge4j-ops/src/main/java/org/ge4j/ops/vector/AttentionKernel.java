@@ -1,0 +1,161 @@
+package org.ge4j.ops.vector;
+
+import static org.ge4j.ops.vector.Sgemm.L;
+import static org.ge4j.ops.vector.Sgemm.LE;
+import static org.ge4j.ops.vector.Sgemm.NR;
+import static org.ge4j.ops.vector.Sgemm.S;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import org.ge4j.ops.OpSchema;
+import org.ge4j.ops.exec.CompiledKernel;
+import org.ge4j.ops.exec.NodeSpec;
+import org.ge4j.ops.util.Broadcast;
+
+/**
+ * {@code ge4j::Attention}: per batch item (head), the scores S = Q·K' in per-thread scratch (GEMM; K' read
+ * in place when K comes transposed, else packed panel by panel), then scale, mask and softmax row by row
+ * in place, then Y = S·V (GEMM). Batch dims broadcast like MatMul; the mask broadcasts to [..., Lq, Lk].
+ * Heads run in parallel on the pool.
+ */
+final class AttentionKernel implements CompiledKernel, WorkerPool.Job {
+    private final int lq, lk, dk, dv, batches;
+    private final boolean kT;
+    private final float scale;
+    private final long[] qOff, kOff, vOff, maskOff;
+    private final long maskRowStride, maskColStride;
+    private final boolean hasMask;
+    private final int yArg;
+    private final boolean parallel;
+    private final WorkerPool pool;
+
+    private AttentionKernel(int lq, int lk, int dk, int dv, boolean kT, float scale, long[] qOff, long[] kOff, long[] vOff, long[] maskOff,
+                            long maskRowStride, long maskColStride, boolean hasMask, int yArg, WorkerPool pool) {
+        this.lq = lq;
+        this.lk = lk;
+        this.dk = dk;
+        this.dv = dv;
+        this.kT = kT;
+        this.scale = scale;
+        this.qOff = qOff;
+        this.kOff = kOff;
+        this.vOff = vOff;
+        this.maskOff = maskOff;
+        this.maskRowStride = maskRowStride;
+        this.maskColStride = maskColStride;
+        this.hasMask = hasMask;
+        this.yArg = yArg;
+        this.pool = pool;
+        this.batches = qOff.length;
+        double flops = 2.0 * batches * lq * lk * (dk + dv);
+        parallel = pool.threads() > 1 && batches > 1 && flops >= Split.PARALLEL_MIN_FLOPS;
+    }
+
+    static CompiledKernel compile(NodeSpec s, OpSchema schema) {
+        if (!Specs.allFloatStatic(s)) return null;
+        long[] q = s.inputShape(0), k = s.inputShape(1), v = s.inputShape(2);
+        if (q.length < 2 || k.length < 2 || v.length < 2) return null;
+        boolean kT = s.attrs().getInt("k_transposed", 0) != 0;
+        int lq = (int) q[q.length - 2], dk = (int) q[q.length - 1];
+        int lk = (int) (kT ? k[k.length - 1] : k[k.length - 2]), dk2 = (int) (kT ? k[k.length - 2] : k[k.length - 1]);
+        int lv = (int) v[v.length - 2], dv = (int) v[v.length - 1];
+        if (dk != dk2 || lk != lv || lq == 0 || lk == 0) return null;
+        long[] qb = Arrays.copyOf(q, q.length - 2), kb = Arrays.copyOf(k, k.length - 2), vb = Arrays.copyOf(v, v.length - 2);
+        long[] batch;
+        try {
+            batch = Broadcast.shape(qb, kb, vb);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        int nb = (int) Specs.count(batch);
+        int[] iq = Broadcast.indexMap(qb, batch), ik = Broadcast.indexMap(kb, batch), iv = Broadcast.indexMap(vb, batch);
+        long[] qOff = new long[nb], kOff = new long[nb], vOff = new long[nb], mOff = new long[nb];
+        for (int t = 0; t < nb; t++) {
+            qOff[t] = (long) iq[t] * lq * dk * 4;
+            kOff[t] = (long) ik[t] * lk * dk * 4;
+            vOff[t] = (long) iv[t] * lk * dv * 4;
+        }
+        long rowStride = 0, colStride = 0;
+        boolean hasMask = s.inputs().size() > 3 && s.input(3) != null;
+        if (hasMask) {
+            long[] m = s.inputShape(3);
+            int r = m.length;
+            long mq = r >= 2 ? m[r - 2] : 1, mk = r >= 1 ? m[r - 1] : 1;
+            if (mq != 1 && mq != lq || mk != 1 && mk != lk || r > batch.length + 2) return null;
+            long[] mb = r > 2 ? Arrays.copyOf(m, r - 2) : new long[0];
+            int[] im;
+            try {
+                if (!Arrays.equals(Broadcast.shape(mb, batch), batch)) return null;
+                im = Broadcast.indexMap(mb, batch);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+            colStride = mk == 1 ? 0 : 4;
+            rowStride = mq == 1 ? 0 : mk * 4;
+            for (int t = 0; t < nb; t++) mOff[t] = (long) im[t] * mq * mk * 4;
+        }
+        float scale = s.attrs().getFloat("scale", 1f);
+        return new AttentionKernel(lq, lk, dk, dv, kT, scale, qOff, kOff, vOff, mOff, rowStride, colStride, hasMask, s.inputs().size(), WorkerPool.shared());
+    }
+
+    @Override public void run(MemorySegment[] args) {
+        if (parallel) pool.run(this, args, batches);
+        else for (int b = 0; b < batches; b++) head(args, b);
+    }
+
+    @Override public void run(Object ctx, int chunk, int n) { head((MemorySegment[]) ctx, chunk); }
+
+    private void head(MemorySegment[] args, int b) {
+        MemorySegment q = args[0], k = args[1], v = args[2], y = args[yArg];
+        MemorySegment mask = hasMask ? args[3] : null;
+        long lds = lk * 4L;
+        MemorySegment sc = Scratch.get(1, (long) lq * lds);
+        MemorySegment panel = Scratch.get(0, Math.max(Sgemm.panelBytes(dk), Sgemm.panelBytes(lk)));
+        // S = Q K'
+        for (int j0 = 0; j0 < lk; j0 += NR) {
+            int w = Math.min(NR, lk - j0);
+            if (kT) Sgemm.packPanel(k, kOff[b], lk * 4L, 4, dk, j0, w, panel, 0); // K' row-major [dk, lk]
+            else Sgemm.packPanel(k, kOff[b], 4, dk * 4L, dk, j0, w, panel, 0); // K [lk, dk]: K'[kk, j] = K[j, kk]
+            Sgemm.block(q, qOff[b], dk * 4L, 4, panel, 0, NR * 4L, sc, j0 * 4L, lds, lq, dk, w);
+        }
+        // scale, mask, softmax
+        for (int i = 0; i < lq; i++)
+            scaledSoftmax(sc, i * lds, lk, scale, mask, mask == null ? 0 : maskOff[b] + i * maskRowStride, maskColStride);
+        // Y = S V
+        long ldy = dv * 4L, yo = (long) b * lq * ldy;
+        for (int j0 = 0; j0 < dv; j0 += NR) {
+            int w = Math.min(NR, dv - j0);
+            Sgemm.packPanel(v, vOff[b], ldy, 4, lk, j0, w, panel, 0);
+            Sgemm.block(sc, 0, lds, 4, panel, 0, NR * 4L, y, yo + j0 * 4L, ldy, lq, lk, w);
+        }
+    }
+
+    /** s = softmax(scale * s + mask) over one row of n floats; the mask row at mo with column stride ms (0 or 4). */
+    static void scaledSoftmax(MemorySegment s, long so, int n, float scale, MemorySegment mask, long mo, long ms) {
+        float mScalar = mask != null && ms == 0 ? mask.get(Sgemm.F, mo) : 0f;
+        FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = FloatVector.fromMemorySegment(S, s, so + i * 4L, LE, m).mul(scale);
+            if (mask != null) v = ms == 0 ? v.add(mScalar) : v.add(FloatVector.fromMemorySegment(S, mask, mo + i * 4L, LE, m));
+            v.intoMemorySegment(s, so + i * 4L, LE, m);
+            mx = mx.max(v.blend(Float.NEGATIVE_INFINITY, m.not()));
+        }
+        float max = mx.reduceLanes(VectorOperators.MAX);
+        FloatVector sum = FloatVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector e = FloatVector.fromMemorySegment(S, s, so + i * 4L, LE, m).sub(max).lanewise(VectorOperators.EXP);
+            e.intoMemorySegment(s, so + i * 4L, LE, m);
+            sum = sum.add(e, m);
+        }
+        float inv = 1f / sum.reduceLanes(VectorOperators.ADD);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromMemorySegment(S, s, so + i * 4L, LE, m).mul(inv).intoMemorySegment(s, so + i * 4L, LE, m);
+        }
+    }
+}
