@@ -44,7 +44,9 @@ class C1CompilableTest {
         boolean done = false;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
             for (String line; (line = r.readLine()) != null; ) {
-                if (line.contains("org.ge4j.ops.vector") && line.contains("COMPILE SKIPPED")) skipped.add(line.trim());
+                // "concurrent class loading" is a transient bail-out the JIT retries, not a method C1 cannot compile
+                if (line.contains("org.ge4j.ops.vector") && line.contains("COMPILE SKIPPED") && !line.contains("concurrent class loading"))
+                    skipped.add(line.trim());
                 done |= line.contains("probe done");
             }
         }
