@@ -19,11 +19,9 @@ import org.ge4j.ops.exec.CompiledKernel;
  *
  * <p><b>Lanes are claimed, not bound.</b> A lane is run by whichever thread claims it first (a pool worker,
  * or a thread of the run that needs one of the lane's events and finds it unclaimed: it runs that lane
- * up to the event, then lets it go). A thread about to park lets its lane go too, and takes it back when it
- * wakes if nobody has meanwhile: on a busy machine a woken thread may wait long for a core, and the run
- * does not wait for it when another of its threads is free. Lanes run their tasks in plan order and every
- * event's task precedes its waiters in plan order, so the thread holding the earliest unfinished task can
- * always proceed: a run completes even with no free worker (then the caller runs everything, in order).
+ * up to the event, then lets it go). Lanes run their tasks in plan order and every event's task precedes
+ * its waiters in plan order, so the thread holding the earliest unfinished task can always proceed: a run
+ * completes even with no free worker (then the caller runs everything, in order).
  *
  * <p><b>Intra-op threads.</b> Streams and the vector kernels share one budget of {@code ge4j.threads}
  * threads: a lane worker running a lane takes one thread out of the kernels' {@link
@@ -70,7 +68,7 @@ final class StreamExecutor {
         owner = new AtomicIntegerArray(lanes);
         for (int l = 0; l < lanes; l++) owner.set(l, DONE);
         cursor = new int[lanes];
-        sleepers = new AtomicReferenceArray<>(lanes + pool.workers() + 1); // every thread that may take part in a run
+        sleepers = new AtomicReferenceArray<>(lanes);
         budget = org.ge4j.ops.vector.WorkerPool.shared();
     }
 
@@ -91,7 +89,7 @@ final class StreamExecutor {
         for (int l = 1; l < lanes; l++) owner.set(l, FREE); // from here on, workers (even late ones from an earlier run) may claim
         for (int l = 1; l < lanes; l++) pool.offer(this, l);
         runLane(0, -1, gen);
-        for (int l = 0; l < lanes; l++) join(l, gen); // lane 0 too: another thread may have taken it over
+        for (int l = 1; l < lanes; l++) join(l, gen);
         Throwable f = failure;
         if (f != null) {
             failure = null;
@@ -101,48 +99,28 @@ final class StreamExecutor {
         }
     }
 
-    /**
-     * A pool worker runs lane {@code l}: claims it if nobody has yet, and when it loses it (another thread
-     * took it over while this one was parked) waits for it to come free again, until the lane is done.
-     */
+    /** A pool worker takes lane {@code l} if nobody has yet. */
     void workLane(int l) {
-        boolean counted = false;
-        for (int i = 0; ; i++) {
-            int o = owner.get(l);
-            if (o == DONE) return;
-            if (o == FREE && owner.compareAndSet(l, FREE, HELD)) {
-                if (!counted) workerLanes.incrementAndGet();
-                counted = true;
-                budget.reserve(1);
-                try {
-                    if (runLane(l, -1, generation)) return;
-                } finally {
-                    budget.reserve(-1);
-                }
-                i = 0;
-                continue;
-            }
-            if (i < SPINS) {
-                Thread.onSpinWait();
-                continue;
-            }
-            int slot = sleep();
-            if (owner.get(l) == HELD) park(slot, false); // holds no lane: nothing of the budget to lend
-            wake(slot);
+        if (owner.get(l) != FREE || !owner.compareAndSet(l, FREE, HELD)) return;
+        workerLanes.incrementAndGet();
+        budget.reserve(1);
+        try {
+            runLane(l, -1, generation);
+        } finally {
+            budget.reserve(-1);
         }
     }
 
     /**
      * Runs lane {@code l} (held by this thread) from its cursor to its end, or until it has recorded event
-     * {@code stopAfter} (then lets the lane go, unfinished, for another thread to continue). Returns false
-     * when the lane was taken over by another thread while this one was parked (it holds it no more).
+     * {@code stopAfter} (then lets the lane go, unfinished, for another thread to continue).
      */
-    private boolean runLane(int l, int stopAfter, int gen) {
+    private void runLane(int l, int stopAfter, int gen) {
         int[] tasks = laneTasks[l];
         int c = cursor[l];
         while (c < tasks.length && !aborted) {
             int t = tasks[c];
-            for (int e : waits[t]) if (!await(e, l, gen)) return false;
+            for (int e : waits[t]) await(e, l, gen);
             if (aborted) break;
             try {
                 kernels[t].run(args[t]);
@@ -158,25 +136,19 @@ final class StreamExecutor {
                 if (e == stopAfter && c < tasks.length) {
                     owner.set(l, FREE); // publishes the cursor to whoever claims the lane next
                     wakeAll();
-                    return true;
+                    return;
                 }
             }
         }
         owner.set(l, DONE);
         wakeAll();
-        return true;
     }
 
-    /**
-     * Waits until event {@code e} is recorded in this run, running its lane meanwhile when nobody does.
-     * Before parking, lets lane {@code myLane} go (its cursor is at the waiting task), so that a thread
-     * with nothing to do can carry it on if this one is slow to be scheduled again; returns false when that
-     * happened (this thread no longer holds the lane).
-     */
-    private boolean await(int e, int myLane, int gen) {
+    /** Waits until event {@code e} is recorded in this run, running its lane meanwhile when nobody does. */
+    private void await(int e, int myLane, int gen) {
         int src = eventLane[e];
         for (int i = 0; ; i++) {
-            if (events.get(e) == gen || aborted) return true;
+            if (events.get(e) == gen || aborted) return;
             if (owner.get(src) == FREE && owner.compareAndSet(src, FREE, HELD)) {
                 runLane(src, e, gen);
                 continue;
@@ -185,13 +157,13 @@ final class StreamExecutor {
                 Thread.onSpinWait();
                 continue;
             }
-            int slot = sleep();
-            owner.set(myLane, FREE);
-            wakeAll();
-            if (events.get(e) != gen && !aborted && owner.get(src) != FREE) park(slot, true);
-            wake(slot);
-            if (!owner.compareAndSet(myLane, FREE, HELD)) return false;
-            i = 0;
+            sleepers.set(myLane, Thread.currentThread());
+            if (events.get(e) != gen && !aborted && owner.get(src) != FREE) {
+                budget.reserve(-1);
+                LockSupport.park(this);
+                budget.reserve(1);
+            }
+            sleepers.set(myLane, null);
         }
     }
 
@@ -202,39 +174,20 @@ final class StreamExecutor {
             if (o == DONE) return;
             if (o == FREE && owner.compareAndSet(l, FREE, HELD)) {
                 runLane(l, -1, gen);
-                i = 0;
                 continue;
             }
             if (i < SPINS) {
                 Thread.onSpinWait();
                 continue;
             }
-            int slot = sleep();
-            if (owner.get(l) == HELD) park(slot, true);
-            wake(slot);
+            sleepers.set(0, Thread.currentThread());
+            if (owner.get(l) == HELD) {
+                budget.reserve(-1);
+                LockSupport.park(this);
+                budget.reserve(1);
+            }
+            sleepers.set(0, null);
         }
-    }
-
-    /** Registers this thread as parked-to-be (a slot of {@link #sleepers}), or -1 when every slot is taken. */
-    private int sleep() {
-        Thread me = Thread.currentThread();
-        for (int i = 0; i < sleepers.length(); i++) if (sleepers.get(i) == null && sleepers.compareAndSet(i, null, me)) return i;
-        return -1;
-    }
-
-    /** Parks, lending this thread's share of the kernels' thread budget meanwhile when {@code lend}; without a slot, only yields. */
-    private void park(int slot, boolean lend) {
-        if (slot < 0) {
-            Thread.yield();
-            return;
-        }
-        if (lend) budget.reserve(-1);
-        LockSupport.park(this);
-        if (lend) budget.reserve(1);
-    }
-
-    private void wake(int slot) {
-        if (slot >= 0) sleepers.set(slot, null);
     }
 
     private void fail(Throwable x) {
@@ -244,8 +197,8 @@ final class StreamExecutor {
     }
 
     private void wakeAll() {
-        for (int i = 0; i < sleepers.length(); i++) {
-            Thread t = sleepers.get(i);
+        for (int l = 0; l < lanes; l++) {
+            Thread t = sleepers.get(l);
             if (t != null) LockSupport.unpark(t);
         }
     }
