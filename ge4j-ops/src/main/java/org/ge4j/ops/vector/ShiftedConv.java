@@ -37,12 +37,15 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
     /** Per copy: row phase, column phase, column shift. */
     private final int[] copyA, copyB, copyJ;
     private final MemorySegment rows;
+    /** The weights prepacked in blocks of 8 rows (one stream per micro-kernel call), or null to read them in place. */
+    private final MemorySegment packedW;
+    private final long packedGroup;
     private final Epilogue ep;
     private final int bArg, zArg, yArg;
     private final Split split;
     private final WorkerPool pool;
 
-    ShiftedConv(Window2d g, int groups, int m, Act act, int bArg, int zArg, int yArg, WorkerPool pool) {
+    ShiftedConv(Window2d g, int groups, int m, Act act, int bArg, int zArg, int yArg, org.ge4j.ir.Tensor weights, WorkerPool pool) {
         this.g = g;
         this.groups = groups;
         this.mg = m / groups;
@@ -89,7 +92,17 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
             for (int t = 0; t < g.kh() * g.kw(); t++, kk++)
                 rows.set(Sgemm.ROW, kk * 8L, tapCopy[t] * copyBytes + c * planeBytes + (long) tapRow[t] * g.ow() * 4);
         split = Split.of(g.n() * groups, mg, Sgemm.panels(p), 2.0 * g.n() * m * p * kdim, pool.threads(), false);
+        packedGroup = Sgemm.packedABytes(mg, kdim);
+        // measured: one stream per 8-row block helps while a block stays small (k <= 1152: at most 36 KB);
+        // with longer rows the 8 separate streams of the unpacked weights were faster
+        if (weights != null && PACK_WEIGHTS && kdim <= 1152) {
+            packedW = Specs.allocate(groups * packedGroup);
+            for (int gi = 0; gi < groups; gi++)
+                Sgemm.packA(weights.segment(), (long) gi * mg * kdim * 4, kdim * 4L, mg, kdim, packedW, gi * packedGroup);
+        } else packedW = null;
     }
+
+    static final boolean PACK_WEIGHTS = !"false".equals(System.getProperty("ge4j.vector.packWeights"));
 
     /** Whether this form suits a window: equal strides of 1 or 2, not a pointwise stride-1 conv (a plain GEMM). */
     static boolean suits(Window2d g) { return g.sh() == g.sw() && g.sw() <= 2 && !g.pointwise(); }
@@ -211,7 +224,10 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
             int j0 = q * NR, wd = Math.min(NR, p - j0);
             if (pending < 0) pending = j0;
             for (int rs = r0; rs < r1; rs += MC)
-                Sgemm.blockRows(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, run.copies, base + j0 * 4L, rows, y, yo + rs * ldy + j0 * 4L, ldy,
+                if (packedW != null)
+                    Sgemm.blockRows(packedW, grp * packedGroup + (long) (rs / 8) * kdim * 32, 4, 32, kdim * 32L, run.copies, base + j0 * 4L, rows,
+                            y, yo + rs * ldy + j0 * 4L, ldy, Math.min(MC, r1 - rs), kdim, wd);
+                else Sgemm.blockRows(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, run.copies, base + j0 * 4L, rows, y, yo + rs * ldy + j0 * 4L, ldy,
                         Math.min(MC, r1 - rs), kdim, wd);
             if (epilogue && (q == q1 - 1 || (q + 1 - split.panel0(c)) % GemmConv.EPILOGUE_PANELS == 0)) {
                 long co = yo + r0 * ldy + pending * 4L;
