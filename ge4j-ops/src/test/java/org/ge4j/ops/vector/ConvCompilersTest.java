@@ -70,6 +70,14 @@ class ConvCompilersTest {
     }
 
     @Test
+    void weightsGivenAtRunTimeAndLongKernelRows() {
+        // runtime weights are read in place; so are constant ones with rows longer than 1152
+        assertMatchesReference(op("Conv").opset(11).attr("pads", 1L, 1L, 1L, 1L).in(random(1, 1, 8, 9, 11)).in(random(2, 12, 8, 3, 3)).in(random(3, 12)).build(), TOL);
+        assertMatchesReference(op("Conv").opset(11).attr("pads", 1L, 1L, 1L, 1L).attr("strides", 2L, 2L).in(random(4, 1, 8, 9, 11)).in(random(5, 12, 8, 3, 3)).build(), TOL);
+        assertMatchesReference(conv(6, 1, 130, 6, 6, 20, 1, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).build(), 2e-4);
+    }
+
+    @Test
     void groupedAndOneDimensional() {
         assertMatchesReference(conv(1, 1, 8, 9, 9, 12, 4, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).build(), TOL);
         assertMatchesReference(conv(4, 1, 4, 6, 6, 8, 4, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).build(), TOL); // channel multiplier 2
