@@ -33,8 +33,11 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
     private final boolean pointwise;
     private final Split split;
     private final WorkerPool pool;
+    /** The weights prepacked in blocks of 8 rows (see {@link ShiftedConv}), or null to read them in place. */
+    private final MemorySegment packedW;
+    private final long packedGroup;
 
-    GemmConv(Window2d g, int groups, int m, Act act, int bArg, int zArg, int yArg, WorkerPool pool) {
+    GemmConv(Window2d g, int groups, int m, Act act, int bArg, int zArg, int yArg, org.ge4j.ir.Tensor weights, WorkerPool pool) {
         this.g = g;
         this.groups = groups;
         this.mg = m / groups;
@@ -58,6 +61,12 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
                     kdx[kk] = j * g.dw() - g.pl();
                 }
         split = Split.of(g.n() * groups, mg, Sgemm.panels(p), 2.0 * g.n() * m * p * kdim, pool.threads(), false);
+        packedGroup = Sgemm.packedABytes(mg, kdim);
+        if (weights != null && ShiftedConv.PACK_WEIGHTS && kdim <= 1152) {
+            packedW = Specs.allocate(groups * packedGroup);
+            for (int gi = 0; gi < groups; gi++)
+                Sgemm.packA(weights.segment(), (long) gi * mg * kdim * 4, kdim * 4L, mg, kdim, packedW, gi * packedGroup);
+        } else packedW = null;
     }
 
     @Override public void run(MemorySegment[] args) {
@@ -85,8 +94,12 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
             if (pending < 0) pending = j0;
             if (pointwise) Sgemm.packPanel(x, xo, plane, 4, cg, j0, wd, panel, 0);
             else im2col(x, xo, j0, wd, panel);
-            for (int rs = r0; rs < r1; rs += MC)
-                Sgemm.block(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, panel, 0, NR * 4L, y, yo + rs * ldy + j0 * 4L, ldy, Math.min(MC, r1 - rs), kdim, wd);
+            for (int rs = r0; rs < r1; rs += MC) {
+                if (packedW != null)
+                    Sgemm.block(packedW, grp * packedGroup + (long) (rs / 8) * kdim * 32, 4, 32, kdim * 32L, panel, 0, NR * 4L,
+                            y, yo + rs * ldy + j0 * 4L, ldy, Math.min(MC, r1 - rs), kdim, wd);
+                else Sgemm.block(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, panel, 0, NR * 4L, y, yo + rs * ldy + j0 * 4L, ldy, Math.min(MC, r1 - rs), kdim, wd);
+            }
             // the epilogue over several panels at once: longer rows, fewer calls (the block is still in cache)
             if (epilogue && (q == q1 - 1 || (q + 1 - split.panel0(c)) % EPILOGUE_PANELS == 0)) {
                 long co = yo + r0 * ldy + pending * 4L;
