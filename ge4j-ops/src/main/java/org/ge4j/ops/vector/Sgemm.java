@@ -350,4 +350,37 @@ public final class Sgemm {
         c0.intoMemorySegment(c, co, LE);
         c1.intoMemorySegment(c, co + L * 4L, LE);
     }
+
+    /**
+     * {@link #block} for a full panel (w = NR) with the conv epilogue applied to each 8×NR tile right after
+     * the micro-kernel wrote it (still in L1): C[r, j] = clamp(sum + bias[r], lo, hi), bias[r] at
+     * {@code bo2 + 4 r}. A separate pass over C costs as much as the GEMM itself when k is small (a
+     * 16-channel pointwise conv). (Folding it into the micro-kernel's stores made a method C1 cannot compile.)
+     */
+    public static void blockBias(MemorySegment a, long ao, long lda, long aks, long aBlock, MemorySegment b, long bo, long ldb,
+                                 MemorySegment c, long co, long ldc, int rows, int k, MemorySegment bias, long bo2, float lo, float hi) {
+        int i = 0;
+        for (; i + 8 <= rows; i += 8) {
+            kernel8(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, c, co + i * ldc, ldc, k);
+            biasClamp(c, co + i * ldc, ldc, 8, bias, bo2 + i * 4L, lo, hi);
+        }
+        for (; i + 4 <= rows; i += 4) {
+            kernel4(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, c, co + i * ldc, ldc, k);
+            biasClamp(c, co + i * ldc, ldc, 4, bias, bo2 + i * 4L, lo, hi);
+        }
+        for (; i < rows; i++) {
+            kernel1(a, ao + (i >> 3) * aBlock + (i & 7) * lda, aks, b, bo, ldb, c, co + i * ldc, k);
+            biasClamp(c, co + i * ldc, ldc, 1, bias, bo2 + i * 4L, lo, hi);
+        }
+    }
+
+    /** rows × NR floats of C: c = clamp(c + bias[r], lo, hi). */
+    private static void biasClamp(MemorySegment c, long co, long ldc, int rows, MemorySegment bias, long bo, float lo, float hi) {
+        long l4 = L * 4L;
+        for (int r = 0; r < rows; r++, co += ldc) {
+            float t = bias.get(F, bo + r * 4L);
+            FloatVector.fromMemorySegment(S, c, co, LE).add(t).max(lo).min(hi).intoMemorySegment(c, co, LE);
+            FloatVector.fromMemorySegment(S, c, co + l4, LE).add(t).max(lo).min(hi).intoMemorySegment(c, co + l4, LE);
+        }
+    }
 }

@@ -105,6 +105,13 @@ class ConvCompilersTest {
             }
         }
         assertMatchesReference(fused("FusedConv").opset(1).attr("activation", "Relu").in(random(5, 1, 16, 5, 5)).constIn(random(6, 8, 16, 1, 1)).constIn(random(7, 8)).build(), TOL);
+        // pointwise with bias and a clamp fused into the micro-kernel stores (21 rows: 8 + 8 + 4 + 1)
+        for (String act : new String[] {"", "Relu", "Clip"}) {
+            var b = fused("FusedConv").opset(1).attr("activation", act).in(random(8, 1, 24, 9, 10)).constIn(random(9, 21, 24, 1, 1)).constIn(random(10, 21));
+            if (act.equals("Clip")) b.attrFloats("activation_params", 0f, 0.6f);
+            assertMatchesReference(b.build(), TOL);
+        }
+        assertMatchesReference(fused("FusedConv").opset(1).attr("activation", "Relu").in(random(11, 1, 24, 9, 10)).in(random(12, 21, 24, 1, 1)).build(), TOL);
     }
 
     @Test
