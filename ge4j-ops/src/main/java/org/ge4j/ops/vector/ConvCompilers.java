@@ -50,7 +50,7 @@ final class ConvCompilers {
         String form = FORM;
         if (form.isEmpty()) form = ShiftedConv.suits(g) ? "shifted" : ImplicitConv.suits(g) ? "implicit" : "gemm";
         if (form.equals("implicit") && ImplicitConv.suits(g)) return new ImplicitConv(g, groups, m, act, bArg, zArg, yArg, WorkerPool.shared());
-        if (form.equals("shifted") && ShiftedConv.suits(g)) return new ShiftedConv(g, groups, m, act, bArg, zArg, yArg, WorkerPool.shared());
-        return new GemmConv(g, groups, m, act, bArg, zArg, yArg, WorkerPool.shared());
+        if (form.equals("shifted") && ShiftedConv.suits(g)) return new ShiftedConv(g, groups, m, act, bArg, zArg, yArg, s.constant(1), WorkerPool.shared());
+        return new GemmConv(g, groups, m, act, bArg, zArg, yArg, s.constant(1), WorkerPool.shared());
     }
 }

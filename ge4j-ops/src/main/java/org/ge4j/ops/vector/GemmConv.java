@@ -24,6 +24,7 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
     private static final int MC = 64;
     /** Panels computed before the epilogue runs over them together. */
     static final int EPILOGUE_PANELS = 4;
+    static final boolean FUSE_EPILOGUE = !"false".equals(System.getProperty("ge4j.vector.fuseEpilogue"));
 
     private final Window2d g;
     private final int groups, mg, cg, kdim, p;
@@ -33,8 +34,16 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
     private final boolean pointwise;
     private final Split split;
     private final WorkerPool pool;
+    /** The weights prepacked in blocks of 8 rows (see {@link ShiftedConv}), or null to read them in place. */
+    private final MemorySegment packedW;
+    private final long packedGroup;
+    /** Whether the activation is a clamp the micro-kernels can apply (none, Relu, Clip), and its bounds. */
+    private final boolean fusable;
+    private final float lo, hi;
+    /** Zeros standing in for an absent bias. */
+    private final MemorySegment zeros;
 
-    GemmConv(Window2d g, int groups, int m, Act act, int bArg, int zArg, int yArg, WorkerPool pool) {
+    GemmConv(Window2d g, int groups, int m, Act act, int bArg, int zArg, int yArg, org.ge4j.ir.Tensor weights, WorkerPool pool) {
         this.g = g;
         this.groups = groups;
         this.mg = m / groups;
@@ -58,6 +67,17 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
                     kdx[kk] = j * g.dw() - g.pl();
                 }
         split = Split.of(g.n() * groups, mg, Sgemm.panels(p), 2.0 * g.n() * m * p * kdim, pool.threads(), false);
+        int kind = act.kind();
+        fusable = FUSE_EPILOGUE && (kind == Act.NONE || kind == Act.RELU || kind == Act.CLIP);
+        lo = kind == Act.RELU ? 0f : kind == Act.CLIP ? act.p0() : Float.NEGATIVE_INFINITY;
+        hi = kind == Act.CLIP ? act.p1() : Float.POSITIVE_INFINITY;
+        zeros = bArg < 0 ? Specs.allocate((long) m * 4) : null;
+        packedGroup = Sgemm.packedABytes(mg, kdim);
+        if (weights != null && ShiftedConv.PACK_WEIGHTS && kdim <= 1152) {
+            packedW = Specs.allocate(groups * packedGroup);
+            for (int gi = 0; gi < groups; gi++)
+                Sgemm.packA(weights.segment(), (long) gi * mg * kdim * 4, kdim * 4L, mg, kdim, packedW, gi * packedGroup);
+        } else packedW = null;
     }
 
     @Override public void run(MemorySegment[] args) {
@@ -79,16 +99,34 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
         long ldy = p * 4L;
         MemorySegment panel = Scratch.get(0, Sgemm.panelBytes(kdim));
         boolean epilogue = bias != null || z != null || !ep.trivial();
+        // bias and Relu/Clip without a residual go into the micro-kernel's stores (no pass over C)
+        boolean fused = epilogue && z == null && fusable;
+        MemorySegment bseg = bias != null ? bias : zeros;
+        long bbase = (long) grp * mg * 4;
         int q1 = split.panel1(c), pending = -1; // first column not yet through the epilogue
         for (int q = split.panel0(c); q < q1; q++) {
             int j0 = q * NR, wd = Math.min(NR, p - j0);
-            if (pending < 0) pending = j0;
             if (pointwise) Sgemm.packPanel(x, xo, plane, 4, cg, j0, wd, panel, 0);
             else im2col(x, xo, j0, wd, panel);
-            for (int rs = r0; rs < r1; rs += MC)
-                Sgemm.block(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, panel, 0, NR * 4L, y, yo + rs * ldy + j0 * 4L, ldy, Math.min(MC, r1 - rs), kdim, wd);
+            if (fused && wd == NR) {
+                for (int rs = r0; rs < r1; rs += MC) {
+                    if (packedW != null)
+                        Sgemm.blockBias(packedW, grp * packedGroup + (long) (rs / 8) * kdim * 32, 4, 32, kdim * 32L, panel, 0, NR * 4L,
+                                y, yo + rs * ldy + j0 * 4L, ldy, Math.min(MC, r1 - rs), kdim, bseg, bbase + rs * 4L, lo, hi);
+                    else Sgemm.blockBias(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, 8L * kdim * 4, panel, 0, NR * 4L,
+                            y, yo + rs * ldy + j0 * 4L, ldy, Math.min(MC, r1 - rs), kdim, bseg, bbase + rs * 4L, lo, hi);
+                }
+                continue;
+            }
+            if (pending < 0) pending = j0;
+            for (int rs = r0; rs < r1; rs += MC) {
+                if (packedW != null)
+                    Sgemm.block(packedW, grp * packedGroup + (long) (rs / 8) * kdim * 32, 4, 32, kdim * 32L, panel, 0, NR * 4L,
+                            y, yo + rs * ldy + j0 * 4L, ldy, Math.min(MC, r1 - rs), kdim, wd);
+                else Sgemm.block(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, panel, 0, NR * 4L, y, yo + rs * ldy + j0 * 4L, ldy, Math.min(MC, r1 - rs), kdim, wd);
+            }
             // the epilogue over several panels at once: longer rows, fewer calls (the block is still in cache)
-            if (epilogue && (q == q1 - 1 || (q + 1 - split.panel0(c)) % EPILOGUE_PANELS == 0)) {
+            if (epilogue && (fused || q == q1 - 1 || (q + 1 - split.panel0(c)) % EPILOGUE_PANELS == 0)) {
                 long co = yo + r0 * ldy + pending * 4L;
                 ep.apply(y, co, ldy, r1 - r0, j0 + wd - pending, bias, (long) (grp * mg + r0) * 4, 4, null, 0, z, co, ldy);
                 pending = -1;

@@ -37,6 +37,20 @@ public final class Sgemm {
     /** Bytes needed to pack a K×N matrix into panels. */
     public static long packedBytes(int k, int n) { return panels(n) * panelBytes(k); }
 
+    /** Bytes of A (m rows × k) packed by {@link #packA}. */
+    public static long packedABytes(int m, int k) { return (long) ((m + 7) / 8) * k * 32; }
+
+    /**
+     * Packs row-major A (m rows of k floats, row stride lda bytes) into blocks of 8 rows, each k groups of
+     * 8 consecutive floats (rows past m zero): the micro-kernels then read one stream per block instead of 8.
+     */
+    public static void packA(MemorySegment a, long aOff, long lda, int m, int k, MemorySegment dst, long dstOff) {
+        for (int i = 0; i < m; i++) {
+            long d = dstOff + (long) (i / 8) * k * 32 + (i % 8) * 4L, s = aOff + i * lda;
+            for (int kk = 0; kk < k; kk++) dst.set(F, d + kk * 32L, a.get(F, s + kk * 4L));
+        }
+    }
+
     /** Packs row-major B (K×N, row stride ldb bytes) into zero-padded panels of NR columns. */
     public static void pack(MemorySegment b, long bOff, long ldb, int k, int n, MemorySegment dst, long dstOff) {
         pack(b, bOff, ldb, 4, k, n, dst, dstOff);
@@ -114,11 +128,20 @@ public final class Sgemm {
      */
     public static void block(MemorySegment a, long ao, long lda, long aks, MemorySegment b, long bo, long ldb,
                              MemorySegment c, long co, long ldc, int rows, int k, int w) {
+        block(a, ao, lda, aks, 8 * lda, b, bo, ldb, c, co, ldc, rows, k, w);
+    }
+
+    /**
+     * {@link #block} over A stored in blocks of 8 rows {@code aBlock} bytes apart (A prepacked by
+     * {@link #packA}: lda = 4, aks = 32, aBlock = 32 k); row i is at {@code ao + (i / 8) aBlock + (i % 8) lda}.
+     */
+    public static void block(MemorySegment a, long ao, long lda, long aks, long aBlock, MemorySegment b, long bo, long ldb,
+                             MemorySegment c, long co, long ldc, int rows, int k, int w) {
         int i = 0;
         if (w == NR) {
-            for (; i + 8 <= rows; i += 8) kernel8(a, ao + i * lda, lda, aks, b, bo, ldb, c, co + i * ldc, ldc, k);
-            for (; i + 4 <= rows; i += 4) kernel4(a, ao + i * lda, lda, aks, b, bo, ldb, c, co + i * ldc, ldc, k);
-            for (; i < rows; i++) kernel1(a, ao + i * lda, aks, b, bo, ldb, c, co + i * ldc, k);
+            for (; i + 8 <= rows; i += 8) kernel8(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, c, co + i * ldc, ldc, k);
+            for (; i + 4 <= rows; i += 4) kernel4(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, c, co + i * ldc, ldc, k);
+            for (; i < rows; i++) kernel1(a, ao + (i >> 3) * aBlock + (i & 7) * lda, aks, b, bo, ldb, c, co + i * ldc, k);
             return;
         }
         // a narrow panel: full-width tiles into scratch, then the w valid columns into C. (A masked copy
@@ -127,15 +150,15 @@ public final class Sgemm {
         MemorySegment tile = Scratch.get(2, 8L * NR * 4);
         long ldt = NR * 4L;
         for (; i + 8 <= rows; i += 8) {
-            kernel8(a, ao + i * lda, lda, aks, b, bo, ldb, tile, 0, ldt, k);
+            kernel8(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, tile, 0, ldt, k);
             copyTile(tile, c, co + i * ldc, ldc, 8, w);
         }
         for (; i + 4 <= rows; i += 4) {
-            kernel4(a, ao + i * lda, lda, aks, b, bo, ldb, tile, 0, ldt, k);
+            kernel4(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, tile, 0, ldt, k);
             copyTile(tile, c, co + i * ldc, ldc, 4, w);
         }
         for (; i < rows; i++) {
-            kernel1(a, ao + i * lda, aks, b, bo, ldb, tile, 0, k);
+            kernel1(a, ao + (i >> 3) * aBlock + (i & 7) * lda, aks, b, bo, ldb, tile, 0, k);
             copyTile(tile, c, co + i * ldc, ldc, 1, w);
         }
     }
@@ -235,25 +258,31 @@ public final class Sgemm {
      */
     public static void blockRows(MemorySegment a, long ao, long lda, long aks, MemorySegment b, long bo, MemorySegment rows,
                                  MemorySegment c, long co, long ldc, int nRows, int k, int w) {
+        blockRows(a, ao, lda, aks, 8 * lda, b, bo, rows, c, co, ldc, nRows, k, w);
+    }
+
+    /** {@link #blockRows} over A in blocks of 8 rows (see {@link #block(MemorySegment, long, long, long, long, MemorySegment, long, long, MemorySegment, long, long, int, int, int)}). */
+    public static void blockRows(MemorySegment a, long ao, long lda, long aks, long aBlock, MemorySegment b, long bo, MemorySegment rows,
+                                 MemorySegment c, long co, long ldc, int nRows, int k, int w) {
         int i = 0;
         if (w == NR) {
-            for (; i + 8 <= nRows; i += 8) kernel8t(a, ao + i * lda, lda, aks, b, bo, rows, c, co + i * ldc, ldc, k);
-            for (; i + 4 <= nRows; i += 4) kernel4t(a, ao + i * lda, lda, aks, b, bo, rows, c, co + i * ldc, ldc, k);
-            for (; i < nRows; i++) kernel1t(a, ao + i * lda, aks, b, bo, rows, c, co + i * ldc, k);
+            for (; i + 8 <= nRows; i += 8) kernel8t(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, rows, c, co + i * ldc, ldc, k);
+            for (; i + 4 <= nRows; i += 4) kernel4t(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, rows, c, co + i * ldc, ldc, k);
+            for (; i < nRows; i++) kernel1t(a, ao + (i >> 3) * aBlock + (i & 7) * lda, aks, b, bo, rows, c, co + i * ldc, k);
             return;
         }
         MemorySegment tile = Scratch.get(2, 8L * NR * 4);
         long ldt = NR * 4L;
         for (; i + 8 <= nRows; i += 8) {
-            kernel8t(a, ao + i * lda, lda, aks, b, bo, rows, tile, 0, ldt, k);
+            kernel8t(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, rows, tile, 0, ldt, k);
             copyTile(tile, c, co + i * ldc, ldc, 8, w);
         }
         for (; i + 4 <= nRows; i += 4) {
-            kernel4t(a, ao + i * lda, lda, aks, b, bo, rows, tile, 0, ldt, k);
+            kernel4t(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, rows, tile, 0, ldt, k);
             copyTile(tile, c, co + i * ldc, ldc, 4, w);
         }
         for (; i < nRows; i++) {
-            kernel1t(a, ao + i * lda, aks, b, bo, rows, tile, 0, k);
+            kernel1t(a, ao + (i >> 3) * aBlock + (i & 7) * lda, aks, b, bo, rows, tile, 0, k);
             copyTile(tile, c, co + i * ldc, ldc, 1, w);
         }
     }
@@ -320,5 +349,38 @@ public final class Sgemm {
         }
         c0.intoMemorySegment(c, co, LE);
         c1.intoMemorySegment(c, co + L * 4L, LE);
+    }
+
+    /**
+     * {@link #block} for a full panel (w = NR) with the conv epilogue applied to each 8×NR tile right after
+     * the micro-kernel wrote it (still in L1): C[r, j] = clamp(sum + bias[r], lo, hi), bias[r] at
+     * {@code bo2 + 4 r}. A separate pass over C costs as much as the GEMM itself when k is small (a
+     * 16-channel pointwise conv). (Folding it into the micro-kernel's stores made a method C1 cannot compile.)
+     */
+    public static void blockBias(MemorySegment a, long ao, long lda, long aks, long aBlock, MemorySegment b, long bo, long ldb,
+                                 MemorySegment c, long co, long ldc, int rows, int k, MemorySegment bias, long bo2, float lo, float hi) {
+        int i = 0;
+        for (; i + 8 <= rows; i += 8) {
+            kernel8(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, c, co + i * ldc, ldc, k);
+            biasClamp(c, co + i * ldc, ldc, 8, bias, bo2 + i * 4L, lo, hi);
+        }
+        for (; i + 4 <= rows; i += 4) {
+            kernel4(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, c, co + i * ldc, ldc, k);
+            biasClamp(c, co + i * ldc, ldc, 4, bias, bo2 + i * 4L, lo, hi);
+        }
+        for (; i < rows; i++) {
+            kernel1(a, ao + (i >> 3) * aBlock + (i & 7) * lda, aks, b, bo, ldb, c, co + i * ldc, k);
+            biasClamp(c, co + i * ldc, ldc, 1, bias, bo2 + i * 4L, lo, hi);
+        }
+    }
+
+    /** rows × NR floats of C: c = clamp(c + bias[r], lo, hi). */
+    private static void biasClamp(MemorySegment c, long co, long ldc, int rows, MemorySegment bias, long bo, float lo, float hi) {
+        long l4 = L * 4L;
+        for (int r = 0; r < rows; r++, co += ldc) {
+            float t = bias.get(F, bo + r * 4L);
+            FloatVector.fromMemorySegment(S, c, co, LE).add(t).max(lo).min(hi).intoMemorySegment(c, co, LE);
+            FloatVector.fromMemorySegment(S, c, co + l4, LE).add(t).max(lo).min(hi).intoMemorySegment(c, co + l4, LE);
+        }
     }
 }

@@ -37,12 +37,15 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
     /** Per copy: row phase, column phase, column shift. */
     private final int[] copyA, copyB, copyJ;
     private final MemorySegment rows;
+    /** The weights prepacked in blocks of 8 rows (one stream per micro-kernel call), or null to read them in place. */
+    private final MemorySegment packedW;
+    private final long packedGroup;
     private final Epilogue ep;
     private final int bArg, zArg, yArg;
     private final Split split;
     private final WorkerPool pool;
 
-    ShiftedConv(Window2d g, int groups, int m, Act act, int bArg, int zArg, int yArg, WorkerPool pool) {
+    ShiftedConv(Window2d g, int groups, int m, Act act, int bArg, int zArg, int yArg, org.ge4j.ir.Tensor weights, WorkerPool pool) {
         this.g = g;
         this.groups = groups;
         this.mg = m / groups;
@@ -89,7 +92,17 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
             for (int t = 0; t < g.kh() * g.kw(); t++, kk++)
                 rows.set(Sgemm.ROW, kk * 8L, tapCopy[t] * copyBytes + c * planeBytes + (long) tapRow[t] * g.ow() * 4);
         split = Split.of(g.n() * groups, mg, Sgemm.panels(p), 2.0 * g.n() * m * p * kdim, pool.threads(), false);
+        packedGroup = Sgemm.packedABytes(mg, kdim);
+        // measured: one stream per 8-row block helps while a block stays small (k <= 1152: at most 36 KB);
+        // with longer rows the 8 separate streams of the unpacked weights were faster
+        if (weights != null && PACK_WEIGHTS && kdim <= 1152) {
+            packedW = Specs.allocate(groups * packedGroup);
+            for (int gi = 0; gi < groups; gi++)
+                Sgemm.packA(weights.segment(), (long) gi * mg * kdim * 4, kdim * 4L, mg, kdim, packedW, gi * packedGroup);
+        } else packedW = null;
     }
+
+    static final boolean PACK_WEIGHTS = !"false".equals(System.getProperty("ge4j.vector.packWeights"));
 
     /** Whether this form suits a window: equal strides of 1 or 2, not a pointwise stride-1 conv (a plain GEMM). */
     static boolean suits(Window2d g) { return g.sh() == g.sw() && g.sw() <= 2 && !g.pointwise(); }
@@ -112,30 +125,79 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
 
     /** Writes the copies: copy k row r of channel c is X[c, r·s + a - pt, (ow + jj)·s + b - pl], 0 outside. */
     private void fill(MemorySegment x, MemorySegment copies) {
+        if (st == 2) {
+            fill2(x, copies);
+            return;
+        }
         int ow = g.ow(), w = g.w(), planes = g.n() * g.c();
         for (int k = 0; k < copyA.length; k++) {
-            int shift = copyJ[k] * st + copyB[k] - g.pl(); // output column ow reads input column ow·s + shift
-            int lo = shift >= 0 ? 0 : (-shift + st - 1) / st, hi = w - shift <= 0 ? 0 : Math.min(ow, (w - shift + st - 1) / st);
-            if (hi < lo) hi = lo;
+            int shift = copyJ[k] - g.pl(); // output column ow reads input column ow + shift
+            int lo = Math.max(0, -shift), hi = Math.max(lo, Math.min(ow, w - shift));
             long base = k * copyBytes;
             for (int c = 0; c < planes; c++) {
                 long xo = (long) c * g.plane() * 4;
                 for (int r = 0; r < hp; r++) {
                     long d = base + c * planeBytes + (long) r * ow * 4;
-                    int src = r * st + copyA[k] - g.pt();
+                    int src = r + copyA[k] - g.pt();
                     if (src < 0 || src >= g.h()) {
                         zero(copies, d, ow);
                         continue;
                     }
                     zero(copies, d, lo);
-                    long from = xo + ((long) src * w + (long) lo * st + shift) * 4;
-                    int cnt = hi - lo;
-                    if (st == 1) MemorySegment.copy(x, from, copies, d + lo * 4L, cnt * 4L);
-                    else if (from + 8L * ((cnt + L - 1) / L * L) <= x.byteSize()) GemmConv.copyEven(x, from, copies, d + lo * 4L, cnt);
-                    else for (int t = 0; t < cnt; t++) copies.set(F, d + (lo + t) * 4L, x.get(F, from + 8L * t));
+                    if (hi > lo) MemorySegment.copy(x, xo + ((long) src * w + lo + shift) * 4, copies, d + lo * 4L, (hi - lo) * 4L);
                     zero(copies, d + hi * 4L, ow - hi);
                 }
             }
+        }
+    }
+
+    /**
+     * Stride 2: each input row is padded and de-interleaved once (even columns, odd columns), and every copy
+     * of its row phase takes its row as a contiguous run of one half: copy (a, b, jj) row r is half b of
+     * padded input row 2r + a, from index jj.
+     */
+    private void fill2(MemorySegment x, MemorySegment copies) {
+        int ow = g.ow(), w = g.w(), planes = g.n() * g.c(), pl = g.pl();
+        int maxJ = 0;
+        for (int j : copyJ) maxJ = Math.max(maxJ, j);
+        int half = (ow + maxJ + 1 + L - 1) / L * L; // floats per half, whole vectors
+        long rowBuf = 0, evenOdd = 2L * half * 4 + 2 * L * 4L;
+        MemorySegment buf = Scratch.get(0, evenOdd + 2L * half * 4);
+        zero(buf, 0, 2 * half + 2 * L); // the padded row: zeros left of the input (pl) and right of it
+        int cols = Math.max(0, Math.min(w, 2 * half - pl));
+        for (int c = 0; c < planes; c++) {
+            long xo = (long) c * g.plane() * 4;
+            for (int r = 0; r < hp; r++)
+                for (int a = 0; a < 2; a++) {
+                    boolean used = false;
+                    for (int k = 0; k < copyA.length; k++) used |= copyA[k] == a;
+                    if (!used) continue;
+                    int src = 2 * r + a - g.pt();
+                    boolean inside = src >= 0 && src < g.h();
+                    if (inside) {
+                        MemorySegment.copy(x, xo + (long) src * w * 4, buf, rowBuf + pl * 4L, cols * 4L);
+                        deinterleave(buf, rowBuf, evenOdd, half);
+                    }
+                    for (int k = 0; k < copyA.length; k++) {
+                        if (copyA[k] != a) continue;
+                        long d = k * copyBytes + c * planeBytes + (long) r * ow * 4;
+                        if (inside) MemorySegment.copy(buf, evenOdd + ((long) copyB[k] * half + copyJ[k]) * 4, copies, d, ow * 4L);
+                        else zero(copies, d, ow);
+                    }
+                }
+        }
+    }
+
+    private static final jdk.incubator.vector.VectorShuffle<Float> EVEN = jdk.incubator.vector.VectorShuffle.fromOp(S, i -> 2 * i);
+    private static final jdk.incubator.vector.VectorShuffle<Float> ODD = jdk.incubator.vector.VectorShuffle.fromOp(S, i -> 2 * i + 1);
+
+    /** Even floats of the row at {@code from} to {@code to}, odd ones to {@code to + 4 half}. */
+    private static void deinterleave(MemorySegment m, long from, long to, int half) {
+        long v4 = L * 4L;
+        for (int i = 0; i < half; i += L) {
+            FloatVector v0 = FloatVector.fromMemorySegment(S, m, from + 8L * i, LE), v1 = FloatVector.fromMemorySegment(S, m, from + 8L * i + v4, LE);
+            v0.rearrange(EVEN, v1).intoMemorySegment(m, to + i * 4L, LE);
+            v0.rearrange(ODD, v1).intoMemorySegment(m, to + (half + i) * 4L, LE);
         }
     }
 
@@ -162,7 +224,10 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
             int j0 = q * NR, wd = Math.min(NR, p - j0);
             if (pending < 0) pending = j0;
             for (int rs = r0; rs < r1; rs += MC)
-                Sgemm.blockRows(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, run.copies, base + j0 * 4L, rows, y, yo + rs * ldy + j0 * 4L, ldy,
+                if (packedW != null)
+                    Sgemm.blockRows(packedW, grp * packedGroup + (long) (rs / 8) * kdim * 32, 4, 32, kdim * 32L, run.copies, base + j0 * 4L, rows,
+                            y, yo + rs * ldy + j0 * 4L, ldy, Math.min(MC, r1 - rs), kdim, wd);
+                else Sgemm.blockRows(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, run.copies, base + j0 * 4L, rows, y, yo + rs * ldy + j0 * 4L, ldy,
                         Math.min(MC, r1 - rs), kdim, wd);
             if (epilogue && (q == q1 - 1 || (q + 1 - split.panel0(c)) % GemmConv.EPILOGUE_PANELS == 0)) {
                 long co = yo + r0 * ldy + pending * 4L;

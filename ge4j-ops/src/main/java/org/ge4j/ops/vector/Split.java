@@ -17,7 +17,9 @@ record Split(int batches, int rows, int panels, int rowsPer, int rowBlocks, int 
     static Split of(int batches, int rows, int panels, double flops, int threads, boolean preferRows) {
         int rowGroups = Math.max(1, (rows + 7) / 8);
         panels = Math.max(1, panels);
-        int target = threads <= 1 || flops < PARALLEL_MIN_FLOPS ? 1 : 2 * threads;
+        // more chunks than threads so that a thread the OS delays holds back less work (chunks are taken
+        // dynamically); big problems get finer chunks
+        int target = threads <= 1 || flops < PARALLEL_MIN_FLOPS ? 1 : flops >= 64 * PARALLEL_MIN_FLOPS ? 4 * threads : 2 * threads;
         int perBatch = Math.max(1, (target + batches - 1) / batches);
         int rb, pb;
         if (perBatch == 1) {

@@ -70,6 +70,14 @@ class ConvCompilersTest {
     }
 
     @Test
+    void weightsGivenAtRunTimeAndLongKernelRows() {
+        // runtime weights are read in place; so are constant ones with rows longer than 1152
+        assertMatchesReference(op("Conv").opset(11).attr("pads", 1L, 1L, 1L, 1L).in(random(1, 1, 8, 9, 11)).in(random(2, 12, 8, 3, 3)).in(random(3, 12)).build(), TOL);
+        assertMatchesReference(op("Conv").opset(11).attr("pads", 1L, 1L, 1L, 1L).attr("strides", 2L, 2L).in(random(4, 1, 8, 9, 11)).in(random(5, 12, 8, 3, 3)).build(), TOL);
+        assertMatchesReference(conv(6, 1, 130, 6, 6, 20, 1, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).build(), 2e-4);
+    }
+
+    @Test
     void groupedAndOneDimensional() {
         assertMatchesReference(conv(1, 1, 8, 9, 9, 12, 4, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).build(), TOL);
         assertMatchesReference(conv(4, 1, 4, 6, 6, 8, 4, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).build(), TOL); // channel multiplier 2
@@ -97,6 +105,13 @@ class ConvCompilersTest {
             }
         }
         assertMatchesReference(fused("FusedConv").opset(1).attr("activation", "Relu").in(random(5, 1, 16, 5, 5)).constIn(random(6, 8, 16, 1, 1)).constIn(random(7, 8)).build(), TOL);
+        // pointwise with bias and a clamp fused into the micro-kernel stores (21 rows: 8 + 8 + 4 + 1)
+        for (String act : new String[] {"", "Relu", "Clip"}) {
+            var b = fused("FusedConv").opset(1).attr("activation", act).in(random(8, 1, 24, 9, 10)).constIn(random(9, 21, 24, 1, 1)).constIn(random(10, 21));
+            if (act.equals("Clip")) b.attrFloats("activation_params", 0f, 0.6f);
+            assertMatchesReference(b.build(), TOL);
+        }
+        assertMatchesReference(fused("FusedConv").opset(1).attr("activation", "Relu").in(random(11, 1, 24, 9, 10)).in(random(12, 21, 24, 1, 1)).build(), TOL);
     }
 
     @Test
