@@ -12,6 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.ge4j.compiler.CompileReport;
 import org.ge4j.compiler.om.ModelDefinition;
@@ -75,14 +78,53 @@ public final class CompiledModel implements AutoCloseable {
         final long[][] outShapes;
         final ConcurrentLinkedQueue<ExecutionContext> pool = new ConcurrentLinkedQueue<>();
         private volatile StaticModel model;
+        /** A plan built at run time for dynamic shapes: evictable (see {@link #dynamicPlanLimit(int)}). */
+        final boolean dynamic;
+        /** Runs using it now (dynamic variants only). */
+        private final AtomicInteger users = new AtomicInteger();
+        /** Evicted: no new runs; its memory is freed when the last run using it ends. */
+        private volatile boolean retired;
+        private final AtomicBoolean freed = new AtomicBoolean();
+        /** When it last started a run (a tick of the model's use clock), for least-recently-used eviction. */
+        private volatile long lastUse;
+
+        /** Counts a run in; false when the variant was evicted (the caller looks again). */
+        boolean enter(long tick) {
+            if (!dynamic) return true;
+            users.incrementAndGet();
+            if (retired) {
+                exit();
+                return false;
+            }
+            lastUse = tick;
+            return true;
+        }
+
+        void exit() {
+            if (dynamic && users.decrementAndGet() == 0 && retired) free();
+        }
+
+        /** Stops new runs and frees the memory now, or when the runs using it end. */
+        void retire() {
+            retired = true;
+            if (users.get() == 0) free();
+        }
+
+        private void free() {
+            if (!freed.compareAndSet(false, true)) return;
+            for (ExecutionContext c; (c = pool.poll()) != null; ) c.close();
+            StaticModel m = model;
+            if (m != null) m.close();
+        }
 
         StaticModel model(CompiledModel owner) {
             StaticModel m = model;
             return m != null ? m : owner.modelOf(this);
         }
 
-        Variant(ExecutionPlan plan, String signature, long[][] shapes) {
+        Variant(ExecutionPlan plan, String signature, long[][] shapes, boolean dynamic) {
             this.plan = plan;
+            this.dynamic = dynamic;
             this.signature = signature;
             this.shapes = shapes;
             int n = plan == null ? 0 : plan.outputCount();
@@ -102,10 +144,15 @@ public final class CompiledModel implements AutoCloseable {
         }
     }
 
-    private static final Variant INTERPRET = new Variant(null, "interpret", new long[0][]);
+    private static final Variant INTERPRET = new Variant(null, "interpret", new long[0][], false);
 
     /** The variants by input shapes, for an allocation-free lookup on every run (linear: there are few). */
     private final java.util.concurrent.CopyOnWriteArrayList<Variant> byShapes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The default of {@link #dynamicPlanLimit(int)}: system property {@code ge4j.dynamicPlans}, else 32. */
+    public static final int DEFAULT_DYNAMIC_PLAN_LIMIT = Math.max(1, Integer.getInteger("ge4j.dynamicPlans", 32));
+    private volatile int dynamicPlanLimit = DEFAULT_DYNAMIC_PLAN_LIMIT;
+    /** The clock of {@link Variant#lastUse}. */
+    private final AtomicLong useClock = new AtomicLong();
     /** Dynamic shapes the planner cannot do (data-dependent), run on the interpreter. */
     private final java.util.concurrent.CopyOnWriteArrayList<long[][]> interpreted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -123,7 +170,7 @@ public final class CompiledModel implements AutoCloseable {
         for (IoDesc d : def.inputs()) inputNames.add(d.name());
         for (IoDesc d : def.outputs()) outputNames.add(d.name());
         for (Gear g : def.gears()) {
-            Variant v = new Variant(g.plan(), signature(g.inputShapes()), g.inputShapes().toArray(long[][]::new));
+            Variant v = new Variant(g.plan(), signature(g.inputShapes()), g.inputShapes().toArray(long[][]::new), false);
             gears.add(v);
             variants.put(v.signature, v);
             byShapes.add(v);
@@ -257,6 +304,8 @@ public final class CompiledModel implements AutoCloseable {
         } catch (RuntimeException e) {
             for (Tensor t : outs) if (t != null) t.close();
             throw e;
+        } finally {
+            v.exit();
         }
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (int k = 0; k < outs.length; k++) out.put(outputNames.get(k), outs[k]);
@@ -300,8 +349,12 @@ public final class CompiledModel implements AutoCloseable {
             }
             return;
         }
-        for (int k = 0; k < outputs.length; k++) checkOutput(k, outputs[k], v.outTypes[k], v.outShapes[k]);
-        runVariant(v, inputs, outputs, null);
+        try {
+            for (int k = 0; k < outputs.length; k++) checkOutput(k, outputs[k], v.outTypes[k], v.outShapes[k]);
+            runVariant(v, inputs, outputs, null);
+        } finally {
+            v.exit();
+        }
     }
 
     /**
@@ -336,6 +389,8 @@ public final class CompiledModel implements AutoCloseable {
             for (Tensor t : outs) if (t != null) t.close();
             captured.values().forEach(Tensor::close);
             throw e;
+        } finally {
+            v.exit();
         }
         for (int k = 0; k < outs.length; k++) captured.merge(outputNames.get(k), outs[k], (a, b) -> { b.close(); return a; });
         return captured;
@@ -354,6 +409,10 @@ public final class CompiledModel implements AutoCloseable {
         }
     }
 
+    /**
+     * The variant that runs these inputs, counted in ({@link Variant#enter}): the caller calls
+     * {@link Variant#exit} when its run ends.
+     */
     private Variant variantFor(Tensor[] in) {
         for (int k = 0; k < in.length; k++) checkInput(k, in[k]);
         switch (def.mode()) {
@@ -375,26 +434,62 @@ public final class CompiledModel implements AutoCloseable {
                 return v;
             }
             default -> {
-                Variant v = find(in);
-                if (v != null) return v;
-                for (long[][] s : interpreted) if (sameShapes(s, in)) return INTERPRET;
-                synchronized (graphLock) {
-                    v = find(in);
-                    if (v != null) return v;
-                    String sig = signature(in);
-                    List<long[]> shapes = new ArrayList<>();
-                    for (Tensor t : in) shapes.add(t.shape());
-                    try {
-                        v = new Variant(ModelCompiler.planAt(def.graph(), shapes, def.weights(), registry, streamOptions, "shapes " + sig), sig, shapes.toArray(long[][]::new));
-                    } catch (Ge4jException e) {
-                        interpreted.add(shapes.toArray(long[][]::new)); // data-dependent shapes: the interpreter runs these
-                        return INTERPRET;
+                while (true) {
+                    Variant v = find(in);
+                    if (v != null) {
+                        if (v.enter(useClock.incrementAndGet())) return v;
+                        continue; // evicted meanwhile: look again
                     }
-                    variants.put(sig, v);
-                    byShapes.add(v);
-                    return v;
+                    for (long[][] s : interpreted) if (sameShapes(s, in)) return INTERPRET;
+                    synchronized (graphLock) {
+                        if (find(in) != null) continue;
+                        String sig = signature(in);
+                        List<long[]> shapes = new ArrayList<>();
+                        for (Tensor t : in) shapes.add(t.shape());
+                        try {
+                            v = new Variant(ModelCompiler.planAt(def.graph(), shapes, def.weights(), registry, streamOptions, "shapes " + sig), sig,
+                                    shapes.toArray(long[][]::new), true);
+                        } catch (Ge4jException e) {
+                            interpreted.add(shapes.toArray(long[][]::new)); // data-dependent shapes: the interpreter runs these
+                            return INTERPRET;
+                        }
+                        v.enter(useClock.incrementAndGet());
+                        variants.put(sig, v);
+                        byShapes.add(v);
+                        evictDynamicPlans(v);
+                        return v;
+                    }
                 }
             }
+        }
+    }
+
+    /**
+     * At most this many plans built at run time for dynamic shapes are kept (default
+     * {@link #DEFAULT_DYNAMIC_PLAN_LIMIT}); beyond it the least recently used one is dropped and its memory freed
+     * once the runs using it end (a later run at its shapes plans again). Gears are never dropped.
+     */
+    public CompiledModel dynamicPlanLimit(int limit) {
+        if (limit < 1) throw new IllegalArgumentException(what() + ": the dynamic plan limit must be at least 1, got " + limit);
+        dynamicPlanLimit = limit;
+        synchronized (graphLock) { evictDynamicPlans(null); }
+        return this;
+    }
+
+    /** Drops least recently used dynamic plans (never {@code keep}) until at most the limit remain; under the graph lock. */
+    private void evictDynamicPlans(Variant keep) {
+        while (true) {
+            Variant oldest = null;
+            int n = 0;
+            for (Variant v : byShapes) {
+                if (!v.dynamic) continue;
+                n++;
+                if (v != keep && (oldest == null || v.lastUse < oldest.lastUse)) oldest = v;
+            }
+            if (n <= dynamicPlanLimit || oldest == null) return;
+            byShapes.remove(oldest);
+            variants.remove(oldest.signature, oldest);
+            oldest.retire();
         }
     }
 

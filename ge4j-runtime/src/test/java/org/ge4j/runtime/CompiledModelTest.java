@@ -64,6 +64,54 @@ class CompiledModelTest {
     }
 
     @Test
+    void dynamicPlansBeyondTheLimitAreDroppedLeastRecentlyUsedFirst() {
+        try (CompiledModel m = CompiledModel.compile(smallCnn("N")).dynamicPlanLimit(2)) {
+            for (int n : new int[] {1, 2, 1, 3, 2, 1}) {
+                try (Tensor x = random(n, n, 3, 8, 8)) {
+                    Map<String, Tensor> out = m.run(Map.of("x", x));
+                    Map<String, Value> ref = reference(smallCnn("N"), Map.of("x", x));
+                    assertClose("y at batch " + n, out.get("y"), (Tensor) ref.get("y"), 1e-4f);
+                    closeAll(out);
+                    closeAll(ref);
+                }
+                assertThat(m.dynamicPlans()).hasSizeLessThanOrEqualTo(2);
+            }
+            // 1 2 1 3: 2 is the least recently used when 3 comes; then 2 replaces 1, and 1 replaces 3
+            assertThat(m.dynamicPlans()).containsOnlyKeys("[2,3,8,8]", "[1,3,8,8]");
+            m.dynamicPlanLimit(1);
+            assertThat(m.dynamicPlans()).containsOnlyKeys("[1,3,8,8]");
+            assertThatThrownBy(() -> m.dynamicPlanLimit(0)).hasMessageContaining("at least 1");
+        }
+    }
+
+    @Test
+    void threadsRunManyShapesThroughABoundedPlanCache() throws Exception {
+        try (CompiledModel m = CompiledModel.compile(smallCnn("N")).dynamicPlanLimit(1); ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            List<Future<Boolean>> fs = new ArrayList<>();
+            for (int t = 0; t < 24; t++) {
+                final int seed = t, n = 1 + t % 3;
+                fs.add(pool.submit(() -> {
+                    try (Tensor x = random(seed, n, 3, 8, 8)) {
+                        Map<String, Tensor> out = m.run(Map.of("x", x));
+                        Map<String, Value> ref = reference(smallCnn("N"), Map.of("x", x));
+                        try {
+                            float[] av = out.get("y").toFloatArray(), ev = ((Tensor) ref.get("y")).toFloatArray();
+                            if (av.length != ev.length) return false;
+                            for (int i = 0; i < av.length; i++) if (Math.abs(av[i] - ev[i]) > 1e-4) return false;
+                            return true;
+                        } finally {
+                            closeAll(out);
+                            closeAll(ref);
+                        }
+                    }
+                }));
+            }
+            for (Future<Boolean> f : fs) assertThat(f.get()).isTrue();
+            assertThat(m.dynamicPlans()).hasSize(1);
+        }
+    }
+
+    @Test
     void threadsShareOneModel() throws Exception {
         try (CompiledModel m = CompiledModel.compile(smallCnn(1)); ExecutorService pool = Executors.newFixedThreadPool(4)) {
             List<Future<Boolean>> fs = new ArrayList<>();
