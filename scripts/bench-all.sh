@@ -62,6 +62,8 @@ bench() {
   "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss16m ${GE4J_JAVA_OPTS:-} \
     -Dge4j.benchModels="$models_dir" -jar "$jar" "$@"
 }
+# the FP32 FMA peak of one core of this machine, measured once (a probe of ~0.3 s): every row's "% peak" uses it
+peak="$("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -cp "$jar" org.ge4j.bench.PeakProbe 2>/dev/null)"
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
 dirty="$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null | head -1)"
 [ -z "$dirty" ] || commit="$commit (with local changes)"
@@ -75,7 +77,7 @@ write_md() {
 - JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); JVM options: \`--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss16m ${GE4J_JAVA_OPTS:-}\`
 - ONNX Runtime 1.29.0 (Java API, CPU): ALL_OPT, sequential, intra-op threads = \`--threads\`, spinning on (its default); ge4j: \`--level O3\`, \`-Dge4j.threads\` = \`--threads\`
 - Each number: median (and p90) of the timed runs after warm-up (per engine: 20 runs and at least 3 s, at most 20 s), ge4j and ORT alternating in blocks of 5 runs in one JVM; the load average (1, 5, 15 min) at the start and end of each measurement is in the tables: on a busy machine, trust the ratios more than the absolute times
-- FP32 peak: 280 GFLOP/s per core (64 FLOP/cycle at ~4.4 GHz); % peak = GFLOP/s / (280 × threads)"
+- FP32 peak: $peak GFLOP/s per core, measured on this machine when the run started (\`org.ge4j.bench.PeakProbe\`: 12 independent FMA chains on the widest vectors, best of 60 rounds of 4 ms); % peak = GFLOP/s / ($peak × threads)"
   local body="<!-- bench-all:begin -->
 $header
 
@@ -96,8 +98,8 @@ PY
 
 for t in $threads; do
   for m in "${models[@]}"; do
-    args=("$m" --vs-ort --threads "$t" --tsv "$tsv" --min-runs 3)
-    [ "$t" -gt 1 ] && args=("$m" --vs-ort --threads "$t" --tsv "$tsv" --min-runs 2)
+    args=("$m" --vs-ort --threads "$t" --tsv "$tsv" --min-runs 3 --peak-gflops "$peak")
+    [ "$t" -gt 1 ] && args=("$m" --vs-ort --threads "$t" --tsv "$tsv" --min-runs 2 --peak-gflops "$peak")
     if [ "$cold" = 1 ] && [ "$t" = 1 ]; then args+=(--cold --cold-repeats "$cold_repeats"); fi
     args+=("${extra[@]}")
     log="$results/logs/$stamp-$m-${t}t.log"

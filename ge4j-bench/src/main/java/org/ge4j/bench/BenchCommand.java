@@ -106,8 +106,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--atol", description = "absolute tolerance when comparing outputs; default ${DEFAULT-VALUE}")
     double atol = 1e-4;
 
-    @Option(names = "--peak-gflops", paramLabel = "G", description = "FP32 peak of one core, GFLOP/s, for '%% peak'; default ${DEFAULT-VALUE}")
-    double peakGflops = 280;
+    @Option(names = "--peak-gflops", paramLabel = "G", description = "FP32 peak of one core, GFLOP/s, for '%% peak'; default: measured (an FMA-throughput probe, 0.3 s)")
+    double peakGflops = 0;
 
     @Spec
     CommandSpec spec;
@@ -163,6 +163,7 @@ public final class BenchCommand implements Callable<Integer> {
             ColdRunner.child(c, coldChild, out);
             return 0;
         }
+        if (c.peakGflops() == 0) c = c.withPeakGflops(PeakProbe.measure());
         BenchReport r = new Benchmark(c, err).run();
         if (c.tsv() != null) r.appendTsv(c.tsv(), BenchReport.now());
         r.print(out);

@@ -10,7 +10,7 @@ import org.ge4j.compiler.OptLevel;
  * @param model       a model file, or the name of a model of the manifest in {@code modelsDir}
  * @param engines     engines to measure, in order: {@code ge4j}, {@code ort} or both ({@code --vs-ort})
  * @param inputs      explicit input specs (empty: from the manifest, else from the model's declared inputs)
- * @param peakGflops  FP32 peak of one core in GFLOP/s, for "% of peak" (times {@code threads})
+ * @param peakGflops  FP32 peak of one core in GFLOP/s, for "% of peak" (times {@code threads}); 0: to be measured ({@link PeakProbe})
  * @param profile     where to write a JFR recording of the timed runs (null: none)
  * @param om          ge4j loads a {@code .om} (given as {@code omFile}, else compiled from the model first, untimed)
  */
@@ -29,7 +29,13 @@ public record BenchConfig(String model, Path modelsDir, List<String> engines, Li
         if (coldRepeats < 1) throw new IllegalArgumentException("--cold-repeats must be >= 1, got " + coldRepeats);
         if (coldRuns < 0) throw new IllegalArgumentException("--cold-runs must be >= 0, got " + coldRuns);
         if (!(rtol >= 0) || !(atol >= 0)) throw new IllegalArgumentException("--rtol and --atol must be >= 0");
-        if (!(peakGflops > 0)) throw new IllegalArgumentException("--peak-gflops must be > 0, got " + peakGflops);
+        if (!(peakGflops >= 0)) throw new IllegalArgumentException("--peak-gflops must be > 0 (or 0: measure it), got " + peakGflops);
+    }
+
+    /** This configuration with the per-core peak set (e.g. measured). */
+    public BenchConfig withPeakGflops(double g) {
+        return new BenchConfig(model, modelsDir, engines, inputs, threads, batch, plan, level, ortSpinning, cold, coldRepeats, coldRuns, tsv, seed,
+                rtol, atol, g, om, omFile, profile, command);
     }
 
     /** Whether both engines run side by side. */

@@ -76,6 +76,7 @@ public record BenchReport(BenchConfig config, ResolvedModel model, List<BenchMod
                 + config.batch() + (model.flops() > 0 ? String.format(Locale.ROOT, "; %.3g GFLOP per inference", model.flops() * (double) config.batch() / 1e9) : ""));
         out.println("  machine  " + machine.cpu() + ", " + machine.processors() + " processors, JDK " + machine.jdk());
         out.println("  load avg " + machine.loadAverage() + " (start), " + loadAverageEnd + " (end)");
+        out.printf(Locale.ROOT, "  peak     %.0f GFLOP/s FP32 per core (%% peak below is of %d thread%s)%n", config.peakGflops(), config.threads(), config.threads() == 1 ? "" : "s");
         Bencher.Plan p = config.plan();
         out.printf(Locale.ROOT, "  plan     %d thread%s; warm-up %d runs and %.0f s at least (max %.0f s%s); timed %d runs (at least %d, budget %.0f s)%s%n",
                 config.threads(), config.threads() == 1 ? "" : "s", p.warmup(), p.warmupMinSeconds(), p.warmupSeconds(), p.untilStable() ? ", then until stable" : "",

@@ -31,7 +31,7 @@ class BenchCommandTest {
         assertThat(c.om()).isFalse();
         assertThat(c.seed()).isEqualTo(42);
         assertThat(c.rtol()).isEqualTo(1e-3);
-        assertThat(c.peakGflops()).isEqualTo(280);
+        assertThat(c.peakGflops()).isZero(); // measured when the benchmark runs
         assertThat(c.command()).isEqualTo("ge4j bench resnet50");
     }
 
