@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.ge4j.cli.io.ModelInputs;
 import org.ge4j.compiler.OptLevel;
 import org.ge4j.ir.Graph;
 import org.ge4j.ir.Node;
@@ -22,10 +21,10 @@ import org.ge4j.ops.ReferenceInterpreter;
 import org.ge4j.parser.onnx.OnnxParser;
 import org.ge4j.runtime.CompileOptions;
 import org.ge4j.runtime.CompiledModel;
-import org.ge4j.runtime.ShapeSpecs;
 import org.ge4j.runtime.om.OmFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -47,17 +46,7 @@ public final class CompareCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "An .onnx (or a .om) file.")
     Path model;
 
-    @Option(names = "--input", paramLabel = "NAME=FILE", description = "An input from a .npy or an ONNX TensorProto .pb file (repeatable); the others are random.")
-    List<String> inputs = new ArrayList<>();
-
-    @Option(names = {"--input-shape", "--input_shape"}, paramLabel = "SHAPES", description = "Shapes of random inputs with dynamic dims, e.g. \"ids:2,64\".")
-    String inputShape;
-
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the random inputs (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--int-range", paramLabel = "LO,HI", defaultValue = "0,10", description = "Range [LO, HI) of random integer inputs (default: ${DEFAULT-VALUE}).")
-    String intRange;
+    @Mixin InputOptions input;
 
     @Option(names = "--rtol", defaultValue = "1e-3", description = "Relative tolerance (default: ${DEFAULT-VALUE}).")
     double rtol;
@@ -81,7 +70,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        long[] range = RunCommand.range(intRange);
+        input.check();
         boolean om = model.toString().toLowerCase(Locale.ROOT).endsWith(".om");
         try (Arena arena = Arena.ofShared();
              CompiledModel m = om ? CompiledModel.load(model)
@@ -89,7 +78,7 @@ public final class CompareCommand implements Callable<Integer> {
             Graph ref = om ? OmFile.read(model, arena, false).definition().graph() : new OnnxParser().parse(model);
             out.println("reference: " + (om ? "the .om's own graph on the reference interpreter" : "the unoptimised model on the reference interpreter")
                     + "; optimised: " + m.mode().name().toLowerCase(Locale.ROOT) + " at " + (om ? m.definition().options().getOrDefault("oo_level", "?") : level));
-            Map<String, Tensor> in = ModelInputs.make(m.inputs(), m.gears(), ModelInputs.parseFiles(inputs), ShapeSpecs.parseInputShape(inputShape), seed, range[0], range[1]);
+            Map<String, Tensor> in = input.make(m);
             try {
                 return perNode ? perNode(out, m, ref, in) : outputsOnly(out, m, ref, in);
             } finally {

@@ -4,21 +4,18 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.ge4j.cli.io.ModelInputs;
 import org.ge4j.cli.io.TensorFiles;
 import org.ge4j.cli.io.TensorSummary;
 import org.ge4j.ir.Ge4jException;
 import org.ge4j.ir.Tensor;
 import org.ge4j.runtime.CompiledModel;
-import org.ge4j.runtime.ShapeSpecs;
 import org.ge4j.runtime.WarmUp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -33,17 +30,7 @@ public final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "A .om or an .onnx file.")
     Path model;
 
-    @Option(names = "--input", paramLabel = "NAME=FILE", description = "An input from a .npy or an ONNX TensorProto .pb file (repeatable); the others are random.")
-    List<String> inputs = new ArrayList<>();
-
-    @Option(names = {"--input-shape", "--input_shape"}, paramLabel = "SHAPES", description = "Shapes of random inputs with dynamic dims, e.g. \"ids:2,64\".")
-    String inputShape;
-
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the random inputs (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--int-range", paramLabel = "LO,HI", defaultValue = "0,10", description = "Range [LO, HI) of random integer inputs (default: ${DEFAULT-VALUE}).")
-    String intRange;
+    @Mixin InputOptions input;
 
     @Option(names = "--output-dir", paramLabel = "DIR", description = "Save each output as an ONNX TensorProto <output name>.pb in DIR.")
     Path outputDir;
@@ -57,12 +44,12 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        long[] range = range(intRange);
+        input.check();
         long t0 = System.nanoTime();
         WarmUp mode = warmUp == null ? WarmUp.fromSystemProperty() : parseWarmUp(warmUp);
         try (CompiledModel m = CompiledModel.open(model, mode)) {
             long t1 = System.nanoTime();
-            Map<String, Tensor> in = ModelInputs.make(m.inputs(), m.gears(), ModelInputs.parseFiles(inputs), ShapeSpecs.parseInputShape(inputShape), seed, range[0], range[1]);
+            Map<String, Tensor> in = input.make(m);
             try {
                 for (Map.Entry<String, Tensor> e : in.entrySet()) out.println("input  " + TensorSummary.of(e.getKey(), e.getValue(), first));
                 long t2 = System.nanoTime();
@@ -103,17 +90,6 @@ public final class RunCommand implements Callable<Integer> {
             return WarmUp.parse(s);
         } catch (IllegalArgumentException e) {
             throw new Ge4jException("--warmup: " + e.getMessage());
-        }
-    }
-
-    static long[] range(String s) {
-        String[] p = s.split(",");
-        try {
-            long[] r = {Long.parseLong(p[0].trim()), Long.parseLong(p[1].trim())};
-            if (p.length != 2 || r[1] <= r[0]) throw new NumberFormatException();
-            return r;
-        } catch (RuntimeException e) {
-            throw new Ge4jException("--int-range '" + s + "' must read LO,HI with LO < HI");
         }
     }
 }
