@@ -90,21 +90,7 @@ class CompiledModelTest {
             List<Future<Boolean>> fs = new ArrayList<>();
             for (int t = 0; t < 24; t++) {
                 final int seed = t, n = 1 + t % 3;
-                fs.add(pool.submit(() -> {
-                    try (Tensor x = random(seed, n, 3, 8, 8)) {
-                        Map<String, Tensor> out = m.run(Map.of("x", x));
-                        Map<String, Value> ref = reference(smallCnn("N"), Map.of("x", x));
-                        try {
-                            float[] av = out.get("y").toFloatArray(), ev = ((Tensor) ref.get("y")).toFloatArray();
-                            if (av.length != ev.length) return false;
-                            for (int i = 0; i < av.length; i++) if (Math.abs(av[i] - ev[i]) > 1e-4) return false;
-                            return true;
-                        } finally {
-                            closeAll(out);
-                            closeAll(ref);
-                        }
-                    }
-                }));
+                fs.add(pool.submit(() -> matchesReference(m, smallCnn("N"), seed, n)));
             }
             for (Future<Boolean> f : fs) assertThat(f.get()).isTrue();
             assertThat(m.dynamicPlans()).hasSize(1);
@@ -117,22 +103,26 @@ class CompiledModelTest {
             List<Future<Boolean>> fs = new ArrayList<>();
             for (int t = 0; t < 16; t++) {
                 final int seed = t;
-                fs.add(pool.submit(() -> {
-                    try (Tensor x = random(seed, 1, 3, 8, 8)) {
-                        Map<String, Tensor> out = m.run(Map.of("x", x));
-                        Map<String, Value> ref = reference(smallCnn(1), Map.of("x", x));
-                        try {
-                            float[] av = out.get("y").toFloatArray(), ev = ((Tensor) ref.get("y")).toFloatArray();
-                            for (int i = 0; i < av.length; i++) if (Math.abs(av[i] - ev[i]) > 1e-4) return false;
-                            return true;
-                        } finally {
-                            closeAll(out);
-                            closeAll(ref);
-                        }
-                    }
-                }));
+                fs.add(pool.submit(() -> matchesReference(m, smallCnn(1), seed, 1)));
             }
             for (Future<Boolean> f : fs) assertThat(f.get()).isTrue();
+        }
+    }
+
+    /** Runs {@code m} on a seeded input of batch {@code n} and compares output y with the interpreter on {@code graph}. */
+    private static boolean matchesReference(CompiledModel m, Graph graph, int seed, int n) {
+        try (Tensor x = random(seed, n, 3, 8, 8)) {
+            Map<String, Tensor> out = m.run(Map.of("x", x));
+            Map<String, Value> ref = reference(graph, Map.of("x", x));
+            try {
+                float[] av = out.get("y").toFloatArray(), ev = ((Tensor) ref.get("y")).toFloatArray();
+                if (av.length != ev.length) return false;
+                for (int i = 0; i < av.length; i++) if (Math.abs(av[i] - ev[i]) > 1e-4) return false;
+                return true;
+            } finally {
+                closeAll(out);
+                closeAll(ref);
+            }
         }
     }
 
