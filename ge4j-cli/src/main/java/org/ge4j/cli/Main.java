@@ -47,6 +47,9 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // commands that compile or run models need the op registry: fill it while picocli starts up
+        if (args.length > 0 && java.util.Set.of("run", "compile", "compare", "inspect", "conformance", "train-aot").contains(args[0]))
+            org.ge4j.runtime.CompiledModel.initRegistryInBackground();
         int code;
         try {
             code = commandLine().execute(args);

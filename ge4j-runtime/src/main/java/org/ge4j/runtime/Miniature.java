@@ -99,6 +99,43 @@ final class Miniature {
         return build(s, schema, registry, in, overrides);
     }
 
+    /**
+     * A rough count of the multiply-adds or element moves of a node: output elements times the reduced length
+     * for convolutions (C/group·kernel) and products (K); queries times keys times head dims for attention;
+     * elements read and written otherwise. Only ratios of these counts matter (a model against its miniatures).
+     */
+    static double work(NodeSpec s) {
+        Node n = s.node();
+        String op = n.domain().isEmpty() ? n.type() : n.domain() + "::" + n.type();
+        try {
+            double out = 0, io = 0;
+            for (TensorDesc d : s.outputs()) if (d != null && d.shape().isStatic()) out += d.shape().elementCount();
+            io = out;
+            for (TensorDesc d : s.inputs()) if (d != null && d.shape().isStatic()) io += d.shape().elementCount();
+            return switch (op) {
+                case "Conv", "ge4j::FusedConv" -> {
+                    long[] w = s.inputShape(1);
+                    double k = 1;
+                    for (int i = 1; i < w.length; i++) k *= w[i];
+                    yield out * k;
+                }
+                case "MatMul", "Gemm", "ge4j::FusedMatMul" -> {
+                    long[] a = s.inputShape(0);
+                    boolean ta = s.attrs().getInt("transA", 0) != 0 || s.attrs().getInt("trans_a", 0) != 0;
+                    yield out * (a.length == 1 ? a[0] : a[ta ? a.length - 2 : a.length - 1]);
+                }
+                case "ge4j::PackedMatMul" -> out * s.attrs().getInt("k", 1);
+                case "ge4j::Attention" -> {
+                    long[] q = s.inputShape(0), v = s.inputShape(2);
+                    yield out / v[v.length - 1] * v[v.length - 2] * (q[q.length - 1] + v[v.length - 1]);
+                }
+                default -> io;
+            };
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
     private static boolean floatStatic(TensorDesc d) {
         return d.dtype() == DataType.FLOAT && d.shape().hasRank() && d.shape().isStatic();
     }
