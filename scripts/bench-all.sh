@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs `ge4j bench MODEL --vs-ort` over every model of the benchmark manifest, at 1 thread (with cold
-# starts in fresh JVMs) and at 2 threads, appends the rows to a TSV and rewrites the generated part of
-# BENCHMARKS.md (between the bench-all markers; the notes around it are kept).
+# starts in fresh JVMs) and at 2 threads, then ge4j loading a compiled .om (`--om --cold`, 1 thread),
+# appends the rows to a TSV and rewrites the generated part of BENCHMARKS.md (between the bench-all
+# markers; the notes around it are kept).
 #
 # Usage: scripts/bench-all.sh [--only name,name] [--threads "1 2"] [--tsv FILE] [--out FILE] [--no-cold]
-#                             [--cold-repeats N] [-- extra bench options...]
+#                             [--no-om] [--cold-repeats N] [-- extra bench options...]
 # Environment: GE4J_BENCH_MODELS (models dir, default .cache/bench-models), GE4J_JAVA_OPTS (JVM options).
 # Budget per model and thread count: 50 timed runs, at most 60 s (but at least --min-runs), 20 warm-up
 # runs and at least 3 s within 20 s; a model whose first run takes longer than the warm-up cap gets no more warm-up.
@@ -18,6 +19,7 @@ results="$root/.cache/bench-results"
 tsv="$results/bench-$stamp.tsv"
 out="$root/BENCHMARKS.md"
 cold=1
+om=1
 cold_repeats=3
 extra=()
 while [ $# -gt 0 ]; do
@@ -27,9 +29,10 @@ while [ $# -gt 0 ]; do
     --tsv) tsv="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --no-cold) cold=0; shift ;;
+    --no-om) om=0; shift ;;
     --cold-repeats) cold_repeats="$2"; shift 2 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-all: unknown option $1 (see --help)" >&2; exit 64 ;;
   esac
 done
@@ -107,4 +110,14 @@ for t in $threads; do
     [ -s "$tsv" ] && write_md
   done
 done
+# the deployment path: ge4j loads a .om compiled beforehand (load + first result and peak RSS in fresh JVMs)
+if [ "$om" = 1 ] && [ "$cold" = 1 ]; then
+  for m in "${models[@]}"; do
+    args=("$m" --om --cold --cold-repeats "$cold_repeats" --threads 1 --tsv "$tsv" --runs 10 --min-runs 3 --max-time 20 "${extra[@]}")
+    log="$results/logs/$stamp-$m-om.log"
+    echo "bench-all: ./ge4j bench ${args[*]}   (log: ${log#$root/})" >&2
+    bench "${args[@]}" >"$log" 2>&1 || { echo "bench-all: $m --om failed; see $log" >&2; tail -3 "$log" >&2 || true; }
+    [ -s "$tsv" ] && write_md
+  done
+fi
 echo "bench-all: rows in ${tsv#$root/}, tables in ${out#$root/}" >&2

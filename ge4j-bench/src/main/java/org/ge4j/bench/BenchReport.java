@@ -22,7 +22,7 @@ import org.ge4j.bench.BenchResults.ResolvedModel;
 public record BenchReport(BenchConfig config, ResolvedModel model, List<BenchModels.InputSpec> inputs, MachineInfo machine,
                           String loadAverageEnd, List<EngineResult> results, List<ColdResult> cold,
                           OutputCheck.Result firstCheck, OutputCheck.Result check, Profiler.Summary profile) {
-    /** Columns of the TSV rows, one row per engine. */
+    /** Columns of the TSV rows, one row per engine (ge4j loading a .om is the engine {@code ge4j.om}). */
     public static final List<String> COLUMNS = List.of("date", "model", "engine", "threads", "batch", "runs", "median_ns", "p90_ns",
             "mean_ns", "min_ns", "load_ns", "load_phases", "first_run_ns", "first_result_ns", "steady_after", "gflops", "pct_peak",
             "weight_gbs", "items_per_s", "cold_first_result_ns", "cold_uptime_ns", "cold_load_ns", "cold_first_run_ns",
@@ -131,7 +131,7 @@ public record BenchReport(BenchConfig config, ResolvedModel model, List<BenchMod
             ColdResult c = coldResult(r.engine());
             v.put("date", date);
             v.put("model", model.name());
-            v.put("engine", r.engine());
+            v.put("engine", r.engine().equals("ge4j") && config.om() ? "ge4j.om" : r.engine());
             v.put("threads", Integer.toString(config.threads()));
             v.put("batch", Integer.toString(config.batch()));
             v.put("runs", Integer.toString(s.count()));

@@ -167,6 +167,22 @@ public final class BenchTable {
                     .append(" | ").append(x(num(g, "cold_hwm_peak_kb") / num(o, "cold_hwm_peak_kb"), "%.2f")).append(" |\n");
         }
 
+        if (rows.keySet().stream().anyMatch(k -> k.contains("|ge4j.om|"))) {
+            sb.append("\n### Compiled model (.om): load and first result in a fresh JVM (1 thread)\n\n");
+            sb.append("ge4j loads a `.om` compiled beforehand (`--om`); ORT creates its session from the `.onnx` (its cold numbers from the table above).\n\n");
+            sb.append("| model | .om load (in process) | .om first run | ge4j .om process start → first result | ORT process start → first result | ratio | ge4j .om peak RSS | ORT peak RSS | ratio |\n");
+            sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (String m : models) {
+                Map<String, String> g = row(m, "ge4j.om", 1), o = row(m, "ort", 1);
+                if (g == null) continue;
+                sb.append("| ").append(m).append(" | ").append(t(g, "load_ns")).append(" | ").append(t(g, "first_run_ns"))
+                        .append(" | ").append(t(g, "cold_first_result_ns")).append(" | ").append(t(o, "cold_first_result_ns"))
+                        .append(" | ").append(x(num(g, "cold_first_result_ns") / num(o, "cold_first_result_ns"), "%.2f"))
+                        .append(" | ").append(mb(g, "cold_hwm_peak_kb")).append(" | ").append(mb(o, "cold_hwm_peak_kb"))
+                        .append(" | ").append(x(num(g, "cold_hwm_peak_kb") / num(o, "cold_hwm_peak_kb"), "%.2f")).append(" |\n");
+            }
+        }
+
         sb.append("\n### Weight bandwidth (4 bytes per stored weight element / median)\n\n");
         sb.append("| model | threads | ge4j GB/s | ORT GB/s |\n|---|---:|---:|---:|\n");
         for (String m : models) {

@@ -63,6 +63,17 @@ class BenchTableTest {
     }
 
     @Test
+    void omRowsGetTheirOwnTable() {
+        List<Map<String, String>> rows = new java.util.ArrayList<>(ROWS.subList(0, 6));
+        rows.add(row("a", "ge4j.om", 1, 20_000_000, "load_ns", "40000000", "first_run_ns", "60000000", "cold_first_result_ns", "250000000",
+                "cold_hwm_peak_kb", "51200"));
+        BenchTable t = new BenchTable(rows);
+        assertThat(t.ratio("a", 1)).isCloseTo(2.0, within(1e-12)); // the .om row is not the ge4j row
+        assertThat(t.markdown()).contains("### Compiled model (.om)").contains("| a | 40.0 ms | 60.0 ms | 250 ms | 500 ms | 0.50 | 50 MB | 100 MB | 0.50 |");
+        assertThat(new BenchTable(ROWS).markdown()).doesNotContain("Compiled model (.om)");
+    }
+
+    @Test
     void readsTheTsvItWritesIncludingRepeatedHeaders(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("r.tsv");
         String head = String.join("\t", BenchReport.COLUMNS);

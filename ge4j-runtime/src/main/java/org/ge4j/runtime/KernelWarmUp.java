@@ -28,7 +28,7 @@ import org.ge4j.ops.exec.NodeSpec;
  */
 final class KernelWarmUp {
     /** Warm-up stops after this long whatever happened (a machine too busy for the JIT to keep up). */
-    static final long CAP_NANOS = Long.getLong("ge4j.warmup.capMillis", 10_000) * 1_000_000;
+    static final long CAP_NANOS = Long.getLong("ge4j.warmup.capMillis", 5_000) * 1_000_000;
     private static final boolean TRACE = Boolean.getBoolean("ge4j.warmup.trace");
 
     private record Item(String key, CompiledKernel kernel, MemorySegment[] args, double work) {}

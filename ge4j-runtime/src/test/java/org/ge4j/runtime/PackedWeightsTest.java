@@ -68,7 +68,9 @@ class PackedWeightsTest {
         try (CompiledModel l = CompiledModel.load(file)) {
             assertThat(l.kernelCounts()).containsOnlyKeys(OpRegistry.VECTOR);
             Map<String, Tensor> again = l.run(Map.of("x", x));
-            assertThat(again.get("y").contentEquals(first.get("y"))).as("loaded model gives the in-memory model's outputs").isTrue();
+            // same weights and kernels; the Vector API's transcendental functions may round 1 ulp differently before
+            // and after C2 compiles them, so outputs agree to float precision rather than bit for bit
+            assertClose("y (loaded vs in-memory)", again.get("y"), first.get("y"), 1e-5f);
             closeAll(again);
         }
         closeAll(first);

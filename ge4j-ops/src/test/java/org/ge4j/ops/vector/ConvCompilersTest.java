@@ -41,8 +41,11 @@ class ConvCompilersTest {
     }
 
     @Test
-    void implicitGemmForLongRows() {
-        assertThat(assertMatchesReference(conv(1, 1, 8, 30, 40, 16, 1, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).build(), TOL)).isInstanceOf(ImplicitConv.class);
+    void implicitGemmOverPaddedAndShiftedInputs() {
+        assertThat(assertMatchesReference(conv(1, 1, 8, 30, 40, 16, 1, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).build(), TOL)).isInstanceOf(ShiftedConv.class);
+        assertThat(assertMatchesReference(conv(14, 1, 8, 30, 40, 16, 1, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).attr("strides", 2L, 1L).build(), TOL))
+                .isInstanceOf(ImplicitConv.class);
+        assertThat(assertMatchesReference(conv(15, 2, 8, 7, 7, 16, 1, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).build(), TOL)).isInstanceOf(ShiftedConv.class);
         assertMatchesReference(conv(2, 2, 5, 9, 70, 9, 1, 3, 3, true).attr("pads", 0L, 2L, 1L, 0L).build(), TOL);
         assertMatchesReference(conv(3, 1, 6, 13, 33, 10, 1, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).attr("strides", 2L, 1L).build(), TOL);
         assertMatchesReference(conv(4, 1, 4, 12, 40, 6, 1, 3, 3, false).attr("dilations", 2L, 2L).attr("pads", 2L, 2L, 2L, 2L).build(), TOL);

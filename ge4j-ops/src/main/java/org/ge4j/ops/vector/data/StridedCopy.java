@@ -12,8 +12,9 @@ import org.ge4j.ops.vector.WorkerPool;
  * may be 0 for broadcast dims and negative for reversed slices) and a start offset. At compile time the
  * view is simplified (dims of 1 dropped, dims that are contiguous in both merged), and the innermost loop
  * is chosen once: one memcpy per contiguous run ({@link Mode#ROWS}), a fill of one value per broadcast run
- * ({@link Mode#FILL}), a cache-blocked tile copy when the second-innermost dim is contiguous in the input
- * (a transpose, {@link Mode#TILE}), or a strided gather. Elements are moved as 1, 2, 4 or 8 byte units.
+ * ({@link Mode#FILL}), 2-D tiles pairing the innermost dim with a dim contiguous in the input — a transpose,
+ * {@link Mode#TILE}: square blocks transposed in registers ({@link BlockTranspose}), scalar tiles at the edges —
+ * or a strided gather. Elements are moved as 1, 2, 4 or 8 byte units.
  * Recursion over the outer dims keeps runs allocation-free; large copies are split over the outermost dim
  * on the shared {@link WorkerPool}.
  */
