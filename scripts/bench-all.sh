@@ -8,7 +8,7 @@
 #                             [--no-om] [--cold-repeats N] [-- extra bench options...]
 # Environment: GE4J_BENCH_MODELS (models dir, default .cache/bench-models), GE4J_JAVA_OPTS (JVM options).
 # Budget per model and thread count: 50 timed runs, at most 60 s (but at least --min-runs), 20 warm-up
-# runs and at least 3 s within 20 s; a model whose first run takes longer than the warm-up cap gets no more warm-up.
+# runs and at least 10 s within 20 s; a model whose first run takes longer than the warm-up cap gets no more warm-up.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 models_dir="${GE4J_BENCH_MODELS:-$root/.cache/bench-models}"
@@ -74,7 +74,7 @@ write_md() {
 - Machine: $(lscpu 2>/dev/null | awk -F': *' '/^Model name/ {print $2; exit}'), $(nproc) processors ($(lscpu 2>/dev/null | awk -F': *' '/^Thread\(s\) per core/ {t=$2} /^Core\(s\) per socket/ {c=$2} /^Socket\(s\)/ {s=$2} END {print c*s " cores, " t " thread(s) per core"}')), $(awk '/MemTotal/ {printf "%.0f GB RAM", $2/1048576}' /proc/meminfo)
 - JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); JVM options: \`--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss16m ${GE4J_JAVA_OPTS:-}\`
 - ONNX Runtime 1.29.0 (Java API, CPU): ALL_OPT, sequential, intra-op threads = \`--threads\`, spinning on (its default); ge4j: \`--level O3\`, \`-Dge4j.threads\` = \`--threads\`
-- Each number: median (and p90) of the timed runs after warm-up (per engine: 20 runs and at least 3 s, at most 20 s), ge4j and ORT alternating in blocks of 5 runs in one JVM; the load average (1, 5, 15 min) at the start and end of each measurement is in the tables: on a busy machine, trust the ratios more than the absolute times
+- Each number: median (and p90) of the timed runs after warm-up (per engine: 20 runs and at least 10 s, at most 20 s), ge4j and ORT alternating in blocks of 5 runs in one JVM; the load average (1, 5, 15 min) at the start and end of each measurement is in the tables: on a busy machine, trust the ratios more than the absolute times
 - FP32 peak: 280 GFLOP/s per core (64 FLOP/cycle at ~4.4 GHz); % peak = GFLOP/s / (280 × threads)"
   local body="<!-- bench-all:begin -->
 $header

@@ -49,8 +49,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "N", description = "warm-up runs per engine; default ${DEFAULT-VALUE}")
     int warmup = 20;
 
-    @Option(names = "--warmup-min-time", paramLabel = "SECONDS", description = "warm each engine up for at least this long, first run included (the JIT needs seconds); default ${DEFAULT-VALUE}")
-    double warmupMinTime = 3;
+    @Option(names = "--warmup-min-time", paramLabel = "SECONDS", description = "warm each engine up for at least this long, first run included (C2 needs seconds to compile a model's kernels, more on a busy machine); default ${DEFAULT-VALUE}")
+    double warmupMinTime = 10;
 
     @Option(names = "--warmup-time", paramLabel = "SECONDS", description = "time cap of each engine's warm-up; default ${DEFAULT-VALUE}")
     double warmupTime = 20;

@@ -24,7 +24,7 @@ class BenchCommandTest {
         assertThat(c.engines()).containsExactly("ge4j");
         assertThat(c.threads()).isEqualTo(1);
         assertThat(c.batch()).isEqualTo(1);
-        assertThat(c.plan()).isEqualTo(new Bencher.Plan(20, 3, 20, true, 50, 5, 60, 5));
+        assertThat(c.plan()).isEqualTo(new Bencher.Plan(20, 10, 20, true, 50, 5, 60, 5));
         assertThat(c.level()).isEqualTo(OptLevel.O3);
         assertThat(c.ortSpinning()).isTrue();
         assertThat(c.cold()).isFalse();
