@@ -19,7 +19,7 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * A JFR recording of the timed runs ({@code --profile FILE.jfr}) and its summary: the hottest methods
  * (top frame, with JFR's frame type: interpreted, JIT compiled, inlined), the kernels the samples fall
- * in (the frame just below {@code ExecutionContext.run}), and the share of samples inside
+ * in (the frame just below {@code ExecutionContext.run}, or {@code StreamExecutor.runLane} on multi-stream plans), and the share of samples inside
  * {@code VectorSupport} — Vector API operations that C2 did not intrinsify (boxed vectors).
  */
 public final class Profiler implements AutoCloseable {
@@ -56,7 +56,7 @@ public final class Profiler implements AutoCloseable {
                     samples, pct(vectorSupport));
             out.println("  hottest methods (top frame):");
             hotMethods.entrySet().stream().limit(top).forEach(e -> out.printf(Locale.ROOT, "    %5.1f %%  %s%n", pct(e.getValue()), e.getKey()));
-            out.println("  by task kernel (frame below ExecutionContext.run):");
+            out.println("  by task kernel (frame below ExecutionContext.run or StreamExecutor.runLane):");
             kernels.entrySet().stream().limit(top).forEach(e -> out.printf(Locale.ROOT, "    %5.1f %%  %s%n", pct(e.getValue()), e.getKey()));
         }
 
@@ -80,7 +80,7 @@ public final class Profiler implements AutoCloseable {
             for (int i = 0; i < fr.size(); i++) {
                 String n = name(fr.get(i));
                 inVs |= n.startsWith("jdk.internal.vm.vector.VectorSupport.");
-                if (kernel == null && n.equals("org.ge4j.runtime.ExecutionContext.run")) kernel = i > 0 ? name(fr.get(i - 1)) : n;
+                if (kernel == null && (n.equals("org.ge4j.runtime.ExecutionContext.run") || n.equals("org.ge4j.runtime.StreamExecutor.runLane"))) kernel = i > 0 ? name(fr.get(i - 1)) : n;
             }
             if (inVs) vs++;
             kernels.merge(kernel == null ? "(outside a model run: " + name(fr.getLast()) + ")" : kernel, 1, Integer::sum);

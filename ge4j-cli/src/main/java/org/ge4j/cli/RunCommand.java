@@ -16,6 +16,7 @@ import org.ge4j.ir.Ge4jException;
 import org.ge4j.ir.Tensor;
 import org.ge4j.runtime.CompiledModel;
 import org.ge4j.runtime.ShapeSpecs;
+import org.ge4j.runtime.WarmUp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -50,11 +51,16 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--first", paramLabel = "N", defaultValue = "8", description = "How many leading values to print per output (default: ${DEFAULT-VALUE}).")
     int first;
 
+    @Option(names = "--warmup", paramLabel = "MODE", description = {"Warm the fast kernels up at load: background (default: on a thread while the"
+            + " inputs are prepared; the run waits for it), blocking, or off (the first run then runs while the JIT compiles)."})
+    String warmUp;
+
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         long[] range = range(intRange);
         long t0 = System.nanoTime();
-        try (CompiledModel m = CompiledModel.open(model)) {
+        WarmUp mode = warmUp == null ? WarmUp.fromSystemProperty() : parseWarmUp(warmUp);
+        try (CompiledModel m = CompiledModel.open(model, mode)) {
             long t1 = System.nanoTime();
             Map<String, Tensor> in = ModelInputs.make(m.inputs(), m.gears(), ModelInputs.parseFiles(inputs), ShapeSpecs.parseInputShape(inputShape), seed, range[0], range[1]);
             try {
@@ -68,8 +74,9 @@ public final class RunCommand implements Callable<Integer> {
                 } finally {
                     res.values().forEach(Tensor::close);
                 }
-                out.printf(Locale.ROOT, "%s %.1f ms, run %.1f ms (%s%s)%n", model.toString().toLowerCase(Locale.ROOT).endsWith(".om") ? "load" : "load/compile",
-                        (t1 - t0) / 1e6, (t3 - t2) / 1e6, m.mode().name().toLowerCase(Locale.ROOT), m.kernelCounts().isEmpty() ? "" : ", kernels " + m.kernelCounts());
+                out.printf(Locale.ROOT, "%s %.1f ms, run %.1f ms (%s%s%s)%n", model.toString().toLowerCase(Locale.ROOT).endsWith(".om") ? "load" : "load/compile",
+                        (t1 - t0) / 1e6, (t3 - t2) / 1e6, m.mode().name().toLowerCase(Locale.ROOT), m.kernelCounts().isEmpty() ? "" : ", kernels " + m.kernelCounts(),
+                        m.warmUpSummary().isEmpty() ? "" : "; " + m.warmUpSummary());
             } finally {
                 in.values().forEach(Tensor::close);
             }
@@ -88,6 +95,14 @@ public final class RunCommand implements Callable<Integer> {
             Path f = outputDir.resolve(TensorFiles.fileName(e.getKey()) + ".pb");
             TensorFiles.writePb(e.getValue(), e.getKey(), f);
             out.println("wrote " + f);
+        }
+    }
+
+    private static WarmUp parseWarmUp(String s) {
+        try {
+            return WarmUp.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new Ge4jException("--warmup: " + e.getMessage());
         }
     }
 

@@ -144,15 +144,15 @@ class PipelineTest {
         CompileReport report = Compiler.optimize(g, o3()).report();
         assertThat(count(g, "ge4j::Attention")).isEqualTo(1);
         assertThat(count(g, "ge4j::LayerNormalization")).isEqualTo(2);
-        assertThat(count(g, "ge4j::FusedMatMul")).isEqualTo(6);
-        assertThat(g.nodes().stream().filter(n -> n.type().equals("FusedMatMul") && n.attrString("activation", "").equals("Gelu"))).hasSize(1);
+        assertThat(count(g, "ge4j::PackedMatMul")).as("fused GEMMs, their weights prepacked by kernel-select").isEqualTo(6);
+        assertThat(g.nodes().stream().filter(n -> n.type().equals("PackedMatMul") && n.attrString("activation", "").equals("Gelu"))).hasSize(1);
         for (String gone : new String[] {"Softmax", "ReduceMean", "Erf", "Sqrt", "Pow", "Div", "MatMul"})
             assertThat(count(g, gone)).as(gone).isZero();
         Node att = g.nodes().stream().filter(n -> n.type().equals("Attention")).findFirst().orElseThrow();
         assertThat(att.inputValue(0).desc().shape()).as("dynamic reshapes got symbolic shapes").isEqualTo(Shape.of("B", 2, "L", 8));
         assertThat(att.attrInt("k_transposed", 0)).isEqualTo(1);
         assertThat(att.attrFloat("scale", 0)).isEqualTo((float) (1 / Math.sqrt(8)));
-        assertThat(report.rewrites()).containsEntry("attention", 1).containsEntry("layer-norm", 2).containsEntry("gelu-erf", 1);
+        assertThat(report.rewrites()).containsEntry("attention", 1).containsEntry("layer-norm", 2).containsEntry("gelu-erf", 1).containsEntry("packed-matmul", 6);
         assertThat(g.outputs().get(0).value().desc().shape()).isEqualTo(Shape.of("B", "L", 16));
         assertSameFunction(PipelineTest::transformer, x -> Compiler.optimize(x, o3()), 44);
     }

@@ -28,6 +28,7 @@ public final class CompileOptions {
     private final List<long[]> dims;
     private final List<String> providers;
     private final CompileListener listener;
+    private final WarmUp warmUp;
     private final Integer streamCount;
 
     private CompileOptions(Builder b) {
@@ -40,6 +41,7 @@ public final class CompileOptions {
         this.dims = b.dims == null ? null : ShapeSpecs.parseDims(b.dims);
         this.providers = List.copyOf(b.providers);
         this.listener = b.listener;
+        this.warmUp = b.warmUp;
         this.streamCount = b.streams;
     }
 
@@ -75,6 +77,8 @@ public final class CompileOptions {
 
     public CompileListener listener() { return listener; }
 
+    /** Whether the compiled model warms its kernels up (default {@link WarmUp#OFF}: a compile often only saves). */
+    public WarmUp warmUp() { return warmUp; }
     /**
      * How plans use streams: {@link StreamPlanner.Options#defaults()} (2 streams where the estimated gain
      * is worth it) unless options were given ({@link Builder#optStreams}, or a
@@ -118,6 +122,7 @@ public final class CompileOptions {
         private String dims;
         private final List<String> providers = new ArrayList<>(List.of(OpRegistry.VECTOR));
         private CompileListener listener = CompileListener.NONE;
+        private WarmUp warmUp = WarmUp.OFF;
         private Integer streams;
 
         private Builder() {}
@@ -157,6 +162,9 @@ public final class CompileOptions {
         public Builder optStreamOptions(StreamPlanner.Options o) { compiler.optPassOptions(Objects.requireNonNull(o)); return this; }
 
         public Builder optListener(CompileListener l) { this.listener = Objects.requireNonNull(l); return this; }
+
+        /** Warm the compiled model's kernels up (default {@link WarmUp#OFF}). */
+        public Builder optWarmUp(WarmUp w) { this.warmUp = Objects.requireNonNull(w); return this; }
 
         public CompileOptions build() { return new CompileOptions(this); }
     }

@@ -61,6 +61,8 @@ public final class CompiledModel implements AutoCloseable {
     private final Map<String, Variant> variants = new ConcurrentHashMap<>();
     private final Object graphLock = new Object();
     private volatile boolean closed;
+    /** The kernel warm-up started at load, or null; the first runs wait for it. */
+    private volatile KernelWarmUp warmUp;
     /** How plans built at run time (dynamic shapes) use streams: as compiled (files without stream options: one stream). */
     private final org.ge4j.compiler.plan.StreamPlanner.Options streamOptions;
 
@@ -108,7 +110,7 @@ public final class CompiledModel implements AutoCloseable {
     private final java.util.concurrent.CopyOnWriteArrayList<long[][]> interpreted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     CompiledModel(ModelDefinition def, MemorySegment weights, Arena arena, Map<String, String> metadata, CompileReport report, Path file,
-                  OpRegistry registry, List<String> providers) {
+                  OpRegistry registry, List<String> providers, WarmUp warm) {
         this.def = def;
         this.weights = weights;
         this.arena = arena;
@@ -126,7 +128,11 @@ public final class CompiledModel implements AutoCloseable {
             variants.put(v.signature, v);
             byShapes.add(v);
         }
+        // warm the kernels up (on a miniature of each kind) while the real ones are compiled and their weights packed
+        if (warm != WarmUp.OFF && !gears.isEmpty() && gears.get(0).plan != null)
+            warmUp = KernelWarmUp.start(gears.get(0).plan, registry, providers, true);
         if (def.mode() == ExecutionMode.STATIC) gears.get(0).model(this); // compile the kernels now: a static model is ready once loaded
+        if (warm == WarmUp.BLOCKING) awaitWarmUp();
     }
 
     // ---------------------------------------------------------------- making one
@@ -156,9 +162,12 @@ public final class CompiledModel implements AutoCloseable {
     }
 
     /** Loads a {@code .om} file, or compiles any other model file with the default options. */
-    public static CompiledModel open(Path model) {
+    public static CompiledModel open(Path model) { return open(model, WarmUp.fromSystemProperty()); }
+
+    /** Loads a {@code .om} file, or compiles any other model file with the default options; warms its kernels up as {@code warmUp} says. */
+    public static CompiledModel open(Path model, WarmUp warmUp) {
         String name = model.getFileName() == null ? "" : model.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".om") || isOm(model) ? load(model) : compile(model, CompileOptions.defaults());
+        return name.endsWith(".om") || isOm(model) ? load(model, warmUp) : compile(model, CompileOptions.builder().optWarmUp(warmUp).build());
     }
 
     private static boolean isOm(Path p) {
@@ -170,14 +179,22 @@ public final class CompiledModel implements AutoCloseable {
     }
 
     /** Loads a {@code .om}: the file is memory-mapped (the weights are used in place) and checked. */
-    public static CompiledModel load(Path file) { return load(file, OpRegistry.global(), List.of(OpRegistry.VECTOR)); }
+    public static CompiledModel load(Path file) { return load(file, WarmUp.fromSystemProperty()); }
+
+    /** Loads a {@code .om}, warming its kernels up as {@code warmUp} says. */
+    public static CompiledModel load(Path file, WarmUp warmUp) { return load(file, OpRegistry.global(), List.of(OpRegistry.VECTOR), warmUp); }
 
     /** Loads a {@code .om} running with the kernels of {@code providers} (then the reference kernels). */
     public static CompiledModel load(Path file, OpRegistry registry, List<String> providers) {
+        return load(file, registry, providers, WarmUp.fromSystemProperty());
+    }
+
+    /** Loads a {@code .om} running with the kernels of {@code providers}, warming them up as {@code warmUp} says. */
+    public static CompiledModel load(Path file, OpRegistry registry, List<String> providers, WarmUp warmUp) {
         Arena arena = Arena.ofShared();
         try {
             OmFile om = OmFile.read(file, arena, true);
-            return new CompiledModel(om.definition(), om.weights(), arena, om.metadata(), null, file, registry, providers);
+            return new CompiledModel(om.definition(), om.weights(), arena, om.metadata(), null, file, registry, providers, warmUp);
         } catch (RuntimeException e) {
             arena.close();
             throw e;
@@ -325,6 +342,8 @@ public final class CompiledModel implements AutoCloseable {
     }
 
     private void runVariant(Variant v, Tensor[] in, Tensor[] outs, ExecutionContext.TaskObserver observer) {
+        KernelWarmUp w = warmUp;
+        if (w != null && !w.finished()) w.await(); // its kernels are compiling: running now would be slower
         StaticModel m = v.model(this);
         ExecutionContext ctx = v.pool.poll();
         if (ctx == null) ctx = m.newContext();
@@ -491,10 +510,32 @@ public final class CompiledModel implements AutoCloseable {
         }
     }
 
+    /** Waits until the warm-up started at load (if any) has finished. */
+    public void awaitWarmUp() {
+        KernelWarmUp w = warmUp;
+        if (w != null) w.await();
+    }
+
+    /**
+     * What the warm-up did, e.g. {@code "warm-up 9 kernels, 230 rounds, 512.3 ms"}; empty when there was none,
+     * "warm-up running" while it runs.
+     */
+    public String warmUpSummary() {
+        KernelWarmUp w = warmUp;
+        if (w == null) return "";
+        if (!w.finished()) return "warm-up running";
+        return String.format(Locale.ROOT, "warm-up %d kernels, %d rounds, %.1f ms", w.kernels(), w.rounds(), w.nanos() / 1e6);
+    }
+
     /** Frees the model's memory (unmaps its file); it must not be running. */
     @Override public void close() {
         if (closed) return;
         closed = true;
+        KernelWarmUp w = warmUp;
+        if (w != null) {
+            w.cancel(); // its constants are views of the weights: let it stop before they are unmapped
+            w.await();
+        }
         for (Variant v : variants.values()) {
             for (ExecutionContext c; (c = v.pool.poll()) != null; ) c.close();
             if (v.model != null) v.model.close();

@@ -126,6 +126,9 @@ public final class ExecutionContext implements AutoCloseable {
     /** The number of streams this context runs the tasks on (1 = in order on the caller's thread). */
     public int streams() { return streams == null ? 1 : streams.lanes(); }
 
+    /** How many lanes the stream pool's workers have run for this context (0 for a single stream). */
+    long lanesRunByWorkers() { return streams == null ? 0 : streams.workerLanes(); }
+
     /**
      * {@link #run(MemorySegment[], MemorySegment[])}, calling {@code observer} (if not null) after each task;
      * with an observer the tasks run in plan order on the caller's thread, whatever the streams.

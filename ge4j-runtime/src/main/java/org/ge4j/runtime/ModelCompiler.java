@@ -127,7 +127,7 @@ final class ModelCompiler {
         long millis = (System.nanoTime() - t0) / 1_000_000;
         Map<String, String> meta = metadata(def, report, source, millis);
         meta.put("parse_millis", Long.toString(parseMillis));
-        return new CompiledModel(def, weights, arena, meta, report, null, registry, options.providers());
+        return new CompiledModel(def, weights, arena, meta, report, null, registry, options.providers(), options.warmUp());
     }
 
     // ---------------------------------------------------------------- shapes and gears

@@ -50,7 +50,7 @@ public final class StaticModel implements AutoCloseable {
             Node n = task.node();
             OpSchema schema = registry.schemaFor(n);
             if (schema == null) throw GraphInference.unknownOp(n);
-            NodeSpec spec = spec(task, schema);
+            NodeSpec spec = spec(plan, task, schema, constants);
             for (String p : providers) {
                 KernelCompiler c = registry.compiler(p, n.domain(), n.type());
                 if (c == null) continue;
@@ -91,7 +91,8 @@ public final class StaticModel implements AutoCloseable {
         return null;
     }
 
-    private NodeSpec spec(ExecutionPlan.Task task, OpSchema schema) {
+    /** What a kernel compiler knows about a task: its node, static descriptions and constant inputs ({@code constants}: the plan's own). */
+    static NodeSpec spec(ExecutionPlan plan, ExecutionPlan.Task task, OpSchema schema, MemorySegment constants) {
         Node n = task.node();
         int nIn = n.inputCount();
         List<TensorDesc> in = new ArrayList<>(), out = new ArrayList<>();

@@ -50,6 +50,8 @@ final class StreamExecutor {
     private volatile int generation;
     private volatile boolean aborted;
     private volatile Throwable failure;
+    /** Lanes pool workers claimed, over all runs (diagnostics). */
+    private final java.util.concurrent.atomic.AtomicLong workerLanes = new java.util.concurrent.atomic.AtomicLong();
 
     StreamExecutor(StreamPlan plan, CompiledKernel[] kernels, MemorySegment[][] args, LanePool pool) {
         this.pool = pool;
@@ -71,6 +73,9 @@ final class StreamExecutor {
     }
 
     int lanes() { return lanes; }
+
+    /** How many lanes pool workers have run (the others were run by the runs' own threads). */
+    long workerLanes() { return workerLanes.get(); }
 
     /** Runs all tasks; rethrows the first failure of any lane. */
     void run() {
@@ -97,6 +102,7 @@ final class StreamExecutor {
     /** A pool worker takes lane {@code l} if nobody has yet. */
     void workLane(int l) {
         if (owner.get(l) != FREE || !owner.compareAndSet(l, FREE, HELD)) return;
+        workerLanes.incrementAndGet();
         budget.reserve(1);
         try {
             runLane(l, -1, generation);

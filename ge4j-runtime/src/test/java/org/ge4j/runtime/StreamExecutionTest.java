@@ -170,6 +170,66 @@ class StreamExecutionTest {
                     for (Tensor t : ref) t.close();
                 }
             }
+            assertThat(alone.lanesRunByWorkers()).isZero();
+            assertThat(oneWorker.lanesRunByWorkers() + many.lanesRunByWorkers()).as("lanes run by pool workers").isPositive();
+        }
+    }
+
+    private static volatile boolean failTanh;
+
+    /**
+     * A kernel failing on one stream: the run throws its exception (no hang, whoever runs the lane), and
+     * the next run of the same context is right again.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void aFailingTaskOnAnyStreamFailsTheRunAndTheContextRunsAgain() {
+        org.ge4j.ops.OpRegistry reg = org.ge4j.ops.OpRegistry.global();
+        reg.registerCompiler("test-failing", "", "Tanh", (spec, schema) -> {
+            org.ge4j.ops.exec.CompiledKernel k = reg.compiler(org.ge4j.ops.OpRegistry.VECTOR, "", "Tanh") == null ? null
+                    : reg.compiler(org.ge4j.ops.OpRegistry.VECTOR, "", "Tanh").compile(spec, schema);
+            org.ge4j.ops.exec.CompiledKernel inner = k != null ? k
+                    : new org.ge4j.ops.exec.ReferenceKernelAdapter(spec, schema, reg.kernel(org.ge4j.ops.OpRegistry.REFERENCE, "", "Tanh"));
+            return args -> {
+                if (failTanh) throw new IllegalStateException("boom in " + spec.node().name());
+                inner.run(args);
+            };
+        });
+        Graph g = branches(3, 2); // not optimised: Tanh tasks on every stream
+        ExecutionPlan plan = new org.ge4j.compiler.plan.TaskListBuilder(reg, StreamPlanner.Options.forced(3)).build(g);
+        assertThat(plan.streams().streams()).isEqualTo(3);
+        java.util.Set<Integer> tanhStreams = new java.util.TreeSet<>();
+        for (int t = 0; t < plan.tasks().size(); t++) if (plan.tasks().get(t).node().type().equals("Tanh")) tanhStreams.add(plan.streams().streamOf()[t]);
+        assertThat(tanhStreams).hasSizeGreaterThan(1);
+        try (StaticModel sm = StaticModel.fromGraph(plan, g, reg, List.of("test-failing", org.ge4j.ops.OpRegistry.VECTOR));
+             ExecutionContext seq = sm.newContext();
+             ExecutionContext alone = new ExecutionContext(sm, new LanePool(0));
+             ExecutionContext pooled = new ExecutionContext(sm, new LanePool(2));
+             Tensor x = random(8, 16, 64)) {
+            Tensor[] ref = outputs(plan);
+            seq.run(new Tensor[] {x}, ref, (t, a) -> {});
+            for (ExecutionContext c : List.of(alone, pooled))
+                for (int round = 0; round < 20; round++) {
+                    failTanh = round % 2 == 1;
+                    Tensor[] out = outputs(plan);
+                    try {
+                        if (failTanh) {
+                            org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.run(new Tensor[] {x}, out, null))
+                                    .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("boom in ");
+                        } else {
+                            c.run(new Tensor[] {x}, out, null);
+                            for (int k = 0; k < out.length; k++) {
+                                float[] p = out[k].toFloatArray(), q = ref[k].toFloatArray();
+                                for (int i = 0; i < p.length; i++)
+                                    assertThat((double) p[i]).as("round " + round + " output " + k + "[" + i + "]").isCloseTo(q[i], org.assertj.core.data.Offset.offset(1e-6 * (1 + Math.abs(q[i]))));
+                            }
+                        }
+                    } finally {
+                        failTanh = false;
+                        for (Tensor t : out) t.close();
+                    }
+                }
+            for (Tensor t : ref) t.close();
         }
     }
 

@@ -297,6 +297,12 @@ public final class TaskListBuilder {
         return true;
     }
 
+    /** Whether task {@code x} of stream {@code stream}, with vector clock {@code clock}, starts after every use in {@code last}. */
+    private static boolean after(int[] last, int[] clock, int x, int stream) {
+        for (int q = 0; q < last.length; q++) if (last[q] > clock[q] || q == stream && last[q] >= x) return false;
+        return true;
+    }
+
     /**
      * Extends each arena buffer's lifetime on the node clock to the last task not ordered after all of the
      * buffer's uses: a buffer placed after that point is first written by a task that every use of this
@@ -316,15 +322,20 @@ public final class TaskListBuilder {
             }
             for (int a : uses.get(j)) last[r][streamOf[a]] = Math.max(last[r][streamOf[a]], a);
         }
+        // along each stream the tasks ordered after all uses form a suffix (clocks only grow): binary search it
+        int[][] byStream = new int[s][];
+        for (int q = 0; q < s; q++) byStream[q] = plan.tasksOf(q);
         for (int r = 0; r < nv; r++) {
             if (last[r] == null) continue;
-            for (int x = nodeOfTask.size() - 1; x >= 0 && nodeOfTask.get(x) > bufEnd[r]; x--) {
-                boolean after = true;
-                for (int q = 0; q < s && after; q++) after = last[r][q] <= clocks[x][q] && (q != streamOf[x] || last[r][q] < x);
-                if (!after) {
-                    bufEnd[r] = nodeOfTask.get(x);
-                    break;
+            for (int q = 0; q < s; q++) {
+                int[] ts = byStream[q];
+                int lo = 0, hi = ts.length; // first task of stream q ordered after every use of r
+                while (lo < hi) {
+                    int mid = (lo + hi) >>> 1;
+                    if (after(last[r], clocks[ts[mid]], ts[mid], q)) hi = mid;
+                    else lo = mid + 1;
                 }
+                if (lo > 0) bufEnd[r] = Math.max(bufEnd[r], nodeOfTask.get(ts[lo - 1]));
             }
         }
     }

@@ -135,27 +135,30 @@ final class AttentionKernel implements CompiledKernel, WorkerPool.Job {
 
     /** s = softmax(scale * s + mask) over one row of n floats; the mask row at mo with column stride ms (0 or 4). */
     static void scaledSoftmax(MemorySegment s, long so, int n, float scale, MemorySegment mask, long mo, long ms) {
+        float max = scaleMask(s, so, n, scale, mask, mo, ms);
+        float sum = RowOps.expSum(s, so, s, so, n, max);
+        RowOps.scale(s, so, n, 1f / sum);
+    }
+
+    /** s = scale * s + mask (a row, or a scalar when ms = 0); returns the max. */
+    private static float scaleMask(MemorySegment s, long so, int n, float scale, MemorySegment mask, long mo, long ms) {
         float mScalar = mask != null && ms == 0 ? mask.get(Sgemm.F, mo) : 0f;
+        boolean row = mask != null && ms != 0;
         FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int i = 0; i < n; i += L) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector v = FloatVector.fromMemorySegment(S, s, so + i * 4L, LE).fma(scale, mScalar);
+            if (row) v = v.add(FloatVector.fromMemorySegment(S, mask, mo + i * 4L, LE));
+            v.intoMemorySegment(s, so + i * 4L, LE);
+            mx = mx.max(v);
+        }
+        if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector v = FloatVector.fromMemorySegment(S, s, so + i * 4L, LE, m).mul(scale);
-            if (mask != null) v = ms == 0 ? v.add(mScalar) : v.add(FloatVector.fromMemorySegment(S, mask, mo + i * 4L, LE, m));
+            FloatVector v = FloatVector.fromMemorySegment(S, s, so + i * 4L, LE, m).fma(scale, mScalar);
+            if (row) v = v.add(FloatVector.fromMemorySegment(S, mask, mo + i * 4L, LE, m));
             v.intoMemorySegment(s, so + i * 4L, LE, m);
             mx = mx.max(v.blend(Float.NEGATIVE_INFINITY, m.not()));
         }
-        float max = mx.reduceLanes(VectorOperators.MAX);
-        FloatVector sum = FloatVector.zero(S);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector e = FloatVector.fromMemorySegment(S, s, so + i * 4L, LE, m).sub(max).lanewise(VectorOperators.EXP);
-            e.intoMemorySegment(s, so + i * 4L, LE, m);
-            sum = sum.add(e, m);
-        }
-        float inv = 1f / sum.reduceLanes(VectorOperators.ADD);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromMemorySegment(S, s, so + i * 4L, LE, m).mul(inv).intoMemorySegment(s, so + i * 4L, LE, m);
-        }
+        return mx.reduceLanes(VectorOperators.MAX);
     }
 }

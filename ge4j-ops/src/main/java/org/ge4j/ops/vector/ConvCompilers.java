@@ -6,12 +6,19 @@ import org.ge4j.ops.exec.NodeSpec;
 
 /**
  * Compiles 1-D and 2-D NCHW float Conv and {@code ge4j::FusedConv} into a {@link DepthwiseConv} (one input
- * channel per group) or a {@link GemmConv} (everything else: pointwise as a plain GEMM over the image,
- * other windows through per-panel im2col), with bias, residual and activation fused. Declines 3-D and
+ * channel per group), a {@link ShiftedConv} (equal strides 1 or 2), an {@link ImplicitConv} (column stride 1, long output
+ * rows) or a {@link GemmConv} (everything else: pointwise as a plain GEMM over the image, other windows
+ * through per-panel im2col), with bias, residual and activation fused. Declines 3-D and
  * dynamic shapes.
  */
 final class ConvCompilers {
     private ConvCompilers() {}
+
+    /**
+     * Switch for measuring: {@code -Dge4j.vector.conv=implicit|shifted|gemm} forces a form where it applies;
+     * by default shifted copies for equal strides, implicit GEMM for column stride 1 with long rows, else im2col.
+     */
+    static final String FORM = System.getProperty("ge4j.vector.conv", "");
 
     static CompiledKernel conv(NodeSpec s, OpSchema schema) {
         return build(s, Act.IDENTITY, -1);
@@ -40,6 +47,10 @@ final class ConvCompilers {
         if (g.n() == 0 || m == 0 || g.outPlane() == 0) return args -> {};
         if (groups == g.c() && m == groups && (g.sw() == 1 || g.sw() == 2))
             return new DepthwiseConv(g, act, bArg, zArg, yArg, WorkerPool.shared());
+        String form = FORM;
+        if (form.isEmpty()) form = ShiftedConv.suits(g) ? "shifted" : ImplicitConv.suits(g) ? "implicit" : "gemm";
+        if (form.equals("implicit") && ImplicitConv.suits(g)) return new ImplicitConv(g, groups, m, act, bArg, zArg, yArg, WorkerPool.shared());
+        if (form.equals("shifted") && ShiftedConv.suits(g)) return new ShiftedConv(g, groups, m, act, bArg, zArg, yArg, WorkerPool.shared());
         return new GemmConv(g, groups, m, act, bArg, zArg, yArg, WorkerPool.shared());
     }
 }

@@ -22,6 +22,9 @@ import org.ge4j.ops.exec.CompiledKernel;
 final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
     private final Window2d g;
     private final Act act;
+    /** Relu and Clip are applied as a clamp on the store; other activations by a pass over each plane. */
+    private final boolean clamp;
+    private final float lo, hi;
     private final int bArg, zArg, yArg;
     private final boolean narrow;
     private final PaddedPlane plane;
@@ -34,6 +37,9 @@ final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
     DepthwiseConv(Window2d g, Act act, int bArg, int zArg, int yArg, WorkerPool pool) {
         this.g = g;
         this.act = act;
+        clamp = act.kind() == Act.RELU || act.kind() == Act.CLIP || act.isIdentity();
+        lo = act.kind() == Act.RELU ? 0f : act.kind() == Act.CLIP ? act.p0() : Float.NEGATIVE_INFINITY;
+        hi = act.kind() == Act.CLIP ? act.p1() : Float.POSITIVE_INFINITY;
         this.bArg = bArg;
         this.zArg = zArg;
         this.yArg = yArg;
@@ -76,7 +82,7 @@ final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
             if (narrow) for (int oh = 0; oh < g.oh(); oh += 4) narrow(pad, oh, w, wo, b, y, yo, z, tile);
             else if (g.kw() == 3) for (int oh = 0; oh < g.oh(); oh++) wide3(pad, oh * g.sh() * rowBytes, w, wo, b, y, yo + (long) oh * g.ow() * 4, z, tile);
             else for (int oh = 0; oh < g.oh(); oh++) wide(pad, oh * g.sh() * rowBytes, w, wo, b, y, yo + (long) oh * g.ow() * 4, z, tile);
-            act.apply(y, yo, y, yo, g.outPlane());
+            if (!clamp) act.apply(y, yo, y, yo, g.outPlane());
         }
     }
 
@@ -103,7 +109,7 @@ final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
             a1.intoMemorySegment(pad, tile + v4, LE);
             a2.intoMemorySegment(pad, tile + 2 * v4, LE);
             a3.intoMemorySegment(pad, tile + 3 * v4, LE);
-            finish(pad, tile, y, yr + o * 4L, z, Math.min(ow - o, 4 * L));
+            finish(pad, tile, y, yr + o * 4L, z, Math.min(ow - o, 4 * L), lo, hi);
         }
     }
 
@@ -133,7 +139,7 @@ final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
             a1.intoMemorySegment(pad, tile + v4, LE);
             a2.intoMemorySegment(pad, tile + 2 * v4, LE);
             a3.intoMemorySegment(pad, tile + 3 * v4, LE);
-            finish(pad, tile, y, yr + o * 4L, z, Math.min(ow - o, 4 * L));
+            finish(pad, tile, y, yr + o * 4L, z, Math.min(ow - o, 4 * L), lo, hi);
         }
     }
 
@@ -160,16 +166,16 @@ final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
         a3.intoMemorySegment(pad, tile + 3 * v4, LE);
         long ro = ow * 4L;
         for (int r = 0, rows = Math.min(4, g.oh() - oh); r < rows; r++)
-            finish(pad, tile + r * v4, y, yo + (oh + r) * ro, z, ow);
+            finish(pad, tile + r * v4, y, yo + (oh + r) * ro, z, ow, lo, hi);
     }
 
-    /** y[0, n) = tile[0, n) (+ z[0, n)), n &lt;= 4 L. */
-    private static void finish(MemorySegment t, long to, MemorySegment y, long yo, MemorySegment z, int n) {
+    /** y[0, n) = clamp(tile[0, n) (+ z[0, n)), lo, hi), n &lt;= 4 L. */
+    private static void finish(MemorySegment t, long to, MemorySegment y, long yo, MemorySegment z, int n, float lo, float hi) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector v = FloatVector.fromMemorySegment(S, t, to + i * 4L, LE, m);
             if (z != null) v = v.add(FloatVector.fromMemorySegment(S, z, yo + i * 4L, LE, m));
-            v.intoMemorySegment(y, yo + i * 4L, LE, m);
+            v.max(lo).min(hi).intoMemorySegment(y, yo + i * 4L, LE, m);
         }
     }
 

@@ -27,54 +27,60 @@ record Epilogue(float alpha, float beta, Act act) {
      */
     void apply(MemorySegment c, long co, long ldc, int rows, int cols, MemorySegment rb, long rbo, long rbs,
                MemorySegment cb, long cbo, MemorySegment z, long zo, long ldz) {
-        if (rb != null || cb != null || z != null || alpha != 1f) {
+        // Relu and Clip ride along with the bias pass as a clamp to [lo, hi]; the other activations take a
+        // pass of their own
+        boolean clamp = act.kind() == Act.RELU || act.kind() == Act.CLIP;
+        float lo = act.kind() == Act.RELU ? 0f : act.kind() == Act.CLIP ? act.p0() : Float.NEGATIVE_INFINITY;
+        float hi = act.kind() == Act.CLIP ? act.p1() : Float.POSITIVE_INFINITY;
+        if (rb != null || cb != null || z != null || alpha != 1f || clamp) {
             for (int r = 0; r < rows; r++) {
                 float rowTerm = rb == null ? 0f : beta * rb.get(F, rbo + r * rbs);
                 long cr = co + r * ldc;
-                if (cb == null && z == null) scaleAdd(c, cr, cols, alpha, rowTerm);
-                else if (z == null) scaleAddRow(c, cr, cols, alpha, rowTerm, beta, cb, cbo);
-                else if (cb == null) scaleAddRow(c, cr, cols, alpha, rowTerm, beta, z, zo + r * ldz);
-                else scaleAddRows(c, cr, cols, alpha, rowTerm, beta, cb, cbo, z, zo + r * ldz);
+                if (cb == null && z == null) scaleAdd(c, cr, cols, alpha, rowTerm, lo, hi);
+                else if (z == null) scaleAddRow(c, cr, cols, alpha, rowTerm, beta, cb, cbo, lo, hi);
+                else if (cb == null) scaleAddRow(c, cr, cols, alpha, rowTerm, beta, z, zo + r * ldz, lo, hi);
+                else scaleAddRows(c, cr, cols, alpha, rowTerm, beta, cb, cbo, z, zo + r * ldz, lo, hi);
             }
         }
-        act.applyRows(c, co, ldc, rows, cols);
+        if (!clamp) act.applyRows(c, co, ldc, rows, cols);
     }
 
-    /** c = alpha c + t. */
-    private static void scaleAdd(MemorySegment c, long co, int n, float alpha, float t) {
+    /** c = clamp(alpha c + t, lo, hi). */
+    private static void scaleAdd(MemorySegment c, long co, int n, float alpha, float t, float lo, float hi) {
         int j = 0;
-        for (; j + L <= n; j += L) FloatVector.fromMemorySegment(S, c, co + j * 4L, LE).fma(alpha, t).intoMemorySegment(c, co + j * 4L, LE);
+        for (; j + L <= n; j += L) FloatVector.fromMemorySegment(S, c, co + j * 4L, LE).fma(alpha, t).max(lo).min(hi).intoMemorySegment(c, co + j * 4L, LE);
         if (j < n) {
             VectorMask<Float> m = S.indexInRange(j, n);
-            FloatVector.fromMemorySegment(S, c, co + j * 4L, LE, m).fma(alpha, t).intoMemorySegment(c, co + j * 4L, LE, m);
+            FloatVector.fromMemorySegment(S, c, co + j * 4L, LE, m).fma(alpha, t).max(lo).min(hi).intoMemorySegment(c, co + j * 4L, LE, m);
         }
     }
 
-    /** c = alpha c + t + beta u. */
-    private static void scaleAddRow(MemorySegment c, long co, int n, float alpha, float t, float beta, MemorySegment u, long uo) {
+    /** c = clamp(alpha c + t + beta u, lo, hi). */
+    private static void scaleAddRow(MemorySegment c, long co, int n, float alpha, float t, float beta, MemorySegment u, long uo, float lo, float hi) {
         int j = 0;
         for (; j + L <= n; j += L) {
             FloatVector uv = FloatVector.fromMemorySegment(S, u, uo + j * 4L, LE);
-            FloatVector.fromMemorySegment(S, c, co + j * 4L, LE).fma(alpha, t).add(uv.mul(beta)).intoMemorySegment(c, co + j * 4L, LE);
+            FloatVector.fromMemorySegment(S, c, co + j * 4L, LE).fma(alpha, t).add(uv.mul(beta)).max(lo).min(hi).intoMemorySegment(c, co + j * 4L, LE);
         }
         if (j < n) {
             VectorMask<Float> m = S.indexInRange(j, n);
             FloatVector uv = FloatVector.fromMemorySegment(S, u, uo + j * 4L, LE, m);
-            FloatVector.fromMemorySegment(S, c, co + j * 4L, LE, m).fma(alpha, t).add(uv.mul(beta)).intoMemorySegment(c, co + j * 4L, LE, m);
+            FloatVector.fromMemorySegment(S, c, co + j * 4L, LE, m).fma(alpha, t).add(uv.mul(beta)).max(lo).min(hi).intoMemorySegment(c, co + j * 4L, LE, m);
         }
     }
 
-    /** c = alpha c + t + beta (u + v). */
-    private static void scaleAddRows(MemorySegment c, long co, int n, float alpha, float t, float beta, MemorySegment u, long uo, MemorySegment v, long vo) {
+    /** c = clamp(alpha c + t + beta (u + v), lo, hi). */
+    private static void scaleAddRows(MemorySegment c, long co, int n, float alpha, float t, float beta, MemorySegment u, long uo, MemorySegment v, long vo,
+                                     float lo, float hi) {
         int j = 0;
         for (; j + L <= n; j += L) {
             FloatVector w = FloatVector.fromMemorySegment(S, u, uo + j * 4L, LE).add(FloatVector.fromMemorySegment(S, v, vo + j * 4L, LE));
-            FloatVector.fromMemorySegment(S, c, co + j * 4L, LE).fma(alpha, t).add(w.mul(beta)).intoMemorySegment(c, co + j * 4L, LE);
+            FloatVector.fromMemorySegment(S, c, co + j * 4L, LE).fma(alpha, t).add(w.mul(beta)).max(lo).min(hi).intoMemorySegment(c, co + j * 4L, LE);
         }
         if (j < n) {
             VectorMask<Float> m = S.indexInRange(j, n);
             FloatVector w = FloatVector.fromMemorySegment(S, u, uo + j * 4L, LE, m).add(FloatVector.fromMemorySegment(S, v, vo + j * 4L, LE, m));
-            FloatVector.fromMemorySegment(S, c, co + j * 4L, LE, m).fma(alpha, t).add(w.mul(beta)).intoMemorySegment(c, co + j * 4L, LE, m);
+            FloatVector.fromMemorySegment(S, c, co + j * 4L, LE, m).fma(alpha, t).add(w.mul(beta)).max(lo).min(hi).intoMemorySegment(c, co + j * 4L, LE, m);
         }
     }
 }

@@ -9,6 +9,7 @@ import static org.ge4j.ops.vector.Sgemm.S;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import org.ge4j.ops.exec.CompiledKernel;
 
 /**
@@ -21,6 +22,8 @@ import org.ge4j.ops.exec.CompiledKernel;
  */
 final class GemmConv implements CompiledKernel, WorkerPool.Job {
     private static final int MC = 64;
+    /** Panels computed before the epilogue runs over them together. */
+    static final int EPILOGUE_PANELS = 4;
 
     private final Window2d g;
     private final int groups, mg, cg, kdim, p;
@@ -75,16 +78,20 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
         long yo = ((long) img * groups * mg + (long) grp * mg) * p * 4L;
         long ldy = p * 4L;
         MemorySegment panel = Scratch.get(0, Sgemm.panelBytes(kdim));
-        for (int q = split.panel0(c), q1 = split.panel1(c); q < q1; q++) {
+        boolean epilogue = bias != null || z != null || !ep.trivial();
+        int q1 = split.panel1(c), pending = -1; // first column not yet through the epilogue
+        for (int q = split.panel0(c); q < q1; q++) {
             int j0 = q * NR, wd = Math.min(NR, p - j0);
+            if (pending < 0) pending = j0;
             if (pointwise) Sgemm.packPanel(x, xo, plane, 4, cg, j0, wd, panel, 0);
             else im2col(x, xo, j0, wd, panel);
-            for (int rs = r0; rs < r1; rs += MC) {
-                int rows = Math.min(MC, r1 - rs);
-                long co = yo + rs * ldy + j0 * 4L;
-                Sgemm.block(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, panel, 0, NR * 4L, y, co, ldy, rows, kdim, wd);
-                if (bias != null || z != null || !ep.trivial())
-                    ep.apply(y, co, ldy, rows, wd, bias, (long) (grp * mg + rs) * 4, 4, null, 0, z, co, ldy);
+            for (int rs = r0; rs < r1; rs += MC)
+                Sgemm.block(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, panel, 0, NR * 4L, y, yo + rs * ldy + j0 * 4L, ldy, Math.min(MC, r1 - rs), kdim, wd);
+            // the epilogue over several panels at once: longer rows, fewer calls (the block is still in cache)
+            if (epilogue && (q == q1 - 1 || (q + 1 - split.panel0(c)) % EPILOGUE_PANELS == 0)) {
+                long co = yo + r0 * ldy + pending * 4L;
+                ep.apply(y, co, ldy, r1 - r0, j0 + wd - pending, bias, (long) (grp * mg + r0) * 4, 4, null, 0, z, co, ldy);
+                pending = -1;
             }
         }
     }
@@ -109,31 +116,42 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
                 } else {
                     int iw0 = owa * sw + dx;
                     long src = xc + ih * rowBytes;
+                    // zeros left of the image, a run of the row (every sw-th float), zeros right of it. (Masks
+                    // are only ever made from non-negative offsets, and no load starts before the segment:
+                    // both would take the Vector API's slow, allocating path.)
+                    int a = iw0 >= 0 ? 0 : (-iw0 + sw - 1) / sw;
+                    int b = iw0 >= w ? 0 : Math.min(len, (w - iw0 + sw - 1) / sw);
+                    if (b <= a) a = b = len;
+                    for (int i = 0; i < a; i++) dst.set(F, dt + i * 4L, 0f);
+                    long s0 = src + (long) (iw0 + a * sw) * 4, d0 = dt + a * 4L;
+                    int cnt = b - a;
                     if (sw == 1) {
-                        // zeros left of the image, a contiguous run of the row, zeros right of it. (Masks are
-                        // only ever made from non-negative offsets, and no load starts before the segment:
-                        // both would take the Vector API's slow, allocating path.)
-                        int a = Math.max(0, -iw0), b = Math.min(len, w - iw0);
-                        if (b <= a) a = b = len;
-                        for (int i = 0; i < a; i++) dst.set(F, dt + i * 4L, 0f);
-                        long s0 = src + (long) (iw0 + a) * 4, d0 = dt + a * 4L;
-                        int cnt = b - a;
                         for (int i = 0; i < cnt; i += L) {
                             VectorMask<Float> keep = S.indexInRange(i, cnt);
                             FloatVector.fromMemorySegment(S, x, s0 + i * 4L, LE, keep).intoMemorySegment(dst, d0 + i * 4L, LE, keep);
                         }
-                        for (int i = b; i < len; i++) dst.set(F, dt + i * 4L, 0f);
+                    } else if (sw == 2 && s0 + 8L * ((cnt + L - 1) / L * L) <= x.byteSize()) {
+                        copyEven(x, s0, dst, d0, cnt);
                     } else {
-                        for (int i = 0; i < len; i++) {
-                            int iw = iw0 + i * sw;
-                            dst.set(F, dt + i * 4L, iw >= 0 && iw < w ? x.get(F, src + iw * 4L) : 0f);
-                        }
+                        for (int i = 0; i < cnt; i++) dst.set(F, d0 + i * 4L, x.get(F, s0 + (long) i * sw * 4));
                     }
+                    for (int i = b; i < len; i++) dst.set(F, dt + i * 4L, 0f);
                 }
                 t += len;
                 oh++;
                 owa = 0;
             }
+        }
+    }
+
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
+
+    /** dst[i] = x[2 i] for i in [0, n) (floats from the byte offsets given); reads whole vector pairs. */
+    static void copyEven(MemorySegment x, long xo, MemorySegment dst, long d, int n) {
+        for (int i = 0; i < n; i += L) {
+            long s = xo + 8L * i;
+            FloatVector v = FloatVector.fromMemorySegment(S, x, s, LE).rearrange(EVEN, FloatVector.fromMemorySegment(S, x, s + L * 4L, LE));
+            v.intoMemorySegment(dst, d + i * 4L, LE, S.indexInRange(i, n));
         }
     }
 

@@ -63,8 +63,11 @@ final class GemmKernel implements CompiledKernel, WorkerPool.Job {
         long ldy = p.n * 4L, yb = (long) b * p.m * ldy;
         long ao = p.aOff[b];
         int k = p.k;
+        boolean epilogue = rb != null || cb != null || z != null || !p.ep.trivial();
+        int pending = -1; // first column not yet through the epilogue
         for (int q = q0; q < q1; q++) {
             int j0 = q * Sgemm.NR, w = Math.min(Sgemm.NR, p.n - j0);
+            if (pending < 0) pending = j0;
             MemorySegment bs;
             long bo, ldb;
             if (p.packed != null) {
@@ -86,8 +89,13 @@ final class GemmKernel implements CompiledKernel, WorkerPool.Job {
                 long yo = yb + rs * ldy + j0 * 4L;
                 if (direct && w < Sgemm.NR) Sgemm.blockEdge(a, ao + rs * p.lda, p.lda, p.aks, bs, bo, ldb, y, yo, ldy, rows, k, w);
                 else Sgemm.block(a, ao + rs * p.lda, p.lda, p.aks, bs, bo, ldb, y, yo, ldy, rows, k, w);
-                if (rb != null || cb != null || z != null || !p.ep.trivial())
-                    p.ep.apply(y, yo, ldy, rows, w, rb, rs * p.rbStride, p.rbStride, cb, j0 * 4L, z, b * p.zBatch + rs * p.ldz + j0 * 4L, p.ldz);
+            }
+            // the epilogue over several panels at once (longer rows, fewer calls; the block is still in cache)
+            if (epilogue && (q == q1 - 1 || (q + 1 - q0) % GemmConv.EPILOGUE_PANELS == 0)) {
+                long yo = yb + r0 * ldy + pending * 4L;
+                p.ep.apply(y, yo, ldy, r1 - r0, j0 + w - pending, rb, r0 * p.rbStride, p.rbStride, cb, pending * 4L, z,
+                        b * p.zBatch + r0 * p.ldz + pending * 4L, p.ldz);
+                pending = -1;
             }
         }
     }

@@ -46,23 +46,51 @@ final class RowOps {
 
     /** y = exp(x - max x) / sum, over one row of n floats (x and y may be the same). */
     static void softmaxRow(MemorySegment x, long xo, MemorySegment y, long yo, int n) {
+        float max = max(x, xo, n);
+        float sum = expSum(x, xo, y, yo, n, max);
+        scale(y, yo, n, 1f / sum);
+    }
+
+    // The passes are separate small methods, each an unmasked loop and a masked tail: one method holding all
+    // of them is too big for C1 (see the package notes).
+
+    /** max of n floats (NaN if any is NaN). */
+    static float max(MemorySegment x, long xo, int n) {
         FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int i = 0; i < n; i += L) {
+        int i = 0;
+        for (; i + L <= n; i += L) mx = mx.max(FloatVector.fromMemorySegment(S, x, xo + i * 4L, LE));
+        if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
             mx = mx.max(FloatVector.fromMemorySegment(S, x, xo + i * 4L, LE, m).blend(Float.NEGATIVE_INFINITY, m.not()));
         }
-        float max = mx.reduceLanes(VectorOperators.MAX);
+        return mx.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** y = exp(x - max); returns the sum of y. */
+    static float expSum(MemorySegment x, long xo, MemorySegment y, long yo, int n, float max) {
         FloatVector sum = FloatVector.zero(S);
-        for (int i = 0; i < n; i += L) {
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector e = FloatVector.fromMemorySegment(S, x, xo + i * 4L, LE).sub(max).lanewise(VectorOperators.EXP);
+            e.intoMemorySegment(y, yo + i * 4L, LE);
+            sum = sum.add(e);
+        }
+        if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector e = FloatVector.fromMemorySegment(S, x, xo + i * 4L, LE, m).sub(max).lanewise(VectorOperators.EXP);
             e.intoMemorySegment(y, yo + i * 4L, LE, m);
             sum = sum.add(e, m);
         }
-        float inv = 1f / sum.reduceLanes(VectorOperators.ADD);
-        for (int i = 0; i < n; i += L) {
+        return sum.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** y *= s. */
+    static void scale(MemorySegment y, long yo, int n, float s) {
+        int i = 0;
+        for (; i + L <= n; i += L) FloatVector.fromMemorySegment(S, y, yo + i * 4L, LE).mul(s).intoMemorySegment(y, yo + i * 4L, LE);
+        if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromMemorySegment(S, y, yo + i * 4L, LE, m).mul(inv).intoMemorySegment(y, yo + i * 4L, LE, m);
+            FloatVector.fromMemorySegment(S, y, yo + i * 4L, LE, m).mul(s).intoMemorySegment(y, yo + i * 4L, LE, m);
         }
     }
 
@@ -105,28 +133,54 @@ final class RowOps {
     /** One row: y = (x - mean) / sqrt(var + eps) [* scale] [+ b]; stores mean and 1/std when asked. */
     static void layerNormRow(MemorySegment x, MemorySegment y, long off, int n, float eps, MemorySegment scale, MemorySegment bias,
                              MemorySegment meanOut, MemorySegment invOut, long statOff) {
-        FloatVector acc = FloatVector.zero(S);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            acc = acc.add(FloatVector.fromMemorySegment(S, x, off + i * 4L, LE, m));
-        }
-        float mean = acc.reduceLanes(VectorOperators.ADD) / n;
-        FloatVector sq = FloatVector.zero(S);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector d = FloatVector.fromMemorySegment(S, x, off + i * 4L, LE, m).sub(mean);
-            sq = d.fma(d, sq).blend(sq, m.not());
-        }
-        float inv = (float) (1 / Math.sqrt(sq.reduceLanes(VectorOperators.ADD) / n + (double) eps));
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector v = FloatVector.fromMemorySegment(S, x, off + i * 4L, LE, m).sub(mean).mul(inv);
-            if (scale != null) v = v.mul(FloatVector.fromMemorySegment(S, scale, i * 4L, LE, m));
-            if (bias != null) v = v.add(FloatVector.fromMemorySegment(S, bias, i * 4L, LE, m));
-            v.intoMemorySegment(y, off + i * 4L, LE, m);
-        }
+        float mean = sum(x, off, n) / n;
+        float inv = (float) (1 / Math.sqrt(squaredDeviations(x, off, n, mean) / n + (double) eps));
+        normalize(x, y, off, n, mean, inv, scale, bias);
         if (meanOut != null) meanOut.set(F, statOff, mean);
         if (invOut != null) invOut.set(F, statOff, inv);
+    }
+
+    static float sum(MemorySegment x, long off, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i + L <= n; i += L) acc = acc.add(FloatVector.fromMemorySegment(S, x, off + i * 4L, LE));
+        if (i < n) acc = acc.add(FloatVector.fromMemorySegment(S, x, off + i * 4L, LE, S.indexInRange(i, n)));
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** sum of (x - mean)². */
+    static float squaredDeviations(MemorySegment x, long off, int n, float mean) {
+        FloatVector sq = FloatVector.zero(S);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector d = FloatVector.fromMemorySegment(S, x, off + i * 4L, LE).sub(mean);
+            sq = d.fma(d, sq);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector d = FloatVector.fromMemorySegment(S, x, off + i * 4L, LE, m).sub(mean);
+            sq = sq.add(d.mul(d), m);
+        }
+        return sq.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** y = (x - mean) * inv [* scale] [+ bias]. */
+    static void normalize(MemorySegment x, MemorySegment y, long off, int n, float mean, float inv, MemorySegment scale, MemorySegment bias) {
+        FloatVector zero = FloatVector.zero(S), one = FloatVector.broadcast(S, 1f);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector v = FloatVector.fromMemorySegment(S, x, off + i * 4L, LE).sub(mean).mul(inv);
+            FloatVector sv = scale == null ? one : FloatVector.fromMemorySegment(S, scale, i * 4L, LE);
+            FloatVector bv = bias == null ? zero : FloatVector.fromMemorySegment(S, bias, i * 4L, LE);
+            v.fma(sv, bv).intoMemorySegment(y, off + i * 4L, LE);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = FloatVector.fromMemorySegment(S, x, off + i * 4L, LE, m).sub(mean).mul(inv);
+            FloatVector sv = scale == null ? one : FloatVector.fromMemorySegment(S, scale, i * 4L, LE, m);
+            FloatVector bv = bias == null ? zero : FloatVector.fromMemorySegment(S, bias, i * 4L, LE, m);
+            v.fma(sv, bv).intoMemorySegment(y, off + i * 4L, LE, m);
+        }
     }
 
     private static MemorySegment nullable(MemorySegment s) { return s == null || s == MemorySegment.NULL ? null : s; }

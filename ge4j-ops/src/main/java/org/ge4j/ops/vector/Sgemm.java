@@ -24,6 +24,7 @@ public final class Sgemm {
     public static final int NR = 2 * L;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+    static final ValueLayout.OfLong ROW = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
 
     private Sgemm() {}
 
@@ -225,5 +226,99 @@ public final class Sgemm {
         }
         c0.add(d0).intoMemorySegment(c, co, LE);
         c1.add(d1).intoMemorySegment(c, co + L * 4L, LE);
+    }
+
+    /**
+     * {@link #block} with B's rows found through a table: row kk of the panel starts at
+     * {@code bo + rows[kk]} (a long per row, in bytes), NR floats readable. This is the implicit-GEMM
+     * convolution: the rows are windows of a padded input plane, so nothing is copied into a panel.
+     */
+    public static void blockRows(MemorySegment a, long ao, long lda, long aks, MemorySegment b, long bo, MemorySegment rows,
+                                 MemorySegment c, long co, long ldc, int nRows, int k, int w) {
+        int i = 0;
+        if (w == NR) {
+            for (; i + 8 <= nRows; i += 8) kernel8t(a, ao + i * lda, lda, aks, b, bo, rows, c, co + i * ldc, ldc, k);
+            for (; i + 4 <= nRows; i += 4) kernel4t(a, ao + i * lda, lda, aks, b, bo, rows, c, co + i * ldc, ldc, k);
+            for (; i < nRows; i++) kernel1t(a, ao + i * lda, aks, b, bo, rows, c, co + i * ldc, k);
+            return;
+        }
+        MemorySegment tile = Scratch.get(2, 8L * NR * 4);
+        long ldt = NR * 4L;
+        for (; i + 8 <= nRows; i += 8) {
+            kernel8t(a, ao + i * lda, lda, aks, b, bo, rows, tile, 0, ldt, k);
+            copyTile(tile, c, co + i * ldc, ldc, 8, w);
+        }
+        for (; i + 4 <= nRows; i += 4) {
+            kernel4t(a, ao + i * lda, lda, aks, b, bo, rows, tile, 0, ldt, k);
+            copyTile(tile, c, co + i * ldc, ldc, 4, w);
+        }
+        for (; i < nRows; i++) {
+            kernel1t(a, ao + i * lda, aks, b, bo, rows, tile, 0, k);
+            copyTile(tile, c, co + i * ldc, ldc, 1, w);
+        }
+    }
+
+    static void kernel8t(MemorySegment a, long ao, long lda, long aks, MemorySegment b, long bo, MemorySegment rows, MemorySegment c, long co, long ldc, int k) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        long a0 = ao, a1 = ao + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+        long ak = 0;
+        for (int kk = 0; kk < k; kk++, ak += aks) {
+            long bk = bo + rows.get(ROW, kk * 8L);
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bk, LE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bk + L * 4L, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, a.get(F, a0 + ak)); c00 = b0.fma(v, c00); c01 = b1.fma(v, c01);
+            v = FloatVector.broadcast(S, a.get(F, a1 + ak)); c10 = b0.fma(v, c10); c11 = b1.fma(v, c11);
+            v = FloatVector.broadcast(S, a.get(F, a2 + ak)); c20 = b0.fma(v, c20); c21 = b1.fma(v, c21);
+            v = FloatVector.broadcast(S, a.get(F, a3 + ak)); c30 = b0.fma(v, c30); c31 = b1.fma(v, c31);
+            v = FloatVector.broadcast(S, a.get(F, a4 + ak)); c40 = b0.fma(v, c40); c41 = b1.fma(v, c41);
+            v = FloatVector.broadcast(S, a.get(F, a5 + ak)); c50 = b0.fma(v, c50); c51 = b1.fma(v, c51);
+            v = FloatVector.broadcast(S, a.get(F, a6 + ak)); c60 = b0.fma(v, c60); c61 = b1.fma(v, c61);
+            v = FloatVector.broadcast(S, a.get(F, a7 + ak)); c70 = b0.fma(v, c70); c71 = b1.fma(v, c71);
+        }
+        long l4 = L * 4L;
+        c00.intoMemorySegment(c, co, LE); c01.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c10.intoMemorySegment(c, co, LE); c11.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c20.intoMemorySegment(c, co, LE); c21.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c30.intoMemorySegment(c, co, LE); c31.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c40.intoMemorySegment(c, co, LE); c41.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c50.intoMemorySegment(c, co, LE); c51.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c60.intoMemorySegment(c, co, LE); c61.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c70.intoMemorySegment(c, co, LE); c71.intoMemorySegment(c, co + l4, LE);
+    }
+
+    static void kernel4t(MemorySegment a, long ao, long lda, long aks, MemorySegment b, long bo, MemorySegment rows, MemorySegment c, long co, long ldc, int k) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        long a0 = ao, a1 = ao + lda, a2 = a1 + lda, a3 = a2 + lda;
+        long ak = 0;
+        for (int kk = 0; kk < k; kk++, ak += aks) {
+            long bk = bo + rows.get(ROW, kk * 8L);
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bk, LE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bk + L * 4L, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, a.get(F, a0 + ak)); c00 = b0.fma(v, c00); c01 = b1.fma(v, c01);
+            v = FloatVector.broadcast(S, a.get(F, a1 + ak)); c10 = b0.fma(v, c10); c11 = b1.fma(v, c11);
+            v = FloatVector.broadcast(S, a.get(F, a2 + ak)); c20 = b0.fma(v, c20); c21 = b1.fma(v, c21);
+            v = FloatVector.broadcast(S, a.get(F, a3 + ak)); c30 = b0.fma(v, c30); c31 = b1.fma(v, c31);
+        }
+        long l4 = L * 4L;
+        c00.intoMemorySegment(c, co, LE); c01.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c10.intoMemorySegment(c, co, LE); c11.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c20.intoMemorySegment(c, co, LE); c21.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c30.intoMemorySegment(c, co, LE); c31.intoMemorySegment(c, co + l4, LE);
+    }
+
+    static void kernel1t(MemorySegment a, long ao, long aks, MemorySegment b, long bo, MemorySegment rows, MemorySegment c, long co, int k) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0;
+        long ak = ao;
+        for (int kk = 0; kk < k; kk++, ak += aks) {
+            long bk = bo + rows.get(ROW, kk * 8L);
+            FloatVector v = FloatVector.broadcast(S, a.get(F, ak));
+            c0 = FloatVector.fromMemorySegment(S, b, bk, LE).fma(v, c0);
+            c1 = FloatVector.fromMemorySegment(S, b, bk + L * 4L, LE).fma(v, c1);
+        }
+        c0.intoMemorySegment(c, co, LE);
+        c1.intoMemorySegment(c, co + L * 4L, LE);
     }
 }

@@ -67,6 +67,12 @@ class AllocationFreeTest {
             warmUp(k, args);
             long few = KernelHarness.allocatedBytes(k, args, 20);
             long many = KernelHarness.allocatedBytes(k, args, 2000);
+            // under load C2 may deoptimise and recompile mid-measurement (the interpreted Vector API boxes):
+            // re-warm and measure again; a kernel that really allocates per run allocates in every attempt
+            for (int attempt = 0; attempt < 4 && many >= 4096; attempt++) {
+                warmUp(k, args);
+                many = Math.min(many, KernelHarness.allocatedBytes(k, args, 2000));
+            }
             report.append(e.getKey()).append(": ").append(few).append(" / ").append(many).append(" bytes; ");
             assertThat(many).as("%s allocates per run (%d bytes over 20 runs, %d over 2000)", e.getKey(), few, many).isLessThan(4096);
         }

@@ -12,8 +12,9 @@ import org.ge4j.ops.vector.WorkerPool;
  * may be 0 for broadcast dims and negative for reversed slices) and a start offset. At compile time the
  * view is simplified (dims of 1 dropped, dims that are contiguous in both merged), and the innermost loop
  * is chosen once: one memcpy per contiguous run ({@link Mode#ROWS}), a fill of one value per broadcast run
- * ({@link Mode#FILL}), a cache-blocked tile copy when the second-innermost dim is contiguous in the input
- * (a transpose, {@link Mode#TILE}), or a strided gather. Elements are moved as 1, 2, 4 or 8 byte units.
+ * ({@link Mode#FILL}), 2-D tiles pairing the innermost dim with a dim contiguous in the input — a transpose,
+ * {@link Mode#TILE}: square blocks transposed in registers ({@link BlockTranspose}), scalar tiles at the edges —
+ * or a strided gather. Elements are moved as 1, 2, 4 or 8 byte units.
  * Recursion over the outer dims keeps runs allocation-free; large copies are split over the outermost dim
  * on the shared {@link WorkerPool}.
  */
@@ -41,21 +42,39 @@ final class StridedCopy implements CompiledKernel, WorkerPool.Job {
         this.outArg = outArg;
         this.es = es;
         this.rank = dims.length;
-        this.dims = dims;
-        this.srcStride = srcStride;
         this.srcOff = srcOff;
         this.dstOff = dstOff;
         this.mode = mode;
-        dstStride = new long[rank];
+        long[] dst = new long[rank];
         long k = es;
         for (int i = rank - 1; i >= 0; i--) {
-            dstStride[i] = k;
+            dst[i] = k;
             k *= dims[i];
         }
+        if (mode == Mode.TILE) {
+            // loop order: the dim contiguous in the source goes second-innermost, the tile's rows (strides stay per dim)
+            int p = 0;
+            while (srcStride[p] != es) p++;
+            dims = moveToSecondLast(dims, p);
+            srcStride = moveToSecondLast(srcStride, p);
+            dst = moveToSecondLast(dst, p);
+        }
+        this.dims = dims;
+        this.srcStride = srcStride;
+        this.dstStride = dst;
         tile = Math.max(8, 64 / es);
         long bytes = k;
         this.pool = pool;
         chunks = bytes >= PARALLEL_MIN_BYTES && pool != null && pool.threads() > 1 && dims[0] > 1 ? (int) Math.min(dims[0], 2L * pool.threads()) : 1;
+    }
+
+    private static long[] moveToSecondLast(long[] a, int p) {
+        int r = a.length;
+        long[] b = new long[r];
+        for (int i = 0, j = 0; i < r - 1; i++) if (i != p) b[j++] = a[i];
+        b[r - 2] = a[p];
+        b[r - 1] = a[r - 1];
+        return b;
     }
 
     /**
@@ -74,9 +93,15 @@ final class StridedCopy implements CompiledKernel, WorkerPool.Job {
         long inner = v.strides[v.dims.length - 1];
         if (inner == v.es) mode = Mode.ROWS;
         else if (inner == 0) mode = Mode.FILL;
-        else if (v.dims.length >= 2 && v.strides[v.dims.length - 2] == v.es) mode = Mode.TILE;
+        else if (hasContiguous(v)) mode = Mode.TILE;
         else mode = Mode.STRIDED;
         return new StridedCopy(inArg, outArg, v.es, v.dims, v.strides, v.offset, dstOffset, mode, WorkerPool.shared());
+    }
+
+    /** Whether some dim but the innermost is contiguous in the source (then tiles pair it with the innermost). */
+    private static boolean hasContiguous(View v) {
+        for (int i = 0; i < v.dims.length - 1; i++) if (v.strides[i] == v.es) return true;
+        return false;
     }
 
     /** A simplified view: dims of 1 dropped, mergeable dims merged, strides and offset in bytes. Null when empty. */
@@ -161,14 +186,50 @@ final class StridedCopy implements CompiledKernel, WorkerPool.Job {
         }
     }
 
-    /** Rows [i0, i1) of a 2-D block whose rows are contiguous in the source: cache-sized tiles. */
+    /**
+     * Rows [i0, i1) of a 2-D block whose rows are contiguous in the source: square blocks transposed in
+     * registers where the machine allows ({@link BlockTranspose}), cache-sized scalar tiles for the rest.
+     */
     private void tile(MemorySegment src, long so, MemorySegment dst, long dO, long i0, long i1) {
-        long cols = dims[rank - 1], sj = srcStride[rank - 1], row = cols * es;
+        long cols = dims[rank - 1], sj = srcStride[rank - 1], row = dstStride[rank - 2];
+        long i = i0;
+        if (BlockTranspose.AVAILABLE && (es == 4 || es == 8)) {
+            int big = es == 4 ? 16 : 8, small = big / 2;
+            for (; i + big <= i1; i += big) {
+                long j = 0;
+                for (; j + big <= cols; j += big) block(true, src, so + i * es + j * sj, sj, dst, dO + i * row + j * es, row);
+                for (; j + small <= cols; j += small) {
+                    block(false, src, so + i * es + j * sj, sj, dst, dO + i * row + j * es, row);
+                    block(false, src, so + (i + small) * es + j * sj, sj, dst, dO + (i + small) * row + j * es, row);
+                }
+                if (j < cols) scalarTiles(src, so, sj, dst, dO, row, i, i + big, j, cols);
+            }
+            for (; i + small <= i1; i += small) {
+                long j = 0;
+                for (; j + small <= cols; j += small) block(false, src, so + i * es + j * sj, sj, dst, dO + i * row + j * es, row);
+                if (j < cols) scalarTiles(src, so, sj, dst, dO, row, i, i + small, j, cols);
+            }
+        }
+        if (i < i1) scalarTiles(src, so, sj, dst, dO, row, i, i1, 0, cols);
+    }
+
+    private void block(boolean big, MemorySegment src, long so, long sj, MemorySegment dst, long dO, long row) {
+        if (es == 4) {
+            if (big) BlockTranspose.int16(src, so, sj, dst, dO, row);
+            else BlockTranspose.int8(src, so, sj, dst, dO, row);
+        } else {
+            if (big) BlockTranspose.long8(src, so, sj, dst, dO, row);
+            else BlockTranspose.long4(src, so, sj, dst, dO, row);
+        }
+    }
+
+    /** Rows [i0, i1) and columns [j0, j1) in scalar tiles. */
+    private void scalarTiles(MemorySegment src, long so, long sj, MemorySegment dst, long dO, long row, long i0, long i1, long j0, long j1) {
         int t = tile;
         for (long ib = i0; ib < i1; ib += t) {
             long ie = Math.min(ib + t, i1);
-            for (long jb = 0; jb < cols; jb += t) {
-                long je = Math.min(jb + t, cols);
+            for (long jb = j0; jb < j1; jb += t) {
+                long je = Math.min(jb + t, j1);
                 switch (es) {
                     case 4 -> tile4(src, so, sj, dst, dO, row, ib, ie, jb, je);
                     case 8 -> tile8(src, so, sj, dst, dO, row, ib, ie, jb, je);
@@ -180,30 +241,34 @@ final class StridedCopy implements CompiledKernel, WorkerPool.Job {
     }
 
     private static void tile4(MemorySegment src, long so, long sj, MemorySegment dst, long dO, long row, long ib, long ie, long jb, long je) {
+        int cols = (int) (je - jb);
         for (long i = ib; i < ie; i++) {
             long s = so + i * 4 + jb * sj, d = dO + i * row + jb * 4;
-            for (long j = jb; j < je; j++, s += sj, d += 4) dst.set(I, d, src.get(I, s));
+            for (int j = 0; j < cols; j++) dst.set(I, d + (long) j * 4, src.get(I, s + j * sj));
         }
     }
 
     private static void tile8(MemorySegment src, long so, long sj, MemorySegment dst, long dO, long row, long ib, long ie, long jb, long je) {
+        int cols = (int) (je - jb);
         for (long i = ib; i < ie; i++) {
             long s = so + i * 8 + jb * sj, d = dO + i * row + jb * 8;
-            for (long j = jb; j < je; j++, s += sj, d += 8) dst.set(L, d, src.get(L, s));
+            for (int j = 0; j < cols; j++) dst.set(L, d + (long) j * 8, src.get(L, s + j * sj));
         }
     }
 
     private static void tile2(MemorySegment src, long so, long sj, MemorySegment dst, long dO, long row, long ib, long ie, long jb, long je) {
+        int cols = (int) (je - jb);
         for (long i = ib; i < ie; i++) {
             long s = so + i * 2 + jb * sj, d = dO + i * row + jb * 2;
-            for (long j = jb; j < je; j++, s += sj, d += 2) dst.set(S, d, src.get(S, s));
+            for (int j = 0; j < cols; j++) dst.set(S, d + (long) j * 2, src.get(S, s + j * sj));
         }
     }
 
     private static void tile1(MemorySegment src, long so, long sj, MemorySegment dst, long dO, long row, long ib, long ie, long jb, long je) {
+        int cols = (int) (je - jb);
         for (long i = ib; i < ie; i++) {
             long s = so + i + jb * sj, d = dO + i * row + jb;
-            for (long j = jb; j < je; j++, s += sj, d++) dst.set(B, d, src.get(B, s));
+            for (int j = 0; j < cols; j++) dst.set(B, d + (long) j, src.get(B, s + j * sj));
         }
     }
 

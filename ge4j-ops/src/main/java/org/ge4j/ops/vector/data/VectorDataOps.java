@@ -24,6 +24,29 @@ public final class VectorDataOps implements OpLibrary {
         add(r, "Concat", ConcatSplit::concat);
         add(r, "Split", ConcatSplit::split);
         add(r, "Gather", Gather::compile);
+        add(r, "Pad", Pad::compile);
+        add(r, "Where", Logic::where);
+        add(r, "Equal", Logic.compare(Logic.EQ));
+        add(r, "Less", Logic.compare(Logic.LT));
+        add(r, "Greater", Logic.compare(Logic.GT));
+        add(r, "LessOrEqual", Logic.compare(Logic.LE));
+        add(r, "GreaterOrEqual", Logic.compare(Logic.GE));
+        add(r, "And", Logic.logical(Logic.AND));
+        add(r, "Or", Logic.logical(Logic.OR));
+        add(r, "Xor", Logic.logical(Logic.XOR));
+        add(r, "Not", Logic::not);
+        add(r, "Cast", Cast::compile);
+        add(r, "CastLike", Cast::compile);
+        add(r, "Shape", Generators::shape);
+        add(r, "Size", Generators::size);
+        add(r, "ConstantOfShape", Generators::constantOfShape);
+        add(r, "Range", Generators::range);
+        add(r, "ReduceSum", Reduce.compiler(Reduce.SUM));
+        add(r, "ReduceMean", Reduce.compiler(Reduce.MEAN));
+        add(r, "ReduceMax", Reduce.compiler(Reduce.MAX));
+        add(r, "ReduceMin", Reduce.compiler(Reduce.MIN));
+        add(r, "Sqrt", FloatMath::sqrt);
+        add(r, "Pow", FloatMath::pow);
     }
 
     /** Registers {@code c} for an ONNX op unless another library of the vector provider already covers it. */

@@ -24,6 +24,8 @@ class DataAllocationFreeTest {
         m.put("Transpose 8x8", op("Transpose").ints("perm", 1, 0).in(floats(1, 8, 8)).build());
         m.put("Transpose rows", op("Transpose").ints("perm", 1, 0, 2).in(floats(1, 16, 12, 64)).build());
         m.put("Transpose strided i64", op("Transpose").ints("perm", 2, 0, 1).in(random(DataType.INT64, 1, 3, 4, 5)).build());
+        m.put("Transpose f32 blocks", op("Transpose").ints("perm", 1, 0).in(floats(1, 48, 40)).build());
+        m.put("Transpose i64 blocks", op("Transpose").ints("perm", 2, 1, 0).in(random(DataType.INT64, 1, 16, 3, 28)).build());
         m.put("Transpose parallel", op("Transpose").ints("perm", 1, 0).in(floats(1, 600, 512)).build());
         m.put("Reshape copy", op("Reshape").in(floats(1, 4, 16)).constIn(longs(64)).build());
         m.put("Slice step -2", op("Slice").in(floats(1, 9, 10)).constIn(longs(-1)).constIn(longs(0)).constIn(longs(1)).constIn(longs(-2)).build());

@@ -74,6 +74,18 @@ class MovementTest {
     }
 
     @Test
+    void transposeBlockSizesAndTheirEdges() {
+        long seed = 100;
+        long[][] shapes = {{16, 16}, {32, 48}, {17, 33}, {24, 8}, {8, 24}, {40, 9}, {4, 4}, {12, 20}, {64, 5}};
+        for (DataType t : new DataType[] {DataType.FLOAT, DataType.INT64, DataType.INT32, DataType.DOUBLE})
+            for (long[] s : shapes) {
+                assertSame(op("Transpose").ints("perm", 1, 0).in(random(t, seed++, s)).build());
+                assertSame(op("Transpose").ints("perm", 2, 1, 0).in(random(t, seed++, s[0], 3, s[1])).build());
+                assertSame(op("Transpose").ints("perm", 1, 2, 0).in(random(t, seed++, s[0], 2, s[1])).build());
+            }
+    }
+
+    @Test
     void transposeShapesOfTheTransformers() {
         // bert/vit attention: heads out of the sequence, keys transposed, and back
         assertSame(op("Transpose").ints("perm", 1, 0, 2).in(floats(1, 128, 12, 64)).build());

@@ -1,0 +1,176 @@
+package org.ge4j.ops.vector;
+
+import static org.ge4j.ops.vector.Sgemm.F;
+import static org.ge4j.ops.vector.Sgemm.L;
+import static org.ge4j.ops.vector.Sgemm.LE;
+import static org.ge4j.ops.vector.Sgemm.NR;
+import static org.ge4j.ops.vector.Sgemm.S;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import org.ge4j.ops.exec.CompiledKernel;
+
+/**
+ * Convolution with equal strides s as an implicit GEMM over shifted, phase-split copies of the input. Per
+ * run the input is copied once per distinct (row phase a, column phase b, column shift jj) among the kernel
+ * taps: copy (a, b, jj) holds X[c, r·s + a, (ow + jj)·s + b] (zero outside the image), rows cut to the
+ * output width. Tap (c, i, j) has a = i·dh mod s, b = j·dw mod s, jj = j·dw div s and a row offset
+ * i·dh div s, so the values of consecutive output positions p = oh·OW + ow are consecutive floats at
+ * {@code copy + c·plane + (rowOffset·OW + p)·4}. Panels of NR positions then run across output rows (no
+ * waste at row ends) and B's rows are read in place through a row table ({@link Sgemm#blockRows}): no
+ * im2col. Stride 1 needs kw copies; stride 2 with a 3×3 kernel 6 quarter-size ones.
+ */
+final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
+    private static final int MC = 64;
+
+    /** The per-run state handed to the workers: the arguments and the shifted copies. */
+    private static final class Run {
+        MemorySegment[] args;
+        MemorySegment copies;
+    }
+
+    private static final ThreadLocal<Run> RUN = ThreadLocal.withInitial(Run::new);
+
+    private final Window2d g;
+    private final int groups, mg, cg, kdim, p, hp, st;
+    private final long planeBytes, copyBytes;
+    /** Per copy: row phase, column phase, column shift. */
+    private final int[] copyA, copyB, copyJ;
+    private final MemorySegment rows;
+    private final Epilogue ep;
+    private final int bArg, zArg, yArg;
+    private final Split split;
+    private final WorkerPool pool;
+
+    ShiftedConv(Window2d g, int groups, int m, Act act, int bArg, int zArg, int yArg, WorkerPool pool) {
+        this.g = g;
+        this.groups = groups;
+        this.mg = m / groups;
+        this.cg = g.c() / groups;
+        this.kdim = cg * g.kh() * g.kw();
+        this.p = g.outPlane();
+        this.ep = new Epilogue(1f, 1f, act);
+        this.bArg = bArg;
+        this.zArg = zArg;
+        this.yArg = yArg;
+        this.pool = pool;
+        st = g.sh();
+        // the distinct copies the taps need, and each tap's copy and row offset
+        java.util.List<Integer> keys = new java.util.ArrayList<>();
+        int[] tapCopy = new int[g.kh() * g.kw()], tapRow = new int[g.kh() * g.kw()];
+        int maxRow = 0;
+        for (int i = 0; i < g.kh(); i++)
+            for (int j = 0; j < g.kw(); j++) {
+                int a = i * g.dh() % st, b = j * g.dw() % st, jj = j * g.dw() / st;
+                int key = (a * st + b) * 4096 + jj, idx = keys.indexOf(key);
+                if (idx < 0) {
+                    idx = keys.size();
+                    keys.add(key);
+                }
+                tapCopy[i * g.kw() + j] = idx;
+                tapRow[i * g.kw() + j] = i * g.dh() / st;
+                maxRow = Math.max(maxRow, i * g.dh() / st);
+            }
+        copyA = new int[keys.size()];
+        copyB = new int[keys.size()];
+        copyJ = new int[keys.size()];
+        for (int k = 0; k < keys.size(); k++) {
+            int key = keys.get(k);
+            copyA[k] = key / 4096 / st;
+            copyB[k] = key / 4096 % st;
+            copyJ[k] = key % 4096;
+        }
+        hp = g.oh() + maxRow;
+        planeBytes = (long) hp * g.ow() * 4;
+        // one copy: every image and channel; NR floats of slack at the end for the last panel's reads
+        copyBytes = (long) g.n() * g.c() * planeBytes + NR * 4L;
+        rows = Specs.allocate(kdim * 8L);
+        for (int c = 0, kk = 0; c < cg; c++)
+            for (int t = 0; t < g.kh() * g.kw(); t++, kk++)
+                rows.set(Sgemm.ROW, kk * 8L, tapCopy[t] * copyBytes + c * planeBytes + (long) tapRow[t] * g.ow() * 4);
+        split = Split.of(g.n() * groups, mg, Sgemm.panels(p), 2.0 * g.n() * m * p * kdim, pool.threads(), false);
+    }
+
+    /** Whether this form suits a window: equal strides of 1 or 2, not a pointwise stride-1 conv (a plain GEMM). */
+    static boolean suits(Window2d g) { return g.sh() == g.sw() && g.sw() <= 2 && !g.pointwise(); }
+
+    @Override public void run(MemorySegment[] args) {
+        MemorySegment copies = Scratch.get(1, copyA.length * copyBytes);
+        fill(args[0], copies);
+        Run r = RUN.get();
+        r.args = args;
+        r.copies = copies;
+        try {
+            if (split.parallel()) pool.run(this, r, split.chunks());
+            else for (int c = 0, n = split.chunks(); c < n; c++) chunk(r, c);
+        } finally {
+            r.args = null;
+        }
+    }
+
+    @Override public void run(Object ctx, int chunk, int n) { chunk((Run) ctx, chunk); }
+
+    /** Writes the copies: copy k row r of channel c is X[c, r·s + a - pt, (ow + jj)·s + b - pl], 0 outside. */
+    private void fill(MemorySegment x, MemorySegment copies) {
+        int ow = g.ow(), w = g.w(), planes = g.n() * g.c();
+        for (int k = 0; k < copyA.length; k++) {
+            int shift = copyJ[k] * st + copyB[k] - g.pl(); // output column ow reads input column ow·s + shift
+            int lo = shift >= 0 ? 0 : (-shift + st - 1) / st, hi = w - shift <= 0 ? 0 : Math.min(ow, (w - shift + st - 1) / st);
+            if (hi < lo) hi = lo;
+            long base = k * copyBytes;
+            for (int c = 0; c < planes; c++) {
+                long xo = (long) c * g.plane() * 4;
+                for (int r = 0; r < hp; r++) {
+                    long d = base + c * planeBytes + (long) r * ow * 4;
+                    int src = r * st + copyA[k] - g.pt();
+                    if (src < 0 || src >= g.h()) {
+                        zero(copies, d, ow);
+                        continue;
+                    }
+                    zero(copies, d, lo);
+                    long from = xo + ((long) src * w + (long) lo * st + shift) * 4;
+                    int cnt = hi - lo;
+                    if (st == 1) MemorySegment.copy(x, from, copies, d + lo * 4L, cnt * 4L);
+                    else if (from + 8L * ((cnt + L - 1) / L * L) <= x.byteSize()) GemmConv.copyEven(x, from, copies, d + lo * 4L, cnt);
+                    else for (int t = 0; t < cnt; t++) copies.set(F, d + (lo + t) * 4L, x.get(F, from + 8L * t));
+                    zero(copies, d + hi * 4L, ow - hi);
+                }
+            }
+        }
+    }
+
+    private static void zero(MemorySegment m, long off, int n) {
+        FloatVector z = FloatVector.zero(S);
+        int i = 0;
+        for (; i + L <= n; i += L) z.intoMemorySegment(m, off + i * 4L, LE);
+        for (; i < n; i++) m.set(F, off + i * 4L, 0f);
+    }
+
+    private void chunk(Run run, int c) {
+        MemorySegment[] args = run.args;
+        int bi = split.batch(c), img = bi / groups, grp = bi % groups;
+        int r0 = split.row0(c), r1 = split.row1(c);
+        MemorySegment w = args[1], y = args[yArg];
+        MemorySegment bias = bArg >= 0 ? nullable(args[bArg]) : null, z = zArg >= 0 ? nullable(args[zArg]) : null;
+        long base = ((long) img * g.c() + (long) grp * cg) * planeBytes;
+        long wo = (long) grp * mg * kdim * 4;
+        long yo = ((long) img * groups * mg + (long) grp * mg) * p * 4L;
+        long ldy = p * 4L;
+        boolean epilogue = bias != null || z != null || !ep.trivial();
+        int q1 = split.panel1(c), pending = -1;
+        for (int q = split.panel0(c); q < q1; q++) {
+            int j0 = q * NR, wd = Math.min(NR, p - j0);
+            if (pending < 0) pending = j0;
+            for (int rs = r0; rs < r1; rs += MC)
+                Sgemm.blockRows(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, run.copies, base + j0 * 4L, rows, y, yo + rs * ldy + j0 * 4L, ldy,
+                        Math.min(MC, r1 - rs), kdim, wd);
+            if (epilogue && (q == q1 - 1 || (q + 1 - split.panel0(c)) % GemmConv.EPILOGUE_PANELS == 0)) {
+                long co = yo + r0 * ldy + pending * 4L;
+                ep.apply(y, co, ldy, r1 - r0, j0 + wd - pending, bias, (long) (grp * mg + r0) * 4, 4, null, 0, z, co, ldy);
+                pending = -1;
+            }
+        }
+    }
+
+    private static MemorySegment nullable(MemorySegment s) { return s == null || s == MemorySegment.NULL ? null : s; }
+}

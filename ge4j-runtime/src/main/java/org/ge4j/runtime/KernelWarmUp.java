@@ -1,0 +1,191 @@
+package org.ge4j.runtime;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.ge4j.compiler.plan.ExecutionPlan;
+import org.ge4j.ir.Node;
+import org.ge4j.ir.Tensor;
+import org.ge4j.ir.TensorDesc;
+import org.ge4j.ops.OpRegistry;
+import org.ge4j.ops.OpSchema;
+import org.ge4j.ops.exec.CompiledKernel;
+import org.ge4j.ops.exec.KernelCompiler;
+import org.ge4j.ops.exec.NodeSpec;
+
+/**
+ * Gets the JIT to compile a plan's fast kernels before the first real run: one {@link Miniature} per distinct
+ * kind of task (same op, attributes and code paths, tiny shapes), compiled by the same kernel compiler and run
+ * round after round on scratch buffers, all kinds interleaved so that each hot method's profile holds all the
+ * paths the model takes before C2 compiles it (a path first seen later would deoptimise it). Stops when the
+ * rounds have become fast and steady, or at a time cap. Touches no buffer of the model: results stay
+ * bit-identical with or without it.
+ */
+final class KernelWarmUp {
+    /** Warm-up stops after this long whatever happened (a machine too busy for the JIT to keep up). */
+    static final long CAP_NANOS = Long.getLong("ge4j.warmup.capMillis", 10_000) * 1_000_000;
+    static final int MIN_ROUNDS = 1000;
+    private static final boolean TRACE = Boolean.getBoolean("ge4j.warmup.trace");
+
+    private record Item(String key, CompiledKernel kernel, MemorySegment[] args) {}
+
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile int kernels, rounds;
+    private volatile long nanos;
+    private volatile Throwable failure;
+    private volatile boolean cancelled;
+
+    private KernelWarmUp() {}
+
+    /** Starts warming the kernels of {@code plan} up, on a daemon thread when {@code background}, else now. */
+    static KernelWarmUp start(ExecutionPlan plan, OpRegistry registry, List<String> providers, boolean background) {
+        KernelWarmUp w = new KernelWarmUp();
+        if (!background) {
+            w.run(plan, registry, providers);
+            return w;
+        }
+        Thread t = new Thread(() -> w.run(plan, registry, providers), "ge4j-warmup");
+        t.setDaemon(true);
+        t.start();
+        return w;
+    }
+
+    /** Waits until the warm-up has finished. */
+    void await() {
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean finished() { return done.getCount() == 0; }
+
+    /** Asks a running warm-up to stop soon (the model is being closed). */
+    void cancel() { cancelled = true; }
+
+    /** Distinct miniature kernels run. */
+    int kernels() { return kernels; }
+
+    int rounds() { return rounds; }
+
+    /** Wall time of the whole warm-up, from its start to its end. */
+    long nanos() { return nanos; }
+
+    private void run(ExecutionPlan plan, OpRegistry registry, List<String> providers) {
+        long t0 = System.nanoTime();
+        try (Arena arena = Arena.ofShared()) {
+            List<Item> items = items(plan, registry, providers, arena);
+            kernels = items.size();
+            if (!items.isEmpty()) loop(items, t0);
+        } catch (Throwable e) { // a warm-up problem must never break the model: it only costs speed
+            failure = e;
+            if (TRACE) e.printStackTrace();
+        } finally {
+            nanos = System.nanoTime() - t0;
+            if (TRACE) System.err.printf("ge4j warm-up: %d kernels, %d rounds, %.1f ms, cpu %.1f ms%n", kernels, rounds, nanos / 1e6,
+                    java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1e6);
+            done.countDown();
+        }
+    }
+
+    /** The miniature of every distinct kind of task that a provider's kernel compiler accepts. */
+    private static List<Item> items(ExecutionPlan plan, OpRegistry registry, List<String> providers, Arena arena) {
+        MemorySegment constants = arena.allocate(Math.max(plan.constants().length, 1), 64);
+        MemorySegment.copy(MemorySegment.ofArray(plan.constants()), 0, constants, 0, plan.constants().length);
+        Set<String> seen = new HashSet<>();
+        List<Item> items = new ArrayList<>();
+        for (ExecutionPlan.Task task : plan.tasks()) {
+            Node n = task.node();
+            OpSchema schema = registry.schemaFor(n);
+            if (schema == null) continue;
+            KernelCompiler compiler = null;
+            for (String p : providers) if ((compiler = registry.compiler(p, n.domain(), n.type())) != null) break;
+            if (compiler == null) continue;
+            NodeSpec mini;
+            try {
+                mini = Miniature.of(StaticModel.spec(plan, task, schema, constants), schema, registry);
+            } catch (RuntimeException e) {
+                continue;
+            }
+            if (mini == null || !seen.add(key(mini))) continue;
+            CompiledKernel k;
+            try {
+                k = compiler.compile(mini, schema);
+            } catch (RuntimeException e) {
+                continue;
+            }
+            if (k == null) continue;
+            items.add(new Item(key(mini), k, args(mini, arena)));
+        }
+        return items;
+    }
+
+    /** What makes two miniatures the same: op, attributes, shapes, and which inputs are constant. */
+    private static String key(NodeSpec s) {
+        StringBuilder sb = new StringBuilder(s.node().domain()).append("::").append(s.node().type());
+        s.node().attrs().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+        for (int i = 0; i < s.inputs().size(); i++)
+            sb.append(" in").append(i).append(s.input(i) == null ? "-" : s.input(i).shape()).append(s.constant(i) != null ? "c" : "");
+        for (TensorDesc d : s.outputs()) sb.append(" out").append(d.shape());
+        return sb.toString();
+    }
+
+    /** Argument buffers: constants as their views, other inputs filled with small varied values, outputs zeroed. */
+    private static MemorySegment[] args(NodeSpec s, Arena arena) {
+        int nIn = s.inputs().size();
+        MemorySegment[] a = new MemorySegment[nIn + s.outputs().size()];
+        for (int i = 0; i < nIn; i++) {
+            if (s.input(i) == null) { a[i] = MemorySegment.NULL; continue; }
+            Tensor c = s.constant(i);
+            if (c != null) { a[i] = c.segment(); continue; }
+            long n = s.input(i).shape().elementCount();
+            MemorySegment m = arena.allocate(Math.max(n * 4, 4), 64);
+            for (long j = 0; j < n; j++) m.setAtIndex(ValueLayout.JAVA_FLOAT, j, (float) ((j * 7919 + i * 104729) % 2003) / 1001.5f - 1f);
+            a[i] = m;
+        }
+        for (int o = 0; o < s.outputs().size(); o++) a[nIn + o] = arena.allocate(Math.max(s.output(o).shape().elementCount() * 4, 4), 64);
+        return a;
+    }
+
+    /**
+     * Rounds over all items until the JIT has settled: at least {@link #MIN_ROUNDS} rounds (so that a method
+     * called once per round has crossed C2's thresholds: over 600 calls and 15000 calls plus loop iterations),
+     * the last 20 rounds each within 25 % of the fastest round seen, and no compilation finished meanwhile (the
+     * JVM's total compilation time unchanged); or the cap. Rounds keep running while compilations are pending,
+     * since C2 compiles only what stays hot.
+     */
+    private void loop(List<Item> items, long t0) {
+        java.lang.management.CompilationMXBean jit = compilationBean();
+        long fastest = Long.MAX_VALUE, jitMillis = -1;
+        int steady = 0, quiet = 0;
+        for (int r = 0; !cancelled; r++) {
+            long s = System.nanoTime();
+            for (Item it : items) it.kernel().run(it.args());
+            long e = System.nanoTime(), d = e - s;
+            rounds = r + 1;
+            long j = jit == null ? 0 : jit.getTotalCompilationTime();
+            quiet = j == jitMillis ? quiet + 1 : 0;
+            jitMillis = j;
+            if (TRACE && (r < 10 || r % 10 == 0)) System.err.printf("ge4j warm-up: round %d %.1f us (at %.0f ms), jit %d ms%n", r, d / 1e3, (e - t0) / 1e6, j);
+            if (d < fastest) fastest = d;
+            steady = d <= fastest * 5 / 4 ? steady + 1 : 0;
+            if (rounds >= MIN_ROUNDS && steady >= 20 && quiet >= 20 || e - t0 > CAP_NANOS) return;
+        }
+    }
+
+    /** The JVM's compilation bean when it reports compilation times, else null (then only the round times count). */
+    private static java.lang.management.CompilationMXBean compilationBean() {
+        try {
+            java.lang.management.CompilationMXBean b = java.lang.management.ManagementFactory.getCompilationMXBean();
+            return b != null && b.isCompilationTimeMonitoringSupported() ? b : null;
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,360 @@
+package org.ge4j.runtime;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.ge4j.ir.Attr;
+import org.ge4j.ir.DataType;
+import org.ge4j.ir.Graph;
+import org.ge4j.ir.Node;
+import org.ge4j.ir.OutDataAnchor;
+import org.ge4j.ir.Tensor;
+import org.ge4j.ir.TensorDesc;
+import org.ge4j.ops.Attrs;
+import org.ge4j.ops.GraphInference;
+import org.ge4j.ops.OpRegistry;
+import org.ge4j.ops.OpSchema;
+import org.ge4j.ops.Trait;
+import org.ge4j.ops.exec.NodeSpec;
+
+/**
+ * A small copy of a node for warming its kernel's code up: the same op and attributes on shrunken float
+ * shapes, so that compiling it with the same kernel compiler gives a kernel that takes the same code paths
+ * (stride, padding, pointwise or not, transposes, bias and residual forms, full and partial vector panels,
+ * row remainders) at a tiny fraction of the work. The shapes are chosen from the op's semantics only:
+ * <ul>
+ *   <li>Conv, ge4j::FusedConv: one image, at most 4–5 input channels (the parity of C kept), output rows
+ *       {@link #rows}, output planes of at most 2 rows of {@link #row} outputs with the padding and strides of the original;
+ *       depthwise convs keep depthwise (4 channels); other grouped convs are skipped.</li>
+ *   <li>MaxPool, AveragePool: the same planes, 3 channels. Global pools: 3 channels, small planes.</li>
+ *   <li>MatMul, Gemm, ge4j::FusedMatMul, ge4j::PackedMatMul: M by {@link #rows}, K at most 23, N one full
+ *       32-column panel plus the original remainder; batch dims at most 2; the bias broadcast kept; packed
+ *       weights repacked geometry (attributes k, n) with the same panel width.</li>
+ *   <li>ge4j::Attention: Lq by {@link #rows}, Dk at most 23, Lk and Dv as GEMM columns, batch dims at most 2.
+ *       Transpose: every dim at most 47 (its remainder mod 16 kept).</li>
+ *   <li>elementwise ops, Softmax, LayerNormalization: the last dim at most 47 (its remainder mod 16 kept),
+ *       the others at most 2, broadcast dims (1) kept.</li>
+ * </ul>
+ * The output shapes come from the op's own shape inference on a one-node graph. Constant inputs (weights)
+ * become views of the first bytes of the original constant, so the kernel sees the same kind of memory.
+ */
+final class Miniature {
+    private Miniature() {}
+
+    /** Output rows of a miniature GEMM: up to 16 kept, else 8 plus the remainder mod 8 (8-, 4- and 1-row tiles as before). */
+    static long rows(long m) { return m <= 16 ? m : 8 + m % 8; }
+
+    static long inner(long k) { return k <= 24 ? k : 16 + k % 8; }
+
+    static long columns(long n) { return n <= 40 ? n : 32 + n % 32; }
+
+    static long last(long d) { return d <= 40 ? d : 32 + d % 16; }
+
+    /**
+     * Output row length of a miniature conv or pool: kept up to 40 (kernels choose their method by row length,
+     * e.g. implicit GEMM for rows of 24 and more, one-vector rows for narrow planes), else one 32-wide block plus
+     * the remainder mod 32 (so a row of 56 keeps its 32 + 24 split into panels).
+     */
+    static long row(long ow) { return ow <= 40 ? ow : ow % 32 == 0 ? 32 : 32 + ow % 32; }
+
+    /**
+     * The miniature of {@code s} (an op of {@code schema}), or null when there is no rule for the op, an
+     * input is not a float tensor of static shape, or the shrunken node does not infer.
+     */
+    static NodeSpec of(NodeSpec s, OpSchema schema, OpRegistry registry) {
+        Node n = s.node();
+        for (TensorDesc d : s.inputs()) if (d != null && !floatStatic(d)) return null;
+        for (TensorDesc d : s.outputs()) if (d == null || !floatStatic(d)) return null;
+        long[][] in = new long[s.inputs().size()][];
+        Map<String, Attr> overrides = Map.of();
+        String op = n.domain().isEmpty() ? n.type() : n.domain() + "::" + n.type();
+        switch (op) {
+            case "Conv", "ge4j::FusedConv" -> {
+                overrides = conv(s, in);
+                if (overrides == null) return null;
+            }
+            case "MaxPool", "AveragePool" -> {
+                if (!pool(s, in)) return null;
+            }
+            case "MatMul" -> { if (!matMul(s, in, false, false)) return null; }
+            case "Gemm" -> { if (!matMul(s, in, s.attrs().getInt("transA", 0) != 0, s.attrs().getInt("transB", 0) != 0)) return null; }
+            case "ge4j::FusedMatMul" -> { if (!matMul(s, in, s.attrs().getInt("trans_a", 0) != 0, s.attrs().getInt("trans_b", 0) != 0)) return null; }
+            case "ge4j::PackedMatMul" -> {
+                overrides = packedMatMul(s, in);
+                if (overrides == null) return null;
+            }
+            case "ge4j::Attention" -> { if (!attention(s, in)) return null; }
+            case "Transpose" -> {
+                long[] x = s.inputShape(0).clone();
+                for (int i = 0; i < x.length; i++) x[i] = last(x[i]);
+                in[0] = x;
+            }
+            case "GlobalAveragePool", "GlobalMaxPool", "Softmax", "LayerNormalization", "ge4j::LayerNormalization" -> broadcast(s, in);
+            default -> {
+                if (!schema.traits().contains(Trait.ELEMENTWISE) || s.outputs().size() != 1) return null;
+                broadcast(s, in);
+            }
+        }
+        return build(s, schema, registry, in, overrides);
+    }
+
+    private static boolean floatStatic(TensorDesc d) {
+        return d.dtype() == DataType.FLOAT && d.shape().hasRank() && d.shape().isStatic();
+    }
+
+    // ---------------------------------------------------------------- shape rules
+
+    /** Every input right-aligned against output 0: its dims of 1 stay 1, the others follow the output's shrunken dim. */
+    private static void broadcast(NodeSpec s, long[][] in) {
+        long[] y = s.outputShape(0);
+        long[] my = new long[y.length];
+        for (int i = 0; i < y.length; i++) my[i] = i == y.length - 1 ? last(y[i]) : Math.min(y[i], 2);
+        for (int k = 0; k < in.length; k++) {
+            if (s.input(k) == null) continue;
+            long[] x = s.inputShape(k);
+            long[] mx = new long[x.length];
+            for (int i = 0; i < x.length; i++) {
+                int j = y.length - x.length + i;
+                mx[i] = x[i] == 1 || j < 0 ? Math.min(x[i], 1) : j == y.length - 1 ? last(x[i]) : Math.min(x[i], 2);
+            }
+            in[k] = mx;
+        }
+    }
+
+    /** Conv and FusedConv; returns the attributes to override (group), or null to skip. */
+    private static Map<String, Attr> conv(NodeSpec s, long[][] in) {
+        long[] xs = s.inputShape(0), ws = s.inputShape(1), ys = s.outputShape(0);
+        int sp = xs.length - 2;
+        if (sp < 1 || ws.length != xs.length || ys.length != xs.length) return null;
+        long c = xs[1], m = ws[0], g = s.attrs().getInt("group", 1);
+        long mc, mm, mg;
+        if (g == 1) {
+            mc = Math.min(c, 4 + c % 2);
+            mm = rows(m);
+            mg = 1;
+        } else if (g == c && ws[1] == 1 && m == c) {
+            mc = mm = mg = Math.min(c, 4);
+        } else {
+            return null;
+        }
+        long[] x = new long[xs.length];
+        x[0] = 1;
+        x[1] = mc;
+        if (!spatial(s, xs, ys, Arrays.copyOfRange(ws, 2, ws.length), x)) return null;
+        long[] w = ws.clone();
+        w[0] = mm;
+        w[1] = mc / mg;
+        in[0] = x;
+        in[1] = w;
+        if (s.input(2) != null) in[2] = new long[] {mm};
+        if (in.length > 3 && s.input(3) != null) in[3] = null; // the residual: output-shaped, set once inferred
+        return g == 1 ? Map.of() : Map.of("group", new Attr.Int(mg));
+    }
+
+    private static boolean pool(NodeSpec s, long[][] in) {
+        long[] xs = s.inputShape(0), ys = s.outputShape(0);
+        if (xs.length < 3 || ys.length != xs.length) return false;
+        long[] kernel = s.attrs().getInts("kernel_shape", null);
+        if (kernel == null || kernel.length != xs.length - 2) return false;
+        long[] x = new long[xs.length];
+        x[0] = 1;
+        x[1] = Math.min(xs[1], 3);
+        if (!spatial(s, xs, ys, kernel, x)) return false;
+        in[0] = x;
+        return true;
+    }
+
+    /**
+     * Input spatial sizes giving output planes of at most 2 rows of {@link #row} outputs with the original's
+     * kernel, strides, dilations and padding, written into {@code x[2..]}.
+     */
+    private static boolean spatial(NodeSpec s, long[] xs, long[] ys, long[] kernel, long[] x) {
+        int sp = xs.length - 2;
+        long[] strides = s.attrs().getInts("strides", ones(sp)), dil = s.attrs().getInts("dilations", ones(sp));
+        long[] pads = s.attrs().getInts("pads", new long[2 * sp]);
+        String autoPad = s.attrs().getString("auto_pad", "NOTSET");
+        if (strides.length != sp || dil.length != sp || pads.length != 2 * sp || kernel.length != sp) return false;
+        for (int i = 0; i < sp; i++) {
+            long o = i == sp - 1 ? row(ys[2 + i]) : Math.min(ys[2 + i], 2);
+            long extent = (kernel[i] - 1) * dil[i] + 1;
+            long n = switch (autoPad) {
+                case "SAME_UPPER", "SAME_LOWER" -> (o - 1) * strides[i] + 1;
+                case "VALID" -> (o - 1) * strides[i] + extent;
+                default -> (o - 1) * strides[i] + extent - pads[i] - pads[i + sp];
+            };
+            if (n < 1 || n > xs[2 + i]) return false;
+            x[2 + i] = n;
+        }
+        return true;
+    }
+
+    private static long[] ones(int n) {
+        long[] a = new long[n];
+        Arrays.fill(a, 1);
+        return a;
+    }
+
+    /** MatMul-like: A[..., M, K] (or transposed), B[..., K, N] (or transposed), optional bias broadcast to [..., M, N]. */
+    private static boolean matMul(NodeSpec s, long[][] in, boolean ta, boolean tb) {
+        long[] as = s.inputShape(0), bs = s.inputShape(1);
+        if (as.length == 0 || bs.length == 0) return false;
+        long[] a = as.clone(), b = bs.clone();
+        int ra = as.length, rb = bs.length;
+        if (ra == 1) {
+            a[0] = inner(as[0]);
+        } else {
+            for (int i = 0; i < ra - 2; i++) a[i] = Math.min(as[i], 2);
+            a[ta ? ra - 1 : ra - 2] = rows(as[ta ? ra - 1 : ra - 2]);
+            a[ta ? ra - 2 : ra - 1] = inner(as[ta ? ra - 2 : ra - 1]);
+        }
+        if (rb == 1) {
+            b[0] = inner(bs[0]);
+        } else {
+            for (int i = 0; i < rb - 2; i++) b[i] = Math.min(bs[i], 2);
+            b[tb ? rb - 1 : rb - 2] = inner(bs[tb ? rb - 1 : rb - 2]);
+            b[tb ? rb - 2 : rb - 1] = columns(bs[tb ? rb - 2 : rb - 1]);
+        }
+        in[0] = a;
+        in[1] = b;
+        if (in.length > 2 && s.input(2) != null) {
+            long[] cs = s.inputShape(2), c = new long[cs.length];
+            for (int i = 0; i < cs.length; i++) {
+                int fromEnd = cs.length - 1 - i;
+                c[i] = cs[i] == 1 ? 1 : fromEnd == 0 ? columns(cs[i]) : fromEnd == 1 ? rows(cs[i]) : Math.min(cs[i], 2);
+            }
+            in[2] = c;
+        }
+        for (int k = 3; k < in.length; k++) if (s.input(k) != null) return false;
+        return true;
+    }
+
+    /** ge4j::Attention: Q[..., Lq, Dk], K[..., Lk, Dk] (or [..., Dk, Lk]), V[..., Lk, Dv], Mask broadcast to [..., Lq, Lk]. */
+    private static boolean attention(NodeSpec s, long[][] in) {
+        long[] q = s.inputShape(0), k = s.inputShape(1), v = s.inputShape(2);
+        if (q.length < 2 || k.length != q.length || v.length != q.length) return false;
+        boolean kt = s.attrs().getInt("k_transposed", 0) != 0;
+        int r = q.length;
+        long[] mq = q.clone(), mk = k.clone(), mv = v.clone();
+        for (int i = 0; i < r - 2; i++) {
+            mq[i] = Math.min(q[i], 2);
+            mk[i] = Math.min(k[i], 2);
+            mv[i] = Math.min(v[i], 2);
+        }
+        long lq = rows(q[r - 2]), dk = inner(q[r - 1]), lk = columns(v[r - 2]);
+        mq[r - 2] = lq;
+        mq[r - 1] = dk;
+        mk[kt ? r - 2 : r - 1] = dk;
+        mk[kt ? r - 1 : r - 2] = lk;
+        mv[r - 2] = lk;
+        mv[r - 1] = columns(v[r - 1]);
+        in[0] = mq;
+        in[1] = mk;
+        in[2] = mv;
+        if (in.length > 3 && s.input(3) != null) {
+            long[] ms = s.inputShape(3), mm = new long[ms.length];
+            for (int i = 0; i < ms.length; i++) {
+                int fromEnd = ms.length - 1 - i;
+                mm[i] = ms[i] == 1 ? 1 : fromEnd == 0 ? lk : fromEnd == 1 ? lq : Math.min(ms[i], 2);
+            }
+            in[3] = mm;
+        }
+        return true;
+    }
+
+    /**
+     * ge4j::PackedMatMul: B is packed, float[ceil(n/nr), k, nr], with its geometry in attributes k, n, nr; A and
+     * the bias shrink as for MatMul and B becomes the packed form of a K'×N' matrix (same nr).
+     */
+    private static Map<String, Attr> packedMatMul(NodeSpec s, long[][] in) {
+        long k = s.attrs().getInt("k", -1), n = s.attrs().getInt("n", -1), nr = s.attrs().getInt("nr", -1);
+        long[] bs = s.inputShape(1);
+        if (k < 1 || n < 1 || nr < 1 || bs.length != 3) return null;
+        long mk = inner(k), mn = columns(n);
+        long[] as = s.inputShape(0), a = as.clone();
+        int ra = as.length;
+        boolean ta = s.attrs().getInt("trans_a", 0) != 0;
+        if (ra == 1) a[0] = mk;
+        else {
+            for (int i = 0; i < ra - 2; i++) a[i] = Math.min(as[i], 2);
+            a[ta ? ra - 1 : ra - 2] = rows(as[ta ? ra - 1 : ra - 2]);
+            a[ta ? ra - 2 : ra - 1] = mk;
+        }
+        in[0] = a;
+        in[1] = new long[] {(mn + nr - 1) / nr, mk, nr};
+        if (in.length > 2 && s.input(2) != null) {
+            long[] cs = s.inputShape(2), c = new long[cs.length];
+            for (int i = 0; i < cs.length; i++) {
+                int fromEnd = cs.length - 1 - i;
+                c[i] = cs[i] == 1 ? 1 : fromEnd == 0 ? mn : fromEnd == 1 ? rows(cs[i]) : Math.min(cs[i], 2);
+            }
+            in[2] = c;
+        }
+        return Map.of("k", new Attr.Int(mk), "n", new Attr.Int(mn));
+    }
+
+    // ---------------------------------------------------------------- the node
+
+    private static NodeSpec build(NodeSpec s, OpSchema schema, OpRegistry registry, long[][] in, Map<String, Attr> overrides) {
+        Node orig = s.node();
+        boolean residual = orig.type().equals("FusedConv") && in.length > 3 && s.input(3) != null;
+        if (residual) {
+            // infer the output without the residual first: it has the output's shape
+            long[][] first = in.clone();
+            first[3] = null;
+            Map<String, Attr> o = new java.util.HashMap<>(overrides);
+            o.put("has_residual", new Attr.Int(0));
+            NodeSpec noZ = infer(s, schema, registry, first, o);
+            if (noZ == null) return null;
+            in[3] = noZ.outputShape(0);
+        }
+        NodeSpec mini = infer(s, schema, registry, in, overrides);
+        if (mini == null) return null;
+        for (TensorDesc d : mini.outputs()) if (d == null || !floatStatic(d)) return null;
+        return mini;
+    }
+
+    /** A one-node graph with the original's attributes (and overrides) on inputs of shapes {@code in}, inferred. */
+    private static NodeSpec infer(NodeSpec s, OpSchema schema, OpRegistry registry, long[][] in, Map<String, Attr> overrides) {
+        Node orig = s.node();
+        Graph g = new Graph("warm-up");
+        if (orig.graph() != null) orig.graph().opsetImports().forEach(g::setOpset);
+        Node n = g.addNode(orig.domain(), orig.type(), "mini", 0);
+        List<TensorDesc> ins = new ArrayList<>();
+        List<Tensor> consts = new ArrayList<>();
+        for (int k = 0; k < s.inputs().size(); k++) {
+            if (s.input(k) == null || in[k] == null) {
+                n.addInput(null);
+                ins.add(null);
+                consts.add(null);
+                continue;
+            }
+            TensorDesc d = TensorDesc.of(DataType.FLOAT, in[k]);
+            OutDataAnchor a = g.addInput("in" + k, d);
+            n.addInput(a);
+            ins.add(d);
+            consts.add(constantView(s.constant(k), in[k]));
+        }
+        for (int i = 0; i < s.outputs().size(); i++) n.addOutput("out" + i, null);
+        orig.attrs().forEach(n::setAttr);
+        overrides.forEach(n::setAttr);
+        try {
+            new GraphInference(registry, false).inferNode(n);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        List<TensorDesc> outs = new ArrayList<>();
+        for (int i = 0; i < n.outputCount(); i++) outs.add(n.output(i).desc());
+        int opset = g.opset(orig.domain());
+        return new NodeSpec(n, new Attrs(n, schema), ins, outs, consts, opset < 0 ? s.opset() : opset);
+    }
+
+    /** A view of the first bytes of constant {@code c} as a tensor of {@code shape}, or null when c is null or too small. */
+    private static Tensor constantView(Tensor c, long[] shape) {
+        if (c == null) return null;
+        long bytes = 4;
+        for (long d : shape) bytes *= d;
+        if (c.dtype() != DataType.FLOAT || c.byteSize() < bytes) return null;
+        return Tensor.wrap(DataType.FLOAT, shape, c.segment().asSlice(0, bytes));
+    }
+}

@@ -1,0 +1,176 @@
+package org.ge4j.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ge4j.ir.DataType;
+import org.ge4j.ir.Node;
+import org.ge4j.ir.OutDataAnchor;
+import org.ge4j.ir.Tensor;
+import org.ge4j.ir.TensorDesc;
+import org.ge4j.ops.Attrs;
+import org.ge4j.ops.GraphInference;
+import org.ge4j.ops.OpRegistry;
+import org.ge4j.ops.OpSchema;
+import org.ge4j.ops.api.GraphBuilder;
+import org.ge4j.ops.exec.NodeSpec;
+import org.junit.jupiter.api.Test;
+
+class MiniatureTest {
+    private static final OpRegistry R = OpRegistry.global();
+
+    /** The spec the executor would give a kernel compiler for the node producing {@code y}. */
+    private static NodeSpec spec(OutDataAnchor y) {
+        Node n = y.node();
+        List<TensorDesc> in = new ArrayList<>();
+        List<Tensor> consts = new ArrayList<>();
+        for (int i = 0; i < n.inputCount(); i++) {
+            OutDataAnchor v = n.inputValue(i);
+            in.add(v == null ? null : v.desc());
+            consts.add(v == null ? null : GraphInference.constantValue(v));
+        }
+        List<TensorDesc> out = new ArrayList<>();
+        for (OutDataAnchor o : n.outputs()) out.add(o.desc());
+        OpSchema s = R.schemaFor(n);
+        return new NodeSpec(n, new Attrs(n, s), in, out, consts, n.graph().opset(n.domain()));
+    }
+
+    private static NodeSpec mini(OutDataAnchor y) { return Miniature.of(spec(y), R.schemaFor(y.node()), R); }
+
+    private static Tensor zeros(long... shape) { return Tensor.allocate(DataType.FLOAT, shape); }
+
+    @Test
+    void aPaddedConvKeepsItsGeometryOnATinyPlane() {
+        GraphBuilder b = GraphBuilder.create("c").opset(17);
+        OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 64, 56, 56);
+        OutDataAnchor y = b.conv(x, b.constant("w", zeros(130, 64, 3, 3)), b.constant("b", zeros(130)), 1, 1, 1);
+        NodeSpec m = mini(y);
+        // output rows 130 -> 8 + 130 % 8 = 10, channels 64 -> 4, output plane 2 x 56 (a row of 56 = 32 + 24 kept): input 2 x 56 with pad 1
+        assertThat(m.inputShape(0)).containsExactly(1, 4, 2, 56);
+        assertThat(m.inputShape(1)).containsExactly(10, 4, 3, 3);
+        assertThat(m.inputShape(2)).containsExactly(10);
+        assertThat(m.outputShape(0)).containsExactly(1, 10, 2, 56);
+        assertThat(m.attrs().getInts("pads", null)).containsExactly(1, 1, 1, 1);
+        // the weights are a view of the original's first bytes (the same kind of memory)
+        Tensor w = m.constant(1);
+        assertThat(w.segment().address()).isEqualTo(spec(y).constant(1).segment().address());
+        assertThat(m.constant(0)).isNull();
+    }
+
+    @Test
+    void aStridedConvGetsAnInputThatGivesTheSmallPlaneExactly() {
+        GraphBuilder b = GraphBuilder.create("c").opset(17);
+        OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 3, 224, 224);
+        OutDataAnchor y = b.op("Conv").in(x, b.constant("w", zeros(64, 3, 7, 7))).attr("strides", 2L, 2L).attr("pads", 3L, 3L, 3L, 3L).call1();
+        NodeSpec m = mini(y);
+        // 2 output rows: (2-1)*2 + 7 - 6 = 3 input rows; rows of 112 -> 32 + 112 % 32 = 48 columns: 47*2 + 1 = 95
+        assertThat(m.inputShape(0)).containsExactly(1, 3, 3, 95);
+        assertThat(m.outputShape(0)).containsExactly(1, 8, 2, 48);
+    }
+
+    @Test
+    void aDepthwiseConvStaysDepthwise() {
+        GraphBuilder b = GraphBuilder.create("c").opset(17);
+        OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 32, 112, 112);
+        OutDataAnchor y = b.conv(x, b.constant("w", zeros(32, 1, 3, 3)), null, 2, 1, 32);
+        NodeSpec m = mini(y);
+        assertThat(m.attrs().getInt("group")).isEqualTo(4);
+        assertThat(m.inputShape(1)).containsExactly(4, 1, 3, 3);
+        assertThat(m.outputShape(0)).containsExactly(1, 4, 2, 56);
+    }
+
+    @Test
+    void aGroupedConvIsSkipped() {
+        GraphBuilder b = GraphBuilder.create("c").opset(17);
+        OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 32, 16, 16);
+        OutDataAnchor y = b.conv(x, b.constant("w", zeros(32, 8, 3, 3)), null, 1, 1, 4);
+        assertThat(mini(y)).isNull();
+    }
+
+    @Test
+    void aGemmKeepsTransposeBiasAndPanelRemainder() {
+        GraphBuilder b = GraphBuilder.create("g").opset(17);
+        OutDataAnchor a = b.input("a", DataType.FLOAT, 1, 2048);
+        OutDataAnchor y = b.gemm(a, b.constant("w", zeros(1000, 2048)), b.constant("c", zeros(1000)), true);
+        NodeSpec m = mini(y);
+        // M 1 kept, K 2048 -> 16, N 1000 -> 32 + 1000 % 32 = 40 (one full panel and a partial one)
+        assertThat(m.inputShape(0)).containsExactly(1, 16);
+        assertThat(m.inputShape(1)).containsExactly(40, 16);
+        assertThat(m.inputShape(2)).containsExactly(40);
+        assertThat(m.outputShape(0)).containsExactly(1, 40);
+        assertThat(m.attrs().getInt("transB")).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchedMatMulOfTwoActivationsShrinksBatchRowsAndColumns() {
+        GraphBuilder b = GraphBuilder.create("m").opset(17);
+        OutDataAnchor q = b.input("q", DataType.FLOAT, 1, 12, 128, 64);
+        OutDataAnchor k = b.input("k", DataType.FLOAT, 1, 12, 64, 128);
+        NodeSpec m = mini(b.matMul(q, k));
+        assertThat(m.inputShape(0)).containsExactly(1, 2, 8, 16);
+        assertThat(m.inputShape(1)).containsExactly(1, 2, 16, 32);
+        assertThat(m.outputShape(0)).containsExactly(1, 2, 8, 32);
+    }
+
+    @Test
+    void packedWeightsGetTheGeometryOfTheShrunkenMatrix() {
+        GraphBuilder b = GraphBuilder.create("p").opset(17).opset(Node.GE4J_DOMAIN, 1);
+        OutDataAnchor a = b.input("a", DataType.FLOAT, 128, 768);
+        // B: k=768, n=3072 packed in panels of nr=32 -> [96, 768, 32]
+        OutDataAnchor y = b.op(Node.GE4J_DOMAIN, "PackedMatMul").in(a, b.constant("b", zeros(96, 768, 32)), b.constant("bias", zeros(3072)))
+                .attr("k", 768L).attr("n", 3072L).attr("nr", 32L).call1();
+        NodeSpec m = mini(y);
+        assertThat(m.inputShape(0)).containsExactly(8, 16);
+        assertThat(m.inputShape(1)).containsExactly(1, 16, 32);
+        assertThat(m.inputShape(2)).containsExactly(32);
+        assertThat(m.outputShape(0)).containsExactly(8, 32);
+        assertThat(m.attrs().getInt("k")).isEqualTo(16);
+        assertThat(m.attrs().getInt("n")).isEqualTo(32);
+    }
+
+    @Test
+    void elementwiseOpsKeepTheirBroadcastForm() {
+        GraphBuilder b = GraphBuilder.create("e").opset(17);
+        OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 128, 768);
+        NodeSpec m = mini(b.add(x, b.constant("bias", zeros(768))));
+        assertThat(m.inputShape(0)).containsExactly(1, 2, 32);
+        assertThat(m.inputShape(1)).containsExactly(32);
+        assertThat(m.outputShape(0)).containsExactly(1, 2, 32);
+        OutDataAnchor c = b.input("c", DataType.FLOAT, 1, 64, 56, 56);
+        NodeSpec pc = mini(b.mul(c, b.input("s", DataType.FLOAT, 1, 64, 1, 1)));
+        assertThat(pc.inputShape(0)).containsExactly(1, 2, 2, 56 > 40 ? 32 + 56 % 16 : 56);
+        assertThat(pc.inputShape(1)).containsExactly(1, 2, 1, 1);
+    }
+
+    @Test
+    void attentionShrinksSequencesAndHeadDims() {
+        GraphBuilder b = GraphBuilder.create("a").opset(17).opset(Node.GE4J_DOMAIN, 1);
+        OutDataAnchor q = b.input("q", DataType.FLOAT, 1, 12, 128, 64), k = b.input("k", DataType.FLOAT, 1, 12, 128, 64);
+        OutDataAnchor v = b.input("v", DataType.FLOAT, 1, 12, 128, 64), mask = b.input("m", DataType.FLOAT, 1, 1, 1, 128);
+        NodeSpec m = mini(b.op(Node.GE4J_DOMAIN, "Attention").in(q, k, v, mask).attr("scale", 0.125f).call1());
+        assertThat(m.inputShape(0)).containsExactly(1, 2, 8, 16);
+        assertThat(m.inputShape(1)).containsExactly(1, 2, 32, 16);
+        assertThat(m.inputShape(2)).containsExactly(1, 2, 32, 32);
+        assertThat(m.inputShape(3)).containsExactly(1, 1, 1, 32);
+        assertThat(m.outputShape(0)).containsExactly(1, 2, 8, 32);
+    }
+
+    @Test
+    void aTransposeKeepsItsPermutationOnSmallerDims() {
+        GraphBuilder b = GraphBuilder.create("t").opset(17);
+        OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 128, 12, 64);
+        NodeSpec m = mini(b.transpose(x, 0, 2, 1, 3));
+        assertThat(m.inputShape(0)).containsExactly(1, 32, 12, 32);
+        assertThat(m.outputShape(0)).containsExactly(1, 12, 32, 32);
+    }
+
+    @Test
+    void opsWithoutARuleAreSkipped() {
+        GraphBuilder b = GraphBuilder.create("t").opset(17);
+        OutDataAnchor x = b.input("x", DataType.FLOAT, 2, 3);
+        assertThat(mini(b.concat(0, x, x))).isNull();
+        OutDataAnchor i = b.input("i", DataType.INT64, 2, 3);
+        assertThat(mini(b.add(i, i))).as("not float").isNull();
+    }
+}
