@@ -21,9 +21,10 @@ import picocli.CommandLine.Spec;
  * outputs disagree.
  */
 @Command(name = "ge4j bench", mixinStandardHelpOptions = true, version = "ge4j bench 0.1.0", sortOptions = false,
-        description = {"Benchmark a model with ge4j, and with --vs-ort side by side with ONNX Runtime 1.29 (same inputs, same threads,",
-                "alternating in one process). MODEL is an .onnx file or the name of a model of the benchmark manifest",
-                "(scripts/export-bench-models.sh). The last line with --vs-ort is 'ratio ge4j/ort: R' (ge4j median / ORT median)."})
+        description = "Benchmark a model with ge4j, and with --vs-ort side by side with ONNX Runtime 1.29 (same inputs, same threads, "
+                + "alternating in one process). MODEL is an .onnx file or the name of a model of the benchmark manifest "
+                + "(scripts/export-bench-models.sh). The last line with --vs-ort is 'ratio ge4j/ort: R' (ge4j median / ORT median). "
+                + "An option given twice takes its last value.")
 public final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "an .onnx file, or a model name of the manifest (resnet50, bert_like, ...)")
     String model;
@@ -174,7 +175,7 @@ public final class BenchCommand implements Callable<Integer> {
     static CommandLine commandLine(BenchCommand cmd, String... args) {
         cmd.args.clear();
         cmd.args.addAll(List.of(args));
-        return new CommandLine(cmd).setExecutionExceptionHandler((ex, line, parsed) -> {
+        return new CommandLine(cmd).setOverwrittenOptionsAllowed(true).setExecutionExceptionHandler((ex, line, parsed) -> {
             line.getErr().println("ge4j bench: " + ex.getMessage());
             if (System.getenv("GE4J_DEBUG") != null) ex.printStackTrace(line.getErr());
             return 1;

@@ -62,6 +62,11 @@ class BenchCommandTest {
     }
 
     @Test
+    void anOptionGivenTwiceTakesItsLastValue() {
+        assertThat(config("m", "--runs", "10", "--runs", "5").plan().runs()).isEqualTo(5);
+    }
+
+    @Test
     void omFileImpliesOm() {
         assertThat(config("m", "--om").om()).isTrue();
         BenchConfig c = config("m", "--om-file", "m.om");
