@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ge4j", mixinStandardHelpOptions = true, version = "ge4j 0.1.0",
         description = "ge4j: a graph compiler and executor for neural networks on the JVM.",
-        subcommands = {CompileCommand.class, RunCommand.class, InspectCommand.class, CompareCommand.class, DemoCommand.class, ConformanceCommand.class, AotTrainingCommand.class})
+        subcommands = {CompileCommand.class, RunCommand.class, InspectCommand.class, CompareCommand.class, DemoCommand.class, ConformanceCommand.class})
 public final class Main implements Runnable {
     @Override public void run() { CommandLine.usage(this, System.out); }
 

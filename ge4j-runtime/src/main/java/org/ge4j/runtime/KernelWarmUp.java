@@ -28,8 +28,7 @@ import org.ge4j.ops.exec.NodeSpec;
  */
 final class KernelWarmUp {
     /** Warm-up stops after this long whatever happened (a machine too busy for the JIT to keep up). */
-    static final long CAP_NANOS = Long.getLong("ge4j.warmup.capMillis", 10_000) * 1_000_000;
-    static final int MIN_ROUNDS = 1000;
+    static final long CAP_NANOS = Long.getLong("ge4j.warmup.capMillis", 3000) * 1_000_000;
     private static final boolean TRACE = Boolean.getBoolean("ge4j.warmup.trace");
 
     private record Item(String key, CompiledKernel kernel, MemorySegment[] args) {}
@@ -154,38 +153,23 @@ final class KernelWarmUp {
     }
 
     /**
-     * Rounds over all items until the JIT has settled: at least {@link #MIN_ROUNDS} rounds (so that a method
-     * called once per round has crossed C2's thresholds: over 600 calls and 15000 calls plus loop iterations),
-     * the last 20 rounds each within 25 % of the fastest round seen, and no compilation finished meanwhile (the
-     * JVM's total compilation time unchanged); or the cap. Rounds keep running while compilations are pending,
-     * since C2 compiles only what stays hot.
+     * Rounds over all items until the JIT has settled: the last 20 rounds all within 25 % of the fastest round
+     * seen, and either that fastest is at most a twentieth of the slowest (the kernels went from interpreted
+     * or C1 code to C2 code) or 300 rounds have run (already compiled: a model loaded into a warm JVM); or the cap.
      */
     private void loop(List<Item> items, long t0) {
-        java.lang.management.CompilationMXBean jit = compilationBean();
-        long fastest = Long.MAX_VALUE, jitMillis = -1;
-        int steady = 0, quiet = 0;
+        long slowest = 0, fastest = Long.MAX_VALUE;
+        int steady = 0;
         for (int r = 0; !cancelled; r++) {
             long s = System.nanoTime();
             for (Item it : items) it.kernel().run(it.args());
             long e = System.nanoTime(), d = e - s;
             rounds = r + 1;
-            long j = jit == null ? 0 : jit.getTotalCompilationTime();
-            quiet = j == jitMillis ? quiet + 1 : 0;
-            jitMillis = j;
-            if (TRACE && (r < 10 || r % 10 == 0)) System.err.printf("ge4j warm-up: round %d %.1f us (at %.0f ms), jit %d ms%n", r, d / 1e3, (e - t0) / 1e6, j);
+            if (TRACE && (r < 10 || r % 10 == 0)) System.err.printf("ge4j warm-up: round %d %.1f us (at %.0f ms)%n", r, d / 1e3, (e - t0) / 1e6);
+            slowest = Math.max(slowest, d);
             if (d < fastest) fastest = d;
             steady = d <= fastest * 5 / 4 ? steady + 1 : 0;
-            if (rounds >= MIN_ROUNDS && steady >= 20 && quiet >= 20 || e - t0 > CAP_NANOS) return;
-        }
-    }
-
-    /** The JVM's compilation bean when it reports compilation times, else null (then only the round times count). */
-    private static java.lang.management.CompilationMXBean compilationBean() {
-        try {
-            java.lang.management.CompilationMXBean b = java.lang.management.ManagementFactory.getCompilationMXBean();
-            return b != null && b.isCompilationTimeMonitoringSupported() ? b : null;
-        } catch (RuntimeException | LinkageError e) {
-            return null;
+            if (steady >= 20 && (fastest * 20 <= slowest || rounds >= 300) || e - t0 > CAP_NANOS) return;
         }
     }
 }

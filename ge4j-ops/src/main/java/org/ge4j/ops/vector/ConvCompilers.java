@@ -6,7 +6,7 @@ import org.ge4j.ops.exec.NodeSpec;
 
 /**
  * Compiles 1-D and 2-D NCHW float Conv and {@code ge4j::FusedConv} into a {@link DepthwiseConv} (one input
- * channel per group), a {@link ShiftedConv} (equal strides 1 or 2), an {@link ImplicitConv} (column stride 1, long output
+ * channel per group), a {@link ShiftedConv} (stride 1), an {@link ImplicitConv} (column stride 1, long output
  * rows) or a {@link GemmConv} (everything else: pointwise as a plain GEMM over the image, other windows
  * through per-panel im2col), with bias, residual and activation fused. Declines 3-D and
  * dynamic shapes.
@@ -16,7 +16,7 @@ final class ConvCompilers {
 
     /**
      * Switch for measuring: {@code -Dge4j.vector.conv=implicit|shifted|gemm} forces a form where it applies;
-     * by default shifted copies for equal strides, implicit GEMM for column stride 1 with long rows, else im2col.
+     * by default shifted copies for stride-1 windows, implicit GEMM for column stride 1 with long rows, else im2col.
      */
     static final String FORM = System.getProperty("ge4j.vector.conv", "");
 

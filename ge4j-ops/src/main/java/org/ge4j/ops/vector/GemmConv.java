@@ -147,7 +147,7 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
     private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
 
     /** dst[i] = x[2 i] for i in [0, n) (floats from the byte offsets given); reads whole vector pairs. */
-    static void copyEven(MemorySegment x, long xo, MemorySegment dst, long d, int n) {
+    private static void copyEven(MemorySegment x, long xo, MemorySegment dst, long d, int n) {
         for (int i = 0; i < n; i += L) {
             long s = xo + 8L * i;
             FloatVector v = FloatVector.fromMemorySegment(S, x, s, LE).rearrange(EVEN, FloatVector.fromMemorySegment(S, x, s + L * 4L, LE));

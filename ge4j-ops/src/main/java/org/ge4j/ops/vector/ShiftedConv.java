@@ -11,14 +11,12 @@ import jdk.incubator.vector.FloatVector;
 import org.ge4j.ops.exec.CompiledKernel;
 
 /**
- * Convolution with equal strides s as an implicit GEMM over shifted, phase-split copies of the input. Per
- * run the input is copied once per distinct (row phase a, column phase b, column shift jj) among the kernel
- * taps: copy (a, b, jj) holds X[c, r·s + a, (ow + jj)·s + b] (zero outside the image), rows cut to the
- * output width. Tap (c, i, j) has a = i·dh mod s, b = j·dw mod s, jj = j·dw div s and a row offset
- * i·dh div s, so the values of consecutive output positions p = oh·OW + ow are consecutive floats at
- * {@code copy + c·plane + (rowOffset·OW + p)·4}. Panels of NR positions then run across output rows (no
- * waste at row ends) and B's rows are read in place through a row table ({@link Sgemm#blockRows}): no
- * im2col. Stride 1 needs kw copies; stride 2 with a 3×3 kernel 6 quarter-size ones.
+ * Stride-1 convolution of small planes as an implicit GEMM over shifted copies: per run the input is copied
+ * kw times, copy j holding the zero-padded input shifted left by j·dw columns and cut to the output width,
+ * so that for every kernel tap (c, i, j) the values for consecutive output positions p = oh·OW + ow are
+ * consecutive floats at {@code copy_j + c·plane + (i·dh·OW + p)·4}. Panels of NR positions then run across
+ * output rows (no waste at row ends, unlike {@link ImplicitConv}) and B's rows are read in place through a
+ * row table ({@link Sgemm#blockRows}); nothing like im2col is built. Used when output rows are short.
  */
 final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
     private static final int MC = 64;
@@ -32,10 +30,8 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
     private static final ThreadLocal<Run> RUN = ThreadLocal.withInitial(Run::new);
 
     private final Window2d g;
-    private final int groups, mg, cg, kdim, p, hp, st;
+    private final int groups, mg, cg, kdim, p, hp;
     private final long planeBytes, copyBytes;
-    /** Per copy: row phase, column phase, column shift. */
-    private final int[] copyA, copyB, copyJ;
     private final MemorySegment rows;
     private final Epilogue ep;
     private final int bArg, zArg, yArg;
@@ -54,48 +50,23 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
         this.zArg = zArg;
         this.yArg = yArg;
         this.pool = pool;
-        st = g.sh();
-        // the distinct copies the taps need, and each tap's copy and row offset
-        java.util.List<Integer> keys = new java.util.ArrayList<>();
-        int[] tapCopy = new int[g.kh() * g.kw()], tapRow = new int[g.kh() * g.kw()];
-        int maxRow = 0;
-        for (int i = 0; i < g.kh(); i++)
-            for (int j = 0; j < g.kw(); j++) {
-                int a = i * g.dh() % st, b = j * g.dw() % st, jj = j * g.dw() / st;
-                int key = (a * st + b) * 4096 + jj, idx = keys.indexOf(key);
-                if (idx < 0) {
-                    idx = keys.size();
-                    keys.add(key);
-                }
-                tapCopy[i * g.kw() + j] = idx;
-                tapRow[i * g.kw() + j] = i * g.dh() / st;
-                maxRow = Math.max(maxRow, i * g.dh() / st);
-            }
-        copyA = new int[keys.size()];
-        copyB = new int[keys.size()];
-        copyJ = new int[keys.size()];
-        for (int k = 0; k < keys.size(); k++) {
-            int key = keys.get(k);
-            copyA[k] = key / 4096 / st;
-            copyB[k] = key / 4096 % st;
-            copyJ[k] = key % 4096;
-        }
-        hp = g.oh() + maxRow;
+        hp = g.oh() + (g.kh() - 1) * g.dh();
         planeBytes = (long) hp * g.ow() * 4;
         // one copy: every image and channel; NR floats of slack at the end for the last panel's reads
         copyBytes = (long) g.n() * g.c() * planeBytes + NR * 4L;
         rows = Specs.allocate(kdim * 8L);
         for (int c = 0, kk = 0; c < cg; c++)
-            for (int t = 0; t < g.kh() * g.kw(); t++, kk++)
-                rows.set(Sgemm.ROW, kk * 8L, tapCopy[t] * copyBytes + c * planeBytes + (long) tapRow[t] * g.ow() * 4);
+            for (int i = 0; i < g.kh(); i++)
+                for (int j = 0; j < g.kw(); j++, kk++)
+                    rows.set(Sgemm.ROW, kk * 8L, j * copyBytes + c * planeBytes + (long) i * g.dh() * g.ow() * 4);
         split = Split.of(g.n() * groups, mg, Sgemm.panels(p), 2.0 * g.n() * m * p * kdim, pool.threads(), false);
     }
 
-    /** Whether this form suits a window: equal strides of 1 or 2, not a pointwise stride-1 conv (a plain GEMM). */
-    static boolean suits(Window2d g) { return g.sh() == g.sw() && g.sw() <= 2 && !g.pointwise(); }
+    /** Whether this form suits a window: stride 1 both ways, not pointwise. */
+    static boolean suits(Window2d g) { return g.sw() == 1 && g.sh() == 1 && !g.pointwise(); }
 
     @Override public void run(MemorySegment[] args) {
-        MemorySegment copies = Scratch.get(1, copyA.length * copyBytes);
+        MemorySegment copies = Scratch.get(1, g.kw() * copyBytes);
         fill(args[0], copies);
         Run r = RUN.get();
         r.args = args;
@@ -110,30 +81,25 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
 
     @Override public void run(Object ctx, int chunk, int n) { chunk((Run) ctx, chunk); }
 
-    /** Writes the copies: copy k row r of channel c is X[c, r·s + a - pt, (ow + jj)·s + b - pl], 0 outside. */
+    /** Writes the kw shifted, zero-padded copies of the input. */
     private void fill(MemorySegment x, MemorySegment copies) {
         int ow = g.ow(), w = g.w(), planes = g.n() * g.c();
-        for (int k = 0; k < copyA.length; k++) {
-            int shift = copyJ[k] * st + copyB[k] - g.pl(); // output column ow reads input column ow·s + shift
-            int lo = shift >= 0 ? 0 : (-shift + st - 1) / st, hi = w - shift <= 0 ? 0 : Math.min(ow, (w - shift + st - 1) / st);
-            if (hi < lo) hi = lo;
-            long base = k * copyBytes;
+        for (int j = 0; j < g.kw(); j++) {
+            int shift = j * g.dw() - g.pl(); // output column ow reads input column ow + shift
+            int a = Math.max(0, -shift), b = Math.max(a, Math.min(ow, w - shift)); // columns with input
+            long base = j * copyBytes;
             for (int c = 0; c < planes; c++) {
                 long xo = (long) c * g.plane() * 4;
                 for (int r = 0; r < hp; r++) {
                     long d = base + c * planeBytes + (long) r * ow * 4;
-                    int src = r * st + copyA[k] - g.pt();
+                    int src = r - g.pt();
                     if (src < 0 || src >= g.h()) {
                         zero(copies, d, ow);
                         continue;
                     }
-                    zero(copies, d, lo);
-                    long from = xo + ((long) src * w + (long) lo * st + shift) * 4;
-                    int cnt = hi - lo;
-                    if (st == 1) MemorySegment.copy(x, from, copies, d + lo * 4L, cnt * 4L);
-                    else if (from + 8L * ((cnt + L - 1) / L * L) <= x.byteSize()) GemmConv.copyEven(x, from, copies, d + lo * 4L, cnt);
-                    else for (int t = 0; t < cnt; t++) copies.set(F, d + (lo + t) * 4L, x.get(F, from + 8L * t));
-                    zero(copies, d + hi * 4L, ow - hi);
+                    zero(copies, d, a);
+                    if (b > a) MemorySegment.copy(x, xo + ((long) src * w + a + shift) * 4, copies, d + a * 4L, (b - a) * 4L);
+                    zero(copies, d + b * 4L, ow - b);
                 }
             }
         }

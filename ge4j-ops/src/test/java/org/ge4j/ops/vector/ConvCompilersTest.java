@@ -58,18 +58,6 @@ class ConvCompilersTest {
     }
 
     @Test
-    void strideTwoThroughPhaseCopies() {
-        assertThat(assertMatchesReference(conv(1, 1, 8, 15, 17, 12, 1, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).attr("strides", 2L, 2L).build(), TOL))
-                .isInstanceOf(ShiftedConv.class);
-        assertMatchesReference(conv(2, 2, 16, 14, 14, 24, 1, 1, 1, true).attr("strides", 2L, 2L).build(), TOL); // downsample 1x1
-        assertMatchesReference(conv(3, 1, 4, 19, 21, 6, 1, 3, 3, true).attr("dilations", 2L, 2L).attr("pads", 2L, 1L, 0L, 2L).attr("strides", 2L, 2L).build(), TOL);
-        assertMatchesReference(conv(4, 1, 3, 23, 22, 8, 1, 5, 5, false).attr("pads", 2L, 1L, 2L, 3L).attr("strides", 2L, 2L).build(), TOL);
-        assertMatchesReference(conv(5, 1, 6, 12, 12, 6, 3, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).attr("strides", 2L, 2L).build(), TOL); // grouped
-        assertMatchesReference(fused("FusedConv").opset(1).attr("strides", 2L, 2L).attr("pads", 1L, 1L, 1L, 1L).attr("activation", "Relu").attr("has_residual", 1L)
-                .in(random(6, 1, 5, 16, 16)).constIn(random(7, 9, 5, 3, 3)).constIn(random(8, 9)).in(random(9, 1, 9, 8, 8)).build(), TOL);
-    }
-
-    @Test
     void groupedAndOneDimensional() {
         assertMatchesReference(conv(1, 1, 8, 9, 9, 12, 4, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).build(), TOL);
         assertMatchesReference(conv(4, 1, 4, 6, 6, 8, 4, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).build(), TOL); // channel multiplier 2

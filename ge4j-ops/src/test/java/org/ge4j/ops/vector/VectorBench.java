@@ -14,10 +14,8 @@ import org.ge4j.ops.exec.CompiledKernel;
  * Quick benchmark of the vector kernels (not a test, no JMH): GFLOP/s of the GEMM shapes of bert and of
  * resnet50's convolutions, GB/s of a batch-1 GEMV. Run with the test class path:
  * {@code java --add-modules jdk.incubator.vector -Dge4j.threads=1 -cp ... org.ge4j.ops.vector.VectorBench [filter] [seconds]}.
- * With one thread the time is the thread's CPU time (robust on a shared machine); with more, wall time, and
- * also the process CPU time per run (all threads): its ratio to the 1-thread CPU time is the work the split
- * adds, which bounds the speedup an idle machine would show. Each line: the best of 5 rounds of
- * ~{@code seconds}/5 each, after a warm-up round.
+ * With one thread the time is the thread's CPU time (robust on a shared machine); with more, wall time.
+ * Each line: the best of 5 rounds of ~{@code seconds}/5 each, after a warm-up round.
  */
 public final class VectorBench {
     record Item(String name, KernelHarness.Case c, double flops, double bytes) {}
@@ -54,19 +52,12 @@ public final class VectorBench {
             if (!it.name().contains(filter)) continue;
             CompiledKernel k = KernelHarness.compile(it.c());
             MemorySegment[] args = KernelHarness.args(it.c());
-            double best = Double.MAX_VALUE, bestCpu = Double.MAX_VALUE;
+            double best = Double.MAX_VALUE;
             for (int round = 0; round < 6; round++) {
-                long c0 = processCpu();
-                int[] runs = new int[1];
-                double t = time(k, args, seconds / 5, threads == 1, runs);
-                double cpu = (processCpu() - c0) / 1e9 / runs[0];
-                if (round > 0) {
-                    best = Math.min(best, t);
-                    bestCpu = Math.min(bestCpu, cpu);
-                }
+                double t = time(k, args, seconds / 5, threads == 1);
+                if (round > 0) best = Math.min(best, t);
             }
             String extra = it.bytes() > 0 ? String.format("  %6.1f GB/s", it.bytes() / best / 1e9) : "";
-            if (threads > 1) extra += String.format("  process CPU %9.1f us/run", bestCpu * 1e6);
             System.out.printf("%-34s %-14s %9.1f us  %6.1f GFLOP/s%s%n", it.name(), k.getClass().getSimpleName(), best * 1e6, it.flops() / best / 1e9, extra);
             logSum += Math.log(it.flops() / best / 1e9);
             counted++;
@@ -87,12 +78,8 @@ public final class VectorBench {
         items.add(new Item(name, c, 2.0 * cout * (cin / group) * kernel * kernel * out * out, 0));
     }
 
-    private static long processCpu() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
-    /** Seconds per run: runs for about {@code budget} seconds; the run count into {@code count[0]}. */
-    static double time(CompiledKernel k, MemorySegment[] args, double budget, boolean cpu, int[] count) {
+    /** Seconds per run: runs for about {@code budget} seconds. */
+    static double time(CompiledKernel k, MemorySegment[] args, double budget, boolean cpu) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long t0 = cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime();
         long limit = (long) (budget * 1e9);
@@ -103,7 +90,6 @@ public final class VectorBench {
             runs++;
             t = (cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime()) - t0;
         } while (t < limit);
-        count[0] = runs;
         return t / 1e9 / runs;
     }
 }
