@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ge4j.compiler.OptLevel;
+import org.ge4j.runtime.WarmUp;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -83,6 +84,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--om-file", paramLabel = "FILE", description = "with --om: this .om (compiled from MODEL) instead of compiling one")
     Path omFile;
 
+    @Option(names = "--warmup-at-load", paramLabel = "off|background|blocking",
+            description = "ge4j's kernel warm-up at load; default: the runtime's (off when compiling an .onnx, background when loading a .om)")
+    String warmUpAtLoad;
+
     @Option(names = "--profile", paramLabel = "FILE.jfr", description = "record the timed runs with JFR into this file and print the hottest methods and kernels")
     Path profile;
 
@@ -135,7 +140,7 @@ public final class BenchCommand implements Callable<Integer> {
         };
         Bencher.Plan plan = new Bencher.Plan(warmup, warmupMinTime, warmupTime, untilStable, runs, Math.min(minRuns, runs), maxTime, block);
         return new BenchConfig(model, modelsDir == null ? BenchModels.dir() : modelsDir, engines, specs, threads, batch, plan,
-                OptLevel.parse(level), spin, cold, coldRepeats, coldRuns, tsv, seed, rtol, atol, peakGflops, om || omFile != null, omFile, profile,
+                OptLevel.parse(level), spin, cold, coldRepeats, coldRuns, tsv, seed, rtol, atol, peakGflops, om || omFile != null, omFile, profile, warmUpAtLoad == null ? null : WarmUp.parse(warmUpAtLoad),
                 "ge4j bench " + String.join(" ", commandArgs(args)));
     }
 

@@ -67,6 +67,13 @@ class BenchCommandTest {
     }
 
     @Test
+    void warmUpAtLoad() {
+        assertThat(config("m").warmUpAtLoad()).isNull();
+        assertThat(config("m", "--warmup-at-load", "blocking").warmUpAtLoad()).isEqualTo(org.ge4j.runtime.WarmUp.BLOCKING);
+        assertThatThrownBy(() -> config("m", "--warmup-at-load", "later")).hasMessageContaining("off, background or blocking");
+    }
+
+    @Test
     void omFileImpliesOm() {
         assertThat(config("m", "--om").om()).isTrue();
         BenchConfig c = config("m", "--om-file", "m.om");
