@@ -1,5 +1,18 @@
 # Sourced by ge4j's scripts: selects a JDK >= 25 into JAVA_HOME, or exits with a clear message.
-ge4j_java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}'; }
+# The version comes from the JDK's `release` file (no JVM is started: this runs on every launch); only a JDK
+# without one is asked by running it.
+ge4j_java_major() {
+  local v=""
+  if [ -f "$1/release" ]; then
+    v=$(sed -n 's/^JAVA_VERSION="\{0,1\}\([0-9][0-9]*\).*/\1/p' "$1/release" | head -1)
+  fi
+  if [ -z "$v" ]; then
+    v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}')
+    v=${v#1.}
+    v=${v%%.*}
+  fi
+  echo "$v"
+}
 ge4j_find_jdk() {
   if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
     v=$(ge4j_java_major "$JAVA_HOME")

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ge4j.compiler.OptLevel;
+import org.ge4j.runtime.WarmUp;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,9 +22,10 @@ import picocli.CommandLine.Spec;
  * outputs disagree.
  */
 @Command(name = "ge4j bench", mixinStandardHelpOptions = true, version = "ge4j bench 0.1.0", sortOptions = false,
-        description = {"Benchmark a model with ge4j, and with --vs-ort side by side with ONNX Runtime 1.29 (same inputs, same threads,",
-                "alternating in one process). MODEL is an .onnx file or the name of a model of the benchmark manifest",
-                "(scripts/export-bench-models.sh). The last line with --vs-ort is 'ratio ge4j/ort: R' (ge4j median / ORT median)."})
+        description = "Benchmark a model with ge4j, and with --vs-ort side by side with ONNX Runtime 1.29 (same inputs, same threads, "
+                + "alternating in one process). MODEL is an .onnx file or the name of a model of the benchmark manifest "
+                + "(scripts/export-bench-models.sh). The last line with --vs-ort is 'ratio ge4j/ort: R' (ge4j median / ORT median). "
+                + "An option given twice takes its last value.")
 public final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "an .onnx file, or a model name of the manifest (resnet50, bert_like, ...)")
     String model;
@@ -49,8 +51,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "N", description = "warm-up runs per engine; default ${DEFAULT-VALUE}")
     int warmup = 20;
 
-    @Option(names = "--warmup-min-time", paramLabel = "SECONDS", description = "warm each engine up for at least this long, first run included (the JIT needs seconds); default ${DEFAULT-VALUE}")
-    double warmupMinTime = 3;
+    @Option(names = "--warmup-min-time", paramLabel = "SECONDS", description = "warm each engine up for at least this long, first run included (C2 needs seconds to compile a model's kernels, more on a busy machine); default ${DEFAULT-VALUE}")
+    double warmupMinTime = 10;
 
     @Option(names = "--warmup-time", paramLabel = "SECONDS", description = "time cap of each engine's warm-up; default ${DEFAULT-VALUE}")
     double warmupTime = 20;
@@ -81,6 +83,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--om-file", paramLabel = "FILE", description = "with --om: this .om (compiled from MODEL) instead of compiling one")
     Path omFile;
+
+    @Option(names = "--warmup-at-load", paramLabel = "off|background|blocking",
+            description = "ge4j's kernel warm-up at load; default: the runtime's (off when compiling an .onnx, background when loading a .om)")
+    String warmUpAtLoad;
 
     @Option(names = "--profile", paramLabel = "FILE.jfr", description = "record the timed runs with JFR into this file and print the hottest methods and kernels")
     Path profile;
@@ -134,7 +140,7 @@ public final class BenchCommand implements Callable<Integer> {
         };
         Bencher.Plan plan = new Bencher.Plan(warmup, warmupMinTime, warmupTime, untilStable, runs, Math.min(minRuns, runs), maxTime, block);
         return new BenchConfig(model, modelsDir == null ? BenchModels.dir() : modelsDir, engines, specs, threads, batch, plan,
-                OptLevel.parse(level), spin, cold, coldRepeats, coldRuns, tsv, seed, rtol, atol, peakGflops, om || omFile != null, omFile, profile,
+                OptLevel.parse(level), spin, cold, coldRepeats, coldRuns, tsv, seed, rtol, atol, peakGflops, om || omFile != null, omFile, profile, warmUpAtLoad == null ? null : WarmUp.parse(warmUpAtLoad),
                 "ge4j bench " + String.join(" ", commandArgs(args)));
     }
 
@@ -175,7 +181,7 @@ public final class BenchCommand implements Callable<Integer> {
     static CommandLine commandLine(BenchCommand cmd, String... args) {
         cmd.args.clear();
         cmd.args.addAll(List.of(args));
-        return new CommandLine(cmd).setExecutionExceptionHandler((ex, line, parsed) -> {
+        return new CommandLine(cmd).setOverwrittenOptionsAllowed(true).setExecutionExceptionHandler((ex, line, parsed) -> {
             line.getErr().println("ge4j bench: " + ex.getMessage());
             if (System.getenv("GE4J_DEBUG") != null) ex.printStackTrace(line.getErr());
             return 1;

@@ -3,6 +3,7 @@ package org.ge4j.bench;
 import java.nio.file.Path;
 import java.util.List;
 import org.ge4j.compiler.OptLevel;
+import org.ge4j.runtime.WarmUp;
 
 /**
  * Everything one benchmark invocation is asked to do (built and validated by {@link BenchCommand}).
@@ -11,13 +12,14 @@ import org.ge4j.compiler.OptLevel;
  * @param engines     engines to measure, in order: {@code ge4j}, {@code ort} or both ({@code --vs-ort})
  * @param inputs      explicit input specs (empty: from the manifest, else from the model's declared inputs)
  * @param peakGflops  FP32 peak of one core in GFLOP/s, for "% of peak" (times {@code threads}); 0: to be measured ({@link PeakProbe})
+ * @param warmUpAtLoad ge4j's kernel warm-up at load (null: the runtime's default: off when compiling, background when loading a .om)
  * @param profile     where to write a JFR recording of the timed runs (null: none)
  * @param om          ge4j loads a {@code .om} (given as {@code omFile}, else compiled from the model first, untimed)
  */
 public record BenchConfig(String model, Path modelsDir, List<String> engines, List<BenchModels.InputSpec> inputs,
                           int threads, int batch, Bencher.Plan plan, OptLevel level, boolean ortSpinning,
                           boolean cold, int coldRepeats, int coldRuns, Path tsv, long seed, double rtol, double atol,
-                          double peakGflops, boolean om, Path omFile, Path profile, String command) {
+                          double peakGflops, boolean om, Path omFile, Path profile, WarmUp warmUpAtLoad, String command) {
     public BenchConfig {
         engines = List.copyOf(engines);
         inputs = List.copyOf(inputs);
@@ -35,7 +37,7 @@ public record BenchConfig(String model, Path modelsDir, List<String> engines, Li
     /** This configuration with the per-core peak set (e.g. measured). */
     public BenchConfig withPeakGflops(double g) {
         return new BenchConfig(model, modelsDir, engines, inputs, threads, batch, plan, level, ortSpinning, cold, coldRepeats, coldRuns, tsv, seed,
-                rtol, atol, g, om, omFile, profile, command);
+                rtol, atol, g, om, omFile, profile, warmUpAtLoad, command);
     }
 
     /** Whether both engines run side by side. */

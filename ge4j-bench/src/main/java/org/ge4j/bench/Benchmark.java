@@ -83,7 +83,7 @@ public final class Benchmark {
 
     Engine engine(String name, Path file, Path om) {
         return switch (name) {
-            case "ge4j" -> om != null ? Ge4jEngine.om(om) : Ge4jEngine.onnx(file, config.level());
+            case "ge4j" -> (om != null ? Ge4jEngine.om(om) : Ge4jEngine.onnx(file, config.level())).withWarmUp(config.warmUpAtLoad());
             case "ort" -> new OrtEngine(file, config.threads(), config.ortSpinning());
             default -> throw new IllegalArgumentException("unknown engine '" + name + "'");
         };

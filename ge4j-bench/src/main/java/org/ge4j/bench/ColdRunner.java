@@ -75,6 +75,7 @@ public final class ColdRunner {
                 "--seed", Long.toString(config.seed()), "--warmup-time", Double.toString(config.plan().warmupSeconds())));
         for (BenchModels.InputSpec s : inputs) cmd.addAll(List.of("--input", s.toString()));
         if (om != null) cmd.addAll(List.of("--om-file", om.toAbsolutePath().toString()));
+        if (config.warmUpAtLoad() != null) cmd.addAll(List.of("--warmup-at-load", config.warmUpAtLoad().name().toLowerCase(java.util.Locale.ROOT)));
         cmd.add(file.toAbsolutePath().toString());
         return cmd;
     }

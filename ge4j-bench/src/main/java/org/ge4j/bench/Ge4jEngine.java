@@ -18,6 +18,7 @@ import org.ge4j.ir.Tensor;
 import org.ge4j.runtime.CompileListener;
 import org.ge4j.runtime.CompileOptions;
 import org.ge4j.runtime.CompiledModel;
+import org.ge4j.runtime.WarmUp;
 
 /**
  * ge4j under benchmark. From an ONNX file: {@link CompiledModel#compile} (phases parse, optimize, weights,
@@ -31,6 +32,7 @@ public final class Ge4jEngine implements Engine {
     private final Path om;
     private final Supplier<Graph> graphSource;
     private final OptLevel level;
+    private WarmUp warmUp; // null: the runtime's default for the path (compile: off; .om load: -Dge4j.warmup, else background)
     private CompiledModel model;
     private Tensor[] in;
     private Tensor[] out;
@@ -53,15 +55,23 @@ public final class Ge4jEngine implements Engine {
     /** An engine over a graph made in memory (the "parse" phase times {@code graph.get()}). */
     public static Ge4jEngine graph(String name, Supplier<Graph> graph, OptLevel level) { return new Ge4jEngine(name, null, null, graph, level); }
 
+    /** Warms the kernels up at load as {@code w} says (null: the runtime's default for the path). */
+    public Ge4jEngine withWarmUp(WarmUp w) {
+        this.warmUp = w;
+        return this;
+    }
+
     /** Compiles {@code onnx} and saves it as {@code om} (for {@code --om}; not timed). Returns the file's size. */
     public static long compileToOm(Path onnx, OptLevel level, Path om) {
-        try (CompiledModel m = CompiledModel.compile(onnx, options(level, CompileListener.NONE))) {
+        try (CompiledModel m = CompiledModel.compile(onnx, options(level, CompileListener.NONE, WarmUp.OFF))) {
             return m.save(om);
         }
     }
 
-    private static CompileOptions options(OptLevel level, CompileListener l) {
-        return CompileOptions.builder().optCompilerOptions(CompilerOptions.builder().setLevel(level).build()).optListener(l).build();
+    private static CompileOptions options(OptLevel level, CompileListener l, WarmUp w) {
+        CompileOptions.Builder b = CompileOptions.builder().optCompilerOptions(CompilerOptions.builder().setLevel(level).build()).optListener(l);
+        if (w != null) b.optWarmUp(w);
+        return b.build();
     }
 
     @Override public String name() { return "ge4j"; }
@@ -70,16 +80,16 @@ public final class Ge4jEngine implements Engine {
         List<Phase> phases = new ArrayList<>();
         long t0 = System.nanoTime();
         if (om != null) {
-            model = CompiledModel.load(om);
+            model = warmUp == null ? CompiledModel.load(om) : CompiledModel.load(om, warmUp);
             phases.add(new Phase("load .om", System.nanoTime() - t0));
             return phases;
         }
         StageClock clock = new StageClock(t0);
-        if (onnx != null) model = CompiledModel.compile(onnx, options(level, clock));
+        if (onnx != null) model = CompiledModel.compile(onnx, options(level, clock, warmUp));
         else {
             Graph g = graphSource.get();
             clock.progress("parse", 1, 1, "");
-            model = CompiledModel.compile(g, options(level, clock));
+            model = CompiledModel.compile(g, options(level, clock, warmUp));
         }
         return clock.phases(System.nanoTime(), "kernels");
     }
@@ -168,6 +178,7 @@ public final class Ge4jEngine implements Engine {
     @Override public String describe() {
         String threads = System.getProperty("ge4j.threads", "default");
         StringBuilder sb = new StringBuilder("ge4j ").append(om != null ? ".om" : level).append(", ");
+        if (warmUp != null) sb.append("warm-up at load ").append(warmUp.name().toLowerCase()).append(", ");
         if (model == null) return sb.append("not loaded").toString();
         sb.append(model.mode().name().toLowerCase());
         CompileReport r = model.report();

@@ -24,7 +24,7 @@ class BenchCommandTest {
         assertThat(c.engines()).containsExactly("ge4j");
         assertThat(c.threads()).isEqualTo(1);
         assertThat(c.batch()).isEqualTo(1);
-        assertThat(c.plan()).isEqualTo(new Bencher.Plan(20, 3, 20, true, 50, 5, 60, 5));
+        assertThat(c.plan()).isEqualTo(new Bencher.Plan(20, 10, 20, true, 50, 5, 60, 5));
         assertThat(c.level()).isEqualTo(OptLevel.O3);
         assertThat(c.ortSpinning()).isTrue();
         assertThat(c.cold()).isFalse();
@@ -59,6 +59,18 @@ class BenchCommandTest {
         assertThat(c.atol()).isEqualTo(0.001);
         assertThat(c.peakGflops()).isEqualTo(262);
         assertThat(c.command()).startsWith("ge4j bench m.onnx --vs-ort --threads 2").doesNotContain("r.tsv").endsWith("--peak-gflops 262");
+    }
+
+    @Test
+    void anOptionGivenTwiceTakesItsLastValue() {
+        assertThat(config("m", "--runs", "10", "--runs", "5").plan().runs()).isEqualTo(5);
+    }
+
+    @Test
+    void warmUpAtLoad() {
+        assertThat(config("m").warmUpAtLoad()).isNull();
+        assertThat(config("m", "--warmup-at-load", "blocking").warmUpAtLoad()).isEqualTo(org.ge4j.runtime.WarmUp.BLOCKING);
+        assertThatThrownBy(() -> config("m", "--warmup-at-load", "later")).hasMessageContaining("off, background or blocking");
     }
 
     @Test

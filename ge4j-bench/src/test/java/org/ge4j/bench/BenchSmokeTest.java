@@ -111,8 +111,8 @@ class BenchSmokeTest {
     void omLoadsACompiledModelAlsoInColdJvms(@TempDir Path dir) throws Exception {
         Path f = TinyModels.writeOnnx(dir, "tiny", false);
         Path tsv = dir.resolve("r.tsv");
-        String out = bench(0, f.toString(), "--vs-ort", "--om", "--tsv", tsv.toString(), "--cold", "--cold-repeats", "1", "--cold-runs", "1", "--runs", "3", "--warmup", "1", "--warmup-min-time", "0");
-        assertThat(out).contains("ge4j load: load .om").contains("ge4j     ge4j .om, static").contains("agree: 3 values").contains("cold start");
+        String out = bench(0, f.toString(), "--vs-ort", "--om", "--warmup-at-load", "blocking", "--tsv", tsv.toString(), "--cold", "--cold-repeats", "1", "--cold-runs", "1", "--runs", "3", "--warmup", "1", "--warmup-min-time", "0");
+        assertThat(out).contains("ge4j load: load .om").contains("ge4j     ge4j .om, warm-up at load blocking, static").contains("agree: 3 values").contains("cold start");
         assertThat(BenchTable.read(tsv)).extracting(r -> r.get("engine")).containsExactly("ge4j.om", "ort");
     }
 

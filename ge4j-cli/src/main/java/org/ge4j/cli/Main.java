@@ -1,6 +1,9 @@
 package org.ge4j.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,14 +12,38 @@ import picocli.CommandLine.Command;
  * exit code 1; the stack trace is printed too only when the environment variable {@code GE4J_DEBUG} is set.
  */
 @Command(name = "ge4j", mixinStandardHelpOptions = true, version = "ge4j 0.1.0",
-        description = "ge4j: a graph compiler and executor for neural networks on the JVM.",
-        subcommands = {CompileCommand.class, RunCommand.class, InspectCommand.class, CompareCommand.class, DemoCommand.class, ConformanceCommand.class})
+        description = "ge4j: a graph compiler and executor for neural networks on the JVM.")
 public final class Main implements Runnable {
+    /** The subcommands by name, in the order of the usage help. */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+        m.put("compile", CompileCommand::new);
+        m.put("run", RunCommand::new);
+        m.put("inspect", InspectCommand::new);
+        m.put("compare", CompareCommand::new);
+        m.put("demo", DemoCommand::new);
+        m.put("conformance", ConformanceCommand::new);
+        m.put("train-aot", AotTrainingCommand::new);
+        return m;
+    }
+
     @Override public void run() { CommandLine.usage(this, System.out); }
 
-    /** The configured command line (tests run it in-process with their own out/err writers). */
-    public static CommandLine commandLine() {
+    /** The configured command line with every subcommand (tests run it in-process with their own out/err writers). */
+    public static CommandLine commandLine() { return commandLine(null); }
+
+    /**
+     * The configured command line for arguments starting with {@code first}: only that subcommand when it names
+     * one (picocli reads every added command's annotations up front, a tenth of a second of a cold start for all
+     * of them), else all of them (usage help, unknown names).
+     */
+    static CommandLine commandLine(String first) {
         CommandLine cl = new CommandLine(new Main());
+        Supplier<Object> only = first == null ? null : SUBCOMMANDS.get(first);
+        if (only != null) cl.addSubcommand(first, only.get());
+        else SUBCOMMANDS.forEach((name, make) -> cl.addSubcommand(name, make.get()));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             err.println("ge4j: " + message(ex));
@@ -47,9 +74,12 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // commands that compile or run models need the op registry: fill it while picocli starts up
+        if (args.length > 0 && java.util.Set.of("run", "compile", "compare", "inspect", "conformance", "train-aot").contains(args[0]))
+            org.ge4j.runtime.CompiledModel.initRegistryInBackground();
         int code;
         try {
-            code = commandLine().execute(args);
+            code = commandLine(args.length > 0 ? args[0] : null).execute(args);
         } catch (Throwable t) { // errors picocli does not handle (OutOfMemoryError, StackOverflowError)
             System.err.println("ge4j: " + message(t));
             if (debug()) t.printStackTrace();

@@ -229,7 +229,21 @@ public final class CompiledModel implements AutoCloseable {
     public static CompiledModel load(Path file) { return load(file, WarmUp.fromSystemProperty()); }
 
     /** Loads a {@code .om}, warming its kernels up as {@code warmUp} says. */
-    public static CompiledModel load(Path file, WarmUp warmUp) { return load(file, OpRegistry.global(), List.of(OpRegistry.VECTOR), warmUp); }
+    public static CompiledModel load(Path file, WarmUp warmUp) {
+        // the op registry (every op library's schemas and kernels) fills on another thread while the file is read
+        initRegistryInBackground();
+        return load(file, OpRegistry::global, List.of(OpRegistry.VECTOR), warmUp);
+    }
+
+    /**
+     * Starts filling {@link OpRegistry#global()} on a daemon thread (a few hundred milliseconds of class loading
+     * at startup), so that it overlaps other work; whoever asks for it meanwhile waits for that fill.
+     */
+    public static void initRegistryInBackground() {
+        Thread t = new Thread(OpRegistry::global, "ge4j-registry-init");
+        t.setDaemon(true);
+        t.start();
+    }
 
     /** Loads a {@code .om} running with the kernels of {@code providers} (then the reference kernels). */
     public static CompiledModel load(Path file, OpRegistry registry, List<String> providers) {
@@ -238,10 +252,14 @@ public final class CompiledModel implements AutoCloseable {
 
     /** Loads a {@code .om} running with the kernels of {@code providers}, warming them up as {@code warmUp} says. */
     public static CompiledModel load(Path file, OpRegistry registry, List<String> providers, WarmUp warmUp) {
+        return load(file, () -> registry, providers, warmUp);
+    }
+
+    private static CompiledModel load(Path file, java.util.function.Supplier<OpRegistry> registry, List<String> providers, WarmUp warmUp) {
         Arena arena = Arena.ofShared();
         try {
             OmFile om = OmFile.read(file, arena, true);
-            return new CompiledModel(om.definition(), om.weights(), arena, om.metadata(), null, file, registry, providers, warmUp);
+            return new CompiledModel(om.definition(), om.weights(), arena, om.metadata(), null, file, registry.get(), providers, warmUp);
         } catch (RuntimeException e) {
             arena.close();
             throw e;
@@ -613,12 +631,13 @@ public final class CompiledModel implements AutoCloseable {
 
     /**
      * What the warm-up did, e.g. {@code "warm-up 9 kernels, 230 rounds, 512.3 ms"}; empty when there was none,
-     * "warm-up running" while it runs.
+     * "warm-up running" while it runs, "no warm-up needed" when the model is about as small as its miniatures.
      */
     public String warmUpSummary() {
         KernelWarmUp w = warmUp;
         if (w == null) return "";
         if (!w.finished()) return "warm-up running";
+        if (w.kernels() == 0) return "no warm-up needed";
         return String.format(Locale.ROOT, "warm-up %d kernels, %d rounds, %.1f ms", w.kernels(), w.rounds(), w.nanos() / 1e6);
     }
 

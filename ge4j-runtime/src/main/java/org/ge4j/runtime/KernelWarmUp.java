@@ -28,10 +28,22 @@ import org.ge4j.ops.exec.NodeSpec;
  */
 final class KernelWarmUp {
     /** Warm-up stops after this long whatever happened (a machine too busy for the JIT to keep up). */
-    static final long CAP_NANOS = Long.getLong("ge4j.warmup.capMillis", 3000) * 1_000_000;
+    static final long CAP_NANOS = Long.getLong("ge4j.warmup.capMillis", 5_000) * 1_000_000;
     private static final boolean TRACE = Boolean.getBoolean("ge4j.warmup.trace");
 
-    private record Item(String key, CompiledKernel kernel, MemorySegment[] args) {}
+    private record Item(String key, CompiledKernel kernel, MemorySegment[] args, double work) {}
+
+    /**
+     * How much work the warm-up may do, as a multiple of one run of the real model (both counted by
+     * {@link Miniature#work}): before C2 has compiled them, kernels run tens of times slower, so a first run
+     * without warm-up costs many runs' worth of work; the warm-up spends some of that on miniatures, with every
+     * code path in the profiles, and then the first run goes at full speed.
+     */
+    static final double BUDGET_RUNS = 2;
+    /** Fewer rounds than this within the budget (the model is about as small as its miniatures): no warm-up. */
+    static final int MIN_ROUNDS = 20;
+    /** At most this many rounds (a method called once per round crosses C2's thresholds well before). */
+    static final int MAX_ROUNDS = 1000;
 
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile int kernels, rounds;
@@ -79,9 +91,15 @@ final class KernelWarmUp {
     private void run(ExecutionPlan plan, OpRegistry registry, List<String> providers) {
         long t0 = System.nanoTime();
         try (Arena arena = Arena.ofShared()) {
-            List<Item> items = items(plan, registry, providers, arena);
+            double[] realWork = {0};
+            List<Item> items = items(plan, registry, providers, arena, realWork);
+            double miniWork = 0;
+            for (Item it : items) miniWork += it.work();
+            int budget = miniWork <= 0 ? 0 : (int) Math.min(MAX_ROUNDS, BUDGET_RUNS * realWork[0] / miniWork);
+            if (TRACE) System.err.printf("ge4j warm-up: %d kernels, work %.3g per round against %.3g per run: %d rounds%n", items.size(), miniWork, realWork[0], budget);
+            if (budget < MIN_ROUNDS) items = List.of();
             kernels = items.size();
-            if (!items.isEmpty()) loop(items, t0);
+            if (!items.isEmpty()) loop(items, t0, budget);
         } catch (Throwable e) { // a warm-up problem must never break the model: it only costs speed
             failure = e;
             if (TRACE) e.printStackTrace();
@@ -94,7 +112,7 @@ final class KernelWarmUp {
     }
 
     /** The miniature of every distinct kind of task that a provider's kernel compiler accepts. */
-    private static List<Item> items(ExecutionPlan plan, OpRegistry registry, List<String> providers, Arena arena) {
+    private static List<Item> items(ExecutionPlan plan, OpRegistry registry, List<String> providers, Arena arena, double[] realWork) {
         MemorySegment constants = arena.allocate(Math.max(plan.constants().length, 1), 64);
         MemorySegment.copy(MemorySegment.ofArray(plan.constants()), 0, constants, 0, plan.constants().length);
         Set<String> seen = new HashSet<>();
@@ -106,13 +124,16 @@ final class KernelWarmUp {
             KernelCompiler compiler = null;
             for (String p : providers) if ((compiler = registry.compiler(p, n.domain(), n.type())) != null) break;
             if (compiler == null) continue;
-            NodeSpec mini;
+            NodeSpec real, mini;
             try {
-                mini = Miniature.of(StaticModel.spec(plan, task, schema, constants), schema, registry);
+                real = StaticModel.spec(plan, task, schema, constants);
+                mini = Miniature.of(real, schema, registry);
             } catch (RuntimeException e) {
                 continue;
             }
-            if (mini == null || !seen.add(key(mini))) continue;
+            if (mini == null) continue;
+            realWork[0] += Miniature.work(real);
+            if (!seen.add(key(mini))) continue;
             CompiledKernel k;
             try {
                 k = compiler.compile(mini, schema);
@@ -120,7 +141,7 @@ final class KernelWarmUp {
                 continue;
             }
             if (k == null) continue;
-            items.add(new Item(key(mini), k, args(mini, arena)));
+            items.add(new Item(key(mini), k, args(mini, arena), Miniature.work(mini)));
         }
         return items;
     }
@@ -153,23 +174,37 @@ final class KernelWarmUp {
     }
 
     /**
-     * Rounds over all items until the JIT has settled: the last 20 rounds all within 25 % of the fastest round
-     * seen, and either that fastest is at most a twentieth of the slowest (the kernels went from interpreted
-     * or C1 code to C2 code) or 300 rounds have run (already compiled: a model loaded into a warm JVM); or the cap.
+     * Rounds over all items: {@code budget} rounds, then on while the JIT is still busy (rounds keep the kernels
+     * hot while their compilations are pending: C2 compiles only what stays hot) until the last 20 rounds are
+     * each within 25 % of the fastest round seen and no compilation finished meanwhile (the JVM's total
+     * compilation time unchanged), for at most twice the budget; or the time cap.
      */
-    private void loop(List<Item> items, long t0) {
-        long slowest = 0, fastest = Long.MAX_VALUE;
-        int steady = 0;
+    private void loop(List<Item> items, long t0, int budget) {
+        java.lang.management.CompilationMXBean jit = compilationBean();
+        long fastest = Long.MAX_VALUE, jitMillis = -1;
+        int steady = 0, quiet = 0;
         for (int r = 0; !cancelled; r++) {
             long s = System.nanoTime();
             for (Item it : items) it.kernel().run(it.args());
             long e = System.nanoTime(), d = e - s;
             rounds = r + 1;
-            if (TRACE && (r < 10 || r % 10 == 0)) System.err.printf("ge4j warm-up: round %d %.1f us (at %.0f ms)%n", r, d / 1e3, (e - t0) / 1e6);
-            slowest = Math.max(slowest, d);
+            long j = jit == null ? 0 : jit.getTotalCompilationTime();
+            quiet = j == jitMillis ? quiet + 1 : 0;
+            jitMillis = j;
+            if (TRACE && (r < 10 || r % 10 == 0)) System.err.printf("ge4j warm-up: round %d %.1f us (at %.0f ms), jit %d ms%n", r, d / 1e3, (e - t0) / 1e6, j);
             if (d < fastest) fastest = d;
             steady = d <= fastest * 5 / 4 ? steady + 1 : 0;
-            if (steady >= 20 && (fastest * 20 <= slowest || rounds >= 300) || e - t0 > CAP_NANOS) return;
+            if (rounds >= budget && steady >= 20 && quiet >= 20 || rounds >= 2 * budget || e - t0 > CAP_NANOS) return;
+        }
+    }
+
+    /** The JVM's compilation bean when it reports compilation times, else null (then only the round times count). */
+    private static java.lang.management.CompilationMXBean compilationBean() {
+        try {
+            java.lang.management.CompilationMXBean b = java.lang.management.ManagementFactory.getCompilationMXBean();
+            return b != null && b.isCompilationTimeMonitoringSupported() ? b : null;
+        } catch (RuntimeException | LinkageError e) {
+            return null;
         }
     }
 }

@@ -25,7 +25,7 @@ import org.ge4j.ops.exec.NodeSpec;
  * row remainders) at a tiny fraction of the work. The shapes are chosen from the op's semantics only:
  * <ul>
  *   <li>Conv, ge4j::FusedConv: one image, at most 4–5 input channels (the parity of C kept), output rows
- *       {@link #rows}, output planes of at most 3 rows × 20 columns with the padding and strides of the original;
+ *       {@link #rows}, output planes of at most 2 rows of {@link #row} outputs with the padding and strides of the original;
  *       depthwise convs keep depthwise (4 channels); other grouped convs are skipped.</li>
  *   <li>MaxPool, AveragePool: the same planes, 3 channels. Global pools: 3 channels, small planes.</li>
  *   <li>MatMul, Gemm, ge4j::FusedMatMul, ge4j::PackedMatMul: M by {@link #rows}, K at most 23, N one full
@@ -50,6 +50,13 @@ final class Miniature {
     static long columns(long n) { return n <= 40 ? n : 32 + n % 32; }
 
     static long last(long d) { return d <= 40 ? d : 32 + d % 16; }
+
+    /**
+     * Output row length of a miniature conv or pool: kept up to 40 (kernels choose their method by row length,
+     * e.g. implicit GEMM for rows of 24 and more, one-vector rows for narrow planes), else one 32-wide block plus
+     * the remainder mod 32 (so a row of 56 keeps its 32 + 24 split into panels).
+     */
+    static long row(long ow) { return ow <= 40 ? ow : ow % 32 == 0 ? 32 : 32 + ow % 32; }
 
     /**
      * The miniature of {@code s} (an op of {@code schema}), or null when there is no rule for the op, an
@@ -90,6 +97,43 @@ final class Miniature {
             }
         }
         return build(s, schema, registry, in, overrides);
+    }
+
+    /**
+     * A rough count of the multiply-adds or element moves of a node: output elements times the reduced length
+     * for convolutions (C/group·kernel) and products (K); queries times keys times head dims for attention;
+     * elements read and written otherwise. Only ratios of these counts matter (a model against its miniatures).
+     */
+    static double work(NodeSpec s) {
+        Node n = s.node();
+        String op = n.domain().isEmpty() ? n.type() : n.domain() + "::" + n.type();
+        try {
+            double out = 0, io = 0;
+            for (TensorDesc d : s.outputs()) if (d != null && d.shape().isStatic()) out += d.shape().elementCount();
+            io = out;
+            for (TensorDesc d : s.inputs()) if (d != null && d.shape().isStatic()) io += d.shape().elementCount();
+            return switch (op) {
+                case "Conv", "ge4j::FusedConv" -> {
+                    long[] w = s.inputShape(1);
+                    double k = 1;
+                    for (int i = 1; i < w.length; i++) k *= w[i];
+                    yield out * k;
+                }
+                case "MatMul", "Gemm", "ge4j::FusedMatMul" -> {
+                    long[] a = s.inputShape(0);
+                    boolean ta = s.attrs().getInt("transA", 0) != 0 || s.attrs().getInt("trans_a", 0) != 0;
+                    yield out * (a.length == 1 ? a[0] : a[ta ? a.length - 2 : a.length - 1]);
+                }
+                case "ge4j::PackedMatMul" -> out * s.attrs().getInt("k", 1);
+                case "ge4j::Attention" -> {
+                    long[] q = s.inputShape(0), v = s.inputShape(2);
+                    yield out / v[v.length - 1] * v[v.length - 2] * (q[q.length - 1] + v[v.length - 1]);
+                }
+                default -> io;
+            };
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     private static boolean floatStatic(TensorDesc d) {
@@ -159,7 +203,7 @@ final class Miniature {
     }
 
     /**
-     * Input spatial sizes giving output planes of at most 3 rows (20 in the last dim) with the original's
+     * Input spatial sizes giving output planes of at most 2 rows of {@link #row} outputs with the original's
      * kernel, strides, dilations and padding, written into {@code x[2..]}.
      */
     private static boolean spatial(NodeSpec s, long[] xs, long[] ys, long[] kernel, long[] x) {
@@ -169,7 +213,7 @@ final class Miniature {
         String autoPad = s.attrs().getString("auto_pad", "NOTSET");
         if (strides.length != sp || dil.length != sp || pads.length != 2 * sp || kernel.length != sp) return false;
         for (int i = 0; i < sp; i++) {
-            long o = Math.min(ys[2 + i], i == sp - 1 ? 20 : 3);
+            long o = i == sp - 1 ? row(ys[2 + i]) : Math.min(ys[2 + i], 2);
             long extent = (kernel[i] - 1) * dil[i] + 1;
             long n = switch (autoPad) {
                 case "SAME_UPPER", "SAME_LOWER" -> (o - 1) * strides[i] + 1;

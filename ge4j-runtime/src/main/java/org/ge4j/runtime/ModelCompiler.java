@@ -89,6 +89,13 @@ final class ModelCompiler {
 
         listener.progress("weights", 0, 1, "merging constants");
         WeightsLayout layout = WeightsLayout.of(g);
+        if (ownsConstants) {
+            // the parser's tensors that the passes replaced (packed, transposed, folded) are freed before the
+            // merged copy is allocated, not after: one copy of the weights fewer at the peak of the load
+            Set<Tensor> live = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (Node n : WeightsLayout.constantNodes(g)) live.add(GraphInference.constantValue(n.output(0)));
+            for (Tensor t : callers) if (t.isOwner() && !live.contains(t)) t.close();
+        }
         Arena arena = Arena.ofShared();
         MemorySegment weights;
         try {

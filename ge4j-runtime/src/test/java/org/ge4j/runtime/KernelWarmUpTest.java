@@ -13,16 +13,28 @@ import org.junit.jupiter.api.io.TempDir;
 class KernelWarmUpTest {
     @TempDir Path dir;
 
-    private Path saveSmallCnn() {
-        Path om = dir.resolve("cnn.om");
-        try (CompiledModel m = CompiledModel.compile(TestGraphs.smallCnn(1))) {
+    /** A CNN big enough to be worth warming up: two convs on 64x64 (one strided), a pool, a product. */
+    static org.ge4j.ir.Graph cnn() {
+        org.ge4j.ops.api.GraphBuilder b = org.ge4j.ops.api.GraphBuilder.create("cnn").opset(17);
+        org.ge4j.ir.OutDataAnchor x = b.input("x", org.ge4j.ir.DataType.FLOAT, 1, 3, 64, 64);
+        org.ge4j.ir.OutDataAnchor c = b.relu(b.conv(x, b.constant("w1", TestGraphs.random(1, 16, 3, 3, 3)), b.constant("b1", TestGraphs.random(2, 16)), 1, 1, 1));
+        c = b.relu(b.conv(c, b.constant("w2", TestGraphs.random(3, 24, 16, 3, 3)), b.constant("b2", TestGraphs.random(4, 24)), 2, 1, 1));
+        org.ge4j.ir.OutDataAnchor f = b.flatten(b.globalAveragePool(c), 1);
+        return b.output("y", b.matMul(f, b.constant("w3", TestGraphs.random(5, 24, 10)))).build();
+    }
+
+    private Path save(org.ge4j.ir.Graph g, String name) {
+        Path om = dir.resolve(name);
+        try (CompiledModel m = CompiledModel.compile(g)) {
             m.save(om);
         }
         return om;
     }
 
+    private Path saveSmallCnn() { return save(cnn(), "cnn.om"); }
+
     private static float[] run(CompiledModel m) {
-        try (Tensor x = TestGraphs.random(7, 1, 3, 8, 8)) {
+        try (Tensor x = TestGraphs.random(7, 1, 3, 64, 64)) {
             Map<String, Tensor> out = m.run(Map.of("x", x));
             float[] y = out.get("y").toFloatArray();
             TestGraphs.closeAll(out);
@@ -44,6 +56,14 @@ class KernelWarmUpTest {
             warm = run(m);
         }
         assertThat(warm).containsExactly(cold);
+    }
+
+    @Test
+    void aModelAboutAsSmallAsItsMiniaturesIsNotWarmedUp() {
+        Path om = save(TestGraphs.smallCnn(1), "tiny.om");
+        try (CompiledModel m = CompiledModel.load(om, WarmUp.BLOCKING)) {
+            assertThat(m.warmUpSummary()).isEqualTo("no warm-up needed");
+        }
     }
 
     @Test

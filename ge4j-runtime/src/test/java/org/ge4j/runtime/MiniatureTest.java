@@ -46,11 +46,11 @@ class MiniatureTest {
         OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 64, 56, 56);
         OutDataAnchor y = b.conv(x, b.constant("w", zeros(130, 64, 3, 3)), b.constant("b", zeros(130)), 1, 1, 1);
         NodeSpec m = mini(y);
-        // output rows 130 -> 8 + 130 % 8 = 10, channels 64 -> 4, output plane 3 x 20: input 3 x 20 with pad 1
-        assertThat(m.inputShape(0)).containsExactly(1, 4, 3, 20);
+        // output rows 130 -> 8 + 130 % 8 = 10, channels 64 -> 4, output plane 2 x 56 (a row of 56 = 32 + 24 kept): input 2 x 56 with pad 1
+        assertThat(m.inputShape(0)).containsExactly(1, 4, 2, 56);
         assertThat(m.inputShape(1)).containsExactly(10, 4, 3, 3);
         assertThat(m.inputShape(2)).containsExactly(10);
-        assertThat(m.outputShape(0)).containsExactly(1, 10, 3, 20);
+        assertThat(m.outputShape(0)).containsExactly(1, 10, 2, 56);
         assertThat(m.attrs().getInts("pads", null)).containsExactly(1, 1, 1, 1);
         // the weights are a view of the original's first bytes (the same kind of memory)
         Tensor w = m.constant(1);
@@ -64,9 +64,9 @@ class MiniatureTest {
         OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 3, 224, 224);
         OutDataAnchor y = b.op("Conv").in(x, b.constant("w", zeros(64, 3, 7, 7))).attr("strides", 2L, 2L).attr("pads", 3L, 3L, 3L, 3L).call1();
         NodeSpec m = mini(y);
-        // 3 output rows: (3-1)*2 + 7 - 6 = 5 input rows; 20 columns: 19*2 + 1 = 39
-        assertThat(m.inputShape(0)).containsExactly(1, 3, 5, 39);
-        assertThat(m.outputShape(0)).containsExactly(1, 8, 3, 20);
+        // 2 output rows: (2-1)*2 + 7 - 6 = 3 input rows; rows of 112 -> 32 + 112 % 32 = 48 columns: 47*2 + 1 = 95
+        assertThat(m.inputShape(0)).containsExactly(1, 3, 3, 95);
+        assertThat(m.outputShape(0)).containsExactly(1, 8, 2, 48);
     }
 
     @Test
@@ -77,7 +77,7 @@ class MiniatureTest {
         NodeSpec m = mini(y);
         assertThat(m.attrs().getInt("group")).isEqualTo(4);
         assertThat(m.inputShape(1)).containsExactly(4, 1, 3, 3);
-        assertThat(m.outputShape(0)).containsExactly(1, 4, 3, 20);
+        assertThat(m.outputShape(0)).containsExactly(1, 4, 2, 56);
     }
 
     @Test
