@@ -53,7 +53,8 @@ public final class Main implements Runnable {
         });
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("ge4j " + ex.getCommandLine().getCommandName() + ": " + ex.getMessage() + " (see --help)");
+            String name = ex.getCommandLine().getCommandName();
+            err.println((name.equals("ge4j") ? "ge4j" : "ge4j " + name) + ": " + ex.getMessage() + " (see --help)");
             if (debug()) ex.printStackTrace(err);
             err.flush();
             return 1;
