@@ -1,12 +1,11 @@
 package org.ge4j.ops.packed;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Map;
 import org.ge4j.ir.DataType;
 import org.ge4j.ir.Tensor;
 import org.ge4j.ops.exec.CompiledKernel;
+import org.ge4j.ops.vector.VectorBench;
 import org.ge4j.ops.vector.WorkerPool;
 
 /**
@@ -36,24 +35,10 @@ public final class PackedBench {
             MemorySegment[] as = {a.segment(), p.segment(), bias.segment(), y.segment()};
             double best = Double.MAX_VALUE;
             for (int round = 0; round < 6; round++) {
-                double t = time(kern, as, seconds / 5, threads == 1);
+                double t = VectorBench.time(kern, as, seconds / 5, threads == 1);
                 if (round > 0) best = Math.min(best, t);
             }
             System.out.printf("%-16s %9.1f us  %6.1f GFLOP/s%n", name + " " + acts[i], best * 1e6, 2.0 * m * n * k / best / 1e9);
         }
-    }
-
-    static double time(CompiledKernel k, MemorySegment[] args, double budget, boolean cpu) {
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long t0 = cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime();
-        long limit = (long) (budget * 1e9);
-        int runs = 0;
-        long t;
-        do {
-            k.run(args);
-            runs++;
-            t = (cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime()) - t0;
-        } while (t < limit);
-        return t / 1e9 / runs;
     }
 }

@@ -78,8 +78,8 @@ public final class VectorBench {
         items.add(new Item(name, c, 2.0 * cout * (cin / group) * kernel * kernel * out * out, 0));
     }
 
-    /** Seconds per run: runs for about {@code budget} seconds. */
-    static double time(CompiledKernel k, MemorySegment[] args, double budget, boolean cpu) {
+    /** Seconds per run: runs for about {@code budget} seconds (thread CPU time when {@code cpu}, else wall time). */
+    public static double time(CompiledKernel k, MemorySegment[] args, double budget, boolean cpu) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long t0 = cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime();
         long limit = (long) (budget * 1e9);
