@@ -8,8 +8,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The intra-op thread pool of the vector kernels: a fixed set of daemon workers that park when idle
  * (after a short bounded spin when {@code ge4j.pool.spinMicros} asks for one). A job is {@code chunks}
- * calls of one {@link Job} shared out between the caller and the workers; handing out a job allocates nothing. One job runs at a time: a caller that finds the pool busy (another
- * model running on another thread) runs its chunks itself.
+ * calls of one {@link Job} shared out between the caller and the workers; handing out a job allocates
+ * nothing. One job runs at a time: a caller that finds the pool busy (another model running on another
+ * thread) runs its chunks itself.
  *
  * <p>The thread count is the system property {@code ge4j.threads} (default: the available processors).
  */
