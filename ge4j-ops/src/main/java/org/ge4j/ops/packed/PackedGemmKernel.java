@@ -29,6 +29,11 @@ final class PackedGemmKernel implements CompiledKernel, WorkerPool.Job {
     private static final int MC = 64;
     /** Below this many flops a GEMM runs on the calling thread only (waking a worker costs microseconds). */
     private static final double PARALLEL_MIN_FLOPS = 2e6;
+    /**
+     * Up to this many bytes of A (per batch item), parallel chunks split the weight panels rather than the
+     * rows: A then stays in each core's L2 and each weight panel is read by one thread only.
+     */
+    private static final long PANEL_SPLIT_MAX_A_BYTES = 1L << 20;
     private static final AtomicBoolean WARNED = new AtomicBoolean();
 
     private final int m, n, k, batches;
@@ -68,6 +73,10 @@ final class PackedGemmKernel implements CompiledKernel, WorkerPool.Job {
         if (perBatch == 1) {
             rb = 1;
             pb = 1;
+        } else if (panels >= perBatch && (long) m * k * 4 <= PANEL_SPLIT_MAX_A_BYTES) {
+            // A fits in a core's L2: every thread keeps all rows and streams only its share of the weights
+            rb = 1;
+            pb = perBatch;
         } else if (m >= 16 || panels == 1) {
             rb = Math.min(perBatch, rowGroups);
             pb = Math.min(Math.max(1, (perBatch + rb - 1) / rb), panels);

@@ -75,13 +75,14 @@ final class RowOps {
             e.intoMemorySegment(y, yo + i * 4L, LE);
             sum = sum.add(e);
         }
-        if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector e = FloatVector.fromMemorySegment(S, x, xo + i * 4L, LE, m).sub(max).lanewise(VectorOperators.EXP);
-            e.intoMemorySegment(y, yo + i * 4L, LE, m);
-            sum = sum.add(e, m);
+        float total = sum.reduceLanes(VectorOperators.ADD);
+        // the tail in scalar code: with a masked tail here, C2 left the loop's add to the Java fallback
+        for (; i < n; i++) {
+            float e = (float) Math.exp(x.get(F, xo + i * 4L) - max);
+            y.set(F, yo + i * 4L, e);
+            total += e;
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        return total;
     }
 
     /** y *= s. */

@@ -6,10 +6,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The intra-op thread pool of the vector kernels: a fixed set of daemon workers that park when idle (no
- * spinning). A job is {@code chunks} calls of one {@link Job} shared out between the caller and the workers;
- * handing out a job allocates nothing. One job runs at a time: a caller that finds the pool busy (another
- * model running on another thread) runs its chunks itself.
+ * The intra-op thread pool of the vector kernels: a fixed set of daemon workers that park when idle
+ * (after a short bounded spin when {@code ge4j.pool.spinMicros} asks for one). A job is {@code chunks}
+ * calls of one {@link Job} shared out between the caller and the workers; handing out a job allocates
+ * nothing. One job runs at a time: a caller that finds the pool busy (another model running on another
+ * thread) runs its chunks itself.
  *
  * <p>The thread count is the system property {@code ge4j.threads} (default: the available processors).
  */
@@ -21,6 +22,12 @@ public final class WorkerPool {
     }
 
     private static volatile WorkerPool shared;
+    /**
+     * How long an idle worker, and a caller waiting for the last chunks, spin before parking
+     * ({@code -Dge4j.pool.spinMicros}; default 0: park at once). Bounded, so an idle pool still costs nothing.
+     * Off by default until measured on a quiet machine (2-thread transformer runs: ~200 jobs per inference).
+     */
+    private static final long SPIN_NANOS = Math.max(0, Long.getLong("ge4j.pool.spinMicros", 0)) * 1000;
 
     private final int threads;
     private final Thread[] workers;
@@ -117,6 +124,8 @@ public final class WorkerPool {
             int wake = Math.max(0, Math.min(available(), chunks - 1));
             for (int i = 0; i < wake; i++) LockSupport.unpark(workers[i]);
             drain(gen, job, ctx, chunks);
+            long until = System.nanoTime() + SPIN_NANOS;
+            while (done.get() < chunks && System.nanoTime() - until < 0) Thread.onSpinWait();
             while (done.get() < chunks) LockSupport.park(this);
             this.job = null;
             this.ctx = null;
@@ -154,8 +163,14 @@ public final class WorkerPool {
         while (true) {
             int gen = generation;
             if (gen == seen) {
-                LockSupport.park(this);
-                continue;
+                // the next job usually comes within microseconds (the next layer of the same model run): a
+                // short spin catches it without the wake-up of a parked thread (on a VM, of a halted vCPU)
+                long until = System.nanoTime() + SPIN_NANOS;
+                while ((gen = generation) == seen && System.nanoTime() - until < 0) Thread.onSpinWait();
+                if (gen == seen) {
+                    LockSupport.park(this);
+                    continue;
+                }
             }
             seen = gen;
             Job j = job;

@@ -91,8 +91,13 @@ public final class VectorBench {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    /** Seconds per run: runs for about {@code budget} seconds; the run count into {@code count[0]}. */
-    static double time(CompiledKernel k, MemorySegment[] args, double budget, boolean cpu, int[] count) {
+    /** Seconds per run: runs for about {@code budget} seconds (thread CPU time when {@code cpu}, else wall time). */
+    public static double time(CompiledKernel k, MemorySegment[] args, double budget, boolean cpu) {
+        return time(k, args, budget, cpu, new int[1]);
+    }
+
+    /** {@link #time(CompiledKernel, MemorySegment[], double, boolean)}, with the run count into {@code count[0]}. */
+    public static double time(CompiledKernel k, MemorySegment[] args, double budget, boolean cpu, int[] count) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long t0 = cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime();
         long limit = (long) (budget * 1e9);
