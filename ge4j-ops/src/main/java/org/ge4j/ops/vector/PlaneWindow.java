@@ -13,16 +13,17 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>Flat mode (stride s = 1 or 2 in both axes, when every output's taps stay in its own row of phases): the
  * plane is copied into scratch split in s × s phases (rows r ≡ rp, columns c ≡ cp mod s; for s = 1 the plane
- * itself), each phase with rows of the output width and zero (or -inf) margins. Then tap (i, j) of output
- * position p is copy position p + {@link #tapOff} (a fixed shift into one phase), so the output plane is walked
- * as one flat run of vectors: small planes (7×7, 14×14) fill whole vectors, stride 2 needs no permute in the
- * inner loop, no load leaves the copy, and rows above or below the plane read the margins. Only columns wrap
- * around into the neighbouring row: the column-j partial of block b keeps the lanes
- * {@code colBits[j·blocks + b]}.
+ * itself), each phase with rows {@link #vw} wide (the output width) and zero (or -inf) margins. Then tap (i, j)
+ * of output position p is copy position p + {@link #tapOff} (a fixed shift into one phase), so the output
+ * plane is walked as one flat run of vectors: small planes (7×7, 14×14) fill whole vectors, stride 2 needs no
+ * permute in the inner loop, no load leaves the copy, and rows above or below the plane read the margins.
+ * Only columns wrap around into the neighbouring row: the column-j partial of block b keeps the lanes
+ * {@code colBits[j·blocks + b]}. Where the last output column would need a phase column past the output width
+ * (odd widths in ceil mode), rows one wider are used and the output goes through a staging buffer.
  *
  * <p>Row mode (otherwise): one output row at a time in vectors of L outputs, read in place; a tap is one
- * load of the input row (stride 1) or the even lanes of two consecutive loads (stride 2), with the lanes
- * outside the row masked off at the row ends.
+ * load of the input row (stride 1) or the even lanes of two consecutive loads (stride 2), the row ends
+ * gathered through scratch.
  */
 final class PlaneWindow {
     /** Lane indexes 0, 2, 4, ...: the even lanes of a pair of vectors ({@code EVEN.selectFrom(a, b)}). */
