@@ -138,8 +138,8 @@ final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
             if (left >= L) {
                 if (z != null) acc = acc.add(FloatVector.fromMemorySegment(S, z, yo + p, LE));
                 acc.max(lo).min(hi).intoMemorySegment(y, yo + p, LE);
-            } else if (z == null) acc.max(lo).min(hi).intoMemorySegment(y, yo + p, LE, S.indexInRange(0, left));
-            else {
+            } else if (z == null && yo + p + VB <= y.byteSize()) acc.max(lo).min(hi).intoMemorySegment(y, yo + p, LE, S.indexInRange(0, left));
+            else { // a masked store past the end of y would take the Vector API's slow path
                 acc.intoMemorySegment(buf, 0, LE);
                 tail(buf, y, yo + p, z, left);
             }
@@ -167,7 +167,7 @@ final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
             if (left >= L) {
                 if (z != null) acc = acc.add(FloatVector.fromMemorySegment(S, z, yo, LE));
                 acc.max(lo).min(hi).intoMemorySegment(y, yo, LE);
-            } else if (z == null) acc.max(lo).min(hi).intoMemorySegment(y, yo, LE, S.indexInRange(0, left));
+            } else if (z == null && yo + VB <= y.byteSize()) acc.max(lo).min(hi).intoMemorySegment(y, yo, LE, S.indexInRange(0, left));
             else {
                 acc.intoMemorySegment(buf, 0, LE);
                 tail(buf, y, yo, z, left);
@@ -175,9 +175,12 @@ final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
         }
     }
 
-    /** y[k] = clamp(t[k] + z[k], lo, hi) for k &lt; n: a last partial vector with a residual. */
+    /** y[k] = clamp(t[k] (+ z[k]), lo, hi) for k &lt; n: a last partial vector with a residual or at the end of y. */
     private void tail(MemorySegment t, MemorySegment y, long yo, MemorySegment z, int n) {
-        for (int k = 0; k < n; k++) y.set(F, yo + k * 4L, Math.min(Math.max(t.get(F, k * 4L) + z.get(F, yo + k * 4L), lo), hi));
+        for (int k = 0; k < n; k++) {
+            float v = t.get(F, k * 4L) + (z == null ? 0f : z.get(F, yo + k * 4L));
+            y.set(F, yo + k * 4L, Math.min(Math.max(v, lo), hi));
+        }
     }
 
     private static MemorySegment nullable(MemorySegment s) { return s == null || s == MemorySegment.NULL ? null : s; }

@@ -170,15 +170,15 @@ final class Pooling {
                     win.copy(x, xo, buf, 2 * VB, buf, 0);
                     MemorySegment out = win.stage ? buf : y;
                     long oo = win.stage ? so : yo;
-                    if (k3) flatMax3(buf, 2 * VB, out, oo, n);
-                    else flat(buf, 2 * VB, out, oo, n);
+                    if (k3) flatMax3(buf, 2 * VB, out, oo, n, buf);
+                    else flat(buf, 2 * VB, out, oo, n, buf);
                     if (win.stage) win.unstage(buf, so, y, yo);
                 } else for (int oh = 0; oh < g.oh(); oh++) row(x, xo, oh, y, yo + (long) oh * g.ow() * 4, buf);
             }
         }
 
         /** A 3×3 max pool over the copy at byte offset xo of x: three column maxima, masked once each (n outputs). */
-        private void flatMax3(MemorySegment x, long xo, MemorySegment y, long yo, int n) {
+        private void flatMax3(MemorySegment x, long xo, MemorySegment y, long yo, int n, MemorySegment buf) {
             int blocks = win.blocks;
             long[] colBits = win.colBits, t = win.tapOff;
             long t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3], t4 = t[4], t5 = t[5], t6 = t[6], t7 = t[7], t8 = t[8];
@@ -198,12 +198,16 @@ final class Pooling {
                 FloatVector acc = c.max(l).max(r);
                 int left = n - bl * L;
                 if (left >= L) acc.intoMemorySegment(y, yo + p, LE);
-                else acc.intoMemorySegment(y, yo + p, LE, S.indexInRange(0, left));
+                else if (yo + p + VB <= y.byteSize()) acc.intoMemorySegment(y, yo + p, LE, S.indexInRange(0, left));
+                else { // a masked store past the end of y would take the Vector API's slow path
+                    acc.intoMemorySegment(buf, 0, LE);
+                    MemorySegment.copy(buf, 0, y, yo + p, left * 4L);
+                }
             }
         }
 
         /** Any window over the copy at byte offset xo of x: a max or sum per kernel column, masked once each (n outputs). */
-        private void flat(MemorySegment x, long xo, MemorySegment y, long yo, int n) {
+        private void flat(MemorySegment x, long xo, MemorySegment y, long yo, int n, MemorySegment buf) {
             int kh = g.kh(), kw = g.kw(), blocks = win.blocks;
             long[] colBits = win.colBits, tapOff = win.tapOff;
             FloatVector none = FloatVector.broadcast(S, fill);
@@ -225,9 +229,12 @@ final class Pooling {
                     if (!max) acc = acc.mul(FloatVector.fromMemorySegment(S, inv, p, LE));
                     acc.intoMemorySegment(y, yo + p, LE);
                 } else {
-                    VectorMask<Float> m = S.indexInRange(0, left);
                     if (!max) acc = acc.mul(FloatVector.fromMemorySegment(S, inv, p, LE));
-                    acc.intoMemorySegment(y, yo + p, LE, m);
+                    if (yo + p + VB <= y.byteSize()) acc.intoMemorySegment(y, yo + p, LE, S.indexInRange(0, left));
+                    else {
+                        acc.intoMemorySegment(buf, 0, LE);
+                        MemorySegment.copy(buf, 0, y, yo + p, left * 4L);
+                    }
                 }
             }
         }
@@ -255,9 +262,12 @@ final class Pooling {
                     if (!max) acc = acc.mul(FloatVector.fromMemorySegment(S, inv, io, LE));
                     acc.intoMemorySegment(y, yo, LE);
                 } else {
-                    VectorMask<Float> m = S.indexInRange(0, left);
                     if (!max) acc = acc.mul(FloatVector.fromMemorySegment(S, inv, io, LE));
-                    acc.intoMemorySegment(y, yo, LE, m);
+                    if (yo + VB <= y.byteSize()) acc.intoMemorySegment(y, yo, LE, S.indexInRange(0, left));
+                    else {
+                        acc.intoMemorySegment(buf, 0, LE);
+                        MemorySegment.copy(buf, 0, y, yo, left * 4L);
+                    }
                 }
             }
         }
