@@ -11,25 +11,27 @@ import jdk.incubator.vector.VectorMask;
 import org.ge4j.ops.exec.CompiledKernel;
 
 /**
- * Depthwise convolution (group = C = M: one filter per channel), stride 1 or 2. Each channel's input plane
- * is copied into a zero-bordered plane in per-thread scratch (the border is zeroed once per chunk), so every
- * tap of every output is in bounds; for stride 2 each plane row is stored de-interleaved (even columns, then
- * odd ones), so that every tap is a contiguous load in both cases. Outputs are computed four vectors at a
- * time — four column blocks of one output row for wide planes, one block of four output rows for narrow
- * ones — so four independent accumulators hide the FMA latency. Bias and residual are added on the store,
- * the activation runs over each finished plane. Chunks of (image, channel range) run on the pool.
+ * Depthwise convolution (group = C = M: one filter per channel), stride 1 or 2, through a
+ * {@link PlaneWindow}: where the window allows (3×3 pad 1 at stride 1 or 2, mobilenet's case) each channel
+ * plane is copied into scratch between zero margins (stride 2: split into its four row/column parity phases)
+ * and the output plane is computed as one flat run of vectors, whole vectors even on 7×7 planes, the 3×3 taps
+ * unrolled with the weights in registers and the padding columns masked once per kernel column. Other
+ * windows are read in place row by row (stride 2 through an even-lane permute of two loads), the row ends
+ * through scratch. Bias, residual and Relu/Clip are applied on the store; other activations by a pass over
+ * each finished plane. Chunks of (image, channel range) run on the pool.
  */
 final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
+    private static final FloatVector ZERO = FloatVector.zero(S);
+    private static final long VB = L * 4L;
     private final Window2d g;
     private final Act act;
     /** Relu and Clip are applied as a clamp on the store; other activations by a pass over each plane. */
     private final boolean clamp;
     private final float lo, hi;
     private final int bArg, zArg, yArg;
-    private final boolean narrow;
-    private final PaddedPlane plane;
-    private final long rowBytes;
-    private final long[] colOff;
+    private final PlaneWindow win;
+    /** 3×3 undilated kernel: the unrolled paths. */
+    private final boolean k3;
     private final int chunksPerImage, channelsPer;
     private final boolean parallel;
     private final WorkerPool pool;
@@ -44,10 +46,8 @@ final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
         this.zArg = zArg;
         this.yArg = yArg;
         this.pool = pool;
-        narrow = g.ow() <= L;
-        plane = new PaddedPlane(g, narrow ? (g.oh() + 3) / 4 * 4 : g.oh(), narrow ? L : (g.ow() + 4 * L - 1) / (4 * L) * (4 * L));
-        rowBytes = plane.rowBytes;
-        colOff = plane.colOff;
+        win = new PlaneWindow(g);
+        k3 = g.kh() == 3 && g.kw() == 3 && g.dh() == 1 && g.dw() == 1;
         double flops = 2.0 * g.n() * g.c() * g.outPlane() * g.kh() * g.kw();
         int threads = pool.threads();
         int target = threads > 1 && flops >= Split.PARALLEL_MIN_FLOPS / 4 ? 2 * threads : 1;
@@ -69,113 +69,117 @@ final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
         int img = chunk / chunksPerImage, c0 = (chunk % chunksPerImage) * channelsPer, c1 = Math.min(g.c(), c0 + channelsPer);
         MemorySegment x = args[0], w = args[1], y = args[yArg];
         MemorySegment bias = bArg >= 0 ? nullable(args[bArg]) : null, z = zArg >= 0 ? nullable(args[zArg]) : null;
-        MemorySegment pad = Scratch.get(1, plane.bytes);
-        plane.clear(pad, 0f);
-        long tile = plane.tile;
+        MemorySegment buf = Scratch.get(1, 2 * VB + win.copyFloats * 4L);
+        if (win.flat) win.clear(buf, 2 * VB, 0f);
         int taps = g.kh() * g.kw();
         long outPlane = (long) g.outPlane() * 4;
         for (int c = c0; c < c1; c++) {
-            plane.fill(x, ((long) img * g.c() + c) * g.plane() * 4L, pad);
-            long yo = ((long) img * g.c() + c) * outPlane;
+            long xo = ((long) img * g.c() + c) * g.plane() * 4L, yo = ((long) img * g.c() + c) * outPlane;
             float b = bias == null ? 0f : bias.get(F, c * 4L);
             long wo = (long) c * taps * 4;
-            if (narrow) for (int oh = 0; oh < g.oh(); oh += 4) narrow(pad, oh, w, wo, b, y, yo, z, tile);
-            else if (g.kw() == 3) for (int oh = 0; oh < g.oh(); oh++) wide3(pad, oh * g.sh() * rowBytes, w, wo, b, y, yo + (long) oh * g.ow() * 4, z, tile);
-            else for (int oh = 0; oh < g.oh(); oh++) wide(pad, oh * g.sh() * rowBytes, w, wo, b, y, yo + (long) oh * g.ow() * 4, z, tile);
+            if (win.flat) {
+                win.copy(x, xo, buf, 2 * VB, buf, 0);
+                flat(buf, 2 * VB, w, wo, b, y, yo, z, buf);
+            } else for (int oh = 0; oh < g.oh(); oh++) row(x, xo, oh, w, wo, b, y, yo + (long) oh * g.ow() * 4, z, buf);
             if (!clamp) act.apply(y, yo, y, yo, g.outPlane());
         }
     }
 
-    /** One output row in groups of four column vectors (pr: byte offset of its first input row in the plane). */
-    private void wide(MemorySegment pad, long pr, MemorySegment w, long wo, float b, MemorySegment y, long yr, MemorySegment z, long tile) {
-        int ow = g.ow(), kh = g.kh(), kw = g.kw();
-        long dh = g.dh() * rowBytes, v4 = L * 4L;
-        for (int o = 0; o < ow; o += 4 * L) {
-            FloatVector a0 = FloatVector.broadcast(S, b), a1 = a0, a2 = a0, a3 = a0;
-            long rowBase = pr + o * 4L;
-            long wk = wo;
-            for (int i = 0; i < kh; i++, rowBase += dh)
-                for (int j = 0; j < kw; j++, wk += 4) {
-                    FloatVector wv = FloatVector.broadcast(S, w.get(F, wk));
-                    long a = rowBase + colOff[j];
-                    a0 = FloatVector.fromMemorySegment(S, pad, a, LE).fma(wv, a0);
-                    a1 = FloatVector.fromMemorySegment(S, pad, a + v4, LE).fma(wv, a1);
-                    a2 = FloatVector.fromMemorySegment(S, pad, a + 2 * v4, LE).fma(wv, a2);
-                    a3 = FloatVector.fromMemorySegment(S, pad, a + 3 * v4, LE).fma(wv, a3);
+    /** The whole output plane of one channel as flat vectors over its copy at byte offset xo of x (flat mode). */
+    private void flat(MemorySegment x, long xo, MemorySegment w, long wo, float b, MemorySegment y, long yo, MemorySegment z, MemorySegment buf) {
+        int kh = g.kh(), kw = g.kw(), blocks = win.blocks;
+        long[] colBits = win.colBits, tapOff = win.tapOff;
+        int n = g.outPlane();
+        // 3×3 undilated: the nine weights stay in registers, the taps unrolled into three column sums
+        FloatVector w0 = ZERO, w1 = ZERO, w2 = ZERO, w3 = ZERO, w4 = ZERO, w5 = ZERO, w6 = ZERO, w7 = ZERO, w8 = ZERO;
+        if (k3) {
+            w0 = FloatVector.broadcast(S, w.get(F, wo));
+            w1 = FloatVector.broadcast(S, w.get(F, wo + 4));
+            w2 = FloatVector.broadcast(S, w.get(F, wo + 8));
+            w3 = FloatVector.broadcast(S, w.get(F, wo + 12));
+            w4 = FloatVector.broadcast(S, w.get(F, wo + 16));
+            w5 = FloatVector.broadcast(S, w.get(F, wo + 20));
+            w6 = FloatVector.broadcast(S, w.get(F, wo + 24));
+            w7 = FloatVector.broadcast(S, w.get(F, wo + 28));
+            w8 = FloatVector.broadcast(S, w.get(F, wo + 32));
+        }
+        FloatVector bv = FloatVector.broadcast(S, b);
+        long t0 = tapOff[0], t1 = k3 ? tapOff[1] : 0, t2 = k3 ? tapOff[2] : 0, t3 = k3 ? tapOff[3] : 0, t4 = k3 ? tapOff[4] : 0;
+        long t5 = k3 ? tapOff[5] : 0, t6 = k3 ? tapOff[6] : 0, t7 = k3 ? tapOff[7] : 0, t8 = k3 ? tapOff[8] : 0;
+        for (int bl = 0; bl < blocks; bl++) {
+            long p = (long) bl * L * 4, xp = xo + p;
+            FloatVector acc;
+            if (k3) {
+                FloatVector l = FloatVector.fromMemorySegment(S, x, xp + t0, LE).mul(w0);
+                FloatVector c = FloatVector.fromMemorySegment(S, x, xp + t1, LE).fma(w1, bv);
+                FloatVector r = FloatVector.fromMemorySegment(S, x, xp + t2, LE).mul(w2);
+                l = FloatVector.fromMemorySegment(S, x, xp + t3, LE).fma(w3, l);
+                c = FloatVector.fromMemorySegment(S, x, xp + t4, LE).fma(w4, c);
+                r = FloatVector.fromMemorySegment(S, x, xp + t5, LE).fma(w5, r);
+                l = FloatVector.fromMemorySegment(S, x, xp + t6, LE).fma(w6, l);
+                c = FloatVector.fromMemorySegment(S, x, xp + t7, LE).fma(w7, c);
+                r = FloatVector.fromMemorySegment(S, x, xp + t8, LE).fma(w8, r);
+                long lb = colBits[bl], cb = colBits[blocks + bl], rb = colBits[2 * blocks + bl];
+                if (cb != PlaneWindow.FULL) c = bv.blend(c, VectorMask.fromLong(S, cb));
+                c = lb == PlaneWindow.FULL ? c.add(l) : c.add(l, VectorMask.fromLong(S, lb));
+                acc = rb == PlaneWindow.FULL ? c.add(r) : c.add(r, VectorMask.fromLong(S, rb));
+            } else {
+                acc = bv;
+                for (int j = 0; j < kw; j++) { // a partial sum per kernel column, masked once
+                    FloatVector part = ZERO;
+                    for (int i = 0, t = j; i < kh; i++, t += kw)
+                        part = FloatVector.fromMemorySegment(S, x, xp + tapOff[t], LE).fma(FloatVector.broadcast(S, w.get(F, wo + t * 4L)), part);
+                    long cb = colBits[j * blocks + bl];
+                    acc = cb == PlaneWindow.FULL ? acc.add(part) : acc.add(part, VectorMask.fromLong(S, cb));
                 }
-            // out through a tile: lane-exact stores with the residual belong in a small method of their own
-            // (a vector method too big for C1 would never reach C2, see Sgemm.block)
-            a0.intoMemorySegment(pad, tile, LE);
-            a1.intoMemorySegment(pad, tile + v4, LE);
-            a2.intoMemorySegment(pad, tile + 2 * v4, LE);
-            a3.intoMemorySegment(pad, tile + 3 * v4, LE);
-            finish(pad, tile, y, yr + o * 4L, z, Math.min(ow - o, 4 * L), lo, hi);
+            }
+            // the store stays in this method: a vector handed to a method C2 does not inline is boxed
+            int left = n - bl * L;
+            if (left >= L) {
+                if (z != null) acc = acc.add(FloatVector.fromMemorySegment(S, z, yo + p, LE));
+                acc.max(lo).min(hi).intoMemorySegment(y, yo + p, LE);
+            } else if (z == null && yo + p + VB <= y.byteSize()) acc.max(lo).min(hi).intoMemorySegment(y, yo + p, LE, S.indexInRange(0, left));
+            else { // a masked store past the end of y would take the Vector API's slow path
+                acc.intoMemorySegment(buf, 0, LE);
+                tail(buf, y, yo + p, z, left);
+            }
         }
     }
 
-    /** {@link #wide} for kernels three columns wide: the columns unrolled, one loop over kernel rows. */
-    private void wide3(MemorySegment pad, long pr, MemorySegment w, long wo, float b, MemorySegment y, long yr, MemorySegment z, long tile) {
-        int ow = g.ow(), kh = g.kh();
-        long dh = g.dh() * rowBytes, v4 = L * 4L, c1 = colOff[1], c2 = colOff[2];
-        for (int o = 0; o < ow; o += 4 * L) {
-            FloatVector a0 = FloatVector.broadcast(S, b), a1 = a0, a2 = a0, a3 = a0;
-            long r = pr + o * 4L, wk = wo;
-            for (int i = 0; i < kh; i++, r += dh, wk += 12) {
-                FloatVector w0 = FloatVector.broadcast(S, w.get(F, wk)), w1 = FloatVector.broadcast(S, w.get(F, wk + 4)), w2 = FloatVector.broadcast(S, w.get(F, wk + 8));
-                a0 = FloatVector.fromMemorySegment(S, pad, r, LE).fma(w0, a0);
-                a1 = FloatVector.fromMemorySegment(S, pad, r + v4, LE).fma(w0, a1);
-                a2 = FloatVector.fromMemorySegment(S, pad, r + 2 * v4, LE).fma(w0, a2);
-                a3 = FloatVector.fromMemorySegment(S, pad, r + 3 * v4, LE).fma(w0, a3);
-                a0 = FloatVector.fromMemorySegment(S, pad, r + c1, LE).fma(w1, a0);
-                a1 = FloatVector.fromMemorySegment(S, pad, r + c1 + v4, LE).fma(w1, a1);
-                a2 = FloatVector.fromMemorySegment(S, pad, r + c1 + 2 * v4, LE).fma(w1, a2);
-                a3 = FloatVector.fromMemorySegment(S, pad, r + c1 + 3 * v4, LE).fma(w1, a3);
-                a0 = FloatVector.fromMemorySegment(S, pad, r + c2, LE).fma(w2, a0);
-                a1 = FloatVector.fromMemorySegment(S, pad, r + c2 + v4, LE).fma(w2, a1);
-                a2 = FloatVector.fromMemorySegment(S, pad, r + c2 + 2 * v4, LE).fma(w2, a2);
-                a3 = FloatVector.fromMemorySegment(S, pad, r + c2 + 3 * v4, LE).fma(w2, a3);
+    /** Output row oh of one channel (row mode of the window), vectors of L outputs. */
+    private void row(MemorySegment x, long xo, int oh, MemorySegment w, long wo, float b, MemorySegment y, long yr, MemorySegment z, MemorySegment buf) {
+        int ow = g.ow(), kh = g.kh(), kw = g.kw(), iw = g.w(), sw = g.sw(), dw = g.dw();
+        for (int o = 0; o < ow; o += L) {
+            int c0 = o * sw - g.pl();
+            FloatVector acc = FloatVector.broadcast(S, b);
+            for (int i = 0; i < kh; i++) {
+                int ih = oh * g.sh() - g.pt() + i * g.dh();
+                if (ih < 0 || ih >= g.h()) continue;
+                long r = xo + (long) ih * iw * 4;
+                for (int j = 0, c = c0; j < kw; j++, c += dw) {
+                    PlaneWindow.rowTap(x, r, c, iw, sw, buf, 0f);
+                    FloatVector v = FloatVector.fromMemorySegment(S, buf, 0, LE);
+                    acc = v.fma(FloatVector.broadcast(S, w.get(F, wo + (i * kw + j) * 4L)), acc);
+                }
             }
-            a0.intoMemorySegment(pad, tile, LE);
-            a1.intoMemorySegment(pad, tile + v4, LE);
-            a2.intoMemorySegment(pad, tile + 2 * v4, LE);
-            a3.intoMemorySegment(pad, tile + 3 * v4, LE);
-            finish(pad, tile, y, yr + o * 4L, z, Math.min(ow - o, 4 * L), lo, hi);
+            long yo = yr + o * 4L;
+            int left = ow - o;
+            if (left >= L) {
+                if (z != null) acc = acc.add(FloatVector.fromMemorySegment(S, z, yo, LE));
+                acc.max(lo).min(hi).intoMemorySegment(y, yo, LE);
+            } else if (z == null && yo + VB <= y.byteSize()) acc.max(lo).min(hi).intoMemorySegment(y, yo, LE, S.indexInRange(0, left));
+            else {
+                acc.intoMemorySegment(buf, 0, LE);
+                tail(buf, y, yo, z, left);
+            }
         }
     }
 
-    /** Output rows [oh, oh+4) of a narrow plane (ow &lt;= L): one vector per row. */
-    private void narrow(MemorySegment pad, int oh, MemorySegment w, long wo, float b, MemorySegment y, long yo, MemorySegment z, long tile) {
-        int ow = g.ow(), kh = g.kh(), kw = g.kw();
-        long dh = g.dh() * rowBytes, rs = g.sh() * rowBytes;
-        FloatVector a0 = FloatVector.broadcast(S, b), a1 = a0, a2 = a0, a3 = a0;
-        long rowBase = oh * rs;
-        long wk = wo;
-        for (int i = 0; i < kh; i++, rowBase += dh)
-            for (int j = 0; j < kw; j++, wk += 4) {
-                FloatVector wv = FloatVector.broadcast(S, w.get(F, wk));
-                long a = rowBase + colOff[j];
-                a0 = FloatVector.fromMemorySegment(S, pad, a, LE).fma(wv, a0);
-                a1 = FloatVector.fromMemorySegment(S, pad, a + rs, LE).fma(wv, a1);
-                a2 = FloatVector.fromMemorySegment(S, pad, a + 2 * rs, LE).fma(wv, a2);
-                a3 = FloatVector.fromMemorySegment(S, pad, a + 3 * rs, LE).fma(wv, a3);
-            }
-        long v4 = L * 4L;
-        a0.intoMemorySegment(pad, tile, LE);
-        a1.intoMemorySegment(pad, tile + v4, LE);
-        a2.intoMemorySegment(pad, tile + 2 * v4, LE);
-        a3.intoMemorySegment(pad, tile + 3 * v4, LE);
-        long ro = ow * 4L;
-        for (int r = 0, rows = Math.min(4, g.oh() - oh); r < rows; r++)
-            finish(pad, tile + r * v4, y, yo + (oh + r) * ro, z, ow, lo, hi);
-    }
-
-    /** y[0, n) = clamp(tile[0, n) (+ z[0, n)), lo, hi), n &lt;= 4 L. */
-    private static void finish(MemorySegment t, long to, MemorySegment y, long yo, MemorySegment z, int n, float lo, float hi) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector v = FloatVector.fromMemorySegment(S, t, to + i * 4L, LE, m);
-            if (z != null) v = v.add(FloatVector.fromMemorySegment(S, z, yo + i * 4L, LE, m));
-            v.max(lo).min(hi).intoMemorySegment(y, yo + i * 4L, LE, m);
+    /** y[k] = clamp(t[k] (+ z[k]), lo, hi) for k &lt; n: a last partial vector with a residual or at the end of y. */
+    private void tail(MemorySegment t, MemorySegment y, long yo, MemorySegment z, int n) {
+        for (int k = 0; k < n; k++) {
+            float v = t.get(F, k * 4L) + (z == null ? 0f : z.get(F, yo + k * 4L));
+            y.set(F, yo + k * 4L, Math.min(Math.max(v, lo), hi));
         }
     }
 

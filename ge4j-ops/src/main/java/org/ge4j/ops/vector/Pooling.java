@@ -15,8 +15,8 @@ import org.ge4j.ops.exec.NodeSpec;
 
 /**
  * MaxPool, AveragePool (1-D/2-D NCHW, stride 1 or 2, any kernel, dilations, pads, ceil_mode) and
- * GlobalAveragePool / GlobalMaxPool. Windowed pools run over a {@link PaddedPlane} filled with -inf (max) or
- * 0 (average), four output vectors at a time; an average is the window sum times a per-position 1/count
+ * GlobalAveragePool / GlobalMaxPool. Windowed pools read their windows through a {@link PlaneWindow} (margins
+ * -inf for max, 0 for average); an average is the window sum times a per-position 1/count
  * computed at compile time (so count_include_pad and the ceil-mode overhang follow the reference exactly).
  */
 final class Pooling {
@@ -69,7 +69,7 @@ final class Pooling {
 
     /** 1 / (number of window positions counted) for every output position, as the reference counts them. */
     private static MemorySegment inverseCounts(Window2d g, long pb, long pr, boolean countPad) {
-        MemorySegment inv = Specs.allocate((long) g.outPlane() * 4);
+        MemorySegment inv = Specs.allocate(((long) g.outPlane() + L) * 4); // whole-vector loads past the last position
         for (int oh = 0; oh < g.oh(); oh++)
             for (int ow = 0; ow < g.ow(); ow++) {
                 int count = 0;
@@ -115,12 +115,18 @@ final class Pooling {
         return max ? r : (float) (r / (double) n);
     }
 
-    /** A windowed pool over padded planes, chunks of (image, channel range) on the pool. */
+    /**
+     * A windowed pool through a {@link PlaneWindow}: flat runs of vectors over a copied plane (margins -inf
+     * for max, 0 for average) where the window allows, rows read in place otherwise. Chunks of (image,
+     * channel range) on the pool.
+     */
     static final class Windowed implements CompiledKernel, WorkerPool.Job {
+        private static final long VB = L * 4L;
         private final Window2d g;
-        private final boolean max;
+        private final boolean max, k3;
+        private final float fill;
         private final MemorySegment inv;
-        private final PaddedPlane plane;
+        private final PlaneWindow win;
         private final int chunksPerImage, channelsPer;
         private final boolean parallel;
         private final WorkerPool pool;
@@ -130,7 +136,9 @@ final class Pooling {
             this.max = max;
             this.inv = inv;
             this.pool = pool;
-            plane = new PaddedPlane(g, g.oh(), (g.ow() + 4 * L - 1) / (4 * L) * (4 * L));
+            fill = max ? Float.NEGATIVE_INFINITY : 0f;
+            win = new PlaneWindow(g, max); // the averages' 1/count table is laid out for unstaged rows
+            k3 = max && g.kh() == 3 && g.kw() == 3;
             long work = (long) g.n() * g.c() * g.outPlane() * g.kh() * g.kw();
             int threads = pool.threads();
             int target = threads > 1 && work >= Elementwise.PARALLEL_MIN * 4 ? 2 * threads : 1;
@@ -151,81 +159,116 @@ final class Pooling {
         private void chunk(MemorySegment[] args, int chunk) {
             int img = chunk / chunksPerImage, c0 = (chunk % chunksPerImage) * channelsPer, c1 = Math.min(g.c(), c0 + channelsPer);
             MemorySegment x = args[0], y = args[1];
-            MemorySegment pad = Scratch.get(1, plane.bytes);
-            plane.clear(pad, max ? Float.NEGATIVE_INFINITY : 0f);
+            long so = 2 * VB + win.copyFloats * 4L; // the staging buffer after the copy
+            MemorySegment buf = Scratch.get(1, so + win.stageFloats() * 4L);
+            if (win.flat) win.clear(buf, 2 * VB, fill);
             long outPlane = (long) g.outPlane() * 4;
+            int n = win.stage ? win.stageFloats() : g.outPlane();
             for (int c = c0; c < c1; c++) {
-                plane.fill(x, ((long) img * g.c() + c) * g.plane() * 4L, pad);
-                long yo = ((long) img * g.c() + c) * outPlane;
-                for (int oh = 0; oh < g.oh(); oh++) {
-                    long pr = oh * g.sh() * plane.rowBytes, yr = yo + (long) oh * g.ow() * 4;
-                    if (max) maxRow(pad, pr, y, yr);
-                    else sumRow(pad, pr, y, yr);
+                long xo = ((long) img * g.c() + c) * g.plane() * 4L, yo = ((long) img * g.c() + c) * outPlane;
+                if (win.flat) {
+                    win.copy(x, xo, buf, 2 * VB, buf, 0);
+                    MemorySegment out = win.stage ? buf : y;
+                    long oo = win.stage ? so : yo;
+                    if (k3) flatMax3(buf, 2 * VB, out, oo, n, buf);
+                    else flat(buf, 2 * VB, out, oo, n, buf);
+                    if (win.stage) win.unstage(buf, so, y, yo);
+                } else for (int oh = 0; oh < g.oh(); oh++) row(x, xo, oh, y, yo + (long) oh * g.ow() * 4, buf);
+            }
+        }
+
+        /** A 3×3 max pool over the copy at byte offset xo of x: three column maxima, masked once each (n outputs). */
+        private void flatMax3(MemorySegment x, long xo, MemorySegment y, long yo, int n, MemorySegment buf) {
+            int blocks = win.blocks;
+            long[] colBits = win.colBits, t = win.tapOff;
+            long t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3], t4 = t[4], t5 = t[5], t6 = t[6], t7 = t[7], t8 = t[8];
+            FloatVector neg = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int bl = 0; bl < blocks; bl++) {
+                long p = (long) bl * L * 4, xp = xo + p;
+                FloatVector l = FloatVector.fromMemorySegment(S, x, xp + t0, LE).max(FloatVector.fromMemorySegment(S, x, xp + t3, LE))
+                        .max(FloatVector.fromMemorySegment(S, x, xp + t6, LE));
+                FloatVector c = FloatVector.fromMemorySegment(S, x, xp + t1, LE).max(FloatVector.fromMemorySegment(S, x, xp + t4, LE))
+                        .max(FloatVector.fromMemorySegment(S, x, xp + t7, LE));
+                FloatVector r = FloatVector.fromMemorySegment(S, x, xp + t2, LE).max(FloatVector.fromMemorySegment(S, x, xp + t5, LE))
+                        .max(FloatVector.fromMemorySegment(S, x, xp + t8, LE));
+                long lb = colBits[bl], cb = colBits[blocks + bl], rb = colBits[2 * blocks + bl];
+                if (cb != PlaneWindow.FULL) c = neg.blend(c, VectorMask.fromLong(S, cb));
+                if (lb != PlaneWindow.FULL) l = neg.blend(l, VectorMask.fromLong(S, lb));
+                if (rb != PlaneWindow.FULL) r = neg.blend(r, VectorMask.fromLong(S, rb));
+                FloatVector acc = c.max(l).max(r);
+                int left = n - bl * L;
+                if (left >= L) acc.intoMemorySegment(y, yo + p, LE);
+                else if (yo + p + VB <= y.byteSize()) acc.intoMemorySegment(y, yo + p, LE, S.indexInRange(0, left));
+                else { // a masked store past the end of y would take the Vector API's slow path
+                    acc.intoMemorySegment(buf, 0, LE);
+                    MemorySegment.copy(buf, 0, y, yo + p, left * 4L);
                 }
-                if (!max) scale(y, yo, inv, g.outPlane());
             }
         }
 
-        private void maxRow(MemorySegment pad, long pr, MemorySegment y, long yr) {
-            int ow = g.ow(), kh = g.kh(), kw = g.kw();
-            long dh = g.dh() * plane.rowBytes, v4 = L * 4L, tile = plane.tile;
-            long[] colOff = plane.colOff;
-            for (int o = 0; o < ow; o += 4 * L) {
-                FloatVector a0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), a1 = a0, a2 = a0, a3 = a0;
-                long r = pr + o * 4L;
-                for (int i = 0; i < kh; i++, r += dh)
-                    for (int j = 0; j < kw; j++) {
-                        long a = r + colOff[j];
-                        a0 = a0.max(FloatVector.fromMemorySegment(S, pad, a, LE));
-                        a1 = a1.max(FloatVector.fromMemorySegment(S, pad, a + v4, LE));
-                        a2 = a2.max(FloatVector.fromMemorySegment(S, pad, a + 2 * v4, LE));
-                        a3 = a3.max(FloatVector.fromMemorySegment(S, pad, a + 3 * v4, LE));
+        /** Any window over the copy at byte offset xo of x: a max or sum per kernel column, masked once each (n outputs). */
+        private void flat(MemorySegment x, long xo, MemorySegment y, long yo, int n, MemorySegment buf) {
+            int kh = g.kh(), kw = g.kw(), blocks = win.blocks;
+            long[] colBits = win.colBits, tapOff = win.tapOff;
+            FloatVector none = FloatVector.broadcast(S, fill);
+            for (int bl = 0; bl < blocks; bl++) {
+                long p = (long) bl * L * 4, xp = xo + p;
+                FloatVector acc = none;
+                for (int j = 0; j < kw; j++) {
+                    FloatVector part = none;
+                    for (int i = 0, t = j; i < kh; i++, t += kw) {
+                        FloatVector v = FloatVector.fromMemorySegment(S, x, xp + tapOff[t], LE);
+                        part = max ? part.max(v) : part.add(v);
                     }
-                a0.intoMemorySegment(pad, tile, LE);
-                a1.intoMemorySegment(pad, tile + v4, LE);
-                a2.intoMemorySegment(pad, tile + 2 * v4, LE);
-                a3.intoMemorySegment(pad, tile + 3 * v4, LE);
-                copy(pad, tile, y, yr + o * 4L, Math.min(ow - o, 4 * L));
-            }
-        }
-
-        private void sumRow(MemorySegment pad, long pr, MemorySegment y, long yr) {
-            int ow = g.ow(), kh = g.kh(), kw = g.kw();
-            long dh = g.dh() * plane.rowBytes, v4 = L * 4L, tile = plane.tile;
-            long[] colOff = plane.colOff;
-            for (int o = 0; o < ow; o += 4 * L) {
-                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-                long r = pr + o * 4L;
-                for (int i = 0; i < kh; i++, r += dh)
-                    for (int j = 0; j < kw; j++) {
-                        long a = r + colOff[j];
-                        a0 = a0.add(FloatVector.fromMemorySegment(S, pad, a, LE));
-                        a1 = a1.add(FloatVector.fromMemorySegment(S, pad, a + v4, LE));
-                        a2 = a2.add(FloatVector.fromMemorySegment(S, pad, a + 2 * v4, LE));
-                        a3 = a3.add(FloatVector.fromMemorySegment(S, pad, a + 3 * v4, LE));
+                    long cb = colBits[j * blocks + bl];
+                    if (cb != PlaneWindow.FULL) part = none.blend(part, VectorMask.fromLong(S, cb));
+                    acc = max ? acc.max(part) : acc.add(part);
+                }
+                int left = n - bl * L;
+                if (left >= L) {
+                    if (!max) acc = acc.mul(FloatVector.fromMemorySegment(S, inv, p, LE));
+                    acc.intoMemorySegment(y, yo + p, LE);
+                } else {
+                    if (!max) acc = acc.mul(FloatVector.fromMemorySegment(S, inv, p, LE));
+                    if (yo + p + VB <= y.byteSize()) acc.intoMemorySegment(y, yo + p, LE, S.indexInRange(0, left));
+                    else {
+                        acc.intoMemorySegment(buf, 0, LE);
+                        MemorySegment.copy(buf, 0, y, yo + p, left * 4L);
                     }
-                a0.intoMemorySegment(pad, tile, LE);
-                a1.intoMemorySegment(pad, tile + v4, LE);
-                a2.intoMemorySegment(pad, tile + 2 * v4, LE);
-                a3.intoMemorySegment(pad, tile + 3 * v4, LE);
-                copy(pad, tile, y, yr + o * 4L, Math.min(ow - o, 4 * L));
+                }
             }
         }
 
-        /** y[0, n) = t[0, n). */
-        private static void copy(MemorySegment t, long to, MemorySegment y, long yo, int n) {
-            for (int i = 0; i < n; i += L) {
-                VectorMask<Float> m = S.indexInRange(i, n);
-                FloatVector.fromMemorySegment(S, t, to + i * 4L, LE, m).intoMemorySegment(y, yo + i * 4L, LE, m);
-            }
-        }
-
-        /** y[i] *= inv[i] for i in [0, n). */
-        private static void scale(MemorySegment y, long yo, MemorySegment inv, int n) {
-            for (int i = 0; i < n; i += L) {
-                VectorMask<Float> m = S.indexInRange(i, n);
-                FloatVector.fromMemorySegment(S, y, yo + i * 4L, LE, m).mul(FloatVector.fromMemorySegment(S, inv, i * 4L, LE, m))
-                        .intoMemorySegment(y, yo + i * 4L, LE, m);
+        /** Output row oh of one channel read in place, vectors of L outputs; the row ends through scratch. */
+        private void row(MemorySegment x, long xo, int oh, MemorySegment y, long yr, MemorySegment buf) {
+            int ow = g.ow(), kh = g.kh(), kw = g.kw(), iw = g.w(), sw = g.sw(), dw = g.dw();
+            FloatVector none = FloatVector.broadcast(S, fill);
+            for (int o = 0; o < ow; o += L) {
+                int c0 = o * sw - g.pl();
+                    FloatVector acc = none;
+                for (int i = 0; i < kh; i++) {
+                    int ih = oh * g.sh() - g.pt() + i * g.dh();
+                    if (ih < 0 || ih >= g.h()) continue;
+                    long r = xo + (long) ih * iw * 4;
+                    for (int j = 0, c = c0; j < kw; j++, c += dw) {
+                        PlaneWindow.rowTap(x, r, c, iw, sw, buf, fill);
+                        FloatVector v = FloatVector.fromMemorySegment(S, buf, 0, LE);
+                        acc = max ? acc.max(v) : acc.add(v);
+                    }
+                }
+                long yo = yr + o * 4L, io = ((long) oh * ow + o) * 4;
+                int left = ow - o;
+                if (left >= L) {
+                    if (!max) acc = acc.mul(FloatVector.fromMemorySegment(S, inv, io, LE));
+                    acc.intoMemorySegment(y, yo, LE);
+                } else {
+                    if (!max) acc = acc.mul(FloatVector.fromMemorySegment(S, inv, io, LE));
+                    if (yo + VB <= y.byteSize()) acc.intoMemorySegment(y, yo, LE, S.indexInRange(0, left));
+                    else {
+                        acc.intoMemorySegment(buf, 0, LE);
+                        MemorySegment.copy(buf, 0, y, yo, left * 4L);
+                    }
+                }
             }
         }
     }

@@ -28,6 +28,13 @@ class AllocationFreeTest {
         m.put("Conv 1x1", op("Conv").opset(11).in(random(1, 1, 64, 14, 14)).constIn(random(2, 64, 64, 1, 1)).build());
         m.put("Conv depthwise s2", op("Conv").opset(11).attr("group", 16L).attr("strides", 2L, 2L).attr("pads", 1L, 1L, 1L, 1L)
                 .in(random(1, 1, 16, 20, 20)).constIn(random(2, 16, 1, 3, 3)).constIn(random(3, 16)).build());
+        m.put("Conv depthwise s1 wide", op("Conv").opset(11).attr("group", 8L).attr("pads", 1L, 1L, 1L, 1L)
+                .in(random(1, 1, 8, 40, 40)).constIn(random(2, 8, 1, 3, 3)).constIn(random(3, 8)).build());
+        m.put("FusedConv depthwise 7x7 residual clip", fused("FusedConv").opset(1).attr("group", 24L).attr("pads", 1L, 1L, 1L, 1L).attr("activation", "Clip")
+                .attrFloats("activation_params", 0f, 6f).attr("has_residual", 1L)
+                .in(random(1, 1, 24, 7, 7)).constIn(random(2, 24, 1, 3, 3)).constIn(random(3, 24)).in(random(4, 1, 24, 7, 7)).build());
+        m.put("MaxPool s2 ceil", op("MaxPool").opset(12).attr("kernel_shape", 3L, 3L).attr("strides", 2L, 2L).attr("ceil_mode", 1L).in(random(1, 1, 8, 27, 27)).build());
+        m.put("MaxPool s1 7x7", op("MaxPool").opset(12).attr("kernel_shape", 3L, 3L).attr("pads", 1L, 1L, 1L, 1L).in(random(1, 1, 16, 7, 7)).build());
         m.put("FusedConv 1x1 clip", fused("FusedConv").opset(1).attr("activation", "Clip").attrFloats("activation_params", 0f, 6f)
                 .in(random(1, 1, 24, 14, 14)).constIn(random(2, 44, 24, 1, 1)).constIn(random(3, 44)).build());
         m.put("FusedConv residual", fused("FusedConv").opset(1).attr("pads", 1L, 1L, 1L, 1L).attr("activation", "Relu").attr("has_residual", 1L)

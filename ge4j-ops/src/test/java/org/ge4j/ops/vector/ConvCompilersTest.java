@@ -93,6 +93,35 @@ class ConvCompilersTest {
         assertMatchesReference(conv(13, 1, 6, 16, 16, 6, 6, 3, 3, true).attr("pads", 0L, 0L, 1L, 1L).attr("strides", 2L, 2L).build(), TOL);
     }
 
+    /** The flat (copied plane, s × s phases) and row paths at the shapes where they differ. */
+    @Test
+    void depthwiseEdgeShapes() {
+        long[][] shapes = { // h, w, kernel, stride, pads t l b r, dilation
+            {7, 7, 3, 1, 1, 1, 1, 1, 1}, {14, 14, 3, 2, 1, 1, 1, 1, 1}, {7, 7, 3, 2, 1, 1, 1, 1, 1}, {13, 13, 3, 2, 1, 1, 1, 1, 1},
+            {112, 112, 3, 2, 1, 1, 1, 1, 1}, {33, 35, 3, 1, 1, 1, 1, 1, 1}, {9, 11, 3, 2, 0, 0, 0, 0, 1}, {12, 15, 3, 2, 1, 0, 0, 1, 1},
+            {10, 21, 5, 2, 2, 2, 2, 2, 1}, {11, 9, 3, 1, 2, 2, 2, 2, 2}, {9, 10, 3, 2, 2, 2, 2, 2, 2}, {1, 40, 3, 1, 1, 1, 1, 1, 1},
+            {6, 6, 2, 2, 0, 0, 0, 0, 1}, {3, 3, 3, 1, 1, 1, 1, 1, 1}, {20, 17, 3, 1, 0, 0, 0, 0, 1}, {8, 8, 1, 2, 0, 0, 0, 0, 1}};
+        long seed = 100;
+        for (long[] t : shapes) {
+            for (long c : new long[] {1, 5}) {
+                var b = conv(seed, 2, c, t[0], t[1], c, c, t[2], t[2], seed % 2 == 0).attr("strides", t[3], t[3]).attr("pads", t[4], t[5], t[6], t[7])
+                        .attr("dilations", t[8], t[8]);
+                assertThat(assertMatchesReference(b.build(), TOL)).as(java.util.Arrays.toString(t)).isInstanceOf(DepthwiseConv.class);
+                seed += 3;
+            }
+        }
+        for (String act : new String[] {"Relu", "Clip", "Sigmoid"}) { // residual and activations on the flat and row paths
+            for (long s : new long[] {1, 2}) {
+                long o = s == 1 ? 7 : 4;
+                var b = fused("FusedConv").opset(1).attr("group", 16L).attr("pads", 1L, 1L, 1L, 1L).attr("strides", s, s).attr("activation", act).attr("has_residual", 1L)
+                        .in(random(seed, 1, 16, 7, 7)).constIn(random(seed + 1, 16, 1, 3, 3)).constIn(random(seed + 2, 16)).in(random(seed + 3, 1, 16, o, o));
+                if (act.equals("Clip")) b.attrFloats("activation_params", 0f, 0.6f);
+                assertMatchesReference(b.build(), TOL);
+                seed += 4;
+            }
+        }
+    }
+
     @Test
     void fusedConvWithResidualAndActivations() {
         for (String act : new String[] {"", "Relu", "Clip", "LeakyRelu", "Sigmoid"}) {

@@ -27,6 +27,24 @@ class PoolingAndRowOpsTest {
         assertMatchesReference(op("MaxPool").opset(12).attr("kernel_shape", 3L, 3L).attr("strides", 2L, 2L).attr("pads", 1L, 1L, 1L, 1L).in(random(7, 1, 64, 112, 112)).build(), 0);
     }
 
+    /** Flat (copied, s × s phases, staged rows) and row paths at odd sizes, ceil mode, pads and dilations. */
+    @Test
+    void poolEdgeShapes() {
+        long[][] shapes = { // h, w, kernel, stride, pad (all sides), ceil_mode, dilation
+            {111, 111, 3, 2, 0, 1, 1}, {55, 55, 3, 2, 0, 1, 1}, {27, 27, 3, 2, 0, 1, 1}, {13, 13, 3, 2, 0, 1, 1}, {112, 112, 3, 2, 0, 1, 1},
+            {14, 14, 3, 2, 0, 1, 1}, {7, 7, 3, 1, 1, 1, 1}, {14, 14, 3, 1, 1, 0, 1}, {9, 11, 3, 2, 1, 0, 1}, {10, 13, 3, 2, 1, 1, 1},
+            {8, 9, 2, 2, 0, 1, 1}, {12, 12, 3, 2, 1, 1, 2}, {5, 40, 5, 1, 2, 0, 1}, {6, 7, 3, 1, 0, 1, 1}, {1, 33, 3, 2, 1, 1, 1}};
+        long seed = 50;
+        for (long[] t : shapes) {
+            var b = op("MaxPool").opset(12).attr("kernel_shape", t[2], t[2]).attr("strides", t[3], t[3]).attr("pads", t[4], t[4], t[4], t[4])
+                    .attr("ceil_mode", t[5]).attr("dilations", t[6], t[6]).in(random(seed++, 2, 3, t[0], t[1]));
+            assertMatchesReference(b.build(), 0);
+            for (long cip = 0; cip < 2 && t[6] == 1; cip++)
+                assertMatchesReference(op("AveragePool").opset(19).attr("count_include_pad", cip).attr("kernel_shape", t[2], t[2]).attr("strides", t[3], t[3])
+                        .attr("pads", t[4], t[4], t[4], t[4]).attr("ceil_mode", t[5]).in(random(seed++, 2, 3, t[0], t[1])).build(), TOL);
+        }
+    }
+
     @Test
     void averagePoolCountsAsTheReference() {
         for (long cip = 0; cip < 2; cip++) {

@@ -42,10 +42,13 @@ public final class VectorBench {
             {512, 256, 28, 1, 1}, {256, 256, 28, 3, 2}, {256, 1024, 14, 1, 1}, {1024, 256, 14, 1, 1}, {256, 256, 14, 3, 1},
             {1024, 512, 14, 1, 1}, {512, 512, 14, 3, 2}, {512, 2048, 7, 1, 1}, {2048, 512, 7, 1, 1}, {512, 512, 7, 3, 1}};
         for (int[] c : convs) conv(items, c[0], c[1], c[2], c[3], c[4], 1);
-        // mobilenet_v2 depthwise
-        conv(items, 96, 96, 112, 3, 2, 96);
-        conv(items, 144, 144, 56, 3, 1, 144);
-        conv(items, 960, 960, 7, 3, 1, 960);
+        // mobilenet_v2 depthwise: channels, input size, stride
+        int[][] dws = {{32, 112, 1}, {96, 112, 2}, {144, 56, 1}, {144, 56, 2}, {192, 28, 1}, {192, 28, 2}, {384, 14, 1}, {576, 14, 1}, {576, 14, 2}, {960, 7, 1}};
+        for (int[] d : dws) conv(items, d[0], d[0], d[1], 3, d[2], d[0]);
+        // googlenet and squeezenet1_1 max pools: channels, input size, kernel, stride, pad, ceil_mode
+        int[][] pools = {{64, 112, 3, 2, 0, 1}, {192, 56, 3, 2, 0, 1}, {192, 28, 3, 1, 1, 1}, {480, 14, 3, 1, 1, 1}, {832, 7, 3, 1, 1, 1},
+            {64, 111, 3, 2, 0, 1}, {128, 55, 3, 2, 0, 1}, {256, 27, 3, 2, 0, 1}};
+        for (int[] p : pools) maxPool(items, p[0], p[1], p[2], p[3], p[4], p[5] != 0);
 
         System.out.printf("threads=%d, %s, %.1f s per item%n", threads, threads == 1 ? "thread CPU time" : "wall time", seconds);
         double logSum = 0;
@@ -85,6 +88,15 @@ public final class VectorBench {
                 .in(random(1, 1, cin, size, size)).constIn(random(2, cout, cin / group, kernel, kernel)).constIn(random(3, cout)).build();
         String name = String.format("conv %dx%d %d->%d @%d s%d%s", kernel, kernel, cin, cout, size, stride, group > 1 ? " dw" : "");
         items.add(new Item(name, c, 2.0 * cout * (cin / group) * kernel * kernel * out * out, 0));
+    }
+
+    private static void maxPool(List<Item> items, int c, int size, int kernel, int stride, int pad, boolean ceil) {
+        long span = size + 2L * pad - kernel;
+        int out = (int) ((ceil ? span + stride - 1 : span) / stride + 1);
+        var p = op("MaxPool").opset(12).attr("kernel_shape", (long) kernel, kernel).attr("strides", (long) stride, stride).attr("pads", (long) pad, pad, pad, pad)
+                .attr("ceil_mode", ceil ? 1L : 0L).in(random(1, 1, c, size, size)).build();
+        String name = String.format("maxpool %dx%d s%d p%d%s %d@%d", kernel, kernel, stride, pad, ceil ? " ceil" : "", c, size);
+        items.add(new Item(name, p, (double) c * out * out * kernel * kernel, 0));
     }
 
     private static long processCpu() {
