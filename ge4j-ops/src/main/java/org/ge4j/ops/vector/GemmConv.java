@@ -42,6 +42,9 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
     private final float lo, hi;
     /** Zeros standing in for an absent bias. */
     private final MemorySegment zeros;
+    /** The transposed form for a pointwise conv whose plane panels of positions fit badly, or null; its row table (channel offsets). */
+    private final ChannelPanels channels;
+    private final MemorySegment channelRows;
 
     GemmConv(Window2d g, int groups, int m, Act act, int bArg, int zArg, int yArg, org.ge4j.ir.Tensor weights, WorkerPool pool) {
         this.g = g;
@@ -66,14 +69,21 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
                     kdy[kk] = i * g.dh() - g.pt();
                     kdx[kk] = j * g.dw() - g.pl();
                 }
-        split = Split.of(g.n() * groups, mg, Sgemm.panels(p), 2.0 * g.n() * m * p * kdim, pool.threads(), false);
+        double flops = 2.0 * g.n() * m * p * kdim;
+        channels = pointwise && weights != null && ChannelPanels.suits(p, mg) ? new ChannelPanels(weights.segment(), groups, mg, kdim) : null;
+        if (channels != null) {
+            channelRows = Specs.allocate(kdim * 8L);
+            for (int kk = 0; kk < kdim; kk++) channelRows.set(Sgemm.ROW, kk * 8L, (long) kk * g.plane() * 4);
+        } else channelRows = null;
+        split = channels != null ? ChannelPanels.split(g.n() * groups, mg, flops, pool.threads())
+                : Split.of(g.n() * groups, mg, Sgemm.panels(p), flops, pool.threads(), false);
         int kind = act.kind();
         fusable = FUSE_EPILOGUE && (kind == Act.NONE || kind == Act.RELU || kind == Act.CLIP);
         lo = kind == Act.RELU ? 0f : kind == Act.CLIP ? act.p0() : Float.NEGATIVE_INFINITY;
         hi = kind == Act.CLIP ? act.p1() : Float.POSITIVE_INFINITY;
         zeros = bArg < 0 ? Specs.allocate((long) m * 4) : null;
         packedGroup = Sgemm.packedABytes(mg, kdim);
-        if (weights != null && ShiftedConv.PACK_WEIGHTS && kdim <= 1152) {
+        if (channels == null && weights != null && ShiftedConv.PACK_WEIGHTS && kdim <= 1152) {
             packedW = Specs.allocate(groups * packedGroup);
             for (int gi = 0; gi < groups; gi++)
                 Sgemm.packA(weights.segment(), (long) gi * mg * kdim * 4, kdim * 4L, mg, kdim, packedW, gi * packedGroup);
@@ -97,8 +107,18 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
         long wo = (long) grp * mg * kdim * 4;
         long yo = ((long) img * groups * mg + (long) grp * mg) * p * 4L;
         long ldy = p * 4L;
-        MemorySegment panel = Scratch.get(0, Sgemm.panelBytes(kdim));
         boolean epilogue = bias != null || z != null || !ep.trivial();
+        if (channels != null) {
+            boolean clamp = z == null && fusable;
+            int c0 = r0 / 8 * NR, c1 = Math.min(mg, r1 / 8 * NR);
+            channels.run(grp, x, xo, channelRows, r0 / 8, r1 / 8, p, y, yo, ldy, clamp, bias != null ? bias : zeros, (long) grp * mg * 4, lo, hi);
+            if (epilogue && !clamp) {
+                long co = yo + c0 * ldy;
+                ep.apply(y, co, ldy, c1 - c0, p, bias, (long) (grp * mg + c0) * 4, 4, null, 0, z, co, ldy);
+            }
+            return;
+        }
+        MemorySegment panel = Scratch.get(0, Sgemm.panelBytes(kdim));
         // bias and Relu/Clip without a residual go into the micro-kernel's stores (no pass over C)
         boolean fused = epilogue && z == null && fusable;
         MemorySegment bseg = bias != null ? bias : zeros;
@@ -192,6 +212,9 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
             v.intoMemorySegment(dst, d + i * 4L, LE, S.indexInRange(i, n));
         }
     }
+
+    /** Whether this conv runs in the transposed form ({@link ChannelPanels}). */
+    boolean channelPanels() { return channels != null; }
 
     private static MemorySegment nullable(MemorySegment s) { return s == null || s == MemorySegment.NULL ? null : s; }
 }

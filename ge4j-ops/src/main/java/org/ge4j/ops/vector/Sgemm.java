@@ -383,4 +383,82 @@ public final class Sgemm {
             FloatVector.fromMemorySegment(S, c, co + l4, LE).add(t).max(lo).min(hi).intoMemorySegment(c, co + l4, LE);
         }
     }
+
+
+    /**
+     * The transposed form of the implicit-GEMM convolution, for outputs whose positions do not fill NR-wide
+     * panels (7×7 = 49, 14×14 = 196): C[r, 0..NR) = sum_kk A(r, kk) · B[kk, 0..NR) for r in [0, nRows), where
+     * A(r, kk) is at {@code ao + rows[kk] + 4 r} (r is an output position, read as a broadcast scalar) and B is
+     * a packed panel of NR output channels (the weights, transposed at compile time). C is a tile of
+     * positions × channels: the caller transposes it into the NCHW output. Positions are computed exactly, so
+     * nothing is wasted at the end of the plane; channels are padded to NR instead.
+     */
+    public static void blockRowsT(MemorySegment a, long ao, MemorySegment rows, MemorySegment b, long bo, MemorySegment c, long co, long ldc, int nRows, int k) {
+        int i = 0;
+        for (; i + 8 <= nRows; i += 8) kernel8a(a, ao + i * 4L, rows, b, bo, c, co + i * ldc, ldc, k);
+        for (; i + 4 <= nRows; i += 4) kernel4a(a, ao + i * 4L, rows, b, bo, c, co + i * ldc, ldc, k);
+        for (; i < nRows; i++) kernel1a(a, ao + i * 4L, rows, b, bo, c, co + i * ldc, ldc, k);
+    }
+
+    static void kernel8a(MemorySegment a, long ao, MemorySegment rows, MemorySegment b, long bo, MemorySegment c, long co, long ldc, int k) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        long bk = bo;
+        for (int kk = 0; kk < k; kk++, bk += NR * 4L) {
+            long ak = ao + rows.get(ROW, kk * 8L);
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bk, LE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bk + L * 4L, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, a.get(F, ak + 0)); c00 = b0.fma(v, c00); c01 = b1.fma(v, c01);
+            v = FloatVector.broadcast(S, a.get(F, ak + 4)); c10 = b0.fma(v, c10); c11 = b1.fma(v, c11);
+            v = FloatVector.broadcast(S, a.get(F, ak + 8)); c20 = b0.fma(v, c20); c21 = b1.fma(v, c21);
+            v = FloatVector.broadcast(S, a.get(F, ak + 12)); c30 = b0.fma(v, c30); c31 = b1.fma(v, c31);
+            v = FloatVector.broadcast(S, a.get(F, ak + 16)); c40 = b0.fma(v, c40); c41 = b1.fma(v, c41);
+            v = FloatVector.broadcast(S, a.get(F, ak + 20)); c50 = b0.fma(v, c50); c51 = b1.fma(v, c51);
+            v = FloatVector.broadcast(S, a.get(F, ak + 24)); c60 = b0.fma(v, c60); c61 = b1.fma(v, c61);
+            v = FloatVector.broadcast(S, a.get(F, ak + 28)); c70 = b0.fma(v, c70); c71 = b1.fma(v, c71);
+        }
+        long l4 = L * 4L;
+        c00.intoMemorySegment(c, co, LE); c01.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c10.intoMemorySegment(c, co, LE); c11.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c20.intoMemorySegment(c, co, LE); c21.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c30.intoMemorySegment(c, co, LE); c31.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c40.intoMemorySegment(c, co, LE); c41.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c50.intoMemorySegment(c, co, LE); c51.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c60.intoMemorySegment(c, co, LE); c61.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c70.intoMemorySegment(c, co, LE); c71.intoMemorySegment(c, co + l4, LE);
+    }
+
+    static void kernel4a(MemorySegment a, long ao, MemorySegment rows, MemorySegment b, long bo, MemorySegment c, long co, long ldc, int k) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        long bk = bo;
+        for (int kk = 0; kk < k; kk++, bk += NR * 4L) {
+            long ak = ao + rows.get(ROW, kk * 8L);
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bk, LE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bk + L * 4L, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, a.get(F, ak + 0)); c00 = b0.fma(v, c00); c01 = b1.fma(v, c01);
+            v = FloatVector.broadcast(S, a.get(F, ak + 4)); c10 = b0.fma(v, c10); c11 = b1.fma(v, c11);
+            v = FloatVector.broadcast(S, a.get(F, ak + 8)); c20 = b0.fma(v, c20); c21 = b1.fma(v, c21);
+            v = FloatVector.broadcast(S, a.get(F, ak + 12)); c30 = b0.fma(v, c30); c31 = b1.fma(v, c31);
+        }
+        long l4 = L * 4L;
+        c00.intoMemorySegment(c, co, LE); c01.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c10.intoMemorySegment(c, co, LE); c11.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c20.intoMemorySegment(c, co, LE); c21.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c30.intoMemorySegment(c, co, LE); c31.intoMemorySegment(c, co + l4, LE);
+    }
+
+    static void kernel1a(MemorySegment a, long ao, MemorySegment rows, MemorySegment b, long bo, MemorySegment c, long co, long ldc, int k) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00;
+        long bk = bo;
+        for (int kk = 0; kk < k; kk++, bk += NR * 4L) {
+            long ak = ao + rows.get(ROW, kk * 8L);
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bk, LE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bk + L * 4L, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, a.get(F, ak + 0)); c00 = b0.fma(v, c00); c01 = b1.fma(v, c01);
+        }
+        long l4 = L * 4L;
+        c00.intoMemorySegment(c, co, LE); c01.intoMemorySegment(c, co + l4, LE);
+    }
 }

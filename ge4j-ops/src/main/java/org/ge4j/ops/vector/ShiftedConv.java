@@ -44,6 +44,13 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
     private final int bArg, zArg, yArg;
     private final Split split;
     private final WorkerPool pool;
+    /** The transposed form (vectors over output channels) for planes that panels of positions fit badly, or null. */
+    private final ChannelPanels channels;
+    /** Whether the activation is a clamp the transposed form applies as it stores (none, Relu, Clip), and its bounds. */
+    private final boolean fusable;
+    private final float lo, hi;
+    /** Zeros standing in for an absent bias in the transposed form. */
+    private final MemorySegment zeros;
 
     ShiftedConv(Window2d g, int groups, int m, Act act, int bArg, int zArg, int yArg, org.ge4j.ir.Tensor weights, WorkerPool pool) {
         this.g = g;
@@ -91,11 +98,19 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
         for (int c = 0, kk = 0; c < cg; c++)
             for (int t = 0; t < g.kh() * g.kw(); t++, kk++)
                 rows.set(Sgemm.ROW, kk * 8L, tapCopy[t] * copyBytes + c * planeBytes + (long) tapRow[t] * g.ow() * 4);
-        split = Split.of(g.n() * groups, mg, Sgemm.panels(p), 2.0 * g.n() * m * p * kdim, pool.threads(), false);
+        double flops = 2.0 * g.n() * m * p * kdim;
+        int kind = act.kind();
+        fusable = kind == Act.NONE || kind == Act.RELU || kind == Act.CLIP;
+        lo = kind == Act.RELU ? 0f : kind == Act.CLIP ? act.p0() : Float.NEGATIVE_INFINITY;
+        hi = kind == Act.CLIP ? act.p1() : Float.POSITIVE_INFINITY;
+        channels = weights != null && ChannelPanels.suits(p, mg) ? new ChannelPanels(weights.segment(), groups, mg, kdim) : null;
+        zeros = channels != null && bArg < 0 ? Specs.allocate((long) m * 4) : null;
+        split = channels != null ? ChannelPanels.split(g.n() * groups, mg, flops, pool.threads())
+                : Split.of(g.n() * groups, mg, Sgemm.panels(p), flops, pool.threads(), false);
         packedGroup = Sgemm.packedABytes(mg, kdim);
         // measured: one stream per 8-row block helps while a block stays small (k <= 1152: at most 36 KB);
         // with longer rows the 8 separate streams of the unpacked weights were faster
-        if (weights != null && PACK_WEIGHTS && kdim <= 1152) {
+        if (channels == null && weights != null && PACK_WEIGHTS && kdim <= 1152) {
             packedW = Specs.allocate(groups * packedGroup);
             for (int gi = 0; gi < groups; gi++)
                 Sgemm.packA(weights.segment(), (long) gi * mg * kdim * 4, kdim * 4L, mg, kdim, packedW, gi * packedGroup);
@@ -219,6 +234,16 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
         long yo = ((long) img * groups * mg + (long) grp * mg) * p * 4L;
         long ldy = p * 4L;
         boolean epilogue = bias != null || z != null || !ep.trivial();
+        if (channels != null) {
+            boolean clamp = z == null && fusable;
+            int c0 = r0 / 8 * NR, c1 = Math.min(mg, r1 / 8 * NR);
+            channels.run(grp, run.copies, base, rows, r0 / 8, r1 / 8, p, y, yo, ldy, clamp, bias != null ? bias : zeros, (long) grp * mg * 4, lo, hi);
+            if (epilogue && !clamp) {
+                long co = yo + c0 * ldy;
+                ep.apply(y, co, ldy, c1 - c0, p, bias, (long) (grp * mg + c0) * 4, 4, null, 0, z, co, ldy);
+            }
+            return;
+        }
         int q1 = split.panel1(c), pending = -1;
         for (int q = split.panel0(c); q < q1; q++) {
             int j0 = q * NR, wd = Math.min(NR, p - j0);
@@ -236,6 +261,9 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
             }
         }
     }
+
+    /** Whether this conv runs in the transposed form ({@link ChannelPanels}). */
+    boolean channelPanels() { return channels != null; }
 
     private static MemorySegment nullable(MemorySegment s) { return s == null || s == MemorySegment.NULL ? null : s; }
 }

@@ -115,6 +115,30 @@ class ConvCompilersTest {
     }
 
     @Test
+    void transposedFormForPlanesThatPanelsFitBadly() {
+        // 7x7 outputs, 80 channels (two panels of 32 and a partial one): pointwise, 3x3, stride 2, batch 2, groups
+        var pw = assertMatchesReference(conv(1, 2, 24, 7, 7, 80, 1, 1, 1, true).build(), TOL);
+        assertThat(((GemmConv) pw).channelPanels()).isTrue();
+        var sh = assertMatchesReference(conv(2, 1, 20, 7, 7, 80, 1, 3, 3, false).attr("pads", 1L, 1L, 1L, 1L).build(), TOL);
+        assertThat(((ShiftedConv) sh).channelPanels()).isTrue();
+        assertMatchesReference(conv(3, 1, 16, 14, 14, 80, 1, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).attr("strides", 2L, 2L).build(), TOL);
+        assertMatchesReference(conv(4, 1, 16, 7, 7, 160, 2, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).build(), TOL);
+        assertMatchesReference(conv(5, 1, 40, 5, 5, 64, 1, 3, 3, true).attr("dilations", 2L, 2L).attr("pads", 2L, 2L, 2L, 2L).build(), TOL);
+        assertMatchesReference(conv(6, 1, 300, 1, 1, 32, 1, 1, 1, true).build(), TOL); // one position, long k
+        assertMatchesReference(conv(7, 1, 64, 14, 14, 256, 1, 1, 1, true).build(), TOL); // 196 positions: tiles of 64 + 4
+        for (String act : new String[] {"", "Relu", "Clip", "Sigmoid"}) {
+            for (boolean residual : new boolean[] {false, true}) {
+                var b = fused("FusedConv").opset(1).attr("pads", 1L, 1L, 1L, 1L).attr("activation", act).attr("has_residual", residual ? 1L : 0L)
+                        .in(random(8, 1, 12, 7, 7)).constIn(random(9, 80, 12, 3, 3)).constIn(random(10, 80));
+                if (act.equals("Clip")) b.attrFloats("activation_params", 0f, 0.6f);
+                if (residual) b.in(random(11, 1, 80, 7, 7));
+                var k = assertMatchesReference(b.build(), TOL);
+                assertThat(((ShiftedConv) k).channelPanels()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void largerShapesRunInParallel() {
         assertMatchesReference(conv(1, 1, 32, 28, 28, 64, 1, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).build(), TOL);
         assertMatchesReference(conv(4, 1, 64, 28, 28, 64, 64, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).build(), TOL);
