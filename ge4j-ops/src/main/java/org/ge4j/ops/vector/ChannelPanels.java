@@ -52,11 +52,11 @@ final class ChannelPanels {
     /**
      * Output channels of panels [panel0, panel1) of group grp, all p positions: Y[ch, r] = sum_kk X(r, kk) Wt[kk, ch]
      * with X(r, kk) at {@code xo + rows[kk] + 4 r}; Y[ch, r] at {@code yo + ch ldy + 4 r} (ch counted from the
-     * group's first channel). With {@code clamp}, stores clamp(acc + bias[ch], lo, hi) (bias at {@code bo + 4 ch});
-     * otherwise the raw sums, and the caller runs the epilogue.
+     * group's first channel). With {@code clamp}, stores clamp(acc + bias[ch] + Z[ch, r], lo, hi) (bias at
+     * {@code bo + 4 ch}; Z, the residual, optional, laid out as Y); otherwise the raw sums, and the caller runs the epilogue.
      */
     void run(int grp, MemorySegment x, long xo, MemorySegment rows, int panel0, int panel1, int p, MemorySegment y, long yo, long ldy,
-             boolean clamp, MemorySegment bias, long bo, float lo, float hi) {
+             boolean clamp, MemorySegment bias, long bo, MemorySegment z, float lo, float hi) {
         MemorySegment tile = Scratch.get(2, (long) PB * NR * 4);
         for (int q = panel0; q < panel1; q++) {
             int c0 = q * NR, nc = Math.min(NR, mg - c0);
@@ -64,17 +64,21 @@ final class ChannelPanels {
             for (int r0 = 0; r0 < p; r0 += PB) {
                 int nr = Math.min(PB, p - r0);
                 Sgemm.blockRowsT(x, xo + r0 * 4L, rows, wt, wo, tile, 0, NR * 4L, nr, kdim);
-                store(tile, nr, nc, y, yo + c0 * ldy + r0 * 4L, ldy, clamp, bias, bo + c0 * 4L, lo, hi);
+                store(tile, nr, nc, y, yo + c0 * ldy + r0 * 4L, ldy, clamp, bias, bo + c0 * 4L, z, lo, hi);
             }
         }
     }
 
     /** Tile[r, ch] (row stride NR floats) into Y[ch, r] for r &lt; nr, ch &lt; nc. */
     private static void store(MemorySegment tile, int nr, int nc, MemorySegment y, long yo, long ldy, boolean clamp, MemorySegment bias, long bo,
-                              float lo, float hi) {
+                              MemorySegment z, float lo, float hi) {
         for (int ch = 0; ch < nc; ch++) {
             long d = yo + ch * ldy;
-            if (clamp) {
+            if (clamp && z != null) {
+                float b = bias.get(F, bo + ch * 4L);
+                for (int r = 0; r < nr; r++)
+                    y.set(F, d + r * 4L, Math.min(hi, Math.max(lo, tile.get(F, (r * (long) NR + ch) * 4) + b + z.get(F, d + r * 4L))));
+            } else if (clamp) {
                 float b = bias.get(F, bo + ch * 4L);
                 for (int r = 0; r < nr; r++) y.set(F, d + r * 4L, Math.min(hi, Math.max(lo, tile.get(F, (r * (long) NR + ch) * 4) + b)));
             } else {

@@ -109,9 +109,9 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
         long ldy = p * 4L;
         boolean epilogue = bias != null || z != null || !ep.trivial();
         if (channels != null) {
-            boolean clamp = z == null && fusable;
+            boolean clamp = fusable;
             int c0 = r0 / 8 * NR, c1 = Math.min(mg, r1 / 8 * NR);
-            channels.run(grp, x, xo, channelRows, r0 / 8, r1 / 8, p, y, yo, ldy, clamp, bias != null ? bias : zeros, (long) grp * mg * 4, lo, hi);
+            channels.run(grp, x, xo, channelRows, r0 / 8, r1 / 8, p, y, yo, ldy, clamp, bias != null ? bias : zeros, (long) grp * mg * 4, z, lo, hi);
             if (epilogue && !clamp) {
                 long co = yo + c0 * ldy;
                 ep.apply(y, co, ldy, c1 - c0, p, bias, (long) (grp * mg + c0) * 4, 4, null, 0, z, co, ldy);

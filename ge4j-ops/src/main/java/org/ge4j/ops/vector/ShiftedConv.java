@@ -122,13 +122,23 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
     /** Whether this form suits a window: equal strides of 1 or 2, not a pointwise stride-1 conv (a plain GEMM). */
     static boolean suits(Window2d g) { return g.sh() == g.sw() && g.sw() <= 2 && !g.pointwise(); }
 
+    /** Writes the copies of planes [chunk·planes/chunks, (chunk+1)·planes/chunks) (on the pool: a serial fill limits 2-thread scaling). */
+    private final WorkerPool.Job fillJob = this::fillChunk;
+
+    private void fillChunk(Object ctx, int chunk, int chunks) {
+        Run r = (Run) ctx;
+        int planes = g.n() * g.c();
+        fill(r.args[0], r.copies, (int) ((long) chunk * planes / chunks), (int) ((long) (chunk + 1) * planes / chunks));
+    }
+
     @Override public void run(MemorySegment[] args) {
         MemorySegment copies = Scratch.get(1, copyA.length * copyBytes);
-        fill(args[0], copies);
         Run r = RUN.get();
         r.args = args;
         r.copies = copies;
         try {
+            if (split.parallel()) pool.run(fillJob, r, Math.min(g.n() * g.c(), 2 * pool.threads()));
+            else fill(args[0], copies, 0, g.n() * g.c());
             if (split.parallel()) pool.run(this, r, split.chunks());
             else for (int c = 0, n = split.chunks(); c < n; c++) chunk(r, c);
         } finally {
@@ -138,18 +148,18 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
 
     @Override public void run(Object ctx, int chunk, int n) { chunk((Run) ctx, chunk); }
 
-    /** Writes the copies: copy k row r of channel c is X[c, r·s + a - pt, (ow + jj)·s + b - pl], 0 outside. */
-    private void fill(MemorySegment x, MemorySegment copies) {
+    /** Writes the copies of planes [c0, c1): copy k row r of plane c is X[c, r·s + a - pt, (ow + jj)·s + b - pl], 0 outside. */
+    private void fill(MemorySegment x, MemorySegment copies, int c0, int c1) {
         if (st == 2) {
-            fill2(x, copies);
+            fill2(x, copies, c0, c1);
             return;
         }
-        int ow = g.ow(), w = g.w(), planes = g.n() * g.c();
+        int ow = g.ow(), w = g.w();
         for (int k = 0; k < copyA.length; k++) {
             int shift = copyJ[k] - g.pl(); // output column ow reads input column ow + shift
             int lo = Math.max(0, -shift), hi = Math.max(lo, Math.min(ow, w - shift));
             long base = k * copyBytes;
-            for (int c = 0; c < planes; c++) {
+            for (int c = c0; c < c1; c++) {
                 long xo = (long) c * g.plane() * 4;
                 for (int r = 0; r < hp; r++) {
                     long d = base + c * planeBytes + (long) r * ow * 4;
@@ -171,8 +181,8 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
      * of its row phase takes its row as a contiguous run of one half: copy (a, b, jj) row r is half b of
      * padded input row 2r + a, from index jj.
      */
-    private void fill2(MemorySegment x, MemorySegment copies) {
-        int ow = g.ow(), w = g.w(), planes = g.n() * g.c(), pl = g.pl();
+    private void fill2(MemorySegment x, MemorySegment copies, int c0, int c1) {
+        int ow = g.ow(), w = g.w(), pl = g.pl();
         int maxJ = 0;
         for (int j : copyJ) maxJ = Math.max(maxJ, j);
         int half = (ow + maxJ + 1 + L - 1) / L * L; // floats per half, whole vectors
@@ -180,7 +190,7 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
         MemorySegment buf = Scratch.get(0, evenOdd + 2L * half * 4);
         zero(buf, 0, 2 * half + 2 * L); // the padded row: zeros left of the input (pl) and right of it
         int cols = Math.max(0, Math.min(w, 2 * half - pl));
-        for (int c = 0; c < planes; c++) {
+        for (int c = c0; c < c1; c++) {
             long xo = (long) c * g.plane() * 4;
             for (int r = 0; r < hp; r++)
                 for (int a = 0; a < 2; a++) {
@@ -235,9 +245,9 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
         long ldy = p * 4L;
         boolean epilogue = bias != null || z != null || !ep.trivial();
         if (channels != null) {
-            boolean clamp = z == null && fusable;
+            boolean clamp = fusable;
             int c0 = r0 / 8 * NR, c1 = Math.min(mg, r1 / 8 * NR);
-            channels.run(grp, run.copies, base, rows, r0 / 8, r1 / 8, p, y, yo, ldy, clamp, bias != null ? bias : zeros, (long) grp * mg * 4, lo, hi);
+            channels.run(grp, run.copies, base, rows, r0 / 8, r1 / 8, p, y, yo, ldy, clamp, bias != null ? bias : zeros, (long) grp * mg * 4, z, lo, hi);
             if (epilogue && !clamp) {
                 long co = yo + c0 * ldy;
                 ep.apply(y, co, ldy, c1 - c0, p, bias, (long) (grp * mg + c0) * 4, 4, null, 0, z, co, ldy);
