@@ -119,8 +119,8 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
             return;
         }
         MemorySegment panel = Scratch.get(0, Sgemm.panelBytes(kdim));
-        // bias and Relu/Clip without a residual go into the micro-kernel's stores (no pass over C)
-        boolean fused = epilogue && z == null && fusable;
+        // bias, residual and Relu/Clip go onto each tile right after the micro-kernel (no pass over C)
+        boolean fused = epilogue && fusable;
         MemorySegment bseg = bias != null ? bias : zeros;
         long bbase = (long) grp * mg * 4;
         int q1 = split.panel1(c), pending = -1; // first column not yet through the epilogue
@@ -130,11 +130,12 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
             else im2col(x, xo, j0, wd, panel);
             if (fused && wd == NR) {
                 for (int rs = r0; rs < r1; rs += MC) {
+                    long co = yo + rs * ldy + j0 * 4L;
                     if (packedW != null)
                         Sgemm.blockBias(packedW, grp * packedGroup + (long) (rs / 8) * kdim * 32, 4, 32, kdim * 32L, panel, 0, NR * 4L,
-                                y, yo + rs * ldy + j0 * 4L, ldy, Math.min(MC, r1 - rs), kdim, bseg, bbase + rs * 4L, lo, hi);
+                                y, co, ldy, Math.min(MC, r1 - rs), kdim, bseg, bbase + rs * 4L, z, co, lo, hi);
                     else Sgemm.blockBias(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, 8L * kdim * 4, panel, 0, NR * 4L,
-                            y, yo + rs * ldy + j0 * 4L, ldy, Math.min(MC, r1 - rs), kdim, bseg, bbase + rs * 4L, lo, hi);
+                            y, co, ldy, Math.min(MC, r1 - rs), kdim, bseg, bbase + rs * 4L, z, co, lo, hi);
                 }
                 continue;
             }

@@ -359,19 +359,53 @@ public final class Sgemm {
      */
     public static void blockBias(MemorySegment a, long ao, long lda, long aks, long aBlock, MemorySegment b, long bo, long ldb,
                                  MemorySegment c, long co, long ldc, int rows, int k, MemorySegment bias, long bo2, float lo, float hi) {
+        blockBias(a, ao, lda, aks, aBlock, b, bo, ldb, c, co, ldc, rows, k, bias, bo2, null, 0, lo, hi);
+    }
+
+    /**
+     * {@link #blockBias} adding a residual too: C[r, j] = clamp(sum + bias[r] + Z[r, j], lo, hi), Z[r, j] at
+     * {@code zo + r*ldc + 4 j} (laid out as C; null for none).
+     */
+    public static void blockBias(MemorySegment a, long ao, long lda, long aks, long aBlock, MemorySegment b, long bo, long ldb,
+                                 MemorySegment c, long co, long ldc, int rows, int k, MemorySegment bias, long bo2, MemorySegment z, long zo,
+                                 float lo, float hi) {
         int i = 0;
         for (; i + 8 <= rows; i += 8) {
             kernel8(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, c, co + i * ldc, ldc, k);
-            biasClamp(c, co + i * ldc, ldc, 8, bias, bo2 + i * 4L, lo, hi);
+            finish(c, co + i * ldc, ldc, 8, bias, bo2 + i * 4L, z, zo + i * ldc, lo, hi);
         }
         for (; i + 4 <= rows; i += 4) {
             kernel4(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, c, co + i * ldc, ldc, k);
-            biasClamp(c, co + i * ldc, ldc, 4, bias, bo2 + i * 4L, lo, hi);
+            finish(c, co + i * ldc, ldc, 4, bias, bo2 + i * 4L, z, zo + i * ldc, lo, hi);
         }
         for (; i < rows; i++) {
             kernel1(a, ao + (i >> 3) * aBlock + (i & 7) * lda, aks, b, bo, ldb, c, co + i * ldc, k);
-            biasClamp(c, co + i * ldc, ldc, 1, bias, bo2 + i * 4L, lo, hi);
+            finish(c, co + i * ldc, ldc, 1, bias, bo2 + i * 4L, z, zo + i * ldc, lo, hi);
         }
+    }
+
+    /** {@link #blockRows} for a full panel with bias, residual and clamp applied to each tile as in {@link #blockBias}. */
+    public static void blockRowsBias(MemorySegment a, long ao, long lda, long aks, long aBlock, MemorySegment b, long bo, MemorySegment rows,
+                                     MemorySegment c, long co, long ldc, int nRows, int k, MemorySegment bias, long bo2, MemorySegment z, long zo,
+                                     float lo, float hi) {
+        int i = 0;
+        for (; i + 8 <= nRows; i += 8) {
+            kernel8t(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, rows, c, co + i * ldc, ldc, k);
+            finish(c, co + i * ldc, ldc, 8, bias, bo2 + i * 4L, z, zo + i * ldc, lo, hi);
+        }
+        for (; i + 4 <= nRows; i += 4) {
+            kernel4t(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, rows, c, co + i * ldc, ldc, k);
+            finish(c, co + i * ldc, ldc, 4, bias, bo2 + i * 4L, z, zo + i * ldc, lo, hi);
+        }
+        for (; i < nRows; i++) {
+            kernel1t(a, ao + (i >> 3) * aBlock + (i & 7) * lda, aks, b, bo, rows, c, co + i * ldc, k);
+            finish(c, co + i * ldc, ldc, 1, bias, bo2 + i * 4L, z, zo + i * ldc, lo, hi);
+        }
+    }
+
+    private static void finish(MemorySegment c, long co, long ldc, int rows, MemorySegment bias, long bo, MemorySegment z, long zo, float lo, float hi) {
+        if (z == null) biasClamp(c, co, ldc, rows, bias, bo, lo, hi);
+        else biasResidualClamp(c, co, ldc, rows, bias, bo, z, zo, lo, hi);
     }
 
     /** rows × NR floats of C: c = clamp(c + bias[r], lo, hi). */
@@ -381,6 +415,18 @@ public final class Sgemm {
             float t = bias.get(F, bo + r * 4L);
             FloatVector.fromMemorySegment(S, c, co, LE).add(t).max(lo).min(hi).intoMemorySegment(c, co, LE);
             FloatVector.fromMemorySegment(S, c, co + l4, LE).add(t).max(lo).min(hi).intoMemorySegment(c, co + l4, LE);
+        }
+    }
+
+    /** rows × NR floats of C: c = clamp(c + bias[r] + z, lo, hi). */
+    private static void biasResidualClamp(MemorySegment c, long co, long ldc, int rows, MemorySegment bias, long bo, MemorySegment z, long zo,
+                                          float lo, float hi) {
+        long l4 = L * 4L;
+        for (int r = 0; r < rows; r++, co += ldc, zo += ldc) {
+            float t = bias.get(F, bo + r * 4L);
+            FloatVector z0 = FloatVector.fromMemorySegment(S, z, zo, LE), z1 = FloatVector.fromMemorySegment(S, z, zo + l4, LE);
+            FloatVector.fromMemorySegment(S, c, co, LE).add(t).add(z0).max(lo).min(hi).intoMemorySegment(c, co, LE);
+            FloatVector.fromMemorySegment(S, c, co + l4, LE).add(t).add(z1).max(lo).min(hi).intoMemorySegment(c, co + l4, LE);
         }
     }
 
@@ -449,16 +495,24 @@ public final class Sgemm {
     }
 
     static void kernel1a(MemorySegment a, long ao, MemorySegment rows, MemorySegment b, long bo, MemorySegment c, long co, long ldc, int k) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00;
+        // two chains (even and odd kk): one row alone would wait on the FMA latency
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, d0 = c0, d1 = c0;
         long bk = bo;
-        for (int kk = 0; kk < k; kk++, bk += NR * 4L) {
-            long ak = ao + rows.get(ROW, kk * 8L);
-            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bk, LE);
-            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bk + L * 4L, LE);
-            FloatVector v;
-            v = FloatVector.broadcast(S, a.get(F, ak + 0)); c00 = b0.fma(v, c00); c01 = b1.fma(v, c01);
+        int kk = 0;
+        for (; kk + 1 < k; kk += 2, bk += 2 * NR * 4L) {
+            FloatVector v = FloatVector.broadcast(S, a.get(F, ao + rows.get(ROW, kk * 8L)));
+            c0 = FloatVector.fromMemorySegment(S, b, bk, LE).fma(v, c0);
+            c1 = FloatVector.fromMemorySegment(S, b, bk + L * 4L, LE).fma(v, c1);
+            FloatVector u = FloatVector.broadcast(S, a.get(F, ao + rows.get(ROW, kk * 8L + 8)));
+            d0 = FloatVector.fromMemorySegment(S, b, bk + NR * 4L, LE).fma(u, d0);
+            d1 = FloatVector.fromMemorySegment(S, b, bk + NR * 4L + L * 4L, LE).fma(u, d1);
         }
-        long l4 = L * 4L;
-        c00.intoMemorySegment(c, co, LE); c01.intoMemorySegment(c, co + l4, LE);
+        if (kk < k) {
+            FloatVector v = FloatVector.broadcast(S, a.get(F, ao + rows.get(ROW, kk * 8L)));
+            c0 = FloatVector.fromMemorySegment(S, b, bk, LE).fma(v, c0);
+            c1 = FloatVector.fromMemorySegment(S, b, bk + L * 4L, LE).fma(v, c1);
+        }
+        c0.add(d0).intoMemorySegment(c, co, LE);
+        c1.add(d1).intoMemorySegment(c, co + L * 4L, LE);
     }
 }
