@@ -138,7 +138,10 @@ class ConvCompilersTest {
         assertMatchesReference(conv(4, 1, 16, 7, 7, 160, 2, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).build(), TOL);
         assertMatchesReference(conv(5, 1, 40, 5, 5, 64, 1, 3, 3, true).attr("dilations", 2L, 2L).attr("pads", 2L, 2L, 2L, 2L).build(), TOL);
         assertMatchesReference(conv(6, 1, 301, 1, 1, 32, 1, 1, 1, true).build(), 2e-4); // one position, long odd k
-        assertMatchesReference(conv(7, 1, 64, 14, 14, 256, 1, 1, 1, true).build(), TOL); // 196 positions: tiles of 64 + 4
+        var tiles = assertMatchesReference(conv(7, 1, 64, 10, 7, 256, 1, 1, 1, true).build(), TOL); // 70 positions: tiles of 64 + 6
+        assertThat(((GemmConv) tiles).channelPanels()).isTrue();
+        var wide = assertMatchesReference(conv(8, 1, 64, 14, 14, 256, 1, 1, 1, true).build(), TOL); // 196 positions: NR-wide panels pay
+        assertThat(((GemmConv) wide).channelPanels()).isFalse();
         for (String act : new String[] {"", "Relu", "Clip", "Sigmoid"}) {
             for (boolean residual : new boolean[] {false, true}) {
                 var b = fused("FusedConv").opset(1).attr("pads", 1L, 1L, 1L, 1L).attr("activation", act).attr("has_residual", residual ? 1L : 0L)
