@@ -384,25 +384,6 @@ public final class Sgemm {
         }
     }
 
-    /** {@link #blockRows} for a full panel with bias, residual and clamp applied to each tile as in {@link #blockBias}. */
-    public static void blockRowsBias(MemorySegment a, long ao, long lda, long aks, long aBlock, MemorySegment b, long bo, MemorySegment rows,
-                                     MemorySegment c, long co, long ldc, int nRows, int k, MemorySegment bias, long bo2, MemorySegment z, long zo,
-                                     float lo, float hi) {
-        int i = 0;
-        for (; i + 8 <= nRows; i += 8) {
-            kernel8t(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, rows, c, co + i * ldc, ldc, k);
-            finish(c, co + i * ldc, ldc, 8, bias, bo2 + i * 4L, z, zo + i * ldc, lo, hi);
-        }
-        for (; i + 4 <= nRows; i += 4) {
-            kernel4t(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, rows, c, co + i * ldc, ldc, k);
-            finish(c, co + i * ldc, ldc, 4, bias, bo2 + i * 4L, z, zo + i * ldc, lo, hi);
-        }
-        for (; i < nRows; i++) {
-            kernel1t(a, ao + (i >> 3) * aBlock + (i & 7) * lda, aks, b, bo, rows, c, co + i * ldc, k);
-            finish(c, co + i * ldc, ldc, 1, bias, bo2 + i * 4L, z, zo + i * ldc, lo, hi);
-        }
-    }
-
     private static void finish(MemorySegment c, long co, long ldc, int rows, MemorySegment bias, long bo, MemorySegment z, long zo, float lo, float hi) {
         if (z == null) biasClamp(c, co, ldc, rows, bias, bo, lo, hi);
         else biasResidualClamp(c, co, ldc, rows, bias, bo, z, zo, lo, hi);
@@ -442,7 +423,8 @@ public final class Sgemm {
     public static void blockRowsT(MemorySegment a, long ao, MemorySegment rows, MemorySegment b, long bo, MemorySegment c, long co, long ldc, int nRows, int k) {
         int i = 0;
         for (; i + 8 <= nRows; i += 8) kernel8a(a, ao + i * 4L, rows, b, bo, c, co + i * ldc, ldc, k);
-        for (; i + 4 <= nRows; i += 4) kernel4a(a, ao + i * 4L, rows, b, bo, c, co + i * ldc, ldc, k);
+        // the last few positions one at a time (kernel1a runs two FMA chains); the planes this form is for
+        // leave at most one (7x7 = 6 x 8 + 1, 5x5 = 3 x 8 + 1)
         for (; i < nRows; i++) kernel1a(a, ao + i * 4L, rows, b, bo, c, co + i * ldc, ldc, k);
     }
 
@@ -472,26 +454,6 @@ public final class Sgemm {
         c50.intoMemorySegment(c, co, LE); c51.intoMemorySegment(c, co + l4, LE); co += ldc;
         c60.intoMemorySegment(c, co, LE); c61.intoMemorySegment(c, co + l4, LE); co += ldc;
         c70.intoMemorySegment(c, co, LE); c71.intoMemorySegment(c, co + l4, LE);
-    }
-
-    static void kernel4a(MemorySegment a, long ao, MemorySegment rows, MemorySegment b, long bo, MemorySegment c, long co, long ldc, int k) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        long bk = bo;
-        for (int kk = 0; kk < k; kk++, bk += NR * 4L) {
-            long ak = ao + rows.get(ROW, kk * 8L);
-            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bk, LE);
-            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bk + L * 4L, LE);
-            FloatVector v;
-            v = FloatVector.broadcast(S, a.get(F, ak + 0)); c00 = b0.fma(v, c00); c01 = b1.fma(v, c01);
-            v = FloatVector.broadcast(S, a.get(F, ak + 4)); c10 = b0.fma(v, c10); c11 = b1.fma(v, c11);
-            v = FloatVector.broadcast(S, a.get(F, ak + 8)); c20 = b0.fma(v, c20); c21 = b1.fma(v, c21);
-            v = FloatVector.broadcast(S, a.get(F, ak + 12)); c30 = b0.fma(v, c30); c31 = b1.fma(v, c31);
-        }
-        long l4 = L * 4L;
-        c00.intoMemorySegment(c, co, LE); c01.intoMemorySegment(c, co + l4, LE); co += ldc;
-        c10.intoMemorySegment(c, co, LE); c11.intoMemorySegment(c, co + l4, LE); co += ldc;
-        c20.intoMemorySegment(c, co, LE); c21.intoMemorySegment(c, co + l4, LE); co += ldc;
-        c30.intoMemorySegment(c, co, LE); c31.intoMemorySegment(c, co + l4, LE);
     }
 
     static void kernel1a(MemorySegment a, long ao, MemorySegment rows, MemorySegment b, long bo, MemorySegment c, long co, long ldc, int k) {

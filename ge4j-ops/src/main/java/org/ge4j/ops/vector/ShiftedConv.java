@@ -104,7 +104,7 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
         lo = kind == Act.RELU ? 0f : kind == Act.CLIP ? act.p0() : Float.NEGATIVE_INFINITY;
         hi = kind == Act.CLIP ? act.p1() : Float.POSITIVE_INFINITY;
         channels = weights != null && ChannelPanels.suits(p, mg) ? new ChannelPanels(weights.segment(), groups, mg, kdim) : null;
-        zeros = bArg < 0 ? Specs.allocate((long) m * 4) : null;
+        zeros = channels != null && bArg < 0 ? Specs.allocate((long) m * 4) : null;
         split = channels != null ? ChannelPanels.split(g.n() * groups, mg, flops, pool.threads())
                 : Split.of(g.n() * groups, mg, Sgemm.panels(p), flops, pool.threads(), false);
         packedGroup = Sgemm.packedABytes(mg, kdim);
@@ -254,23 +254,9 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
             }
             return;
         }
-        // bias, residual and Relu/Clip go onto each full tile right after the micro-kernel (no pass over C)
-        boolean fused = epilogue && fusable && GemmConv.FUSE_EPILOGUE;
-        MemorySegment bseg = bias != null ? bias : zeros;
         int q1 = split.panel1(c), pending = -1;
         for (int q = split.panel0(c); q < q1; q++) {
             int j0 = q * NR, wd = Math.min(NR, p - j0);
-            if (fused && wd == NR) {
-                for (int rs = r0; rs < r1; rs += MC) {
-                    long co = yo + rs * ldy + j0 * 4L, bo = (long) (grp * mg + rs) * 4;
-                    if (packedW != null)
-                        Sgemm.blockRowsBias(packedW, grp * packedGroup + (long) (rs / 8) * kdim * 32, 4, 32, kdim * 32L, run.copies, base + j0 * 4L, rows,
-                                y, co, ldy, Math.min(MC, r1 - rs), kdim, bseg, bo, z, co, lo, hi);
-                    else Sgemm.blockRowsBias(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, 8L * kdim * 4, run.copies, base + j0 * 4L, rows,
-                            y, co, ldy, Math.min(MC, r1 - rs), kdim, bseg, bo, z, co, lo, hi);
-                }
-                continue;
-            }
             if (pending < 0) pending = j0;
             for (int rs = r0; rs < r1; rs += MC)
                 if (packedW != null)
@@ -278,7 +264,7 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
                             y, yo + rs * ldy + j0 * 4L, ldy, Math.min(MC, r1 - rs), kdim, wd);
                 else Sgemm.blockRows(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, run.copies, base + j0 * 4L, rows, y, yo + rs * ldy + j0 * 4L, ldy,
                         Math.min(MC, r1 - rs), kdim, wd);
-            if (epilogue && (fused || q == q1 - 1 || (q + 1 - split.panel0(c)) % GemmConv.EPILOGUE_PANELS == 0)) {
+            if (epilogue && (q == q1 - 1 || (q + 1 - split.panel0(c)) % GemmConv.EPILOGUE_PANELS == 0)) {
                 long co = yo + r0 * ldy + pending * 4L;
                 ep.apply(y, co, ldy, r1 - r0, j0 + wd - pending, bias, (long) (grp * mg + r0) * 4, 4, null, 0, z, co, ldy);
                 pending = -1;
