@@ -62,11 +62,22 @@ class AllocationFreeTest {
         while (System.nanoTime() < deadline && KernelHarness.allocatedBytes(k, args, 200) > 0) Thread.onSpinWait();
     }
 
+    /** Compiles a case, with the opt-in transposed conv form switched on so that its cases exercise it. */
+    static CompiledKernel compile(KernelHarness.Case c) {
+        boolean was = ChannelPanels.enabled;
+        ChannelPanels.enabled = true;
+        try {
+            return KernelHarness.compile(c);
+        } finally {
+            ChannelPanels.enabled = was;
+        }
+    }
+
     @Test
     void kernelsAllocateNothingPerRunOnceWarm() {
         StringBuilder report = new StringBuilder();
         for (var e : cases().entrySet()) {
-            CompiledKernel k = KernelHarness.compile(e.getValue());
+            CompiledKernel k = compile(e.getValue());
             assertThat(k).as(e.getKey()).isNotNull();
             MemorySegment[] args = KernelHarness.args(e.getValue());
             warmUp(k, args);
