@@ -25,6 +25,7 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
     /** Panels computed before the epilogue runs over them together. */
     static final int EPILOGUE_PANELS = 4;
     static final boolean FUSE_EPILOGUE = !"false".equals(System.getProperty("ge4j.vector.fuseEpilogue"));
+    static boolean fuseResidual = "true".equals(System.getProperty("ge4j.vector.fuseResidual"));
 
     private final Window2d g;
     private final int groups, mg, cg, kdim, p;
@@ -119,8 +120,9 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
             return;
         }
         MemorySegment panel = Scratch.get(0, Sgemm.panelBytes(kdim));
-        // bias, residual and Relu/Clip go onto each tile right after the micro-kernel (no pass over C)
-        boolean fused = epilogue && fusable;
+        // bias and Relu/Clip without a residual go onto each tile right after the micro-kernel (no pass over C);
+        // -Dge4j.vector.fuseResidual=true takes the residual there too (measured: no faster on resnet50)
+        boolean fused = epilogue && fusable && (z == null || fuseResidual);
         MemorySegment bseg = bias != null ? bias : zeros;
         long bbase = (long) grp * mg * 4;
         int q1 = split.panel1(c), pending = -1; // first column not yet through the epilogue

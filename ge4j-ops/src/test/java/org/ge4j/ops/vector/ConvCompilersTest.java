@@ -112,8 +112,10 @@ class ConvCompilersTest {
             assertMatchesReference(b.build(), TOL);
         }
         assertMatchesReference(fused("FusedConv").opset(1).attr("activation", "Relu").in(random(11, 1, 24, 9, 10)).in(random(12, 21, 24, 1, 1)).build(), TOL);
-        // ... and with a residual added on the tile too (pointwise and 3x3, full and narrow panels)
+        // ... and with a residual (pointwise: on the tile too, when switched on; full and narrow panels)
+        for (boolean onTile : new boolean[] {false, true})
         for (String act : new String[] {"", "Relu", "Clip"}) {
+            GemmConv.fuseResidual = onTile;
             var pw = fused("FusedConv").opset(1).attr("activation", act).attr("has_residual", 1L).in(random(13, 1, 24, 9, 10))
                     .constIn(random(14, 21, 24, 1, 1)).constIn(random(15, 21)).in(random(16, 1, 21, 9, 10));
             var sh = fused("FusedConv").opset(1).attr("activation", act).attr("has_residual", 1L).attr("pads", 1L, 1L, 1L, 1L).in(random(17, 1, 8, 9, 10))
@@ -122,7 +124,11 @@ class ConvCompilersTest {
                 pw.attrFloats("activation_params", 0f, 0.6f);
                 sh.attrFloats("activation_params", 0f, 0.6f);
             }
-            assertThat(assertMatchesReference(pw.build(), TOL)).isInstanceOf(GemmConv.class);
+            try {
+                assertThat(assertMatchesReference(pw.build(), TOL)).isInstanceOf(GemmConv.class);
+            } finally {
+                GemmConv.fuseResidual = false;
+            }
             assertThat(assertMatchesReference(sh.build(), TOL)).isInstanceOf(ShiftedConv.class);
         }
     }
