@@ -25,6 +25,7 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
     /** Panels computed before the epilogue runs over them together. */
     static final int EPILOGUE_PANELS = 4;
     static final boolean FUSE_EPILOGUE = !"false".equals(System.getProperty("ge4j.vector.fuseEpilogue"));
+    static boolean fuseResidual = "true".equals(System.getProperty("ge4j.vector.fuseResidual"));
 
     private final Window2d g;
     private final int groups, mg, cg, kdim, p;
@@ -42,6 +43,9 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
     private final float lo, hi;
     /** Zeros standing in for an absent bias. */
     private final MemorySegment zeros;
+    /** The transposed form for a pointwise conv whose plane panels of positions fit badly, or null; its row table (channel offsets). */
+    private final ChannelPanels channels;
+    private final MemorySegment channelRows;
 
     GemmConv(Window2d g, int groups, int m, Act act, int bArg, int zArg, int yArg, org.ge4j.ir.Tensor weights, WorkerPool pool) {
         this.g = g;
@@ -66,14 +70,21 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
                     kdy[kk] = i * g.dh() - g.pt();
                     kdx[kk] = j * g.dw() - g.pl();
                 }
-        split = Split.of(g.n() * groups, mg, Sgemm.panels(p), 2.0 * g.n() * m * p * kdim, pool.threads(), false);
+        double flops = 2.0 * g.n() * m * p * kdim;
+        channels = pointwise && weights != null && ChannelPanels.suits(p, mg) ? new ChannelPanels(weights.segment(), groups, mg, kdim) : null;
+        if (channels != null) {
+            channelRows = Specs.allocate(kdim * 8L);
+            for (int kk = 0; kk < kdim; kk++) channelRows.set(Sgemm.ROW, kk * 8L, (long) kk * g.plane() * 4);
+        } else channelRows = null;
+        split = channels != null ? ChannelPanels.split(g.n() * groups, mg, flops, pool.threads())
+                : Split.of(g.n() * groups, mg, Sgemm.panels(p), flops, pool.threads(), false);
         int kind = act.kind();
         fusable = FUSE_EPILOGUE && (kind == Act.NONE || kind == Act.RELU || kind == Act.CLIP);
         lo = kind == Act.RELU ? 0f : kind == Act.CLIP ? act.p0() : Float.NEGATIVE_INFINITY;
         hi = kind == Act.CLIP ? act.p1() : Float.POSITIVE_INFINITY;
         zeros = bArg < 0 ? Specs.allocate((long) m * 4) : null;
         packedGroup = Sgemm.packedABytes(mg, kdim);
-        if (weights != null && ShiftedConv.PACK_WEIGHTS && kdim <= 1152) {
+        if (channels == null && weights != null && ShiftedConv.PACK_WEIGHTS && kdim <= 1152) {
             packedW = Specs.allocate(groups * packedGroup);
             for (int gi = 0; gi < groups; gi++)
                 Sgemm.packA(weights.segment(), (long) gi * mg * kdim * 4, kdim * 4L, mg, kdim, packedW, gi * packedGroup);
@@ -97,10 +108,21 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
         long wo = (long) grp * mg * kdim * 4;
         long yo = ((long) img * groups * mg + (long) grp * mg) * p * 4L;
         long ldy = p * 4L;
-        MemorySegment panel = Scratch.get(0, Sgemm.panelBytes(kdim));
         boolean epilogue = bias != null || z != null || !ep.trivial();
-        // bias and Relu/Clip without a residual go into the micro-kernel's stores (no pass over C)
-        boolean fused = epilogue && z == null && fusable;
+        if (channels != null) {
+            boolean clamp = fusable;
+            int c0 = r0 / 8 * NR, c1 = Math.min(mg, r1 / 8 * NR);
+            channels.run(grp, x, xo, channelRows, r0 / 8, r1 / 8, p, y, yo, ldy, clamp, bias != null ? bias : zeros, (long) grp * mg * 4, z, lo, hi);
+            if (epilogue && !clamp) {
+                long co = yo + c0 * ldy;
+                ep.apply(y, co, ldy, c1 - c0, p, bias, (long) (grp * mg + c0) * 4, 4, null, 0, z, co, ldy);
+            }
+            return;
+        }
+        MemorySegment panel = Scratch.get(0, Sgemm.panelBytes(kdim));
+        // bias and Relu/Clip without a residual go onto each tile right after the micro-kernel (no pass over C);
+        // -Dge4j.vector.fuseResidual=true takes the residual there too (measured: no faster on resnet50)
+        boolean fused = epilogue && fusable && (z == null || fuseResidual);
         MemorySegment bseg = bias != null ? bias : zeros;
         long bbase = (long) grp * mg * 4;
         int q1 = split.panel1(c), pending = -1; // first column not yet through the epilogue
@@ -110,11 +132,12 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
             else im2col(x, xo, j0, wd, panel);
             if (fused && wd == NR) {
                 for (int rs = r0; rs < r1; rs += MC) {
+                    long co = yo + rs * ldy + j0 * 4L;
                     if (packedW != null)
                         Sgemm.blockBias(packedW, grp * packedGroup + (long) (rs / 8) * kdim * 32, 4, 32, kdim * 32L, panel, 0, NR * 4L,
-                                y, yo + rs * ldy + j0 * 4L, ldy, Math.min(MC, r1 - rs), kdim, bseg, bbase + rs * 4L, lo, hi);
+                                y, co, ldy, Math.min(MC, r1 - rs), kdim, bseg, bbase + rs * 4L, z, co, lo, hi);
                     else Sgemm.blockBias(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, 8L * kdim * 4, panel, 0, NR * 4L,
-                            y, yo + rs * ldy + j0 * 4L, ldy, Math.min(MC, r1 - rs), kdim, bseg, bbase + rs * 4L, lo, hi);
+                            y, co, ldy, Math.min(MC, r1 - rs), kdim, bseg, bbase + rs * 4L, z, co, lo, hi);
                 }
                 continue;
             }
@@ -192,6 +215,9 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
             v.intoMemorySegment(dst, d + i * 4L, LE, S.indexInRange(i, n));
         }
     }
+
+    /** Whether this conv runs in the transposed form ({@link ChannelPanels}). */
+    boolean channelPanels() { return channels != null; }
 
     private static MemorySegment nullable(MemorySegment s) { return s == null || s == MemorySegment.NULL ? null : s; }
 }

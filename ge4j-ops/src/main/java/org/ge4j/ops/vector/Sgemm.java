@@ -359,19 +359,34 @@ public final class Sgemm {
      */
     public static void blockBias(MemorySegment a, long ao, long lda, long aks, long aBlock, MemorySegment b, long bo, long ldb,
                                  MemorySegment c, long co, long ldc, int rows, int k, MemorySegment bias, long bo2, float lo, float hi) {
+        blockBias(a, ao, lda, aks, aBlock, b, bo, ldb, c, co, ldc, rows, k, bias, bo2, null, 0, lo, hi);
+    }
+
+    /**
+     * {@link #blockBias} adding a residual too: C[r, j] = clamp(sum + bias[r] + Z[r, j], lo, hi), Z[r, j] at
+     * {@code zo + r*ldc + 4 j} (laid out as C; null for none).
+     */
+    public static void blockBias(MemorySegment a, long ao, long lda, long aks, long aBlock, MemorySegment b, long bo, long ldb,
+                                 MemorySegment c, long co, long ldc, int rows, int k, MemorySegment bias, long bo2, MemorySegment z, long zo,
+                                 float lo, float hi) {
         int i = 0;
         for (; i + 8 <= rows; i += 8) {
             kernel8(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, c, co + i * ldc, ldc, k);
-            biasClamp(c, co + i * ldc, ldc, 8, bias, bo2 + i * 4L, lo, hi);
+            finish(c, co + i * ldc, ldc, 8, bias, bo2 + i * 4L, z, zo + i * ldc, lo, hi);
         }
         for (; i + 4 <= rows; i += 4) {
             kernel4(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, c, co + i * ldc, ldc, k);
-            biasClamp(c, co + i * ldc, ldc, 4, bias, bo2 + i * 4L, lo, hi);
+            finish(c, co + i * ldc, ldc, 4, bias, bo2 + i * 4L, z, zo + i * ldc, lo, hi);
         }
         for (; i < rows; i++) {
             kernel1(a, ao + (i >> 3) * aBlock + (i & 7) * lda, aks, b, bo, ldb, c, co + i * ldc, k);
-            biasClamp(c, co + i * ldc, ldc, 1, bias, bo2 + i * 4L, lo, hi);
+            finish(c, co + i * ldc, ldc, 1, bias, bo2 + i * 4L, z, zo + i * ldc, lo, hi);
         }
+    }
+
+    private static void finish(MemorySegment c, long co, long ldc, int rows, MemorySegment bias, long bo, MemorySegment z, long zo, float lo, float hi) {
+        if (z == null) biasClamp(c, co, ldc, rows, bias, bo, lo, hi);
+        else biasResidualClamp(c, co, ldc, rows, bias, bo, z, zo, lo, hi);
     }
 
     /** rows × NR floats of C: c = clamp(c + bias[r], lo, hi). */
@@ -382,5 +397,84 @@ public final class Sgemm {
             FloatVector.fromMemorySegment(S, c, co, LE).add(t).max(lo).min(hi).intoMemorySegment(c, co, LE);
             FloatVector.fromMemorySegment(S, c, co + l4, LE).add(t).max(lo).min(hi).intoMemorySegment(c, co + l4, LE);
         }
+    }
+
+    /** rows × NR floats of C: c = clamp(c + bias[r] + z, lo, hi). */
+    private static void biasResidualClamp(MemorySegment c, long co, long ldc, int rows, MemorySegment bias, long bo, MemorySegment z, long zo,
+                                          float lo, float hi) {
+        long l4 = L * 4L;
+        for (int r = 0; r < rows; r++, co += ldc, zo += ldc) {
+            float t = bias.get(F, bo + r * 4L);
+            FloatVector z0 = FloatVector.fromMemorySegment(S, z, zo, LE), z1 = FloatVector.fromMemorySegment(S, z, zo + l4, LE);
+            FloatVector.fromMemorySegment(S, c, co, LE).add(t).add(z0).max(lo).min(hi).intoMemorySegment(c, co, LE);
+            FloatVector.fromMemorySegment(S, c, co + l4, LE).add(t).add(z1).max(lo).min(hi).intoMemorySegment(c, co + l4, LE);
+        }
+    }
+
+
+    /**
+     * The transposed form of the implicit-GEMM convolution, for outputs whose positions do not fill NR-wide
+     * panels (7×7 = 49, 14×14 = 196): C[r, 0..NR) = sum_kk A(r, kk) · B[kk, 0..NR) for r in [0, nRows), where
+     * A(r, kk) is at {@code ao + rows[kk] + 4 r} (r is an output position, read as a broadcast scalar) and B is
+     * a packed panel of NR output channels (the weights, transposed at compile time). C is a tile of
+     * positions × channels: the caller transposes it into the NCHW output. Positions are computed exactly, so
+     * nothing is wasted at the end of the plane; channels are padded to NR instead.
+     */
+    public static void blockRowsT(MemorySegment a, long ao, MemorySegment rows, MemorySegment b, long bo, MemorySegment c, long co, long ldc, int nRows, int k) {
+        int i = 0;
+        for (; i + 8 <= nRows; i += 8) kernel8a(a, ao + i * 4L, rows, b, bo, c, co + i * ldc, ldc, k);
+        // the last few positions one at a time (kernel1a runs two FMA chains); the planes this form is for
+        // leave at most one (7x7 = 6 x 8 + 1, 5x5 = 3 x 8 + 1)
+        for (; i < nRows; i++) kernel1a(a, ao + i * 4L, rows, b, bo, c, co + i * ldc, ldc, k);
+    }
+
+    static void kernel8a(MemorySegment a, long ao, MemorySegment rows, MemorySegment b, long bo, MemorySegment c, long co, long ldc, int k) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        long bk = bo;
+        for (int kk = 0; kk < k; kk++, bk += NR * 4L) {
+            long ak = ao + rows.get(ROW, kk * 8L);
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bk, LE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bk + L * 4L, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, a.get(F, ak + 0)); c00 = b0.fma(v, c00); c01 = b1.fma(v, c01);
+            v = FloatVector.broadcast(S, a.get(F, ak + 4)); c10 = b0.fma(v, c10); c11 = b1.fma(v, c11);
+            v = FloatVector.broadcast(S, a.get(F, ak + 8)); c20 = b0.fma(v, c20); c21 = b1.fma(v, c21);
+            v = FloatVector.broadcast(S, a.get(F, ak + 12)); c30 = b0.fma(v, c30); c31 = b1.fma(v, c31);
+            v = FloatVector.broadcast(S, a.get(F, ak + 16)); c40 = b0.fma(v, c40); c41 = b1.fma(v, c41);
+            v = FloatVector.broadcast(S, a.get(F, ak + 20)); c50 = b0.fma(v, c50); c51 = b1.fma(v, c51);
+            v = FloatVector.broadcast(S, a.get(F, ak + 24)); c60 = b0.fma(v, c60); c61 = b1.fma(v, c61);
+            v = FloatVector.broadcast(S, a.get(F, ak + 28)); c70 = b0.fma(v, c70); c71 = b1.fma(v, c71);
+        }
+        long l4 = L * 4L;
+        c00.intoMemorySegment(c, co, LE); c01.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c10.intoMemorySegment(c, co, LE); c11.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c20.intoMemorySegment(c, co, LE); c21.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c30.intoMemorySegment(c, co, LE); c31.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c40.intoMemorySegment(c, co, LE); c41.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c50.intoMemorySegment(c, co, LE); c51.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c60.intoMemorySegment(c, co, LE); c61.intoMemorySegment(c, co + l4, LE); co += ldc;
+        c70.intoMemorySegment(c, co, LE); c71.intoMemorySegment(c, co + l4, LE);
+    }
+
+    static void kernel1a(MemorySegment a, long ao, MemorySegment rows, MemorySegment b, long bo, MemorySegment c, long co, long ldc, int k) {
+        // two chains (even and odd kk): one row alone would wait on the FMA latency
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, d0 = c0, d1 = c0;
+        long bk = bo;
+        int kk = 0;
+        for (; kk + 1 < k; kk += 2, bk += 2 * NR * 4L) {
+            FloatVector v = FloatVector.broadcast(S, a.get(F, ao + rows.get(ROW, kk * 8L)));
+            c0 = FloatVector.fromMemorySegment(S, b, bk, LE).fma(v, c0);
+            c1 = FloatVector.fromMemorySegment(S, b, bk + L * 4L, LE).fma(v, c1);
+            FloatVector u = FloatVector.broadcast(S, a.get(F, ao + rows.get(ROW, kk * 8L + 8)));
+            d0 = FloatVector.fromMemorySegment(S, b, bk + NR * 4L, LE).fma(u, d0);
+            d1 = FloatVector.fromMemorySegment(S, b, bk + NR * 4L + L * 4L, LE).fma(u, d1);
+        }
+        if (kk < k) {
+            FloatVector v = FloatVector.broadcast(S, a.get(F, ao + rows.get(ROW, kk * 8L)));
+            c0 = FloatVector.fromMemorySegment(S, b, bk, LE).fma(v, c0);
+            c1 = FloatVector.fromMemorySegment(S, b, bk + L * 4L, LE).fma(v, c1);
+        }
+        c0.add(d0).intoMemorySegment(c, co, LE);
+        c1.add(d1).intoMemorySegment(c, co + L * 4L, LE);
     }
 }

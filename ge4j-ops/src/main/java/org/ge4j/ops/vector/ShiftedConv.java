@@ -44,6 +44,13 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
     private final int bArg, zArg, yArg;
     private final Split split;
     private final WorkerPool pool;
+    /** The transposed form (vectors over output channels) for planes that panels of positions fit badly, or null. */
+    private final ChannelPanels channels;
+    /** Whether the activation is a clamp the transposed form applies as it stores (none, Relu, Clip), and its bounds. */
+    private final boolean fusable;
+    private final float lo, hi;
+    /** Zeros standing in for an absent bias in the transposed form. */
+    private final MemorySegment zeros;
 
     ShiftedConv(Window2d g, int groups, int m, Act act, int bArg, int zArg, int yArg, org.ge4j.ir.Tensor weights, WorkerPool pool) {
         this.g = g;
@@ -91,11 +98,19 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
         for (int c = 0, kk = 0; c < cg; c++)
             for (int t = 0; t < g.kh() * g.kw(); t++, kk++)
                 rows.set(Sgemm.ROW, kk * 8L, tapCopy[t] * copyBytes + c * planeBytes + (long) tapRow[t] * g.ow() * 4);
-        split = Split.of(g.n() * groups, mg, Sgemm.panels(p), 2.0 * g.n() * m * p * kdim, pool.threads(), false);
+        double flops = 2.0 * g.n() * m * p * kdim;
+        int kind = act.kind();
+        fusable = kind == Act.NONE || kind == Act.RELU || kind == Act.CLIP;
+        lo = kind == Act.RELU ? 0f : kind == Act.CLIP ? act.p0() : Float.NEGATIVE_INFINITY;
+        hi = kind == Act.CLIP ? act.p1() : Float.POSITIVE_INFINITY;
+        channels = weights != null && ChannelPanels.suits(p, mg) ? new ChannelPanels(weights.segment(), groups, mg, kdim) : null;
+        zeros = channels != null && bArg < 0 ? Specs.allocate((long) m * 4) : null;
+        split = channels != null ? ChannelPanels.split(g.n() * groups, mg, flops, pool.threads())
+                : Split.of(g.n() * groups, mg, Sgemm.panels(p), flops, pool.threads(), false);
         packedGroup = Sgemm.packedABytes(mg, kdim);
         // measured: one stream per 8-row block helps while a block stays small (k <= 1152: at most 36 KB);
         // with longer rows the 8 separate streams of the unpacked weights were faster
-        if (weights != null && PACK_WEIGHTS && kdim <= 1152) {
+        if (channels == null && weights != null && PACK_WEIGHTS && kdim <= 1152) {
             packedW = Specs.allocate(groups * packedGroup);
             for (int gi = 0; gi < groups; gi++)
                 Sgemm.packA(weights.segment(), (long) gi * mg * kdim * 4, kdim * 4L, mg, kdim, packedW, gi * packedGroup);
@@ -107,13 +122,23 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
     /** Whether this form suits a window: equal strides of 1 or 2, not a pointwise stride-1 conv (a plain GEMM). */
     static boolean suits(Window2d g) { return g.sh() == g.sw() && g.sw() <= 2 && !g.pointwise(); }
 
+    /** Writes the copies of planes [chunk·planes/chunks, (chunk+1)·planes/chunks) (on the pool: a serial fill limits 2-thread scaling). */
+    private final WorkerPool.Job fillJob = this::fillChunk;
+
+    private void fillChunk(Object ctx, int chunk, int chunks) {
+        Run r = (Run) ctx;
+        int planes = g.n() * g.c();
+        fill(r.args[0], r.copies, (int) ((long) chunk * planes / chunks), (int) ((long) (chunk + 1) * planes / chunks));
+    }
+
     @Override public void run(MemorySegment[] args) {
         MemorySegment copies = Scratch.get(1, copyA.length * copyBytes);
-        fill(args[0], copies);
         Run r = RUN.get();
         r.args = args;
         r.copies = copies;
         try {
+            if (split.parallel()) pool.run(fillJob, r, Math.min(g.n() * g.c(), 2 * pool.threads()));
+            else fill(args[0], copies, 0, g.n() * g.c());
             if (split.parallel()) pool.run(this, r, split.chunks());
             else for (int c = 0, n = split.chunks(); c < n; c++) chunk(r, c);
         } finally {
@@ -123,18 +148,18 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
 
     @Override public void run(Object ctx, int chunk, int n) { chunk((Run) ctx, chunk); }
 
-    /** Writes the copies: copy k row r of channel c is X[c, r·s + a - pt, (ow + jj)·s + b - pl], 0 outside. */
-    private void fill(MemorySegment x, MemorySegment copies) {
+    /** Writes the copies of planes [c0, c1): copy k row r of plane c is X[c, r·s + a - pt, (ow + jj)·s + b - pl], 0 outside. */
+    private void fill(MemorySegment x, MemorySegment copies, int c0, int c1) {
         if (st == 2) {
-            fill2(x, copies);
+            fill2(x, copies, c0, c1);
             return;
         }
-        int ow = g.ow(), w = g.w(), planes = g.n() * g.c();
+        int ow = g.ow(), w = g.w();
         for (int k = 0; k < copyA.length; k++) {
             int shift = copyJ[k] - g.pl(); // output column ow reads input column ow + shift
             int lo = Math.max(0, -shift), hi = Math.max(lo, Math.min(ow, w - shift));
             long base = k * copyBytes;
-            for (int c = 0; c < planes; c++) {
+            for (int c = c0; c < c1; c++) {
                 long xo = (long) c * g.plane() * 4;
                 for (int r = 0; r < hp; r++) {
                     long d = base + c * planeBytes + (long) r * ow * 4;
@@ -156,8 +181,8 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
      * of its row phase takes its row as a contiguous run of one half: copy (a, b, jj) row r is half b of
      * padded input row 2r + a, from index jj.
      */
-    private void fill2(MemorySegment x, MemorySegment copies) {
-        int ow = g.ow(), w = g.w(), planes = g.n() * g.c(), pl = g.pl();
+    private void fill2(MemorySegment x, MemorySegment copies, int c0, int c1) {
+        int ow = g.ow(), w = g.w(), pl = g.pl();
         int maxJ = 0;
         for (int j : copyJ) maxJ = Math.max(maxJ, j);
         int half = (ow + maxJ + 1 + L - 1) / L * L; // floats per half, whole vectors
@@ -165,7 +190,7 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
         MemorySegment buf = Scratch.get(0, evenOdd + 2L * half * 4);
         zero(buf, 0, 2 * half + 2 * L); // the padded row: zeros left of the input (pl) and right of it
         int cols = Math.max(0, Math.min(w, 2 * half - pl));
-        for (int c = 0; c < planes; c++) {
+        for (int c = c0; c < c1; c++) {
             long xo = (long) c * g.plane() * 4;
             for (int r = 0; r < hp; r++)
                 for (int a = 0; a < 2; a++) {
@@ -219,6 +244,16 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
         long yo = ((long) img * groups * mg + (long) grp * mg) * p * 4L;
         long ldy = p * 4L;
         boolean epilogue = bias != null || z != null || !ep.trivial();
+        if (channels != null) {
+            boolean clamp = fusable;
+            int c0 = r0 / 8 * NR, c1 = Math.min(mg, r1 / 8 * NR);
+            channels.run(grp, run.copies, base, rows, r0 / 8, r1 / 8, p, y, yo, ldy, clamp, bias != null ? bias : zeros, (long) grp * mg * 4, z, lo, hi);
+            if (epilogue && !clamp) {
+                long co = yo + c0 * ldy;
+                ep.apply(y, co, ldy, c1 - c0, p, bias, (long) (grp * mg + c0) * 4, 4, null, 0, z, co, ldy);
+            }
+            return;
+        }
         int q1 = split.panel1(c), pending = -1;
         for (int q = split.panel0(c); q < q1; q++) {
             int j0 = q * NR, wd = Math.min(NR, p - j0);
@@ -236,6 +271,9 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
             }
         }
     }
+
+    /** Whether this conv runs in the transposed form ({@link ChannelPanels}). */
+    boolean channelPanels() { return channels != null; }
 
     private static MemorySegment nullable(MemorySegment s) { return s == null || s == MemorySegment.NULL ? null : s; }
 }

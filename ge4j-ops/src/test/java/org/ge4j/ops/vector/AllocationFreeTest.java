@@ -39,6 +39,9 @@ class AllocationFreeTest {
                 .in(random(1, 1, 24, 14, 14)).constIn(random(2, 44, 24, 1, 1)).constIn(random(3, 44)).build());
         m.put("FusedConv residual", fused("FusedConv").opset(1).attr("pads", 1L, 1L, 1L, 1L).attr("activation", "Relu").attr("has_residual", 1L)
                 .in(random(1, 1, 8, 12, 12)).constIn(random(2, 8, 8, 3, 3)).constIn(random(3, 8)).in(random(4, 1, 8, 12, 12)).build());
+        m.put("FusedConv 7x7 channel panels", fused("FusedConv").opset(1).attr("pads", 1L, 1L, 1L, 1L).attr("activation", "Relu").attr("has_residual", 1L)
+                .in(random(1, 1, 16, 7, 7)).constIn(random(2, 64, 16, 3, 3)).constIn(random(3, 64)).in(random(4, 1, 64, 7, 7)).build());
+        m.put("Conv 1x1 7x7 channel panels", op("Conv").opset(11).in(random(1, 1, 64, 7, 7)).constIn(random(2, 96, 64, 1, 1)).constIn(random(3, 96)).build());
         m.put("Add same shape (parallel)", op("Add").opset(14).in(random(1, 300000)).in(random(2, 300000)).build());
         m.put("Mul per-channel", op("Mul").opset(14).in(random(1, 1, 16, 9, 9)).constIn(random(2, 16, 1, 1)).build());
         m.put("Sub row reversed", op("Sub").opset(14).constIn(random(1, 37)).in(random(2, 5, 37)).build());
@@ -66,11 +69,22 @@ class AllocationFreeTest {
         while (System.nanoTime() < deadline && KernelHarness.allocatedBytes(k, args, 200) > 0) Thread.onSpinWait();
     }
 
+    /** Compiles a case, with the opt-in transposed conv form switched on so that its cases exercise it. */
+    static CompiledKernel compile(KernelHarness.Case c) {
+        boolean was = ChannelPanels.enabled;
+        ChannelPanels.enabled = true;
+        try {
+            return KernelHarness.compile(c);
+        } finally {
+            ChannelPanels.enabled = was;
+        }
+    }
+
     @Test
     void kernelsAllocateNothingPerRunOnceWarm() {
         StringBuilder report = new StringBuilder();
         for (var e : cases().entrySet()) {
-            CompiledKernel k = KernelHarness.compile(e.getValue());
+            CompiledKernel k = compile(e.getValue());
             assertThat(k).as(e.getKey()).isNotNull();
             MemorySegment[] args = KernelHarness.args(e.getValue());
             warmUp(k, args);

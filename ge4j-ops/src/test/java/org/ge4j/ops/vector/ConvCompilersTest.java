@@ -141,6 +141,62 @@ class ConvCompilersTest {
             assertMatchesReference(b.build(), TOL);
         }
         assertMatchesReference(fused("FusedConv").opset(1).attr("activation", "Relu").in(random(11, 1, 24, 9, 10)).in(random(12, 21, 24, 1, 1)).build(), TOL);
+        // ... and with a residual (pointwise: on the tile too, when switched on; full and narrow panels)
+        for (boolean onTile : new boolean[] {false, true})
+        for (String act : new String[] {"", "Relu", "Clip"}) {
+            GemmConv.fuseResidual = onTile;
+            var pw = fused("FusedConv").opset(1).attr("activation", act).attr("has_residual", 1L).in(random(13, 1, 24, 9, 10))
+                    .constIn(random(14, 21, 24, 1, 1)).constIn(random(15, 21)).in(random(16, 1, 21, 9, 10));
+            var sh = fused("FusedConv").opset(1).attr("activation", act).attr("has_residual", 1L).attr("pads", 1L, 1L, 1L, 1L).in(random(17, 1, 8, 9, 10))
+                    .constIn(random(18, 21, 8, 3, 3)).constIn(random(19, 21)).in(random(20, 1, 21, 9, 10));
+            if (act.equals("Clip")) {
+                pw.attrFloats("activation_params", 0f, 0.6f);
+                sh.attrFloats("activation_params", 0f, 0.6f);
+            }
+            try {
+                assertThat(assertMatchesReference(pw.build(), TOL)).isInstanceOf(GemmConv.class);
+            } finally {
+                GemmConv.fuseResidual = false;
+            }
+            assertThat(assertMatchesReference(sh.build(), TOL)).isInstanceOf(ShiftedConv.class);
+        }
+    }
+
+    @Test
+    void transposedFormForPlanesThatPanelsFitBadly() {
+        boolean was = ChannelPanels.enabled;
+        ChannelPanels.enabled = true;
+        try {
+            transposedForms();
+        } finally {
+            ChannelPanels.enabled = was;
+        }
+    }
+
+    private static void transposedForms() {
+        // 7x7 outputs, 80 channels (two panels of 32 and a partial one): pointwise, 3x3, stride 2, batch 2, groups
+        var pw = assertMatchesReference(conv(1, 2, 24, 7, 7, 80, 1, 1, 1, true).build(), TOL);
+        assertThat(((GemmConv) pw).channelPanels()).isTrue();
+        var sh = assertMatchesReference(conv(2, 1, 20, 7, 7, 80, 1, 3, 3, false).attr("pads", 1L, 1L, 1L, 1L).build(), TOL);
+        assertThat(((ShiftedConv) sh).channelPanels()).isTrue();
+        assertMatchesReference(conv(3, 1, 16, 14, 14, 80, 1, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).attr("strides", 2L, 2L).build(), TOL);
+        assertMatchesReference(conv(4, 1, 16, 7, 7, 160, 2, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).build(), TOL);
+        assertMatchesReference(conv(5, 1, 40, 5, 5, 64, 1, 3, 3, true).attr("dilations", 2L, 2L).attr("pads", 2L, 2L, 2L, 2L).build(), TOL);
+        assertMatchesReference(conv(6, 1, 301, 1, 1, 32, 1, 1, 1, true).build(), 2e-4); // one position, long odd k
+        var tiles = assertMatchesReference(conv(7, 1, 64, 10, 7, 256, 1, 1, 1, true).build(), TOL); // 70 positions: tiles of 64 + 6
+        assertThat(((GemmConv) tiles).channelPanels()).isTrue();
+        var wide = assertMatchesReference(conv(8, 1, 64, 14, 14, 256, 1, 1, 1, true).build(), TOL); // 196 positions: NR-wide panels pay
+        assertThat(((GemmConv) wide).channelPanels()).isFalse();
+        for (String act : new String[] {"", "Relu", "Clip", "Sigmoid"}) {
+            for (boolean residual : new boolean[] {false, true}) {
+                var b = fused("FusedConv").opset(1).attr("pads", 1L, 1L, 1L, 1L).attr("activation", act).attr("has_residual", residual ? 1L : 0L)
+                        .in(random(8, 1, 12, 7, 7)).constIn(random(9, 80, 12, 3, 3)).constIn(random(10, 80));
+                if (act.equals("Clip")) b.attrFloats("activation_params", 0f, 0.6f);
+                if (residual) b.in(random(11, 1, 80, 7, 7));
+                var k = assertMatchesReference(b.build(), TOL);
+                assertThat(((ShiftedConv) k).channelPanels()).isTrue();
+            }
+        }
     }
 
     @Test

@@ -36,12 +36,20 @@ public final class VectorBench {
         items.add(new Item("gemv 1x1024x4096", op("MatMul").in(random(1, 1, 1024)).constIn(random(2, 1024, 4096)).build(), 2.0 * 1024 * 4096, 1024.0 * 4096 * 4));
         items.add(new Item("gemv 1x4096x4096", op("MatMul").in(random(1, 1, 4096)).constIn(random(2, 4096, 4096)).build(), 2.0 * 4096 * 4096, 4096.0 * 4096 * 4));
         // resnet50 convolutions (batch 1, 224x224): cin, cout, input size, kernel, stride
+        // last column: how often the shape occurs in resnet50 (for the weighted total printed at the end)
         int[][] convs = {
-            {3, 64, 224, 7, 2}, {64, 64, 56, 1, 1}, {64, 64, 56, 3, 1}, {64, 256, 56, 1, 1}, {256, 64, 56, 1, 1},
-            {256, 128, 56, 1, 1}, {128, 128, 56, 3, 2}, {128, 512, 28, 1, 1}, {256, 512, 56, 1, 2}, {512, 128, 28, 1, 1}, {128, 128, 28, 3, 1},
-            {512, 256, 28, 1, 1}, {256, 256, 28, 3, 2}, {256, 1024, 14, 1, 1}, {1024, 256, 14, 1, 1}, {256, 256, 14, 3, 1},
-            {1024, 512, 14, 1, 1}, {512, 512, 14, 3, 2}, {512, 2048, 7, 1, 1}, {2048, 512, 7, 1, 1}, {512, 512, 7, 3, 1}};
-        for (int[] c : convs) conv(items, c[0], c[1], c[2], c[3], c[4], 1);
+            {3, 64, 224, 7, 2, 1}, {64, 64, 56, 1, 1, 1}, {64, 64, 56, 3, 1, 3}, {64, 256, 56, 1, 1, 4}, {256, 64, 56, 1, 1, 2},
+            {256, 128, 56, 1, 1, 1}, {128, 128, 56, 3, 2, 1}, {128, 512, 28, 1, 1, 4}, {256, 512, 56, 1, 2, 1}, {512, 128, 28, 1, 1, 3},
+            {128, 128, 28, 3, 1, 3}, {512, 256, 28, 1, 1, 1}, {256, 256, 28, 3, 2, 1}, {512, 1024, 28, 1, 2, 1}, {256, 1024, 14, 1, 1, 6},
+            {1024, 256, 14, 1, 1, 5}, {256, 256, 14, 3, 1, 5}, {1024, 512, 14, 1, 1, 1}, {512, 512, 14, 3, 2, 1}, {1024, 2048, 14, 1, 2, 1},
+            {512, 2048, 7, 1, 1, 3}, {2048, 512, 7, 1, 1, 2}, {512, 512, 7, 3, 1, 2}};
+        java.util.Map<String, Integer> resnetCounts = new java.util.HashMap<>();
+        for (int[] c : convs) {
+            conv(items, c[0], c[1], c[2], c[3], c[4], 1);
+            resnetCounts.put(items.get(items.size() - 1).name(), c[5]);
+        }
+        double resnetSeconds = 0, resnetFlops = 0;
+        int resnetSeen = 0;
         // mobilenet_v2 depthwise: channels, input size, stride
         int[][] dws = {{32, 112, 1}, {96, 112, 2}, {144, 56, 1}, {144, 56, 2}, {192, 28, 1}, {192, 28, 2}, {384, 14, 1}, {576, 14, 1}, {576, 14, 2}, {960, 7, 1}};
         for (int[] d : dws) conv(items, d[0], d[0], d[1], 3, d[2], d[0]);
@@ -73,7 +81,15 @@ public final class VectorBench {
             System.out.printf("%-34s %-14s %9.1f us  %6.1f GFLOP/s%s%n", it.name(), k.getClass().getSimpleName(), best * 1e6, it.flops() / best / 1e9, extra);
             logSum += Math.log(it.flops() / best / 1e9);
             counted++;
+            Integer times = resnetCounts.get(it.name());
+            if (times != null) {
+                resnetSeconds += times * best;
+                resnetFlops += times * it.flops();
+                resnetSeen++;
+            }
         }
+        if (resnetSeen == resnetCounts.size())
+            System.out.printf("resnet50's convolutions (each shape times its count): %.2f ms, %.1f GFLOP/s%n", resnetSeconds * 1e3, resnetFlops / resnetSeconds / 1e9);
         if (counted > 0) System.out.printf("geomean %.1f GFLOP/s over %d items%n", Math.exp(logSum / counted), counted);
     }
 

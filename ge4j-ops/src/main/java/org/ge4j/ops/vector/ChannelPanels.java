@@ -1,0 +1,97 @@
+package org.ge4j.ops.vector;
+
+import static org.ge4j.ops.vector.Sgemm.F;
+import static org.ge4j.ops.vector.Sgemm.NR;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The transposed implicit GEMM of a convolution, for output planes that NR-wide panels of positions fit
+ * badly (7×7 = 49 positions fill 64 columns, 14×14 = 196 fill 224): vectors run over output channels
+ * instead (the weights transposed and packed at compile time in panels of NR channels) and output
+ * positions are broadcast scalars, so every position is computed once. The micro-kernel writes a tile of
+ * positions × channels to scratch; it goes into the NCHW output transposed, with bias and Relu/Clip.
+ * Work is cut into blocks of channel panels; chunk c of a {@link Split} made by {@link #split} covers
+ * panels [{@code row0(c) / 8}, {@code row1(c) / 8}).
+ */
+final class ChannelPanels {
+    /** Output positions per tile. */
+    private static final int PB = 64;
+    /**
+     * Off by default, on with {@code -Dge4j.vector.channelPanels=true}: its 7×7 layers run 3-12 % faster
+     * (VectorBench, thread CPU time), but resnet50 as a whole measured no faster (1.29-1.31 × ORT either way)
+     * and its first run took 0.5-1 s longer: the new kernels first run deep into the first inference, cold.
+     * Tests switch it on through this field.
+     */
+    static boolean enabled = "true".equals(System.getProperty("ge4j.vector.channelPanels"));
+
+    private final MemorySegment wt;
+    private final long groupBytes, panelBytes;
+    private final int mg, kdim;
+
+    /** Packs the weights W[groups·mg, kdim] (row-major) of each group into panels of NR channels. */
+    ChannelPanels(MemorySegment w, int groups, int mg, int kdim) {
+        this.mg = mg;
+        this.kdim = kdim;
+        panelBytes = Sgemm.panelBytes(kdim);
+        groupBytes = Sgemm.packedBytes(kdim, mg);
+        wt = Specs.allocate(groups * groupBytes);
+        for (int gi = 0; gi < groups; gi++) Sgemm.pack(w, (long) gi * mg * kdim * 4, 4, kdim * 4L, kdim, mg, wt, gi * groupBytes);
+    }
+
+    /**
+     * Whether the transposed form pays: positions padded to NR must waste over a fifth of the work, and more
+     * than channels padded to NR would. (Measured with VectorBench on resnet50's layers, thread CPU time: at
+     * 7×7 = 49 positions, 31 % padding, the transposed form is 3-8 % faster; at 14×14 = 196, 14 % padding,
+     * it is as fast for a 3×3 conv and 3-14 % slower for 1×1 ones, where the transposing store weighs more
+     * against a short k.)
+     */
+    static boolean suits(int positions, int channels) {
+        if (!enabled || channels < NR) return false;
+        double posWaste = (double) Sgemm.panels(positions) * NR / positions, chanWaste = (double) Sgemm.panels(channels) * NR / channels;
+        return posWaste > 1.2 && chanWaste < posWaste;
+    }
+
+    /** The work split: batch items × blocks of channel panels (8 "rows" per panel). */
+    static Split split(int batches, int channels, double flops, int threads) {
+        return Split.of(batches, Sgemm.panels(channels) * 8, 1, flops, threads, true);
+    }
+
+    /**
+     * Output channels of panels [panel0, panel1) of group grp, all p positions: Y[ch, r] = sum_kk X(r, kk) Wt[kk, ch]
+     * with X(r, kk) at {@code xo + rows[kk] + 4 r}; Y[ch, r] at {@code yo + ch ldy + 4 r} (ch counted from the
+     * group's first channel). With {@code clamp}, stores clamp(acc + bias[ch] + Z[ch, r], lo, hi) (bias at
+     * {@code bo + 4 ch}; Z, the residual, optional, laid out as Y); otherwise the raw sums, and the caller runs the epilogue.
+     */
+    void run(int grp, MemorySegment x, long xo, MemorySegment rows, int panel0, int panel1, int p, MemorySegment y, long yo, long ldy,
+             boolean clamp, MemorySegment bias, long bo, MemorySegment z, float lo, float hi) {
+        MemorySegment tile = Scratch.get(2, (long) PB * NR * 4);
+        for (int q = panel0; q < panel1; q++) {
+            int c0 = q * NR, nc = Math.min(NR, mg - c0);
+            long wo = grp * groupBytes + q * panelBytes;
+            for (int r0 = 0; r0 < p; r0 += PB) {
+                int nr = Math.min(PB, p - r0);
+                Sgemm.blockRowsT(x, xo + r0 * 4L, rows, wt, wo, tile, 0, NR * 4L, nr, kdim);
+                store(tile, nr, nc, y, yo + c0 * ldy + r0 * 4L, ldy, clamp, bias, bo + c0 * 4L, z, lo, hi);
+            }
+        }
+    }
+
+    /** Tile[r, ch] (row stride NR floats) into Y[ch, r] for r &lt; nr, ch &lt; nc. */
+    private static void store(MemorySegment tile, int nr, int nc, MemorySegment y, long yo, long ldy, boolean clamp, MemorySegment bias, long bo,
+                              MemorySegment z, float lo, float hi) {
+        for (int ch = 0; ch < nc; ch++) {
+            long d = yo + ch * ldy;
+            if (clamp && z != null) {
+                float b = bias.get(F, bo + ch * 4L);
+                for (int r = 0; r < nr; r++)
+                    y.set(F, d + r * 4L, Math.min(hi, Math.max(lo, tile.get(F, (r * (long) NR + ch) * 4) + b + z.get(F, d + r * 4L))));
+            } else if (clamp) {
+                float b = bias.get(F, bo + ch * 4L);
+                for (int r = 0; r < nr; r++) y.set(F, d + r * 4L, Math.min(hi, Math.max(lo, tile.get(F, (r * (long) NR + ch) * 4) + b)));
+            } else {
+                for (int r = 0; r < nr; r++) y.set(F, d + r * 4L, tile.get(F, (r * (long) NR + ch) * 4));
+            }
+        }
+    }
+}
