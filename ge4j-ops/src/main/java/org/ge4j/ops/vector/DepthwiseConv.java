@@ -21,7 +21,6 @@ import org.ge4j.ops.exec.CompiledKernel;
  * each finished plane. Chunks of (image, channel range) run on the pool.
  */
 final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
-    private static final FloatVector ZERO = FloatVector.zero(S);
     private static final long VB = L * 4L;
     private final Window2d g;
     private final Act act;
@@ -90,19 +89,18 @@ final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
         int kh = g.kh(), kw = g.kw(), blocks = win.blocks;
         long[] colBits = win.colBits, tapOff = win.tapOff;
         int n = g.outPlane();
-        // 3×3 undilated: the nine weights stay in registers, the taps unrolled into three column sums
-        FloatVector w0 = ZERO, w1 = ZERO, w2 = ZERO, w3 = ZERO, w4 = ZERO, w5 = ZERO, w6 = ZERO, w7 = ZERO, w8 = ZERO;
-        if (k3) {
-            w0 = FloatVector.broadcast(S, w.get(F, wo));
-            w1 = FloatVector.broadcast(S, w.get(F, wo + 4));
-            w2 = FloatVector.broadcast(S, w.get(F, wo + 8));
-            w3 = FloatVector.broadcast(S, w.get(F, wo + 12));
-            w4 = FloatVector.broadcast(S, w.get(F, wo + 16));
-            w5 = FloatVector.broadcast(S, w.get(F, wo + 20));
-            w6 = FloatVector.broadcast(S, w.get(F, wo + 24));
-            w7 = FloatVector.broadcast(S, w.get(F, wo + 28));
-            w8 = FloatVector.broadcast(S, w.get(F, wo + 32));
-        }
+        // 3×3 undilated: the nine weights stay in registers, the taps unrolled into three column sums. Each is
+        // broadcast on both paths: a vector merged with a constant vector object (a static ZERO) at a branch
+        // defeats C2's box elimination once both paths have been profiled, and every call then allocates them.
+        FloatVector w0 = FloatVector.broadcast(S, k3 ? w.get(F, wo) : 0f);
+        FloatVector w1 = FloatVector.broadcast(S, k3 ? w.get(F, wo + 4) : 0f);
+        FloatVector w2 = FloatVector.broadcast(S, k3 ? w.get(F, wo + 8) : 0f);
+        FloatVector w3 = FloatVector.broadcast(S, k3 ? w.get(F, wo + 12) : 0f);
+        FloatVector w4 = FloatVector.broadcast(S, k3 ? w.get(F, wo + 16) : 0f);
+        FloatVector w5 = FloatVector.broadcast(S, k3 ? w.get(F, wo + 20) : 0f);
+        FloatVector w6 = FloatVector.broadcast(S, k3 ? w.get(F, wo + 24) : 0f);
+        FloatVector w7 = FloatVector.broadcast(S, k3 ? w.get(F, wo + 28) : 0f);
+        FloatVector w8 = FloatVector.broadcast(S, k3 ? w.get(F, wo + 32) : 0f);
         FloatVector bv = FloatVector.broadcast(S, b);
         long t0 = tapOff[0], t1 = k3 ? tapOff[1] : 0, t2 = k3 ? tapOff[2] : 0, t3 = k3 ? tapOff[3] : 0, t4 = k3 ? tapOff[4] : 0;
         long t5 = k3 ? tapOff[5] : 0, t6 = k3 ? tapOff[6] : 0, t7 = k3 ? tapOff[7] : 0, t8 = k3 ? tapOff[8] : 0;
@@ -126,7 +124,7 @@ final class DepthwiseConv implements CompiledKernel, WorkerPool.Job {
             } else {
                 acc = bv;
                 for (int j = 0; j < kw; j++) { // a partial sum per kernel column, masked once
-                    FloatVector part = ZERO;
+                    FloatVector part = FloatVector.zero(S);
                     for (int i = 0, t = j; i < kh; i++, t += kw)
                         part = FloatVector.fromMemorySegment(S, x, xp + tapOff[t], LE).fma(FloatVector.broadcast(S, w.get(F, wo + t * 4L)), part);
                     long cb = colBits[j * blocks + bl];
