@@ -7,6 +7,7 @@ import static org.ge4j.ops.vector.Sgemm.S;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * How a depthwise conv or a pool reads its windows from one NCHW input plane.
@@ -26,9 +27,13 @@ import jdk.incubator.vector.FloatVector;
  * gathered through scratch.
  */
 final class PlaneWindow {
-    /** Lane indexes 0, 2, 4, ...: the even lanes of a pair of vectors ({@code EVEN.selectFrom(a, b)}). */
-    static final FloatVector EVEN = FloatVector.fromArray(S, lanes(0), 0);
-    private static final FloatVector ODD = FloatVector.fromArray(S, lanes(1), 0);
+    /**
+     * Lanes 0, 2, 4, ... of a pair of vectors ({@code a.rearrange(EVEN, b)}; indexes past the first vector wrap
+     * into the second). A shuffle, not a vector of indexes for the two-vector {@code selectFrom}: C2 does not
+     * always intrinsify that one, and its Java fallback allocates on every call.
+     */
+    static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
     /** All L lanes. */
     static final long FULL = L == 64 ? -1L : (1L << L) - 1;
 
@@ -160,7 +165,7 @@ final class PlaneWindow {
                     v0 = FloatVector.fromMemorySegment(S, tmp, to, LE);
                     v1 = FloatVector.fromMemorySegment(S, tmp, to + vb, LE);
                 }
-                FloatVector ev = EVEN.selectFrom(v0, v1), od = ODD.selectFrom(v0, v1);
+                FloatVector ev = v0.rearrange(EVEN, v1), od = v0.rearrange(ODD, v1);
                 if (k + L <= ne) ev.intoMemorySegment(buf, e + k * 4L, LE);
                 else ev.intoMemorySegment(buf, e + k * 4L, LE, S.indexInRange(k, ne));
                 if (k + L <= no) od.intoMemorySegment(buf, o + k * 4L, LE);
@@ -178,13 +183,13 @@ final class PlaneWindow {
         long vb = L * 4L;
         if (c >= 0 && c + sw * L <= w) {
             FloatVector v = FloatVector.fromMemorySegment(S, x, r + c * 4L, LE);
-            if (sw == 2) v = EVEN.selectFrom(v, FloatVector.fromMemorySegment(S, x, r + (c + L) * 4L, LE));
+            if (sw == 2) v = v.rearrange(EVEN, FloatVector.fromMemorySegment(S, x, r + (c + L) * 4L, LE));
             v.intoMemorySegment(buf, 0, LE);
         } else {
             gather(x, r + c * 4L, cols(c, w, 1), buf, 0, fill);
             if (sw == 2) {
                 gather(x, r + (c + L) * 4L, cols(c + L, w, 1), buf, vb, fill);
-                EVEN.selectFrom(FloatVector.fromMemorySegment(S, buf, 0, LE), FloatVector.fromMemorySegment(S, buf, vb, LE)).intoMemorySegment(buf, 0, LE);
+                FloatVector.fromMemorySegment(S, buf, 0, LE).rearrange(EVEN, FloatVector.fromMemorySegment(S, buf, vb, LE)).intoMemorySegment(buf, 0, LE);
             }
         }
     }
@@ -201,11 +206,5 @@ final class PlaneWindow {
      */
     static void gather(MemorySegment x, long off, long bits, MemorySegment buf, long bo, float fill) {
         for (int k = 0; k < L; k++) buf.set(F, bo + k * 4L, (bits >>> k & 1) != 0 ? x.get(F, off + k * 4L) : fill);
-    }
-
-    private static float[] lanes(int first) {
-        float[] e = new float[L];
-        for (int i = 0; i < L; i++) e[i] = 2 * i + first;
-        return e;
     }
 }
