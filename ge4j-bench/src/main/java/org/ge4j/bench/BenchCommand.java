@@ -63,6 +63,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--block", paramLabel = "K", description = "runs per engine per alternation block; default ${DEFAULT-VALUE}")
     int block = 5;
 
+    @Option(names = "--settle", paramLabel = "MS", description = "with --vs-ort: sleep this long (untimed) before each engine's block, so ORT's spinning workers are idle when ge4j's block starts; default ${DEFAULT-VALUE}")
+    int settle = 0;
+
     @Option(names = "--batch", paramLabel = "B", description = "batch size (sets the first dim of every input; needs a dynamic batch dim when > 1); default ${DEFAULT-VALUE}")
     int batch = 1;
 
@@ -138,7 +141,7 @@ public final class BenchCommand implements Callable<Integer> {
             case "off", "false", "0" -> false;
             default -> throw new IllegalArgumentException("--ort-spinning must be on or off, got '" + ortSpinning + "'");
         };
-        Bencher.Plan plan = new Bencher.Plan(warmup, warmupMinTime, warmupTime, untilStable, runs, Math.min(minRuns, runs), maxTime, block);
+        Bencher.Plan plan = new Bencher.Plan(warmup, warmupMinTime, warmupTime, untilStable, runs, Math.min(minRuns, runs), maxTime, block, settle);
         return new BenchConfig(model, modelsDir == null ? BenchModels.dir() : modelsDir, engines, specs, threads, batch, plan,
                 OptLevel.parse(level), spin, cold, coldRepeats, coldRuns, tsv, seed, rtol, atol, peakGflops, om || omFile != null, omFile, profile, warmUpAtLoad == null ? null : WarmUp.parse(warmUpAtLoad),
                 "ge4j bench " + String.join(" ", commandArgs(args)));

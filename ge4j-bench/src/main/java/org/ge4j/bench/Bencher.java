@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * Warm-up and timed runs. Timed runs of several engines alternate in blocks of at most {@code block}
  * runs (and at most about one second) each, round after round, so every engine is sampled over the
- * same stretch of time and a change in the machine's clock or load hits them alike.
+ * same stretch of time and a change in the machine's clock or load hits them alike. Between two engines'
+ * blocks the bencher can sleep ({@code settleMillis}): an engine whose idle worker threads spin (ONNX
+ * Runtime's default) would otherwise still hold a core at the start of the other engine's block.
  */
 public final class Bencher {
     private static final double STABLE = 0.97; // a warm-up window within 3 % of the previous one is stable
@@ -27,9 +29,17 @@ public final class Bencher {
      * @param minRuns     timed runs per engine at least, even past {@code maxSeconds}
      * @param maxSeconds  time budget of the timed phase: it stops once spent and every engine has {@code minRuns}
      * @param block       runs per engine per alternation block
+     * @param settleMillis sleep before each engine's block when several engines alternate (not timed)
      */
-    public record Plan(int warmup, double warmupMinSeconds, double warmupSeconds, boolean untilStable, int runs, int minRuns, double maxSeconds, int block) {
+    public record Plan(int warmup, double warmupMinSeconds, double warmupSeconds, boolean untilStable, int runs, int minRuns, double maxSeconds, int block,
+                       int settleMillis) {
+        /** A plan with no pause between blocks. */
+        public Plan(int warmup, double warmupMinSeconds, double warmupSeconds, boolean untilStable, int runs, int minRuns, double maxSeconds, int block) {
+            this(warmup, warmupMinSeconds, warmupSeconds, untilStable, runs, minRuns, maxSeconds, block, 0);
+        }
+
         public Plan {
+            if (settleMillis < 0) throw new IllegalArgumentException("--settle must be >= 0 ms, got " + settleMillis);
             if (!(warmupMinSeconds >= 0) || warmupMinSeconds > warmupSeconds)
                 throw new IllegalArgumentException("--warmup-min-time must be in [0, --warmup-time=" + warmupSeconds + "], got " + warmupMinSeconds);
             if (warmup < 0) throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
@@ -87,6 +97,7 @@ public final class Bencher {
         long start = System.nanoTime();
         while (!done(count, p, System.nanoTime() - start >= budget)) {
             for (int e = 0; e < n; e++) {
+                if (n > 1 && p.settleMillis() > 0) Thread.sleep(p.settleMillis());
                 long blockStart = System.nanoTime();
                 for (int k = 0; k < p.block(); k++) {
                     if (k > 0 && System.nanoTime() - blockStart >= BLOCK_NANOS) break;

@@ -50,6 +50,20 @@ class BencherTest {
     }
 
     @Test
+    void settlePausesBeforeEachEnginesBlockOnlyWhenEnginesAlternate() throws Exception {
+        List<Long> starts = new ArrayList<>();
+        Bencher.Plan p = new Bencher.Plan(0, 0, 60, false, 2, 2, 60, 2, 30);
+        Bencher.timed(List.of(() -> starts.add(System.nanoTime()), () -> starts.add(System.nanoTime())), p);
+        assertThat(starts).hasSize(4);
+        // a, a | sleep | b, b: the gap between the blocks holds the pause, the gap inside a block does not
+        assertThat(starts.get(2) - starts.get(1)).isGreaterThanOrEqualTo(30_000_000L);
+        long t0 = System.nanoTime();
+        Bencher.timed(List.of(() -> {}), new Bencher.Plan(0, 0, 60, false, 20, 20, 60, 1, 5000));
+        assertThat(System.nanoTime() - t0).isLessThan(2_500_000_000L); // one engine: no pause (20 of them would take 100 s)
+        assertThatThrownBy(() -> new Bencher.Plan(0, 0, 60, false, 2, 2, 60, 2, -1)).hasMessageContaining("--settle must be >= 0");
+    }
+
+    @Test
     void outOfTimeStopsAtTheMinimumRuns() throws Exception {
         long[][] s = Bencher.timed(List.of(() -> Thread.sleep(20)), plan(0, 1000, 3, 0.001, 1));
         assertThat(s[0]).hasSize(3);
