@@ -201,10 +201,16 @@ final class PlaneWindow {
     }
 
     /**
-     * buf[bo + 4k] = x[off + 4k] for the lanes k in {@code bits}, {@code fill} in the others: the load of an edge vector
-     * that reaches past the input segment (a masked vector load there takes the Vector API's boxing fallback).
+     * buf[bo + 4k] = x[off + 4k] for the lanes k in {@code bits} (one contiguous run, as {@link #cols} makes),
+     * {@code fill} in the others: the load of an edge vector that reaches past the input segment (a masked vector
+     * load there takes the Vector API's boxing fallback). The run is one bulk copy: a per-lane conditional load
+     * made C2 hoist a profiled range check out of the loop that failed on the next edge, and recompile the
+     * method that inlines this one some 25 times at startup (resnet50, {@code -Xlog:deoptimization=debug}).
      */
     static void gather(MemorySegment x, long off, long bits, MemorySegment buf, long bo, float fill) {
-        for (int k = 0; k < L; k++) buf.set(F, bo + k * 4L, (bits >>> k & 1) != 0 ? x.get(F, off + k * 4L) : fill);
+        int lo = bits == 0 ? 0 : Long.numberOfTrailingZeros(bits), hi = bits == 0 ? 0 : 64 - Long.numberOfLeadingZeros(bits);
+        for (int k = 0; k < lo; k++) buf.set(F, bo + k * 4L, fill);
+        if (hi > lo) MemorySegment.copy(x, off + lo * 4L, buf, bo + lo * 4L, (hi - lo) * 4L);
+        for (int k = hi; k < L; k++) buf.set(F, bo + k * 4L, fill);
     }
 }
