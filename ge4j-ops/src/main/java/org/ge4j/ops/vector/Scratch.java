@@ -16,6 +16,21 @@ final class Scratch {
 
     private Scratch() {}
 
+    /**
+     * Shrinks this thread's buffers (every other call drops them, the others leave 64 bytes each), so that the
+     * next kernel runs on this thread take both growth paths of {@link #get}. For the warm-up at load, whose
+     * miniature kernels would otherwise grow their buffers only once, before the JIT profiles them: C2 then
+     * compiles the growth as a trap, and the first real run (larger buffers, or another thread) deoptimises
+     * every kernel that inlines {@code get}.
+     */
+    static void shrink() {
+        Scratch s = LOCAL.get();
+        s.shrinks++;
+        for (int i = 0; i < SLOTS; i++) s.slots[i] = (s.shrinks & 1) == 0 ? null : Arena.ofAuto().allocate(64, 64);
+    }
+
+    private int shrinks;
+
     /** This thread's buffer {@code slot} with room for at least {@code bytes} bytes (64-byte aligned). */
     static MemorySegment get(int slot, long bytes) {
         Scratch s = LOCAL.get();

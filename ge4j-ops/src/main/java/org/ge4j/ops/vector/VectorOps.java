@@ -12,6 +12,12 @@ import org.ge4j.ops.OpRegistry;
 public final class VectorOps implements OpLibrary {
     @Override public String name() { return "ge4j-vector"; }
 
+    /**
+     * For a warm-up that runs kernels round after round on one thread: shrinks that thread's scratch buffers so
+     * that the kernels' profiles include growing them, which the first real run does (see {@link Scratch#shrink}).
+     */
+    public static void shrinkThreadScratch() { Scratch.shrink(); }
+
     @Override public void register(OpRegistry r) {
         String v = OpRegistry.VECTOR, ge = Node.GE4J_DOMAIN;
         r.registerCompiler(v, "", "MatMul", MatMulCompilers::matMul);
