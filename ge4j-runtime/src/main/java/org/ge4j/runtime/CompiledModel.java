@@ -203,6 +203,10 @@ public final class CompiledModel implements AutoCloseable {
         options.listener().progress("parse", 0, 1, model.toString());
         long t0 = System.nanoTime();
         Graph g = ModelImport.importModel(model);
+        // the parser's garbage is a heap copy of the whole file (the protobuf decoder's input), left in the old
+        // generation, which only a full collection frees: collected now, before the compile allocates, so that the
+        // heap gives those pages back instead of holding them through the compile and every run after it
+        System.gc();
         long parseMillis = (System.nanoTime() - t0) / 1_000_000;
         options.listener().progress("parse", 1, 1, model.toString());
         return new ModelCompiler(options, true).compile(g, model.toString(), parseMillis);

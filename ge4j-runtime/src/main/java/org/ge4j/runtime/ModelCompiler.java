@@ -99,10 +99,9 @@ final class ModelCompiler {
         Arena arena = Arena.ofShared();
         MemorySegment weights;
         try {
-            Set<Tensor> merged = Collections.newSetFromMap(new IdentityHashMap<>());
-            weights = mergeWeights(g, layout, arena, merged);
-            // free what was copied: the compiler's own tensors (folded constants), and the parser's
-            for (Tensor t : merged) if (t.isOwner() && (ownsConstants || !callers.contains(t))) t.close();
+            // free what was copied as the copy goes (the compiler's own tensors, i.e. folded constants, and the
+            // parser's), not after: the originals shrink while the merged copy grows, one copy at the peak, not two
+            weights = mergeWeights(g, layout, arena, t -> t.isOwner() && (ownsConstants || !callers.contains(t)));
             if (ownsConstants) for (Tensor t : callers) if (t.isOwner()) t.close();
         } catch (RuntimeException e) {
             arena.close();
@@ -256,17 +255,23 @@ final class ModelCompiler {
 
     // ---------------------------------------------------------------- weights
 
-    /** Copies every constant into one region laid out as {@code layout}; the graph's constants become views of it. */
-    static MemorySegment mergeWeights(Graph g, WeightsLayout layout, Arena arena, Set<Tensor> originals) {
+    /**
+     * Copies every constant into one region laid out as {@code layout}; the graph's constants become views of it.
+     * Each original that {@code free} accepts is closed right after its last copy.
+     */
+    static MemorySegment mergeWeights(Graph g, WeightsLayout layout, Arena arena, java.util.function.Predicate<Tensor> free) {
         MemorySegment w = arena.allocate(Math.max(layout.size(), 1), OmFormat.ALIGN);
         Map<String, WeightsLayout.Entry> byValue = layout.byValue();
-        for (Node n : WeightsLayout.constantNodes(g)) {
+        List<Node> nodes = WeightsLayout.constantNodes(g);
+        Map<Tensor, Integer> uses = new IdentityHashMap<>(); // one tensor may be the value of several constants
+        for (Node n : nodes) uses.merge(GraphInference.constantValue(n.output(0)), 1, Integer::sum);
+        for (Node n : nodes) {
             Tensor c = GraphInference.constantValue(n.output(0));
             WeightsLayout.Entry e = byValue.get(n.output(0).name());
             MemorySegment dst = w.asSlice(e.offset(), e.bytes());
             MemorySegment.copy(c.segment(), 0, dst, 0, e.bytes());
-            originals.add(c);
             n.setAttr("value", Attr.of(Tensor.wrap(c.dtype(), c.shape(), dst)));
+            if (uses.merge(c, -1, Integer::sum) == 0 && free.test(c)) c.close();
         }
         return w;
     }

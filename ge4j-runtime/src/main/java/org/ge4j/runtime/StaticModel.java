@@ -21,6 +21,7 @@ import org.ge4j.ops.exec.CompiledKernel;
 import org.ge4j.ops.exec.KernelCompiler;
 import org.ge4j.ops.exec.NodeSpec;
 import org.ge4j.ops.exec.ReferenceKernelAdapter;
+import org.ge4j.runtime.om.MappedPages;
 
 /**
  * A static-shape model ready to run ("sink" mode): the flat task list of an {@link ExecutionPlan} with a
@@ -63,6 +64,27 @@ public final class StaticModel implements AutoCloseable {
                 kernels[t] = new ReferenceKernelAdapter(spec, schema, ref);
                 kernelProviders[t] = OpRegistry.REFERENCE;
             }
+            releaseWeightPages(task);
+        }
+        // and once more over all of them: reading one weight maps its neighbours in the file too (fault-around, large
+        // page-cache folios), some released already
+        MappedPages.release(weights);
+    }
+
+    /**
+     * Drops the pages of the task's mapped weights (a loaded {@code .om}) from the resident set as soon as its kernel
+     * is compiled (the peak of the load holds the weights of one task, not all): a kernel that packed its own copy
+     * of a weight at compile time never reads the original again, which then would stay resident besides the copy.
+     * Always safe ({@link MappedPages#release}): weights a kernel reads in place come
+     * back from the page cache on its first run. Weights in memory (a model compiled in this process) stay.
+     */
+    private void releaseWeightPages(ExecutionPlan.Task task) {
+        if (!MappedPages.RELEASE_WEIGHTS || !weights.isMapped()) return;
+        int[] a = task.args();
+        for (int i = 0; i < task.node().inputCount(); i++) {
+            if (a[i] < 0) continue;
+            ValueSlot s = plan.values().get(a[i]);
+            if (s.storage() == Storage.WEIGHT) MappedPages.release(weights.asSlice(s.offset(), s.bytes()));
         }
     }
 

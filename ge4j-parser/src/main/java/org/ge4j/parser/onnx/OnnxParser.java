@@ -4,6 +4,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -68,10 +69,11 @@ public final class OnnxParser {
     public static Builder builder() { return new Builder(); }
 
     /**
-     * Reads a model file; external data is looked up next to it. The file is mapped, not read onto the Java
-     * heap: the weights' bytes are decoded in place (protobuf aliasing) and copied once, into the graph's
-     * tensors, and the mapping is released as soon as the graph is built (a heap copy of the file used to stay
-     * resident through the compile: 435 MB for a BERT-base model).
+     * Reads a model file; external data is looked up next to it. The file is mapped; protobuf-java 4 decodes a
+     * heap copy of it (a direct buffer is copied before decoding), with aliasing (the weights' byte strings are
+     * views of that copy), and each weight is copied once more, into the graph's tensors. The mapped pages are
+     * released right after decoding and the heap copy is garbage once the graph is built (a caller that keeps
+     * running, like the runtime's compile, collects it: it is as large as the file).
      */
     public Graph parse(Path model) {
         String source = model.toString();
@@ -80,9 +82,15 @@ public final class OnnxParser {
             long size = ch.size();
             if (size > Integer.MAX_VALUE - 64)
                 throw new OnnxParseException(source, "the model file has " + size + " bytes; protobuf files are limited to 2 GB (store the weights as external data)");
-            ByteBuffer bytes = size == 0 ? ByteBuffer.allocate(0) : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena).asByteBuffer();
+            MemorySegment mapped = size == 0 ? null : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            ByteBuffer bytes = mapped == null ? ByteBuffer.allocate(0) : mapped.asByteBuffer();
+            ModelProto proto = decode(CodedInputStream.newInstance(bytes), source);
+            // protobuf-java 4 decodes a heap copy of a direct buffer: the mapped pages it read for that copy are not
+            // read again, and would stay resident through the parse besides the copy and the tensors made from it
+            // (always safe: pages of a file mapping come back from the page cache if read again)
+            if (mapped != null) mapped.unload();
             // everything the graph keeps is copied out of the mapping before it is closed (tensors, strings)
-            return parse(decode(CodedInputStream.newInstance(bytes), source), source, dir);
+            return parse(proto, source, dir);
         } catch (NoSuchFileException e) {
             throw new OnnxParseException(source, "no such file");
         } catch (IOException e) {

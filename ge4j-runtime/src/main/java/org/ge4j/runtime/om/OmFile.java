@@ -98,7 +98,8 @@ public record OmFile(Path path, int version, int flags, List<Partition> partitio
             Partition p = new Partition(kind, off, len, crc);
             parts.add(p);
             MemorySegment s = m.asSlice(off, len);
-            if ((kind != PartitionKind.WEIGHTS || verifyWeights) && OmWriter.crc(s) != crc)
+            boolean check = kind != PartitionKind.WEIGHTS || verifyWeights;
+            if (check && (kind == PartitionKind.WEIGHTS ? crcReleasing(s) : OmWriter.crc(s)) != crc)
                 throw fail(file, "corrupt: checksum mismatch in the " + kind.label() + " partition");
             byKind.put(kind, s);
         }
@@ -118,6 +119,24 @@ public record OmFile(Path path, int version, int flags, List<Partition> partitio
 
     /** {@link #read(Path, Arena, boolean)} with every checksum verified, the weights' included. */
     public static OmFile read(Path file, Arena arena) { return read(file, arena, true); }
+
+    /** Bytes checksummed at a time by {@link #crcReleasing}. */
+    private static final long CRC_CHUNK = 4L << 20;
+
+    /**
+     * CRC32C of a mapped partition, dropping each chunk's pages from this process's resident set once checked
+     * ({@link MappedPages#release}): checking the weights must not make all of them resident, only those a
+     * kernel reads later should be.
+     */
+    static int crcReleasing(MemorySegment s) {
+        CRC32C c = new CRC32C();
+        for (long o = 0; o < s.byteSize(); o += CRC_CHUNK) {
+            MemorySegment chunk = s.asSlice(o, Math.min(CRC_CHUNK, s.byteSize() - o));
+            c.update(chunk.asByteBuffer());
+            MappedPages.release(chunk);
+        }
+        return (int) c.getValue();
+    }
 
     private static OmFormatException fail(Path file, String problem) { return new OmFormatException(file + ": " + problem); }
 }
