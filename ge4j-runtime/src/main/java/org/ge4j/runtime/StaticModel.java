@@ -22,6 +22,7 @@ import org.ge4j.ops.exec.KernelCompiler;
 import org.ge4j.ops.exec.NodeSpec;
 import org.ge4j.ops.exec.ReferenceKernelAdapter;
 import org.ge4j.runtime.om.MappedPages;
+import org.ge4j.runtime.om.PlainView;
 
 /**
  * A static-shape model ready to run ("sink" mode): the flat task list of an {@link ExecutionPlan} with a
@@ -31,6 +32,8 @@ import org.ge4j.runtime.om.MappedPages;
 public final class StaticModel implements AutoCloseable {
     private final ExecutionPlan plan;
     private final MemorySegment weights;
+    /** The weights as the kernels see them: a plain native view of a mapping ({@link PlainView}). */
+    private final MemorySegment kernelWeights;
     private final Arena weightsArena; // null when the weights belong to someone else (a mapped .om)
     private final CompiledKernel[] kernels;
     private final String[] kernelProviders;
@@ -40,6 +43,7 @@ public final class StaticModel implements AutoCloseable {
     private StaticModel(ExecutionPlan plan, MemorySegment weights, Arena weightsArena, OpRegistry registry, List<String> providers) {
         this.plan = plan;
         this.weights = weights;
+        this.kernelWeights = PlainView.of(weights);
         this.weightsArena = weightsArena;
         this.constants = constantsArena.allocate(Math.max(plan.constants().length, 1), 64);
         MemorySegment.copy(MemorySegment.ofArray(plan.constants()), 0, constants, 0, plan.constants().length);
@@ -138,7 +142,7 @@ public final class StaticModel implements AutoCloseable {
 
     public ExecutionPlan plan() { return plan; }
 
-    MemorySegment weights() { return weights; }
+    MemorySegment weights() { return kernelWeights; }
 
     /** The plan's own constants ({@link Storage#CONSTANT} values). */
     MemorySegment constants() { return constants; }

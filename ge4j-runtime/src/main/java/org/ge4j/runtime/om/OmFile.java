@@ -108,7 +108,7 @@ public record OmFile(Path path, int version, int flags, List<Partition> partitio
         MemorySegment weights = byKind.get(PartitionKind.WEIGHTS);
         try {
             Map<String, String> meta = DefinitionCodec.decodeStrings(byKind.get(PartitionKind.METADATA).asByteBuffer());
-            ModelDefinition def = DefinitionCodec.decode(byKind.get(PartitionKind.MODEL_DEFINITION).asByteBuffer(), weights, version);
+            ModelDefinition def = DefinitionCodec.decode(byKind.get(PartitionKind.MODEL_DEFINITION).asByteBuffer(), PlainView.of(weights), version);
             return new OmFile(file, version, flags, List.copyOf(parts), def, meta, weights);
         } catch (OmFormatException e) {
             throw fail(file, e.getMessage());
