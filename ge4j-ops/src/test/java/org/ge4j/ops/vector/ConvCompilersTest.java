@@ -134,7 +134,7 @@ class ConvCompilersTest {
             }
         }
         assertMatchesReference(fused("FusedConv").opset(1).attr("activation", "Relu").in(random(5, 1, 16, 5, 5)).constIn(random(6, 8, 16, 1, 1)).constIn(random(7, 8)).build(), TOL);
-        // pointwise with bias and a clamp fused into the micro-kernel stores (21 rows: 8 + 8 + 4 + 1)
+        // pointwise with bias and a clamp fused into the micro-kernel stores (21 rows: 8 + 8 + 5; 90 positions: 2 full panels read in place and a narrow one)
         for (String act : new String[] {"", "Relu", "Clip"}) {
             var b = fused("FusedConv").opset(1).attr("activation", act).in(random(8, 1, 24, 9, 10)).constIn(random(9, 21, 24, 1, 1)).constIn(random(10, 21));
             if (act.equals("Clip")) b.attrFloats("activation_params", 0f, 0.6f);
@@ -142,6 +142,7 @@ class ConvCompilersTest {
         }
         assertMatchesReference(fused("FusedConv").opset(1).attr("activation", "Relu").in(random(11, 1, 24, 9, 10)).in(random(12, 21, 24, 1, 1)).build(), TOL);
         // ... and with a residual (pointwise: on the tile too, when switched on; full and narrow panels)
+        boolean fuseResidual = GemmConv.fuseResidual;
         for (boolean onTile : new boolean[] {false, true})
         for (String act : new String[] {"", "Relu", "Clip"}) {
             GemmConv.fuseResidual = onTile;
@@ -156,7 +157,7 @@ class ConvCompilersTest {
             try {
                 assertThat(assertMatchesReference(pw.build(), TOL)).isInstanceOf(GemmConv.class);
             } finally {
-                GemmConv.fuseResidual = false;
+                GemmConv.fuseResidual = fuseResidual;
             }
             assertThat(assertMatchesReference(sh.build(), TOL)).isInstanceOf(ShiftedConv.class);
         }

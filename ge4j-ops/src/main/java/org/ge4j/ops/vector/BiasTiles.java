@@ -1,0 +1,127 @@
+package org.ge4j.ops.vector;
+
+import static org.ge4j.ops.vector.Sgemm.F;
+import static org.ge4j.ops.vector.Sgemm.L;
+import static org.ge4j.ops.vector.Sgemm.LE;
+import static org.ge4j.ops.vector.Sgemm.NR;
+import static org.ge4j.ops.vector.Sgemm.S;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+/**
+ * GEMM panels whose conv epilogue happens in registers: each MR×NR tile of C starts at {@code bias[r]}
+ * and is clamped to [lo, hi] as it is stored, so C is written once and never read back. (The per-tile
+ * pass this replaces re-read and re-wrote every tile: a large share of the work when K is 16-32.)
+ * Operands are addressed as in {@link Sgemm#block(MemorySegment, long, long, long, long, MemorySegment, long,
+ * long, MemorySegment, long, long, int, int, int)}; B may be a packed panel or rows of the NCHW input read
+ * in place. (The kernels stay within what C1 can compile: a residual added in the stores made kernel8 run
+ * C1 out of virtual registers, and a vector-valued store helper was not always inlined by C2.)
+ */
+final class BiasTiles {
+    private BiasTiles() {}
+
+    /**
+     * C[r, 0..w) = clamp(bias[r] + sum_kk A(r, kk) B[kk, 0..w), lo, hi) for r in [0, rows); bias[r] at
+     * {@code bo2 + 4 r}. A panel narrower than NR (w &lt; NR) must have NR readable columns in B (a packed
+     * panel): it is computed into a scratch tile and its w valid columns copied into C.
+     */
+    static void block(MemorySegment a, long ao, long lda, long aks, long aBlock, MemorySegment b, long bo, long ldb,
+                      MemorySegment c, long co, long ldc, int rows, int k, int w, MemorySegment bias, long bo2, float lo, float hi) {
+        int i = 0;
+        if (w == NR) {
+            for (; i + 8 <= rows; i += 8)
+                kernel8(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, c, co + i * ldc, ldc, k, bias, bo2 + i * 4L, lo, hi);
+            for (; i < rows; i++)
+                kernel1(a, ao + (i >> 3) * aBlock + (i & 7) * lda, aks, b, bo, ldb, c, co + i * ldc, k, bias, bo2 + i * 4L, lo, hi);
+            return;
+        }
+        MemorySegment tile = Scratch.get(2, 8L * NR * 4);
+        long ldt = NR * 4L;
+        for (; i + 8 <= rows; i += 8) {
+            kernel8(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, tile, 0, ldt, k, bias, bo2 + i * 4L, lo, hi);
+            copyTile(tile, c, co + i * ldc, ldc, 8, w);
+        }
+        for (; i < rows; i++) {
+            kernel1(a, ao + (i >> 3) * aBlock + (i & 7) * lda, aks, b, bo, ldb, tile, 0, k, bias, bo2 + i * 4L, lo, hi);
+            copyTile(tile, c, co + i * ldc, ldc, 1, w);
+        }
+    }
+
+    /** rows × NR floats of C (just stored, in L1): c = clamp(c, lo, hi). */
+    private static void clamp(MemorySegment c, long co, long ldc, int rows, float lo, float hi) {
+        long l4 = L * 4L;
+        for (int r = 0; r < rows; r++, co += ldc) {
+            FloatVector.fromMemorySegment(S, c, co, LE).max(lo).min(hi).intoMemorySegment(c, co, LE);
+            FloatVector.fromMemorySegment(S, c, co + l4, LE).max(lo).min(hi).intoMemorySegment(c, co + l4, LE);
+        }
+    }
+
+    /** Copies w columns of rows rows of a tile (row stride NR floats) into C. */
+    private static void copyTile(MemorySegment tile, MemorySegment c, long co, long ldc, int rows, int w) {
+        VectorMask<Float> m0 = S.indexInRange(0, Math.min(w, L)), m1 = S.indexInRange(0, Math.max(0, w - L));
+        for (int r = 0; r < rows; r++, co += ldc) {
+            long t = r * NR * 4L;
+            FloatVector.fromMemorySegment(S, tile, t, LE).intoMemorySegment(c, co, LE, m0);
+            if (w > L) FloatVector.fromMemorySegment(S, tile, t + L * 4L, LE).intoMemorySegment(c, co + L * 4L, LE, m1);
+        }
+    }
+
+    static void kernel8(MemorySegment a, long ao, long lda, long aks, MemorySegment b, long bo, long ldb, MemorySegment c, long co, long ldc, int k,
+                        MemorySegment bias, long bo2, float lo, float hi) {
+        long l4 = L * 4L;
+        FloatVector c00 = FloatVector.broadcast(S, bias.get(F, bo2)), c01 = c00, c10 = FloatVector.broadcast(S, bias.get(F, bo2 + 4)), c11 = c10;
+        FloatVector c20 = FloatVector.broadcast(S, bias.get(F, bo2 + 8)), c21 = c20, c30 = FloatVector.broadcast(S, bias.get(F, bo2 + 12)), c31 = c30;
+        FloatVector c40 = FloatVector.broadcast(S, bias.get(F, bo2 + 16)), c41 = c40, c50 = FloatVector.broadcast(S, bias.get(F, bo2 + 20)), c51 = c50;
+        FloatVector c60 = FloatVector.broadcast(S, bias.get(F, bo2 + 24)), c61 = c60, c70 = FloatVector.broadcast(S, bias.get(F, bo2 + 28)), c71 = c70;
+        long a0 = ao, a1 = ao + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+        long bk = bo, ak = 0;
+        for (int kk = 0; kk < k; kk++, bk += ldb, ak += aks) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bk, LE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bk + l4, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, a.get(F, a0 + ak)); c00 = b0.fma(v, c00); c01 = b1.fma(v, c01);
+            v = FloatVector.broadcast(S, a.get(F, a1 + ak)); c10 = b0.fma(v, c10); c11 = b1.fma(v, c11);
+            v = FloatVector.broadcast(S, a.get(F, a2 + ak)); c20 = b0.fma(v, c20); c21 = b1.fma(v, c21);
+            v = FloatVector.broadcast(S, a.get(F, a3 + ak)); c30 = b0.fma(v, c30); c31 = b1.fma(v, c31);
+            v = FloatVector.broadcast(S, a.get(F, a4 + ak)); c40 = b0.fma(v, c40); c41 = b1.fma(v, c41);
+            v = FloatVector.broadcast(S, a.get(F, a5 + ak)); c50 = b0.fma(v, c50); c51 = b1.fma(v, c51);
+            v = FloatVector.broadcast(S, a.get(F, a6 + ak)); c60 = b0.fma(v, c60); c61 = b1.fma(v, c61);
+            v = FloatVector.broadcast(S, a.get(F, a7 + ak)); c70 = b0.fma(v, c70); c71 = b1.fma(v, c71);
+        }
+        c00.intoMemorySegment(c, co, LE); c01.intoMemorySegment(c, co + l4, LE);
+        c10.intoMemorySegment(c, co + ldc, LE); c11.intoMemorySegment(c, co + ldc + l4, LE);
+        c20.intoMemorySegment(c, co + 2 * ldc, LE); c21.intoMemorySegment(c, co + 2 * ldc + l4, LE);
+        c30.intoMemorySegment(c, co + 3 * ldc, LE); c31.intoMemorySegment(c, co + 3 * ldc + l4, LE);
+        c40.intoMemorySegment(c, co + 4 * ldc, LE); c41.intoMemorySegment(c, co + 4 * ldc + l4, LE);
+        c50.intoMemorySegment(c, co + 5 * ldc, LE); c51.intoMemorySegment(c, co + 5 * ldc + l4, LE);
+        c60.intoMemorySegment(c, co + 6 * ldc, LE); c61.intoMemorySegment(c, co + 6 * ldc + l4, LE);
+        c70.intoMemorySegment(c, co + 7 * ldc, LE); c71.intoMemorySegment(c, co + 7 * ldc + l4, LE);
+        if (lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY) clamp(c, co, ldc, 8, lo, hi);
+    }
+
+    static void kernel1(MemorySegment a, long ao, long aks, MemorySegment b, long bo, long ldb, MemorySegment c, long co, int k,
+                        MemorySegment bias, long bo2, float lo, float hi) {
+        // two chains (even and odd kk): one row alone would wait on the FMA latency
+        long l4 = L * 4L;
+        FloatVector c0 = FloatVector.broadcast(S, bias.get(F, bo2)), c1 = c0, d0 = FloatVector.zero(S), d1 = d0;
+        long bk = bo, ak = ao;
+        int kk = 0;
+        for (; kk + 1 < k; kk += 2, bk += 2 * ldb, ak += 2 * aks) {
+            FloatVector v = FloatVector.broadcast(S, a.get(F, ak));
+            c0 = FloatVector.fromMemorySegment(S, b, bk, LE).fma(v, c0);
+            c1 = FloatVector.fromMemorySegment(S, b, bk + l4, LE).fma(v, c1);
+            FloatVector u = FloatVector.broadcast(S, a.get(F, ak + aks));
+            d0 = FloatVector.fromMemorySegment(S, b, bk + ldb, LE).fma(u, d0);
+            d1 = FloatVector.fromMemorySegment(S, b, bk + ldb + l4, LE).fma(u, d1);
+        }
+        if (kk < k) {
+            FloatVector v = FloatVector.broadcast(S, a.get(F, ak));
+            c0 = FloatVector.fromMemorySegment(S, b, bk, LE).fma(v, c0);
+            c1 = FloatVector.fromMemorySegment(S, b, bk + l4, LE).fma(v, c1);
+        }
+        c0.add(d0).max(lo).min(hi).intoMemorySegment(c, co, LE);
+        c1.add(d1).max(lo).min(hi).intoMemorySegment(c, co + l4, LE);
+    }
+}
