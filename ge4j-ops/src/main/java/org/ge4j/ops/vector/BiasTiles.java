@@ -11,9 +11,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
 /**
- * GEMM panels whose conv epilogue happens in registers: each MR×NR tile of C starts at {@code bias[r]}
- * and is clamped to [lo, hi] as it is stored, so C is written once and never read back. (The per-tile
- * pass this replaces re-read and re-wrote every tile: a large share of the work when K is 16-32.)
+ * GEMM panels for a conv with its epilogue: each MR×NR tile of C starts at {@code bias[r]} (no pass adds
+ * it), and a residual and a clamp to [lo, hi], when there are, are applied to the tile right after it is
+ * stored (still in L1).
  * Operands are addressed as in {@link Sgemm#block(MemorySegment, long, long, long, long, MemorySegment, long,
  * long, MemorySegment, long, long, int, int, int)}; B may be a packed panel or rows of the NCHW input read
  * in place. (The kernels stay within what C1 can compile: a residual added in the stores made kernel8 run
@@ -23,38 +23,55 @@ final class BiasTiles {
     private BiasTiles() {}
 
     /**
-     * C[r, 0..w) = clamp(bias[r] + sum_kk A(r, kk) B[kk, 0..w), lo, hi) for r in [0, rows); bias[r] at
-     * {@code bo2 + 4 r}. A panel narrower than NR (w &lt; NR) must have NR readable columns in B (a packed
-     * panel): it is computed into a scratch tile and its w valid columns copied into C.
+     * C[r, 0..w) = clamp(bias[r] + Z[r, 0..w) + sum_kk A(r, kk) B[kk, 0..w), lo, hi) for r in [0, rows);
+     * bias[r] at {@code bo2 + 4 r}, Z[r, j] at {@code zo + r ldc + 4 j} (z null for none). A panel narrower
+     * than NR (w &lt; NR) must have NR readable columns in B (a packed panel) and no residual: it is computed
+     * into a scratch tile and its w valid columns copied into C.
      */
     static void block(MemorySegment a, long ao, long lda, long aks, long aBlock, MemorySegment b, long bo, long ldb,
-                      MemorySegment c, long co, long ldc, int rows, int k, int w, MemorySegment bias, long bo2, float lo, float hi) {
+                      MemorySegment c, long co, long ldc, int rows, int k, int w, MemorySegment bias, long bo2,
+                      MemorySegment z, long zo, float lo, float hi) {
+        boolean finish = z != null || lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY;
         int i = 0;
         if (w == NR) {
-            for (; i + 8 <= rows; i += 8)
-                kernel8(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, c, co + i * ldc, ldc, k, bias, bo2 + i * 4L, lo, hi);
-            for (; i < rows; i++)
-                kernel1(a, ao + (i >> 3) * aBlock + (i & 7) * lda, aks, b, bo, ldb, c, co + i * ldc, k, bias, bo2 + i * 4L, lo, hi);
+            for (; i + 8 <= rows; i += 8) {
+                kernel8(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, c, co + i * ldc, ldc, k, bias, bo2 + i * 4L);
+                if (finish) finish(c, co + i * ldc, ldc, 8, z, zo + i * ldc, lo, hi);
+            }
+            for (; i < rows; i++) {
+                kernel1(a, ao + (i >> 3) * aBlock + (i & 7) * lda, aks, b, bo, ldb, c, co + i * ldc, k, bias, bo2 + i * 4L);
+                if (finish) finish(c, co + i * ldc, ldc, 1, z, zo + i * ldc, lo, hi);
+            }
             return;
         }
         MemorySegment tile = Scratch.get(2, 8L * NR * 4);
         long ldt = NR * 4L;
         for (; i + 8 <= rows; i += 8) {
-            kernel8(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, tile, 0, ldt, k, bias, bo2 + i * 4L, lo, hi);
+            kernel8(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, tile, 0, ldt, k, bias, bo2 + i * 4L);
+            if (finish) finish(tile, 0, ldt, 8, null, 0, lo, hi);
             copyTile(tile, c, co + i * ldc, ldc, 8, w);
         }
         for (; i < rows; i++) {
-            kernel1(a, ao + (i >> 3) * aBlock + (i & 7) * lda, aks, b, bo, ldb, tile, 0, k, bias, bo2 + i * 4L, lo, hi);
+            kernel1(a, ao + (i >> 3) * aBlock + (i & 7) * lda, aks, b, bo, ldb, tile, 0, k, bias, bo2 + i * 4L);
+            if (finish) finish(tile, 0, ldt, 1, null, 0, lo, hi);
             copyTile(tile, c, co + i * ldc, ldc, 1, w);
         }
     }
 
-    /** rows × NR floats of C (just stored, in L1): c = clamp(c, lo, hi). */
-    private static void clamp(MemorySegment c, long co, long ldc, int rows, float lo, float hi) {
+    /** rows × NR floats of C (just stored, in L1): c = clamp(c + Z, lo, hi), Z[r, j] at {@code zo + r ldc + 4 j} (null for none). */
+    private static void finish(MemorySegment c, long co, long ldc, int rows, MemorySegment z, long zo, float lo, float hi) {
         long l4 = L * 4L;
-        for (int r = 0; r < rows; r++, co += ldc) {
-            FloatVector.fromMemorySegment(S, c, co, LE).max(lo).min(hi).intoMemorySegment(c, co, LE);
-            FloatVector.fromMemorySegment(S, c, co + l4, LE).max(lo).min(hi).intoMemorySegment(c, co + l4, LE);
+        if (z == null) {
+            for (int r = 0; r < rows; r++, co += ldc) {
+                FloatVector.fromMemorySegment(S, c, co, LE).max(lo).min(hi).intoMemorySegment(c, co, LE);
+                FloatVector.fromMemorySegment(S, c, co + l4, LE).max(lo).min(hi).intoMemorySegment(c, co + l4, LE);
+            }
+            return;
+        }
+        for (int r = 0; r < rows; r++, co += ldc, zo += ldc) {
+            FloatVector.fromMemorySegment(S, c, co, LE).add(FloatVector.fromMemorySegment(S, z, zo, LE)).max(lo).min(hi).intoMemorySegment(c, co, LE);
+            FloatVector.fromMemorySegment(S, c, co + l4, LE).add(FloatVector.fromMemorySegment(S, z, zo + l4, LE)).max(lo).min(hi)
+                    .intoMemorySegment(c, co + l4, LE);
         }
     }
 
@@ -69,7 +86,7 @@ final class BiasTiles {
     }
 
     static void kernel8(MemorySegment a, long ao, long lda, long aks, MemorySegment b, long bo, long ldb, MemorySegment c, long co, long ldc, int k,
-                        MemorySegment bias, long bo2, float lo, float hi) {
+                        MemorySegment bias, long bo2) {
         long l4 = L * 4L;
         FloatVector c00 = FloatVector.broadcast(S, bias.get(F, bo2)), c01 = c00, c10 = FloatVector.broadcast(S, bias.get(F, bo2 + 4)), c11 = c10;
         FloatVector c20 = FloatVector.broadcast(S, bias.get(F, bo2 + 8)), c21 = c20, c30 = FloatVector.broadcast(S, bias.get(F, bo2 + 12)), c31 = c30;
@@ -98,11 +115,10 @@ final class BiasTiles {
         c50.intoMemorySegment(c, co + 5 * ldc, LE); c51.intoMemorySegment(c, co + 5 * ldc + l4, LE);
         c60.intoMemorySegment(c, co + 6 * ldc, LE); c61.intoMemorySegment(c, co + 6 * ldc + l4, LE);
         c70.intoMemorySegment(c, co + 7 * ldc, LE); c71.intoMemorySegment(c, co + 7 * ldc + l4, LE);
-        if (lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY) clamp(c, co, ldc, 8, lo, hi);
     }
 
     static void kernel1(MemorySegment a, long ao, long aks, MemorySegment b, long bo, long ldb, MemorySegment c, long co, int k,
-                        MemorySegment bias, long bo2, float lo, float hi) {
+                        MemorySegment bias, long bo2) {
         // two chains (even and odd kk): one row alone would wait on the FMA latency
         long l4 = L * 4L;
         FloatVector c0 = FloatVector.broadcast(S, bias.get(F, bo2)), c1 = c0, d0 = FloatVector.zero(S), d1 = d0;
@@ -121,7 +137,7 @@ final class BiasTiles {
             c0 = FloatVector.fromMemorySegment(S, b, bk, LE).fma(v, c0);
             c1 = FloatVector.fromMemorySegment(S, b, bk + l4, LE).fma(v, c1);
         }
-        c0.add(d0).max(lo).min(hi).intoMemorySegment(c, co, LE);
-        c1.add(d1).max(lo).min(hi).intoMemorySegment(c, co + l4, LE);
+        c0.add(d0).intoMemorySegment(c, co, LE);
+        c1.add(d1).intoMemorySegment(c, co + l4, LE);
     }
 }

@@ -61,6 +61,13 @@ public final class VectorBench {
             Item it = items.remove(items.size() - 1);
             items.add(new Item(it.name().replace("conv 1x1", "conv 1x1 mb"), it.c(), it.flops(), 0));
         }
+        // mobilenet_v2's pointwise projections with the residual add fused (names start "conv 1x1 mbres")
+        int[][] res = {{144, 24, 56}, {192, 32, 28}, {384, 64, 14}, {576, 96, 14}, {960, 160, 7}};
+        for (int[] r : res) {
+            var c = KernelHarness.fused("FusedConv").opset(1).attr("has_residual", 1L).in(random(1, 1, r[0], r[2], r[2]))
+                    .constIn(random(2, r[1], r[0], 1, 1)).constIn(random(3, r[1])).in(random(4, 1, r[1], r[2], r[2])).build();
+            items.add(new Item(String.format("conv 1x1 mbres %d->%d @%d", r[0], r[1], r[2]), c, 2.0 * r[0] * r[1] * r[2] * r[2], 0));
+        }
         // googlenet and squeezenet1_1 max pools: channels, input size, kernel, stride, pad, ceil_mode
         int[][] pools = {{64, 112, 3, 2, 0, 1}, {192, 56, 3, 2, 0, 1}, {192, 28, 3, 1, 1, 1}, {480, 14, 3, 1, 1, 1}, {832, 7, 3, 1, 1, 1},
             {64, 111, 3, 2, 0, 1}, {128, 55, 3, 2, 0, 1}, {256, 27, 3, 2, 0, 1}};
