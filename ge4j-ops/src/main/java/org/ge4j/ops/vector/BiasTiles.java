@@ -47,7 +47,9 @@ final class BiasTiles {
         MemorySegment tile = Scratch.get(2, 8L * NR * 4);
         long ldt = NR * 4L;
         for (; i + 8 <= rows; i += 8) {
-            kernel8(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, tile, 0, ldt, k, bias, bo2 + i * 4L);
+            // a panel of at most L columns (14x14 planes leave 4, 28x28 16): one vector per row, half the work
+            if (w <= L) kernel8h(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, tile, 0, ldt, k, bias, bo2 + i * 4L);
+            else kernel8(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, tile, 0, ldt, k, bias, bo2 + i * 4L);
             if (finish) finish(tile, 0, ldt, 8, null, 0, lo, hi);
             copyTile(tile, c, co + i * ldc, ldc, 8, w);
         }
@@ -115,6 +117,36 @@ final class BiasTiles {
         c50.intoMemorySegment(c, co + 5 * ldc, LE); c51.intoMemorySegment(c, co + 5 * ldc + l4, LE);
         c60.intoMemorySegment(c, co + 6 * ldc, LE); c61.intoMemorySegment(c, co + 6 * ldc + l4, LE);
         c70.intoMemorySegment(c, co + 7 * ldc, LE); c71.intoMemorySegment(c, co + 7 * ldc + l4, LE);
+    }
+
+    /** kernel8 over the first L columns of the panel only (C's columns L..NR are left as they were). */
+    static void kernel8h(MemorySegment a, long ao, long lda, long aks, MemorySegment b, long bo, long ldb, MemorySegment c, long co, long ldc, int k,
+                         MemorySegment bias, long bo2) {
+        FloatVector c0 = FloatVector.broadcast(S, bias.get(F, bo2)), c1 = FloatVector.broadcast(S, bias.get(F, bo2 + 4));
+        FloatVector c2 = FloatVector.broadcast(S, bias.get(F, bo2 + 8)), c3 = FloatVector.broadcast(S, bias.get(F, bo2 + 12));
+        FloatVector c4 = FloatVector.broadcast(S, bias.get(F, bo2 + 16)), c5 = FloatVector.broadcast(S, bias.get(F, bo2 + 20));
+        FloatVector c6 = FloatVector.broadcast(S, bias.get(F, bo2 + 24)), c7 = FloatVector.broadcast(S, bias.get(F, bo2 + 28));
+        long a0 = ao, a1 = ao + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+        long bk = bo, ak = 0;
+        for (int kk = 0; kk < k; kk++, bk += ldb, ak += aks) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bk, LE);
+            c0 = b0.fma(FloatVector.broadcast(S, a.get(F, a0 + ak)), c0);
+            c1 = b0.fma(FloatVector.broadcast(S, a.get(F, a1 + ak)), c1);
+            c2 = b0.fma(FloatVector.broadcast(S, a.get(F, a2 + ak)), c2);
+            c3 = b0.fma(FloatVector.broadcast(S, a.get(F, a3 + ak)), c3);
+            c4 = b0.fma(FloatVector.broadcast(S, a.get(F, a4 + ak)), c4);
+            c5 = b0.fma(FloatVector.broadcast(S, a.get(F, a5 + ak)), c5);
+            c6 = b0.fma(FloatVector.broadcast(S, a.get(F, a6 + ak)), c6);
+            c7 = b0.fma(FloatVector.broadcast(S, a.get(F, a7 + ak)), c7);
+        }
+        c0.intoMemorySegment(c, co, LE);
+        c1.intoMemorySegment(c, co + ldc, LE);
+        c2.intoMemorySegment(c, co + 2 * ldc, LE);
+        c3.intoMemorySegment(c, co + 3 * ldc, LE);
+        c4.intoMemorySegment(c, co + 4 * ldc, LE);
+        c5.intoMemorySegment(c, co + 5 * ldc, LE);
+        c6.intoMemorySegment(c, co + 6 * ldc, LE);
+        c7.intoMemorySegment(c, co + 7 * ldc, LE);
     }
 
     static void kernel1(MemorySegment a, long ao, long aks, MemorySegment b, long bo, long ldb, MemorySegment c, long co, int k,
