@@ -28,6 +28,8 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
     static boolean fuseResidual = !"false".equals(System.getProperty("ge4j.vector.fuseResidual"));
     /** Whether full panels of a pointwise conv with a fused epilogue read B in place (no packing copy). */
     static final boolean IN_PLACE = !"false".equals(System.getProperty("ge4j.vector.pointwiseInPlace"));
+    /** Whether the last panel of a pointwise conv without a residual overlaps the one before it rather than being narrow. */
+    static final boolean OVERLAP = !"false".equals(System.getProperty("ge4j.vector.overlapPanel"));
     /** Whether a fused epilogue without a residual starts each tile at the bias ({@link BiasTiles}). */
     static final boolean BIAS_TILES = !"false".equals(System.getProperty("ge4j.vector.biasTiles"));
 
@@ -133,6 +135,13 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
         int q1 = split.panel1(c), pending = -1; // first column not yet through the epilogue
         for (int q = split.panel0(c); q < q1; q++) {
             int j0 = q * NR, wd = Math.min(NR, p - j0);
+            // a last panel wider than one vector (7x7: 17 columns) is moved back to end at the plane's end: a
+            // whole panel read in place, its first columns computed twice (the same values; not with a
+            // residual, which may be the output buffer itself)
+            if (wd > L && wd < NR && p >= NR && OVERLAP && fused && z == null && pointwise && BIAS_TILES) {
+                j0 = p - NR;
+                wd = NR;
+            }
             // a full panel of a pointwise conv is read in place: K rows of the input planes (they fit L1 for
             // the small K of the convs that would suffer most from the packing pass)
             boolean inPlace = pointwise && wd == NR && IN_PLACE && BIAS_TILES && fused;
