@@ -25,8 +25,8 @@ final class BiasTiles {
     /**
      * C[r, 0..w) = clamp(bias[r] + Z[r, 0..w) + sum_kk A(r, kk) B[kk, 0..w), lo, hi) for r in [0, rows);
      * bias[r] at {@code bo2 + 4 r}, Z[r, j] at {@code zo + r ldc + 4 j} (z null for none). A panel narrower
-     * than NR (w &lt; NR) must have NR readable columns in B (a packed panel) and no residual: it is computed
-     * into a scratch tile and its w valid columns copied into C.
+     * than NR (w &lt; NR) must have NR readable columns in B (a packed panel): it is computed into a scratch
+     * tile and its w valid columns copied into C (with the residual and the clamp).
      */
     static void block(MemorySegment a, long ao, long lda, long aks, long aBlock, MemorySegment b, long bo, long ldb,
                       MemorySegment c, long co, long ldc, int rows, int k, int w, MemorySegment bias, long bo2,
@@ -50,13 +50,19 @@ final class BiasTiles {
             // a panel of at most L columns (14x14 planes leave 4, 28x28 16): one vector per row, half the work
             if (w <= L) kernel8h(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, tile, 0, ldt, k, bias, bo2 + i * 4L);
             else kernel8(a, ao + (i >> 3) * aBlock + (i & 7) * lda, lda, aks, b, bo, ldb, tile, 0, ldt, k, bias, bo2 + i * 4L);
-            if (finish) finish(tile, 0, ldt, 8, null, 0, lo, hi);
-            copyTile(tile, c, co + i * ldc, ldc, 8, w);
+            if (z != null) copyTile(tile, c, co + i * ldc, ldc, 8, w, z, zo + i * ldc, lo, hi);
+            else {
+                if (finish) finish(tile, 0, ldt, 8, null, 0, lo, hi);
+                copyTile(tile, c, co + i * ldc, ldc, 8, w);
+            }
         }
         for (; i < rows; i++) {
             kernel1(a, ao + (i >> 3) * aBlock + (i & 7) * lda, aks, b, bo, ldb, tile, 0, k, bias, bo2 + i * 4L);
-            if (finish) finish(tile, 0, ldt, 1, null, 0, lo, hi);
-            copyTile(tile, c, co + i * ldc, ldc, 1, w);
+            if (z != null) copyTile(tile, c, co + i * ldc, ldc, 1, w, z, zo + i * ldc, lo, hi);
+            else {
+                if (finish) finish(tile, 0, ldt, 1, null, 0, lo, hi);
+                copyTile(tile, c, co + i * ldc, ldc, 1, w);
+            }
         }
     }
 
@@ -84,6 +90,29 @@ final class BiasTiles {
             long t = r * NR * 4L;
             FloatVector.fromMemorySegment(S, tile, t, LE).intoMemorySegment(c, co, LE, m0);
             if (w > L) FloatVector.fromMemorySegment(S, tile, t + L * 4L, LE).intoMemorySegment(c, co + L * 4L, LE, m1);
+        }
+    }
+
+    /**
+     * Copies w columns of rows rows of a tile (row stride NR floats) into C adding the residual and clamping:
+     * C[r, j] = clamp(tile[r, j] + Z[r, j], lo, hi), Z[r, j] at {@code zo + r ldc + 4 j}.
+     */
+    private static void copyTile(MemorySegment tile, MemorySegment c, long co, long ldc, int rows, int w, MemorySegment z, long zo,
+                                 float lo, float hi) {
+        VectorMask<Float> m0 = S.indexInRange(0, Math.min(w, L)), m1 = S.indexInRange(0, Math.max(0, w - L));
+        long zs = z.byteSize();
+        for (int r = 0; r < rows; r++, co += ldc, zo += ldc) {
+            long t = r * NR * 4L;
+            if (zo + NR * 4L <= zs) { // masked loads only where the whole vectors lie inside Z (else a slow path)
+                FloatVector.fromMemorySegment(S, tile, t, LE).add(FloatVector.fromMemorySegment(S, z, zo, LE, m0)).max(lo).min(hi)
+                        .intoMemorySegment(c, co, LE, m0);
+                if (w > L)
+                    FloatVector.fromMemorySegment(S, tile, t + L * 4L, LE).add(FloatVector.fromMemorySegment(S, z, zo + L * 4L, LE, m1)).max(lo).min(hi)
+                            .intoMemorySegment(c, co + L * 4L, LE, m1);
+            } else {
+                for (int j = 0; j < w; j++)
+                    c.set(F, co + j * 4L, Math.min(Math.max(tile.get(F, t + j * 4L) + z.get(F, zo + j * 4L), lo), hi));
+            }
         }
     }
 

@@ -151,7 +151,7 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
             }
             MemorySegment b = inPlace ? x : panel;
             long bo = inPlace ? xo + j0 * 4L : 0, ldb = inPlace ? plane : NR * 4L;
-            if (fused && (z == null || wd == NR) && BIAS_TILES) {
+            if (fused && BIAS_TILES) {
                 for (int rs = r0; rs < r1; rs += MC) {
                     long co = yo + rs * ldy + j0 * 4L;
                     if (packedW != null)

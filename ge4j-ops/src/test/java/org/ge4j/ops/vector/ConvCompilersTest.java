@@ -143,8 +143,14 @@ class ConvCompilersTest {
             // 14x14 and 28x28: the last panel is at most one vector wide (4 and 16 columns); 7x7: it overlaps the first
             for (int size : new int[] {7, 14, 28}) {
                 var n = fused("FusedConv").opset(1).attr("activation", act).in(random(21, 1, 24, size, size)).constIn(random(22, 21, 24, 1, 1)).constIn(random(23, 21));
-                if (act.equals("Clip")) n.attrFloats("activation_params", 0f, 0.6f);
+                var r = fused("FusedConv").opset(1).attr("activation", act).attr("has_residual", 1L).in(random(24, 1, 24, size, size))
+                        .constIn(random(25, 21, 24, 1, 1)).constIn(random(26, 21)).in(random(27, 1, 21, size, size));
+                if (act.equals("Clip")) {
+                    n.attrFloats("activation_params", 0f, 0.6f);
+                    r.attrFloats("activation_params", 0f, 0.6f);
+                }
                 assertMatchesReference(n.build(), TOL);
+                assertMatchesReference(r.build(), TOL);
             }
         }
         assertMatchesReference(fused("FusedConv").opset(1).attr("activation", "Relu").in(random(11, 1, 24, 9, 10)).in(random(12, 21, 24, 1, 1)).build(), TOL);
