@@ -39,7 +39,8 @@ final class BiasTiles {
                 if (finish) finish(c, co + i * ldc, ldc, 8, z, zo + i * ldc, lo, hi);
             }
             for (; i < rows; i++) {
-                kernel1(a, ao + (i >> 3) * aBlock + (i & 7) * lda, aks, b, bo, ldb, c, co + i * ldc, k, bias, bo2 + i * 4L);
+                Sgemm.kernel1(a, ao + (i >> 3) * aBlock + (i & 7) * lda, aks, b, bo, ldb, c, co + i * ldc, k);
+                addBias(c, co + i * ldc, bias.get(F, bo2 + i * 4L));
                 if (finish) finish(c, co + i * ldc, ldc, 1, z, zo + i * ldc, lo, hi);
             }
             return;
@@ -57,13 +58,20 @@ final class BiasTiles {
             }
         }
         for (; i < rows; i++) {
-            kernel1(a, ao + (i >> 3) * aBlock + (i & 7) * lda, aks, b, bo, ldb, tile, 0, k, bias, bo2 + i * 4L);
+            Sgemm.kernel1(a, ao + (i >> 3) * aBlock + (i & 7) * lda, aks, b, bo, ldb, tile, 0, k);
+            addBias(tile, 0, bias.get(F, bo2 + i * 4L));
             if (z != null) copyTile(tile, c, co + i * ldc, ldc, 1, w, z, zo + i * ldc, lo, hi);
             else {
                 if (finish) finish(tile, 0, ldt, 1, null, 0, lo, hi);
                 copyTile(tile, c, co + i * ldc, ldc, 1, w);
             }
         }
+    }
+
+    /** One row of NR floats (the last rows of a block, computed by {@link Sgemm#kernel1}): c += t. */
+    private static void addBias(MemorySegment c, long co, float t) {
+        FloatVector.fromMemorySegment(S, c, co, LE).add(t).intoMemorySegment(c, co, LE);
+        FloatVector.fromMemorySegment(S, c, co + L * 4L, LE).add(t).intoMemorySegment(c, co + L * 4L, LE);
     }
 
     /** rows × NR floats of C (just stored, in L1): c = clamp(c + Z, lo, hi), Z[r, j] at {@code zo + r ldc + 4 j} (null for none). */
@@ -178,27 +186,4 @@ final class BiasTiles {
         c7.intoMemorySegment(c, co + 7 * ldc, LE);
     }
 
-    static void kernel1(MemorySegment a, long ao, long aks, MemorySegment b, long bo, long ldb, MemorySegment c, long co, int k,
-                        MemorySegment bias, long bo2) {
-        // two chains (even and odd kk): one row alone would wait on the FMA latency
-        long l4 = L * 4L;
-        FloatVector c0 = FloatVector.broadcast(S, bias.get(F, bo2)), c1 = c0, d0 = FloatVector.zero(S), d1 = d0;
-        long bk = bo, ak = ao;
-        int kk = 0;
-        for (; kk + 1 < k; kk += 2, bk += 2 * ldb, ak += 2 * aks) {
-            FloatVector v = FloatVector.broadcast(S, a.get(F, ak));
-            c0 = FloatVector.fromMemorySegment(S, b, bk, LE).fma(v, c0);
-            c1 = FloatVector.fromMemorySegment(S, b, bk + l4, LE).fma(v, c1);
-            FloatVector u = FloatVector.broadcast(S, a.get(F, ak + aks));
-            d0 = FloatVector.fromMemorySegment(S, b, bk + ldb, LE).fma(u, d0);
-            d1 = FloatVector.fromMemorySegment(S, b, bk + ldb + l4, LE).fma(u, d1);
-        }
-        if (kk < k) {
-            FloatVector v = FloatVector.broadcast(S, a.get(F, ak));
-            c0 = FloatVector.fromMemorySegment(S, b, bk, LE).fma(v, c0);
-            c1 = FloatVector.fromMemorySegment(S, b, bk + l4, LE).fma(v, c1);
-        }
-        c0.add(d0).intoMemorySegment(c, co, LE);
-        c1.add(d1).intoMemorySegment(c, co + l4, LE);
-    }
 }
