@@ -25,7 +25,13 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
     /** Panels computed before the epilogue runs over them together. */
     static final int EPILOGUE_PANELS = 4;
     static final boolean FUSE_EPILOGUE = !"false".equals(System.getProperty("ge4j.vector.fuseEpilogue"));
-    static boolean fuseResidual = "true".equals(System.getProperty("ge4j.vector.fuseResidual"));
+    static boolean fuseResidual = !"false".equals(System.getProperty("ge4j.vector.fuseResidual"));
+    /** Whether full panels of a pointwise conv with a fused epilogue read B in place (no packing copy). */
+    static final boolean IN_PLACE = !"false".equals(System.getProperty("ge4j.vector.pointwiseInPlace"));
+    /** Whether the last panel of a pointwise conv without a residual overlaps the one before it rather than being narrow. */
+    static final boolean OVERLAP = !"false".equals(System.getProperty("ge4j.vector.overlapPanel"));
+    /** Whether a fused epilogue without a residual starts each tile at the bias ({@link BiasTiles}). */
+    static final boolean BIAS_TILES = !"false".equals(System.getProperty("ge4j.vector.biasTiles"));
 
     private final Window2d g;
     private final int groups, mg, cg, kdim, p;
@@ -120,16 +126,42 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
             return;
         }
         MemorySegment panel = Scratch.get(0, Sgemm.panelBytes(kdim));
-        // bias and Relu/Clip without a residual go onto each tile right after the micro-kernel (no pass over C);
-        // -Dge4j.vector.fuseResidual=true takes the residual there too (measured: no faster on resnet50)
+        // the bias starts each tile in registers, a residual and Relu/Clip go onto it right after the
+        // micro-kernel (BiasTiles: no pass over C). -Dge4j.vector.fuseResidual=false leaves the residual to a
+        // pass over several panels (mobilenet_v2's residual 1x1 convs: 3-28 % slower that way)
         boolean fused = epilogue && fusable && (z == null || fuseResidual);
         MemorySegment bseg = bias != null ? bias : zeros;
         long bbase = (long) grp * mg * 4;
         int q1 = split.panel1(c), pending = -1; // first column not yet through the epilogue
         for (int q = split.panel0(c); q < q1; q++) {
             int j0 = q * NR, wd = Math.min(NR, p - j0);
-            if (pointwise) Sgemm.packPanel(x, xo, plane, 4, cg, j0, wd, panel, 0);
-            else im2col(x, xo, j0, wd, panel);
+            // a last panel wider than one vector (7x7: 17 columns) is moved back to end at the plane's end: a
+            // whole panel read in place, its first columns computed twice (the same values; not with a
+            // residual, which may be the output buffer itself)
+            if (wd > L && wd < NR && p >= NR && OVERLAP && fused && z == null && pointwise && BIAS_TILES) {
+                j0 = p - NR;
+                wd = NR;
+            }
+            // a full panel of a pointwise conv is read in place: K rows of the input planes (they fit L1 for
+            // the small K of the convs that would suffer most from the packing pass)
+            boolean inPlace = pointwise && wd == NR && IN_PLACE && BIAS_TILES && fused;
+            if (!inPlace) {
+                if (pointwise) Sgemm.packPanel(x, xo, plane, 4, cg, j0, wd, panel, 0);
+                else im2col(x, xo, j0, wd, panel);
+            }
+            MemorySegment b = inPlace ? x : panel;
+            long bo = inPlace ? xo + j0 * 4L : 0, ldb = inPlace ? plane : NR * 4L;
+            if (fused && BIAS_TILES) {
+                for (int rs = r0; rs < r1; rs += MC) {
+                    long co = yo + rs * ldy + j0 * 4L;
+                    if (packedW != null)
+                        BiasTiles.block(packedW, grp * packedGroup + (long) (rs / 8) * kdim * 32, 4, 32, kdim * 32L, b, bo, ldb,
+                                y, co, ldy, Math.min(MC, r1 - rs), kdim, wd, bseg, bbase + rs * 4L, z, co, lo, hi);
+                    else BiasTiles.block(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, 8L * kdim * 4, b, bo, ldb,
+                            y, co, ldy, Math.min(MC, r1 - rs), kdim, wd, bseg, bbase + rs * 4L, z, co, lo, hi);
+                }
+                continue;
+            }
             if (fused && wd == NR) {
                 for (int rs = r0; rs < r1; rs += MC) {
                     long co = yo + rs * ldy + j0 * 4L;

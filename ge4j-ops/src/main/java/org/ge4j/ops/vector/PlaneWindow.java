@@ -152,6 +152,11 @@ final class PlaneWindow {
         int w = g.w(), ow = vw, ne = Math.min((w + 1) / 2, ow), no = Math.min(w / 2, ow);
         long xs = x.byteSize(), vb = L * 4L;
         for (int r = 0; r < g.h(); r++) {
+            // a whole vector may reach past the row's end into the next rows of its phase when they are
+            // copied after it and cover what it spills (masked stores are slow here); the phase's margin
+            // after its last row stays clean
+            int later = (g.h() - 1 - r) / 2;
+            int spillE = ne == ow ? (later + 1) * ow : ne, spillO = no == ow ? (later + 1) * ow : no;
             long src = xo + (long) r * w * 4, e = base + ((long) (r & 1) * 2 * phaseFloats + (long) (r >> 1) * ow) * 4, o = e + phaseFloats * 4L;
             for (int k = 0; k < ne; k += L) {
                 long a = src + 2L * k * 4;
@@ -166,9 +171,9 @@ final class PlaneWindow {
                     v1 = FloatVector.fromMemorySegment(S, tmp, to + vb, LE);
                 }
                 FloatVector ev = v0.rearrange(EVEN, v1), od = v0.rearrange(ODD, v1);
-                if (k + L <= ne) ev.intoMemorySegment(buf, e + k * 4L, LE);
+                if (k + L <= spillE) ev.intoMemorySegment(buf, e + k * 4L, LE);
                 else ev.intoMemorySegment(buf, e + k * 4L, LE, S.indexInRange(k, ne));
-                if (k + L <= no) od.intoMemorySegment(buf, o + k * 4L, LE);
+                if (k + L <= spillO) od.intoMemorySegment(buf, o + k * 4L, LE);
                 else if (k < no) od.intoMemorySegment(buf, o + k * 4L, LE, S.indexInRange(k, no));
             }
         }

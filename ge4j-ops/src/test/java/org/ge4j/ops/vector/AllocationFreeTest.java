@@ -37,6 +37,10 @@ class AllocationFreeTest {
         m.put("MaxPool s1 7x7", op("MaxPool").opset(12).attr("kernel_shape", 3L, 3L).attr("pads", 1L, 1L, 1L, 1L).in(random(1, 1, 16, 7, 7)).build());
         m.put("FusedConv 1x1 clip", fused("FusedConv").opset(1).attr("activation", "Clip").attrFloats("activation_params", 0f, 6f)
                 .in(random(1, 1, 24, 14, 14)).constIn(random(2, 44, 24, 1, 1)).constIn(random(3, 44)).build());
+        m.put("FusedConv 1x1 residual clip (in place, partial panel, 21 rows)", fused("FusedConv").opset(1).attr("activation", "Clip").attrFloats("activation_params", 0f, 6f)
+                .attr("has_residual", 1L).in(random(1, 1, 24, 9, 10)).constIn(random(2, 21, 24, 1, 1)).constIn(random(3, 21)).in(random(4, 1, 21, 9, 10)).build());
+        m.put("FusedConv 1x1 14x14 residual relu (last panel 4 columns)", fused("FusedConv").opset(1).attr("activation", "Relu").attr("has_residual", 1L)
+                .in(random(1, 1, 24, 14, 14)).constIn(random(2, 16, 24, 1, 1)).constIn(random(3, 16)).in(random(4, 1, 16, 14, 14)).build());
         m.put("FusedConv residual", fused("FusedConv").opset(1).attr("pads", 1L, 1L, 1L, 1L).attr("activation", "Relu").attr("has_residual", 1L)
                 .in(random(1, 1, 8, 12, 12)).constIn(random(2, 8, 8, 3, 3)).constIn(random(3, 8)).in(random(4, 1, 8, 12, 12)).build());
         m.put("FusedConv 7x7 channel panels", fused("FusedConv").opset(1).attr("pads", 1L, 1L, 1L, 1L).attr("activation", "Relu").attr("has_residual", 1L)

@@ -100,7 +100,8 @@ class ConvCompilersTest {
             {7, 7, 3, 1, 1, 1, 1, 1, 1}, {14, 14, 3, 2, 1, 1, 1, 1, 1}, {7, 7, 3, 2, 1, 1, 1, 1, 1}, {13, 13, 3, 2, 1, 1, 1, 1, 1},
             {112, 112, 3, 2, 1, 1, 1, 1, 1}, {33, 35, 3, 1, 1, 1, 1, 1, 1}, {9, 11, 3, 2, 0, 0, 0, 0, 1}, {12, 15, 3, 2, 1, 0, 0, 1, 1},
             {10, 21, 5, 2, 2, 2, 2, 2, 1}, {11, 9, 3, 1, 2, 2, 2, 2, 2}, {9, 10, 3, 2, 2, 2, 2, 2, 2}, {1, 40, 3, 1, 1, 1, 1, 1, 1},
-            {6, 6, 2, 2, 0, 0, 0, 0, 1}, {3, 3, 3, 1, 1, 1, 1, 1, 1}, {20, 17, 3, 1, 0, 0, 0, 0, 1}, {8, 8, 1, 2, 0, 0, 0, 0, 1}};
+            {6, 6, 2, 2, 0, 0, 0, 0, 1}, {3, 3, 3, 1, 1, 1, 1, 1, 1}, {20, 17, 3, 1, 0, 0, 0, 0, 1}, {8, 8, 1, 2, 0, 0, 0, 0, 1},
+            {28, 28, 3, 2, 1, 1, 1, 1, 1}, {56, 56, 3, 2, 1, 1, 1, 1, 1}};
         long seed = 100;
         for (long[] t : shapes) {
             for (long c : new long[] {1, 5}) {
@@ -134,14 +135,27 @@ class ConvCompilersTest {
             }
         }
         assertMatchesReference(fused("FusedConv").opset(1).attr("activation", "Relu").in(random(5, 1, 16, 5, 5)).constIn(random(6, 8, 16, 1, 1)).constIn(random(7, 8)).build(), TOL);
-        // pointwise with bias and a clamp fused into the micro-kernel stores (21 rows: 8 + 8 + 4 + 1)
+        // pointwise with bias and a clamp fused into the micro-kernel stores (21 rows: 8 + 8 + 5; 90 positions: 2 full panels read in place and a narrow one)
         for (String act : new String[] {"", "Relu", "Clip"}) {
             var b = fused("FusedConv").opset(1).attr("activation", act).in(random(8, 1, 24, 9, 10)).constIn(random(9, 21, 24, 1, 1)).constIn(random(10, 21));
             if (act.equals("Clip")) b.attrFloats("activation_params", 0f, 0.6f);
             assertMatchesReference(b.build(), TOL);
+            // 14x14 and 28x28: the last panel is at most one vector wide (4 and 16 columns); 7x7: it overlaps the first
+            for (int size : new int[] {7, 14, 28}) {
+                var n = fused("FusedConv").opset(1).attr("activation", act).in(random(21, 1, 24, size, size)).constIn(random(22, 21, 24, 1, 1)).constIn(random(23, 21));
+                var r = fused("FusedConv").opset(1).attr("activation", act).attr("has_residual", 1L).in(random(24, 1, 24, size, size))
+                        .constIn(random(25, 21, 24, 1, 1)).constIn(random(26, 21)).in(random(27, 1, 21, size, size));
+                if (act.equals("Clip")) {
+                    n.attrFloats("activation_params", 0f, 0.6f);
+                    r.attrFloats("activation_params", 0f, 0.6f);
+                }
+                assertMatchesReference(n.build(), TOL);
+                assertMatchesReference(r.build(), TOL);
+            }
         }
         assertMatchesReference(fused("FusedConv").opset(1).attr("activation", "Relu").in(random(11, 1, 24, 9, 10)).in(random(12, 21, 24, 1, 1)).build(), TOL);
         // ... and with a residual (pointwise: on the tile too, when switched on; full and narrow panels)
+        boolean fuseResidual = GemmConv.fuseResidual;
         for (boolean onTile : new boolean[] {false, true})
         for (String act : new String[] {"", "Relu", "Clip"}) {
             GemmConv.fuseResidual = onTile;
@@ -156,7 +170,7 @@ class ConvCompilersTest {
             try {
                 assertThat(assertMatchesReference(pw.build(), TOL)).isInstanceOf(GemmConv.class);
             } finally {
-                GemmConv.fuseResidual = false;
+                GemmConv.fuseResidual = fuseResidual;
             }
             assertThat(assertMatchesReference(sh.build(), TOL)).isInstanceOf(ShiftedConv.class);
         }

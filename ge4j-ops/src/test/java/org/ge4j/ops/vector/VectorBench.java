@@ -53,6 +53,21 @@ public final class VectorBench {
         // mobilenet_v2 depthwise: channels, input size, stride
         int[][] dws = {{32, 112, 1}, {96, 112, 2}, {144, 56, 1}, {144, 56, 2}, {192, 28, 1}, {192, 28, 2}, {384, 14, 1}, {576, 14, 1}, {576, 14, 2}, {960, 7, 1}};
         for (int[] d : dws) conv(items, d[0], d[0], d[1], 3, d[2], d[0]);
+        // mobilenet_v2 pointwise convolutions: cin, cout, size (names start "conv 1x1 mb")
+        int[][] pws = {{32, 16, 112}, {16, 96, 112}, {24, 144, 56}, {144, 24, 56}, {32, 192, 28}, {192, 32, 28}, {64, 384, 14}, {384, 64, 14},
+            {96, 576, 14}, {576, 96, 14}, {160, 960, 7}, {960, 160, 7}, {960, 320, 7}, {320, 1280, 7}};
+        for (int[] pw : pws) {
+            conv(items, pw[0], pw[1], pw[2], 1, 1, 1);
+            Item it = items.remove(items.size() - 1);
+            items.add(new Item(it.name().replace("conv 1x1", "conv 1x1 mb"), it.c(), it.flops(), 0));
+        }
+        // mobilenet_v2's pointwise projections with the residual add fused (names start "conv 1x1 mbres")
+        int[][] res = {{144, 24, 56}, {192, 32, 28}, {384, 64, 14}, {576, 96, 14}, {960, 160, 7}};
+        for (int[] r : res) {
+            var c = KernelHarness.fused("FusedConv").opset(1).attr("has_residual", 1L).in(random(1, 1, r[0], r[2], r[2]))
+                    .constIn(random(2, r[1], r[0], 1, 1)).constIn(random(3, r[1])).in(random(4, 1, r[1], r[2], r[2])).build();
+            items.add(new Item(String.format("conv 1x1 mbres %d->%d @%d", r[0], r[1], r[2]), c, 2.0 * r[0] * r[1] * r[2] * r[2], 0));
+        }
         // googlenet and squeezenet1_1 max pools: channels, input size, kernel, stride, pad, ceil_mode
         int[][] pools = {{64, 112, 3, 2, 0, 1}, {192, 56, 3, 2, 0, 1}, {192, 28, 3, 1, 1, 1}, {480, 14, 3, 1, 1, 1}, {832, 7, 3, 1, 1, 1},
             {64, 111, 3, 2, 0, 1}, {128, 55, 3, 2, 0, 1}, {256, 27, 3, 2, 0, 1}};
