@@ -104,7 +104,7 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
         lo = kind == Act.RELU ? 0f : kind == Act.CLIP ? act.p0() : Float.NEGATIVE_INFINITY;
         hi = kind == Act.CLIP ? act.p1() : Float.POSITIVE_INFINITY;
         channels = weights != null && ChannelPanels.suits(p, mg) ? new ChannelPanels(weights.segment(), groups, mg, kdim) : null;
-        zeros = channels != null && bArg < 0 ? Specs.allocate((long) m * 4) : null;
+        zeros = bArg < 0 ? Specs.allocate((long) m * 4) : null;
         split = channels != null ? ChannelPanels.split(g.n() * groups, mg, flops, pool.threads())
                 : Split.of(g.n() * groups, mg, Sgemm.panels(p), flops, pool.threads(), false);
         packedGroup = Sgemm.packedABytes(mg, kdim);
@@ -255,6 +255,10 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
             return;
         }
         int q1 = split.panel1(c), pending = -1;
+        if (PACK_PANELS) {
+            packedPanels(run, c, r0, r1, grp, wo, w, y, yo, ldy, bias, z, base, epilogue);
+            return;
+        }
         for (int q = split.panel0(c); q < q1; q++) {
             int j0 = q * NR, wd = Math.min(NR, p - j0);
             if (pending < 0) pending = j0;
@@ -269,6 +273,60 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
                 ep.apply(y, co, ldy, r1 - r0, j0 + wd - pending, bias, (long) (grp * mg + r0) * 4, 4, null, 0, z, co, ldy);
                 pending = -1;
             }
+        }
+    }
+
+    /**
+     * Measured switch ({@code -Dge4j.vector.shiftedPack=false} turns it off): each panel's K rows are first
+     * gathered through the row table into one contiguous NR-wide panel in scratch, so the micro-kernel
+     * streams B sequentially (the hardware prefetcher follows it) instead of from K scattered planes per
+     * 8-row block, and bias with Relu/Clip goes onto each tile as it is written.
+     */
+    static final boolean PACK_PANELS = !"false".equals(System.getProperty("ge4j.vector.shiftedPack"));
+
+    private void packedPanels(Run run, int c, int r0, int r1, int grp, long wo, MemorySegment w, MemorySegment y, long yo, long ldy,
+                              MemorySegment bias, MemorySegment z, long base, boolean epilogue) {
+        MemorySegment panel = Scratch.get(0, Sgemm.panelBytes(kdim));
+        boolean fused = epilogue && fusable && z == null;
+        MemorySegment bseg = bias != null ? bias : zeros;
+        long bbase = (long) grp * mg * 4;
+        int q1 = split.panel1(c), pending = -1;
+        for (int q = split.panel0(c); q < q1; q++) {
+            int j0 = q * NR, wd = Math.min(NR, p - j0);
+            gather(run.copies, base + j0 * 4L, panel);
+            if (fused && wd == NR) {
+                for (int rs = r0; rs < r1; rs += MC) {
+                    long co = yo + rs * ldy + j0 * 4L;
+                    if (packedW != null)
+                        Sgemm.blockBias(packedW, grp * packedGroup + (long) (rs / 8) * kdim * 32, 4, 32, kdim * 32L, panel, 0, NR * 4L,
+                                y, co, ldy, Math.min(MC, r1 - rs), kdim, bseg, bbase + rs * 4L, null, 0, lo, hi);
+                    else Sgemm.blockBias(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, 8L * kdim * 4, panel, 0, NR * 4L,
+                            y, co, ldy, Math.min(MC, r1 - rs), kdim, bseg, bbase + rs * 4L, null, 0, lo, hi);
+                }
+                continue;
+            }
+            if (pending < 0) pending = j0;
+            for (int rs = r0; rs < r1; rs += MC)
+                if (packedW != null)
+                    Sgemm.block(packedW, grp * packedGroup + (long) (rs / 8) * kdim * 32, 4, 32, kdim * 32L, panel, 0, NR * 4L,
+                            y, yo + rs * ldy + j0 * 4L, ldy, Math.min(MC, r1 - rs), kdim, wd);
+                else Sgemm.block(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, panel, 0, NR * 4L, y, yo + rs * ldy + j0 * 4L, ldy,
+                        Math.min(MC, r1 - rs), kdim, wd);
+            if (epilogue && (fused || q == q1 - 1 || (q + 1 - split.panel0(c)) % GemmConv.EPILOGUE_PANELS == 0)) {
+                long co = yo + r0 * ldy + pending * 4L;
+                ep.apply(y, co, ldy, r1 - r0, j0 + wd - pending, bias, (long) (grp * mg + r0) * 4, 4, null, 0, z, co, ldy);
+                pending = -1;
+            }
+        }
+    }
+
+    /** Copies row kk of the panel at {@code bo} (at {@code bo + rows[kk]} in the copies, NR floats readable) to {@code dst + kk·NR·4}. */
+    private void gather(MemorySegment copies, long bo, MemorySegment dst) {
+        long l4 = L * 4L;
+        for (int kk = 0; kk < kdim; kk++) {
+            long s = bo + rows.get(Sgemm.ROW, kk * 8L), d = kk * (long) NR * 4;
+            FloatVector.fromMemorySegment(S, copies, s, LE).intoMemorySegment(dst, d, LE);
+            FloatVector.fromMemorySegment(S, copies, s + l4, LE).intoMemorySegment(dst, d + l4, LE);
         }
     }
 

@@ -70,6 +70,25 @@ class ConvCompilersTest {
     }
 
     @Test
+    void shiftedPanelsWithTheEpilogueOnEachTile() {
+        // full and partial panels, 8 + 8 + 4 + 1 output channels, bias with Relu/Clip/none, no bias, stride 1 and 2, 1x1 stride 2
+        for (String act : new String[] {"Relu", "Clip", "LeakyRelu"}) {
+            var b = fused("FusedConv").opset(1).attr("activation", act).attr("pads", 1L, 1L, 1L, 1L).in(random(31, 1, 7, 11, 13))
+                    .constIn(random(32, 21, 7, 3, 3)).constIn(random(33, 21));
+            if (act.equals("Clip")) b.attrFloats("activation_params", -0.2f, 0.6f);
+            if (act.equals("LeakyRelu")) b.attrFloats("activation_params", 0.1f);
+            assertThat(assertMatchesReference(b.build(), TOL)).isInstanceOf(ShiftedConv.class);
+            var s2 = fused("FusedConv").opset(1).attr("activation", act).attr("strides", 2L, 2L).in(random(34, 2, 9, 22, 19))
+                    .constIn(random(35, 13, 9, 1, 1)).constIn(random(36, 13));
+            if (act.equals("Clip")) s2.attrFloats("activation_params", -0.2f, 0.6f);
+            if (act.equals("LeakyRelu")) s2.attrFloats("activation_params", 0.1f);
+            assertThat(assertMatchesReference(s2.build(), TOL)).isInstanceOf(ShiftedConv.class);
+        }
+        assertMatchesReference(conv(37, 1, 5, 17, 23, 17, 1, 3, 3, false).attr("pads", 1L, 1L, 1L, 1L).attr("strides", 2L, 2L).build(), TOL);
+        assertMatchesReference(conv(38, 1, 12, 29, 29, 9, 1, 1, 1, true).attr("strides", 2L, 2L).build(), TOL);
+    }
+
+    @Test
     void weightsGivenAtRunTimeAndLongKernelRows() {
         // runtime weights are read in place; so are constant ones with rows longer than 1152
         assertMatchesReference(op("Conv").opset(11).attr("pads", 1L, 1L, 1L, 1L).in(random(1, 1, 8, 9, 11)).in(random(2, 12, 8, 3, 3)).in(random(3, 12)).build(), TOL);
