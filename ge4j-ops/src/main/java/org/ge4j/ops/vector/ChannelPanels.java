@@ -18,12 +18,12 @@ final class ChannelPanels {
     /** Output positions per tile. */
     private static final int PB = 64;
     /**
-     * Off by default, on with {@code -Dge4j.vector.channelPanels=true}: its 7×7 layers run 3-12 % faster
-     * (VectorBench, thread CPU time), but resnet50 as a whole measured no faster (1.29-1.31 × ORT either way)
-     * and its first run took 0.5-1 s longer: the new kernels first run deep into the first inference, cold.
-     * Tests switch it on through this field.
+     * On by default, off with {@code -Dge4j.vector.channelPanels=false}. (With the positions read in place
+     * through the row table it measured no faster on resnet50 and stayed off; with them packed first,
+     * {@link #PACK}, resnet50's 7×7 layers run 15-25 % faster and its 14×14 ones 0-7 %.)
+     * Tests switch it through this field.
      */
-    static boolean enabled = "true".equals(System.getProperty("ge4j.vector.channelPanels"));
+    static boolean enabled = !"false".equals(System.getProperty("ge4j.vector.channelPanels"));
 
     private final MemorySegment wt;
     private final long groupBytes, panelBytes;
@@ -40,17 +40,18 @@ final class ChannelPanels {
     }
 
     /**
-     * Whether the transposed form pays: positions padded to NR must waste over a fifth of the work, and more
-     * than channels padded to NR would. (Measured with VectorBench on resnet50's layers, thread CPU time: at
-     * 7×7 = 49 positions, 31 % padding, the transposed form is 3-8 % faster; at 14×14 = 196, 14 % padding,
-     * it is as fast for a 3×3 conv and 3-14 % slower for 1×1 ones, where the transposing store weighs more
-     * against a short k.)
+     * Whether the transposed form pays: positions padded to NR must waste over a tenth of the work, and more
+     * than channels padded to NR would. (Measured with VectorBench on resnet50's layers, thread CPU time,
+     * positions packed: at 7×7 = 49 positions, 31 % padding, the transposed form is 15-25 % faster; at
+     * 14×14 = 196, 14 % padding, 0-7 % faster, except a 1×1 conv with k = 256 (3 % slower, within the noise).)
      */
     static boolean suits(int positions, int channels) {
         if (!enabled || channels < NR) return false;
         double posWaste = (double) Sgemm.panels(positions) * NR / positions, chanWaste = (double) Sgemm.panels(channels) * NR / channels;
-        return posWaste > 1.2 && chanWaste < posWaste;
+        return posWaste > MIN_WASTE && chanWaste < posWaste;
     }
+
+    static final double MIN_WASTE = Double.parseDouble(System.getProperty("ge4j.vector.channelWaste", "1.1"));
 
     /** The work split: batch items × blocks of channel panels (8 "rows" per panel). */
     static Split split(int batches, int channels, double flops, int threads) {
@@ -66,14 +67,38 @@ final class ChannelPanels {
     void run(int grp, MemorySegment x, long xo, MemorySegment rows, int panel0, int panel1, int p, MemorySegment y, long yo, long ldy,
              boolean clamp, MemorySegment bias, long bo, MemorySegment z, float lo, float hi) {
         MemorySegment tile = Scratch.get(2, (long) PB * NR * 4);
+        long blockBytes = (long) kdim * 32;
+        MemorySegment packed = PACK ? Scratch.get(3, (p + 7) / 8 * blockBytes) : null;
+        if (PACK) packPositions(x, xo, rows, p, packed, blockBytes);
         for (int q = panel0; q < panel1; q++) {
             int c0 = q * NR, nc = Math.min(NR, mg - c0);
             long wo = grp * groupBytes + q * panelBytes;
             for (int r0 = 0; r0 < p; r0 += PB) {
                 int nr = Math.min(PB, p - r0);
-                Sgemm.blockRowsT(x, xo + r0 * 4L, rows, wt, wo, tile, 0, NR * 4L, nr, kdim);
+                if (PACK) Sgemm.block(packed, r0 / 8 * blockBytes, 4, 32, blockBytes, wt, wo, NR * 4L, tile, 0, NR * 4L, nr, kdim, NR);
+                else Sgemm.blockRowsT(x, xo + r0 * 4L, rows, wt, wo, tile, 0, NR * 4L, nr, kdim);
                 store(tile, nr, nc, y, yo + c0 * ldy + r0 * 4L, ldy, clamp, bias, bo + c0 * 4L, z, lo, hi);
             }
+        }
+    }
+
+    /**
+     * Measured switch ({@code -Dge4j.vector.channelPack=false} turns it off): the positions are first packed
+     * into blocks of 8 (K groups of 8 consecutive floats, as {@link Sgemm#packA} packs weights), so the
+     * plain micro-kernel streams them instead of reading 8 floats from K scattered rows per call.
+     */
+    static final boolean PACK = !"false".equals(System.getProperty("ge4j.vector.channelPack"));
+
+    private static final jdk.incubator.vector.VectorSpecies<Float> S8 = jdk.incubator.vector.FloatVector.SPECIES_256;
+
+    /** Block b of dst (at {@code b·blockBytes}) holds X(r, kk) for r in [8b, 8b + 8) at {@code kk·32 + 4 (r - 8b)}; reads positions below p only. */
+    private void packPositions(MemorySegment x, long xo, MemorySegment rows, int p, MemorySegment dst, long blockBytes) {
+        int full = p / 8;
+        for (int kk = 0; kk < kdim; kk++) {
+            long s = xo + rows.get(Sgemm.ROW, kk * 8L), d = kk * 32L;
+            for (int b = 0; b < full; b++)
+                jdk.incubator.vector.FloatVector.fromMemorySegment(S8, x, s + b * 32L, Sgemm.LE).intoMemorySegment(dst, b * blockBytes + d, Sgemm.LE);
+            for (int r = full * 8; r < p; r++) dst.set(F, full * blockBytes + d + (r - full * 8) * 4L, x.get(F, s + r * 4L));
         }
     }
 

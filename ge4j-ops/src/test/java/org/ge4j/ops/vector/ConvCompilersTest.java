@@ -204,8 +204,12 @@ class ConvCompilersTest {
         assertMatchesReference(conv(6, 1, 301, 1, 1, 32, 1, 1, 1, true).build(), 2e-4); // one position, long odd k
         var tiles = assertMatchesReference(conv(7, 1, 64, 10, 7, 256, 1, 1, 1, true).build(), TOL); // 70 positions: tiles of 64 + 6
         assertThat(((GemmConv) tiles).channelPanels()).isTrue();
-        var wide = assertMatchesReference(conv(8, 1, 64, 14, 14, 256, 1, 1, 1, true).build(), TOL); // 196 positions: NR-wide panels pay
+        var wide = assertMatchesReference(conv(8, 1, 64, 16, 16, 256, 1, 1, 1, true).build(), TOL); // 256 positions: NR-wide panels pay
         assertThat(((GemmConv) wide).channelPanels()).isFalse();
+        var planes196 = assertMatchesReference(conv(9, 1, 24, 14, 14, 64, 1, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).build(), TOL); // 3 tiles of 64 + 4
+        assertThat(((ShiftedConv) planes196).channelPanels()).isTrue();
+        assertMatchesReference(conv(10, 1, 24, 12, 12, 40, 1, 1, 1, true).attr("strides", 2L, 2L).build(), TOL); // 36 positions: 4 blocks of 8 + 4
+        assertMatchesReference(conv(11, 2, 9, 5, 5, 33, 1, 3, 3, false).attr("pads", 1L, 1L, 1L, 1L).build(), TOL); // 25 positions, no bias
         for (String act : new String[] {"", "Relu", "Clip", "Sigmoid"}) {
             for (boolean residual : new boolean[] {false, true}) {
                 var b = fused("FusedConv").opset(1).attr("pads", 1L, 1L, 1L, 1L).attr("activation", act).attr("has_residual", residual ? 1L : 0L)
