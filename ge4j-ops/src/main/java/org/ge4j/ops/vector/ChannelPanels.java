@@ -75,7 +75,7 @@ final class ChannelPanels {
             long wo = grp * groupBytes + q * panelBytes;
             for (int r0 = 0; r0 < p; r0 += PB) {
                 int nr = Math.min(PB, p - r0);
-                if (PACK) Sgemm.block(packed, r0 / 8 * blockBytes, 4, 32, blockBytes, wt, wo, NR * 4L, tile, 0, NR * 4L, nr, kdim, NR);
+                if (PACK) positionBlocks(packed, r0 / 8 * blockBytes, blockBytes, wo, tile, nr);
                 else Sgemm.blockRowsT(x, xo + r0 * 4L, rows, wt, wo, tile, 0, NR * 4L, nr, kdim);
                 store(tile, nr, nc, y, yo + c0 * ldy + r0 * 4L, ldy, clamp, bias, bo + c0 * 4L, z, lo, hi);
             }
@@ -90,6 +90,19 @@ final class ChannelPanels {
     static final boolean PACK = !"false".equals(System.getProperty("ge4j.vector.channelPack"));
 
     private static final jdk.incubator.vector.VectorSpecies<Float> S8 = jdk.incubator.vector.FloatVector.SPECIES_256;
+
+    /**
+     * Tile rows [0, nr) from the packed positions (8 per block) times the weight panel at {@code wo}: the
+     * micro-kernels called here directly rather than through {@link Sgemm#block}, whose narrow-panel path
+     * this form never needs (a smaller method for C2, and block's profile stays its callers').
+     */
+    private void positionBlocks(MemorySegment packed, long po, long blockBytes, long wo, MemorySegment tile, int nr) {
+        long ldt = NR * 4L;
+        int i = 0;
+        for (; i + 8 <= nr; i += 8) Sgemm.kernel8(packed, po + (i >> 3) * blockBytes, 4, 32, wt, wo, ldt, tile, i * ldt, ldt, kdim);
+        for (; i + 4 <= nr; i += 4) Sgemm.kernel4(packed, po + (i >> 3) * blockBytes + (i & 7) * 4L, 4, 32, wt, wo, ldt, tile, i * ldt, ldt, kdim);
+        for (; i < nr; i++) Sgemm.kernel1(packed, po + (i >> 3) * blockBytes + (i & 7) * 4L, 32, wt, wo, ldt, tile, i * ldt, kdim);
+    }
 
     /** Block b of dst (at {@code b·blockBytes}) holds X(r, kk) for r in [8b, 8b + 8) at {@code kk·32 + 4 (r - 8b)}; reads positions below p only. */
     private void packPositions(MemorySegment x, long xo, MemorySegment rows, int p, MemorySegment dst, long blockBytes) {

@@ -169,7 +169,7 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
                         continue;
                     }
                     zero(copies, d, lo);
-                    if (hi > lo) MemorySegment.copy(x, xo + ((long) src * w + lo + shift) * 4, copies, d + lo * 4L, (hi - lo) * 4L);
+                    if (hi > lo) copy(x, xo + ((long) src * w + lo + shift) * 4, copies, d + lo * 4L, hi - lo);
                     zero(copies, d + hi * 4L, ow - hi);
                 }
             }
@@ -200,13 +200,13 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
                     int src = 2 * r + a - g.pt();
                     boolean inside = src >= 0 && src < g.h();
                     if (inside) {
-                        MemorySegment.copy(x, xo + (long) src * w * 4, buf, rowBuf + pl * 4L, cols * 4L);
+                        copy(x, xo + (long) src * w * 4, buf, rowBuf + pl * 4L, cols);
                         deinterleave(buf, rowBuf, evenOdd, half);
                     }
                     for (int k = 0; k < copyA.length; k++) {
                         if (copyA[k] != a) continue;
                         long d = k * copyBytes + c * planeBytes + (long) r * ow * 4;
-                        if (inside) MemorySegment.copy(buf, evenOdd + ((long) copyB[k] * half + copyJ[k]) * 4, copies, d, ow * 4L);
+                        if (inside) copy(buf, evenOdd + ((long) copyB[k] * half + copyJ[k]) * 4, copies, d, ow);
                         else zero(copies, d, ow);
                     }
                 }
@@ -224,6 +224,20 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
             v0.rearrange(EVEN, v1).intoMemorySegment(m, to + i * 4L, LE);
             v0.rearrange(ODD, v1).intoMemorySegment(m, to + (half + i) * 4L, LE);
         }
+    }
+
+    /**
+     * n floats from src to dst with vector moves (a MemorySegment.copy call costs more than the move at these
+     * row lengths); the tail masked when a whole vector stays inside src, else one float at a time.
+     */
+    private static void copy(MemorySegment src, long so, MemorySegment dst, long d, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) FloatVector.fromMemorySegment(S, src, so + i * 4L, LE).intoMemorySegment(dst, d + i * 4L, LE);
+        if (i == n) return;
+        if (so + (i + L) * 4L <= src.byteSize()) {
+            jdk.incubator.vector.VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromMemorySegment(S, src, so + i * 4L, LE, m).intoMemorySegment(dst, d + i * 4L, LE, m);
+        } else for (; i < n; i++) dst.set(F, d + i * 4L, src.get(F, so + i * 4L));
     }
 
     private static void zero(MemorySegment m, long off, int n) {
