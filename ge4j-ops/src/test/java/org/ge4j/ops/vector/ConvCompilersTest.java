@@ -210,6 +210,10 @@ class ConvCompilersTest {
         assertThat(((ShiftedConv) planes196).channelPanels()).isTrue();
         assertMatchesReference(conv(10, 1, 24, 12, 12, 40, 1, 1, 1, true).attr("strides", 2L, 2L).build(), TOL); // 36 positions: 4 blocks of 8 + 4
         assertMatchesReference(conv(11, 2, 9, 5, 5, 33, 1, 3, 3, false).attr("pads", 1L, 1L, 1L, 1L).build(), TOL); // 25 positions, no bias
+        // 88 channels (a last panel of 24: one 16x16 register block and 8 channels one float at a time), bias, Clip, residual
+        var clip = fused("FusedConv").opset(1).attr("activation", "Clip").attrFloats("activation_params", -0.3f, 0.5f).attr("has_residual", 1L)
+                .in(random(12, 1, 40, 7, 7)).constIn(random(13, 88, 40, 1, 1)).constIn(random(14, 88)).in(random(15, 1, 88, 7, 7));
+        assertThat(((GemmConv) assertMatchesReference(clip.build(), TOL)).channelPanels()).isTrue();
         for (String act : new String[] {"", "Relu", "Clip", "Sigmoid"}) {
             for (boolean residual : new boolean[] {false, true}) {
                 var b = fused("FusedConv").opset(1).attr("pads", 1L, 1L, 1L, 1L).attr("activation", act).attr("has_residual", residual ? 1L : 0L)
