@@ -68,7 +68,7 @@ final class ChannelPanels {
      */
     void run(int grp, MemorySegment x, long xo, MemorySegment rows, int panel0, int panel1, int p, MemorySegment y, long yo, long ldy,
              boolean clamp, MemorySegment bias, long bo, MemorySegment z, float lo, float hi) {
-        MemorySegment tile = Scratch.get(2, (long) PB * NR * 4);
+        MemorySegment tile = Scratch.get(2, (long) (PB + 8) * NR * 4);
         long blockBytes = (long) kdim * 32;
         MemorySegment packed = PACK ? Scratch.get(3, (p + 7) / 8 * blockBytes) : null;
         if (PACK) packPositions(x, xo, rows, p, packed, blockBytes);
@@ -79,7 +79,7 @@ final class ChannelPanels {
                 int nr = Math.min(PB, p - r0);
                 if (PACK) positionBlocks(packed, r0 / 8 * blockBytes, blockBytes, wo, tile, nr);
                 else Sgemm.blockRowsT(x, xo + r0 * 4L, rows, wt, wo, tile, 0, NR * 4L, nr, kdim);
-                if (VECTOR_STORE) {
+                if (vectorStore) {
                     MemorySegment tt = Scratch.get(0, (long) NR * PB * 4);
                     transpose(tile, nr, nc, tt);
                     storeRows(tt, nr, nc, y, yo + c0 * ldy + r0 * 4L, ldy, clamp, bias, bo + c0 * 4L, z, lo, hi);
@@ -105,8 +105,9 @@ final class ChannelPanels {
     private void positionBlocks(MemorySegment packed, long po, long blockBytes, long wo, MemorySegment tile, int nr) {
         long ldt = NR * 4L;
         int i = 0;
-        for (; i + 8 <= nr; i += 8) Sgemm.kernel8(packed, po + (i >> 3) * blockBytes, 4, 32, wt, wo, ldt, tile, i * ldt, ldt, kdim);
-        for (; i + 4 <= nr; i += 4) Sgemm.kernel4(packed, po + (i >> 3) * blockBytes + (i & 7) * 4L, 4, 32, wt, wo, ldt, tile, i * ldt, ldt, kdim);
+        // 4-7 positions left: one more kernel8 over the whole last block (its lanes past p hold stale floats, computed
+        // into tile rows nobody stores); fewer one at a time
+        for (; i + 4 <= nr; i += 8) Sgemm.kernel8(packed, po + (i >> 3) * blockBytes, 4, 32, wt, wo, ldt, tile, i * ldt, ldt, kdim);
         for (; i < nr; i++) Sgemm.kernel1(packed, po + (i >> 3) * blockBytes + (i & 7) * 4L, 32, wt, wo, ldt, tile, i * ldt, kdim);
     }
 
@@ -212,10 +213,14 @@ final class ChannelPanels {
     private static final VectorShuffle<Float> HI8 = VectorShuffle.fromOp(Sgemm.S, l -> (l & 8) == 0 ? l + 8 : l + Sgemm.L);
 
     /**
-     * Measured switch ({@code -Dge4j.vector.channelStore=scalar} for the float-at-a-time transposing store): the
-     * tile is transposed in 16×16 register blocks and the epilogue runs over whole vectors of positions.
+     * Off by default, on with {@code -Dge4j.vector.channelStore=vector}: the tile is transposed in 16×16
+     * register blocks (two-vector rearranges) and the epilogue runs over whole vectors of positions.
+     * Measured (VectorBench, thread CPU time): 1×1 256->1024 @14 91 -> 101 GFLOP/s, other resnet50 layers of
+     * this form +1-4 %. Left off: with it on, AllocationFreeTest's "Conv depthwise s2" case (two-vector
+     * rearranges too) allocated per run in 2 of 3 suite runs on a loaded machine (C2 not intrinsifying after
+     * this JVM history?), never before it; not diagnosed yet.
      */
-    static final boolean VECTOR_STORE = !"scalar".equals(System.getProperty("ge4j.vector.channelStore"));
+    static boolean vectorStore = "vector".equals(System.getProperty("ge4j.vector.channelStore"));
 
     /** tt[ch, r] (row stride PB floats) into Y[ch, r] for r &lt; nr, ch &lt; nc, through the epilogue as {@link #store}. */
     private static void storeRows(MemorySegment tt, int nr, int nc, MemorySegment y, long yo, long ldy, boolean clamp, MemorySegment bias, long bo,
