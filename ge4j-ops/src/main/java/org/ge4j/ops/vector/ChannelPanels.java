@@ -70,7 +70,7 @@ final class ChannelPanels {
              boolean clamp, MemorySegment bias, long bo, MemorySegment z, float lo, float hi) {
         MemorySegment tile = Scratch.get(2, (long) (PB + 8) * NR * 4);
         long blockBytes = (long) kdim * 32;
-        MemorySegment packed = PACK ? Scratch.get(3, (p + 7) / 8 * blockBytes) : null;
+        MemorySegment packed = PACK ? Scratch.get(3, (p + 7) / 8 * blockBytes + Sgemm.L * 4L) : null;
         if (PACK) packPositions(x, xo, rows, p, packed, blockBytes);
         for (int q = panel0; q < panel1; q++) {
             int c0 = q * NR, nc = Math.min(NR, mg - c0);
@@ -95,7 +95,8 @@ final class ChannelPanels {
      */
     static final boolean PACK = !"false".equals(System.getProperty("ge4j.vector.channelPack"));
 
-    private static final jdk.incubator.vector.VectorSpecies<Float> S8 = jdk.incubator.vector.FloatVector.SPECIES_256;
+    /** The first 8 lanes (the preferred species only: a second species in the same JVM measured as a risk to C2's intrinsics elsewhere). */
+    private static final jdk.incubator.vector.VectorMask<Float> M8 = Sgemm.S.indexInRange(0, Math.min(8, Sgemm.L));
 
     /**
      * Tile rows [0, nr) from the packed positions (8 per block) times the weight panel at {@code wo}: the
@@ -116,8 +117,11 @@ final class ChannelPanels {
         int full = p / 8;
         for (int kk = 0; kk < kdim; kk++) {
             long s = xo + rows.get(Sgemm.ROW, kk * 8L), d = kk * 32L;
-            for (int b = 0; b < full; b++)
-                jdk.incubator.vector.FloatVector.fromMemorySegment(S8, x, s + b * 32L, Sgemm.LE).intoMemorySegment(dst, b * blockBytes + d, Sgemm.LE);
+            for (int b = 0; b < full; b++) {
+                if (Sgemm.L >= 8 && s + b * 32L + Sgemm.L * 4L <= x.byteSize())
+                    FloatVector.fromMemorySegment(Sgemm.S, x, s + b * 32L, Sgemm.LE, M8).intoMemorySegment(dst, b * blockBytes + d, Sgemm.LE, M8);
+                else for (int r = 0; r < 8; r++) dst.set(F, b * blockBytes + d + r * 4L, x.get(F, s + b * 32L + r * 4L));
+            }
             for (int r = full * 8; r < p; r++) dst.set(F, full * blockBytes + d + (r - full * 8) * 4L, x.get(F, s + r * 4L));
         }
     }
