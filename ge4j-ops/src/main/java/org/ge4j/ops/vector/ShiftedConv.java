@@ -104,7 +104,7 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
         lo = kind == Act.RELU ? 0f : kind == Act.CLIP ? act.p0() : Float.NEGATIVE_INFINITY;
         hi = kind == Act.CLIP ? act.p1() : Float.POSITIVE_INFINITY;
         channels = weights != null && ChannelPanels.suits(p, mg) ? new ChannelPanels(weights.segment(), groups, mg, kdim) : null;
-        zeros = channels != null && bArg < 0 ? Specs.allocate((long) m * 4) : null;
+        zeros = bArg < 0 ? Specs.allocate((long) m * 4) : null;
         split = channels != null ? ChannelPanels.split(g.n() * groups, mg, flops, pool.threads())
                 : Split.of(g.n() * groups, mg, Sgemm.panels(p), flops, pool.threads(), false);
         packedGroup = Sgemm.packedABytes(mg, kdim);
@@ -169,7 +169,7 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
                         continue;
                     }
                     zero(copies, d, lo);
-                    if (hi > lo) MemorySegment.copy(x, xo + ((long) src * w + lo + shift) * 4, copies, d + lo * 4L, (hi - lo) * 4L);
+                    if (hi > lo) copy(x, xo + ((long) src * w + lo + shift) * 4, copies, d + lo * 4L, hi - lo);
                     zero(copies, d + hi * 4L, ow - hi);
                 }
             }
@@ -200,13 +200,13 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
                     int src = 2 * r + a - g.pt();
                     boolean inside = src >= 0 && src < g.h();
                     if (inside) {
-                        MemorySegment.copy(x, xo + (long) src * w * 4, buf, rowBuf + pl * 4L, cols * 4L);
+                        copy(x, xo + (long) src * w * 4, buf, rowBuf + pl * 4L, cols);
                         deinterleave(buf, rowBuf, evenOdd, half);
                     }
                     for (int k = 0; k < copyA.length; k++) {
                         if (copyA[k] != a) continue;
                         long d = k * copyBytes + c * planeBytes + (long) r * ow * 4;
-                        if (inside) MemorySegment.copy(buf, evenOdd + ((long) copyB[k] * half + copyJ[k]) * 4, copies, d, ow * 4L);
+                        if (inside) copy(buf, evenOdd + ((long) copyB[k] * half + copyJ[k]) * 4, copies, d, ow);
                         else zero(copies, d, ow);
                     }
                 }
@@ -224,6 +224,20 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
             v0.rearrange(EVEN, v1).intoMemorySegment(m, to + i * 4L, LE);
             v0.rearrange(ODD, v1).intoMemorySegment(m, to + (half + i) * 4L, LE);
         }
+    }
+
+    /**
+     * n floats from src to dst with vector moves (a MemorySegment.copy call costs more than the move at these
+     * row lengths); the tail masked when a whole vector stays inside src, else one float at a time.
+     */
+    private static void copy(MemorySegment src, long so, MemorySegment dst, long d, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) FloatVector.fromMemorySegment(S, src, so + i * 4L, LE).intoMemorySegment(dst, d + i * 4L, LE);
+        if (i == n) return;
+        if (so + (i + L) * 4L <= src.byteSize()) {
+            jdk.incubator.vector.VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromMemorySegment(S, src, so + i * 4L, LE, m).intoMemorySegment(dst, d + i * 4L, LE, m);
+        } else for (; i < n; i++) dst.set(F, d + i * 4L, src.get(F, so + i * 4L));
     }
 
     private static void zero(MemorySegment m, long off, int n) {
@@ -255,6 +269,10 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
             return;
         }
         int q1 = split.panel1(c), pending = -1;
+        if (PACK_PANELS) {
+            packedPanels(run, c, r0, r1, grp, wo, w, y, yo, ldy, bias, z, base, epilogue);
+            return;
+        }
         for (int q = split.panel0(c); q < q1; q++) {
             int j0 = q * NR, wd = Math.min(NR, p - j0);
             if (pending < 0) pending = j0;
@@ -269,6 +287,60 @@ final class ShiftedConv implements CompiledKernel, WorkerPool.Job {
                 ep.apply(y, co, ldy, r1 - r0, j0 + wd - pending, bias, (long) (grp * mg + r0) * 4, 4, null, 0, z, co, ldy);
                 pending = -1;
             }
+        }
+    }
+
+    /**
+     * Measured switch ({@code -Dge4j.vector.shiftedPack=false} turns it off): each panel's K rows are first
+     * gathered through the row table into one contiguous NR-wide panel in scratch, so the micro-kernel
+     * streams B sequentially (the hardware prefetcher follows it) instead of from K scattered planes per
+     * 8-row block, and bias with Relu/Clip goes onto each tile as it is written.
+     */
+    static final boolean PACK_PANELS = !"false".equals(System.getProperty("ge4j.vector.shiftedPack"));
+
+    private void packedPanels(Run run, int c, int r0, int r1, int grp, long wo, MemorySegment w, MemorySegment y, long yo, long ldy,
+                              MemorySegment bias, MemorySegment z, long base, boolean epilogue) {
+        MemorySegment panel = Scratch.get(0, Sgemm.panelBytes(kdim));
+        boolean fused = epilogue && fusable && z == null;
+        MemorySegment bseg = bias != null ? bias : zeros;
+        long bbase = (long) grp * mg * 4;
+        int q1 = split.panel1(c), pending = -1;
+        for (int q = split.panel0(c); q < q1; q++) {
+            int j0 = q * NR, wd = Math.min(NR, p - j0);
+            gather(run.copies, base + j0 * 4L, panel);
+            if (fused && wd == NR) {
+                for (int rs = r0; rs < r1; rs += MC) {
+                    long co = yo + rs * ldy + j0 * 4L;
+                    if (packedW != null)
+                        Sgemm.blockBias(packedW, grp * packedGroup + (long) (rs / 8) * kdim * 32, 4, 32, kdim * 32L, panel, 0, NR * 4L,
+                                y, co, ldy, Math.min(MC, r1 - rs), kdim, bseg, bbase + rs * 4L, null, 0, lo, hi);
+                    else Sgemm.blockBias(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, 8L * kdim * 4, panel, 0, NR * 4L,
+                            y, co, ldy, Math.min(MC, r1 - rs), kdim, bseg, bbase + rs * 4L, null, 0, lo, hi);
+                }
+                continue;
+            }
+            if (pending < 0) pending = j0;
+            for (int rs = r0; rs < r1; rs += MC)
+                if (packedW != null)
+                    Sgemm.block(packedW, grp * packedGroup + (long) (rs / 8) * kdim * 32, 4, 32, kdim * 32L, panel, 0, NR * 4L,
+                            y, yo + rs * ldy + j0 * 4L, ldy, Math.min(MC, r1 - rs), kdim, wd);
+                else Sgemm.block(w, wo + (long) rs * kdim * 4, kdim * 4L, 4, panel, 0, NR * 4L, y, yo + rs * ldy + j0 * 4L, ldy,
+                        Math.min(MC, r1 - rs), kdim, wd);
+            if (epilogue && (fused || q == q1 - 1 || (q + 1 - split.panel0(c)) % GemmConv.EPILOGUE_PANELS == 0)) {
+                long co = yo + r0 * ldy + pending * 4L;
+                ep.apply(y, co, ldy, r1 - r0, j0 + wd - pending, bias, (long) (grp * mg + r0) * 4, 4, null, 0, z, co, ldy);
+                pending = -1;
+            }
+        }
+    }
+
+    /** Copies row kk of the panel at {@code bo} (at {@code bo + rows[kk]} in the copies, NR floats readable) to {@code dst + kk·NR·4}. */
+    private void gather(MemorySegment copies, long bo, MemorySegment dst) {
+        long l4 = L * 4L;
+        for (int kk = 0; kk < kdim; kk++) {
+            long s = bo + rows.get(Sgemm.ROW, kk * 8L), d = kk * (long) NR * 4;
+            FloatVector.fromMemorySegment(S, copies, s, LE).intoMemorySegment(dst, d, LE);
+            FloatVector.fromMemorySegment(S, copies, s + l4, LE).intoMemorySegment(dst, d + l4, LE);
         }
     }
 

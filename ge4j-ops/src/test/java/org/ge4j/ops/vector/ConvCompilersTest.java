@@ -70,6 +70,25 @@ class ConvCompilersTest {
     }
 
     @Test
+    void shiftedPanelsWithTheEpilogueOnEachTile() {
+        // full and partial panels, 8 + 8 + 4 + 1 output channels, bias with Relu/Clip/none, no bias, stride 1 and 2, 1x1 stride 2
+        for (String act : new String[] {"Relu", "Clip", "LeakyRelu"}) {
+            var b = fused("FusedConv").opset(1).attr("activation", act).attr("pads", 1L, 1L, 1L, 1L).in(random(31, 1, 7, 11, 13))
+                    .constIn(random(32, 21, 7, 3, 3)).constIn(random(33, 21));
+            if (act.equals("Clip")) b.attrFloats("activation_params", -0.2f, 0.6f);
+            if (act.equals("LeakyRelu")) b.attrFloats("activation_params", 0.1f);
+            assertThat(assertMatchesReference(b.build(), TOL)).isInstanceOf(ShiftedConv.class);
+            var s2 = fused("FusedConv").opset(1).attr("activation", act).attr("strides", 2L, 2L).in(random(34, 2, 9, 22, 19))
+                    .constIn(random(35, 13, 9, 1, 1)).constIn(random(36, 13));
+            if (act.equals("Clip")) s2.attrFloats("activation_params", -0.2f, 0.6f);
+            if (act.equals("LeakyRelu")) s2.attrFloats("activation_params", 0.1f);
+            assertThat(assertMatchesReference(s2.build(), TOL)).isInstanceOf(ShiftedConv.class);
+        }
+        assertMatchesReference(conv(37, 1, 5, 17, 23, 17, 1, 3, 3, false).attr("pads", 1L, 1L, 1L, 1L).attr("strides", 2L, 2L).build(), TOL);
+        assertMatchesReference(conv(38, 1, 12, 29, 29, 9, 1, 1, 1, true).attr("strides", 2L, 2L).build(), TOL);
+    }
+
+    @Test
     void weightsGivenAtRunTimeAndLongKernelRows() {
         // runtime weights are read in place; so are constant ones with rows longer than 1152
         assertMatchesReference(op("Conv").opset(11).attr("pads", 1L, 1L, 1L, 1L).in(random(1, 1, 8, 9, 11)).in(random(2, 12, 8, 3, 3)).in(random(3, 12)).build(), TOL);
@@ -180,10 +199,14 @@ class ConvCompilersTest {
     void transposedFormForPlanesThatPanelsFitBadly() {
         boolean was = ChannelPanels.enabled;
         ChannelPanels.enabled = true;
+        boolean store = ChannelPanels.vectorStore;
         try {
+            transposedForms();
+            ChannelPanels.vectorStore = !store; // the other transposing store
             transposedForms();
         } finally {
             ChannelPanels.enabled = was;
+            ChannelPanels.vectorStore = store;
         }
     }
 
@@ -199,8 +222,16 @@ class ConvCompilersTest {
         assertMatchesReference(conv(6, 1, 301, 1, 1, 32, 1, 1, 1, true).build(), 2e-4); // one position, long odd k
         var tiles = assertMatchesReference(conv(7, 1, 64, 10, 7, 256, 1, 1, 1, true).build(), TOL); // 70 positions: tiles of 64 + 6
         assertThat(((GemmConv) tiles).channelPanels()).isTrue();
-        var wide = assertMatchesReference(conv(8, 1, 64, 14, 14, 256, 1, 1, 1, true).build(), TOL); // 196 positions: NR-wide panels pay
+        var wide = assertMatchesReference(conv(8, 1, 64, 16, 16, 256, 1, 1, 1, true).build(), TOL); // 256 positions: NR-wide panels pay
         assertThat(((GemmConv) wide).channelPanels()).isFalse();
+        var planes196 = assertMatchesReference(conv(9, 1, 24, 14, 14, 64, 1, 3, 3, true).attr("pads", 1L, 1L, 1L, 1L).build(), TOL); // 3 tiles of 64 + 4
+        assertThat(((ShiftedConv) planes196).channelPanels()).isTrue();
+        assertMatchesReference(conv(10, 1, 24, 12, 12, 40, 1, 1, 1, true).attr("strides", 2L, 2L).build(), TOL); // 36 positions: 4 blocks of 8 + 4
+        assertMatchesReference(conv(11, 2, 9, 5, 5, 33, 1, 3, 3, false).attr("pads", 1L, 1L, 1L, 1L).build(), TOL); // 25 positions, no bias
+        // 88 channels (a last panel of 24: one 16x16 register block and 8 channels one float at a time), bias, Clip, residual
+        var clip = fused("FusedConv").opset(1).attr("activation", "Clip").attrFloats("activation_params", -0.3f, 0.5f).attr("has_residual", 1L)
+                .in(random(12, 1, 40, 7, 7)).constIn(random(13, 88, 40, 1, 1)).constIn(random(14, 88)).in(random(15, 1, 88, 7, 7));
+        assertThat(((GemmConv) assertMatchesReference(clip.build(), TOL)).channelPanels()).isTrue();
         for (String act : new String[] {"", "Relu", "Clip", "Sigmoid"}) {
             for (boolean residual : new boolean[] {false, true}) {
                 var b = fused("FusedConv").opset(1).attr("pads", 1L, 1L, 1L, 1L).attr("activation", act).attr("has_residual", residual ? 1L : 0L)
