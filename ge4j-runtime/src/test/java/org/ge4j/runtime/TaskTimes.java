@@ -1,0 +1,56 @@
+package org.ge4j.runtime;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Time per task of a loaded {@code .om} (not a test, a tool): 400 warm-up runs, then 60 runs with an observer that
+ * times each task in plan order on the calling thread; prints the total and the tasks, slowest first, with their
+ * kernel and input shapes. Run with the CLI jar: {@code java --add-modules jdk.incubator.vector -Dge4j.threads=1
+ * -cp ge4j-cli/target/ge4j-cli.jar:ge4j-runtime/target/test-classes org.ge4j.runtime.TaskTimes model.om}. Unlike a
+ * kernel micro-benchmark, each task here meets caches as the model leaves them (its input just written by the
+ * task before, its weights not read since the last run).
+ */
+public final class TaskTimes {
+    private TaskTimes() {}
+
+    public static void main(String[] a) throws Exception {
+        CompiledModel m = CompiledModel.load(Path.of(a[0]));
+        StaticModel sm = m.anyStaticModel();
+        ExecutionContext ctx = sm.newContext();
+        var plan = sm.plan();
+        int nIn = plan.inputCount();
+        MemorySegment[] in = new MemorySegment[nIn];
+        java.lang.foreign.Arena ar = java.lang.foreign.Arena.ofShared();
+        // input sizes from the model's I/O
+        var ins = m.inputs(); var outs = m.outputs();
+        for (int i = 0; i < nIn; i++) { long n = 1; n = ins.get(i).shape().elementCount(); in[i] = ar.allocate(n * 4, 64); for (long j = 0; j < n; j++) in[i].setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, j, (float) Math.sin(j)); }
+        MemorySegment[] out = new MemorySegment[outs.size()];
+        for (int i = 0; i < out.length; i++) { long n = 1; n = outs.get(i).shape().elementCount(); out[i] = ar.allocate(n * 4, 64); }
+        int tasks = plan.tasks().size();
+        long[] acc = new long[tasks];
+        long[] last = {0};
+        for (int r = 0; r < 400; r++) ctx.run(in, out);
+        int runs = 60;
+        long total = 0;
+        for (int r = 0; r < runs; r++) {
+            long t0 = System.nanoTime();
+            last[0] = t0;
+            ctx.run(in, out, (t, args) -> { long now = System.nanoTime(); acc[t] += now - last[0]; last[0] = now; });
+            total += System.nanoTime() - t0;
+        }
+        System.out.printf("total %.2f ms per run%n", total / 1e6 / runs);
+        Integer[] idx = new Integer[tasks];
+        for (int i = 0; i < tasks; i++) idx[i] = i;
+        Arrays.sort(idx, (x, y) -> Long.compare(acc[y], acc[x]));
+        for (int k = 0; k < Math.min(60, tasks); k++) {
+            int t = idx[k];
+            var task = plan.tasks().get(t);
+            var n = task.node();
+            StringBuilder shapes = new StringBuilder();
+            for (int i = 0; i < n.inputCount(); i++) { int v = task.args()[i]; if (v >= 0) shapes.append(Arrays.toString(plan.values().get(v).shape())).append(' '); }
+            System.out.printf("%3d %8.3f ms  %-12s %s %s%n", t, acc[t] / 1e6 / runs, n.type(), sm.kernels()[t].getClass().getSimpleName(), shapes);
+        }
+    }
+}
