@@ -30,10 +30,18 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
     static final boolean IN_PLACE = !"false".equals(System.getProperty("ge4j.vector.pointwiseInPlace"));
     /** Whether the last panel of a pointwise conv without a residual overlaps the one before it rather than being narrow. */
     static final boolean OVERLAP = !"false".equals(System.getProperty("ge4j.vector.overlapPanel"));
-    /** Whether a fused epilogue without a residual starts each tile at the bias ({@link BiasTiles}). */
-    static final boolean BIAS_TILES = !"false".equals(System.getProperty("ge4j.vector.biasTiles"));
+    /**
+     * Whether a fused epilogue starts each tile at the bias ({@link BiasTiles}), reading full pointwise panels in place:
+     * opt-in ({@code -Dge4j.vector.biasTiles=true}). Faster layer by layer in VectorBench, no faster in the models
+     * through the launcher, and in a JVM started without the launcher's JIT settings mobilenet_v2 ran 16x slower
+     * with it (its 1x1 convs on 28-112 planes stayed in slow code: {@code org.ge4j.runtime.TaskTimes}, 202 against
+     * 12.8 ms per run). Read when a kernel is compiled.
+     */
+    static boolean biasTiles = "true".equals(System.getProperty("ge4j.vector.biasTiles"));
 
     private final Window2d g;
+    /** {@link #biasTiles} when this kernel was compiled. */
+    private final boolean tiles = biasTiles;
     private final int groups, mg, cg, kdim, p;
     private final int[] kc, kdy, kdx;
     private final Epilogue ep;
@@ -138,20 +146,20 @@ final class GemmConv implements CompiledKernel, WorkerPool.Job {
             // a last panel wider than one vector (7x7: 17 columns) is moved back to end at the plane's end: a
             // whole panel read in place, its first columns computed twice (the same values; not with a
             // residual, which may be the output buffer itself)
-            if (wd > L && wd < NR && p >= NR && OVERLAP && fused && z == null && pointwise && BIAS_TILES) {
+            if (wd > L && wd < NR && p >= NR && OVERLAP && fused && z == null && pointwise && tiles) {
                 j0 = p - NR;
                 wd = NR;
             }
             // a full panel of a pointwise conv is read in place: K rows of the input planes (they fit L1 for
             // the small K of the convs that would suffer most from the packing pass)
-            boolean inPlace = pointwise && wd == NR && IN_PLACE && BIAS_TILES && fused;
+            boolean inPlace = pointwise && wd == NR && IN_PLACE && tiles && fused;
             if (!inPlace) {
                 if (pointwise) Sgemm.packPanel(x, xo, plane, 4, cg, j0, wd, panel, 0);
                 else im2col(x, xo, j0, wd, panel);
             }
             MemorySegment b = inPlace ? x : panel;
             long bo = inPlace ? xo + j0 * 4L : 0, ldb = inPlace ? plane : NR * 4L;
-            if (fused && BIAS_TILES) {
+            if (fused && tiles) {
                 for (int rs = r0; rs < r1; rs += MC) {
                     long co = yo + rs * ldy + j0 * 4L;
                     if (packedW != null)

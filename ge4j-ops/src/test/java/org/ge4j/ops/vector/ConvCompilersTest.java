@@ -196,6 +196,18 @@ class ConvCompilersTest {
     }
 
     @Test
+    void pointwiseTilesStartingAtTheBias() {
+        boolean was = GemmConv.biasTiles;
+        GemmConv.biasTiles = true; // the opt-in BiasTiles form
+        try {
+            pointwiseConvs();
+            fusedConvWithResidualAndActivations();
+        } finally {
+            GemmConv.biasTiles = was;
+        }
+    }
+
+    @Test
     void transposedFormForPlanesThatPanelsFitBadly() {
         boolean was = ChannelPanels.enabled;
         ChannelPanels.enabled = true;
