@@ -5,12 +5,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Time per task of a loaded {@code .om} (not a test, a tool): 400 warm-up runs, then 60 runs with an observer that
- * times each task in plan order on the calling thread; prints the total and the tasks, slowest first, with their
- * kernel and input shapes. Run with the CLI jar: {@code java --add-modules jdk.incubator.vector -Dge4j.threads=1
- * -cp ge4j-cli/target/ge4j-cli.jar:ge4j-runtime/target/test-classes org.ge4j.runtime.TaskTimes model.om}. Unlike a
- * kernel micro-benchmark, each task here meets caches as the model leaves them (its input just written by the
- * task before, its weights not read since the last run).
+ * Time per task of a loaded {@code .om} (not a test, a tool): 400 warm-up runs, then 60 runs (or the counts given
+ * after the file) with an observer that times each task in plan order on the calling thread; prints the total and
+ * the tasks, slowest first, with their kernel and input shapes. Float inputs get a smooth ramp, integer inputs
+ * zeros. Run with the CLI jar: {@code java --add-modules jdk.incubator.vector -Dge4j.threads=1 -cp
+ * ge4j-cli/target/ge4j-cli.jar:ge4j-runtime/target/test-classes org.ge4j.runtime.TaskTimes model.om [warm-up]
+ * [runs]}. Unlike a kernel micro-benchmark, each task here meets caches as the model leaves them (its input just
+ * written by the task before, its weights not read since the last run); and a plain {@code java} like this one,
+ * without the launcher's JIT settings, runs the kernels as an application embedding ge4j would.
  */
 public final class TaskTimes {
     private TaskTimes() {}
@@ -23,16 +25,21 @@ public final class TaskTimes {
         int nIn = plan.inputCount();
         MemorySegment[] in = new MemorySegment[nIn];
         java.lang.foreign.Arena ar = java.lang.foreign.Arena.ofShared();
-        // input sizes from the model's I/O
         var ins = m.inputs(); var outs = m.outputs();
-        for (int i = 0; i < nIn; i++) { long n = 1; n = ins.get(i).shape().elementCount(); in[i] = ar.allocate(n * 4, 64); for (long j = 0; j < n; j++) in[i].setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, j, (float) Math.sin(j)); }
+        for (int i = 0; i < nIn; i++) { // floats: a smooth ramp; integers (ids, indexes): zeros, valid for any table
+            var d = ins.get(i);
+            long n = d.shape().elementCount();
+            in[i] = ar.allocate(Math.max(1, d.dtype().storageBytes(n)), 64);
+            if (d.dtype() == org.ge4j.ir.DataType.FLOAT)
+                for (long j = 0; j < n; j++) in[i].setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, j, (float) Math.sin(j));
+        }
         MemorySegment[] out = new MemorySegment[outs.size()];
-        for (int i = 0; i < out.length; i++) { long n = 1; n = outs.get(i).shape().elementCount(); out[i] = ar.allocate(n * 4, 64); }
+        for (int i = 0; i < out.length; i++) out[i] = ar.allocate(Math.max(1, outs.get(i).dtype().storageBytes(outs.get(i).shape().elementCount())), 64);
         int tasks = plan.tasks().size();
         long[] acc = new long[tasks];
         long[] last = {0};
-        for (int r = 0; r < 400; r++) ctx.run(in, out);
-        int runs = 60;
+        int warm = a.length > 1 ? Integer.parseInt(a[1]) : 400, runs = a.length > 2 ? Integer.parseInt(a[2]) : 60;
+        for (int r = 0; r < warm; r++) ctx.run(in, out);
         long total = 0;
         for (int r = 0; r < runs; r++) {
             long t0 = System.nanoTime();
