@@ -21,8 +21,8 @@ final class ChannelPanels {
     private static final int PB = 64;
     /**
      * On by default, off with {@code -Dge4j.vector.channelPanels=false}. (With the positions read in place
-     * through the row table it measured no faster on resnet50 and stayed off; with them packed first,
-     * {@link #PACK}, resnet50's 7×7 layers run 15-25 % faster and its 14×14 ones 0-7 %.)
+     * through the row table it measured no faster on resnet50 and stayed off; with them packed first into
+     * blocks of 8, resnet50's 7×7 layers run 15-25 % faster and its 14×14 ones 0-7 %.)
      * Tests switch it through this field.
      */
     static boolean enabled = !"false".equals(System.getProperty("ge4j.vector.channelPanels"));
@@ -70,15 +70,14 @@ final class ChannelPanels {
              boolean clamp, MemorySegment bias, long bo, MemorySegment z, float lo, float hi) {
         MemorySegment tile = Scratch.get(2, (long) (PB + 8) * NR * 4);
         long blockBytes = (long) kdim * 32;
-        MemorySegment packed = PACK ? Scratch.get(3, (p + 7) / 8 * blockBytes + Sgemm.L * 4L) : null;
-        if (PACK) packPositions(x, xo, rows, p, packed, blockBytes);
+        MemorySegment packed = Scratch.get(3, (p + 7) / 8 * blockBytes + Sgemm.L * 4L);
+        packPositions(x, xo, rows, p, packed, blockBytes);
         for (int q = panel0; q < panel1; q++) {
             int c0 = q * NR, nc = Math.min(NR, mg - c0);
             long wo = grp * groupBytes + q * panelBytes;
             for (int r0 = 0; r0 < p; r0 += PB) {
                 int nr = Math.min(PB, p - r0);
-                if (PACK) positionBlocks(packed, r0 / 8 * blockBytes, blockBytes, wo, tile, nr);
-                else Sgemm.blockRowsT(x, xo + r0 * 4L, rows, wt, wo, tile, 0, NR * 4L, nr, kdim);
+                positionBlocks(packed, r0 / 8 * blockBytes, blockBytes, wo, tile, nr);
                 if (vectorStore) {
                     MemorySegment tt = Scratch.get(0, (long) NR * PB * 4);
                     transpose(tile, nr, nc, tt);
@@ -88,12 +87,8 @@ final class ChannelPanels {
         }
     }
 
-    /**
-     * Measured switch ({@code -Dge4j.vector.channelPack=false} turns it off): the positions are first packed
-     * into blocks of 8 (K groups of 8 consecutive floats, as {@link Sgemm#packA} packs weights), so the
-     * plain micro-kernel streams them instead of reading 8 floats from K scattered rows per call.
-     */
-    static final boolean PACK = !"false".equals(System.getProperty("ge4j.vector.channelPack"));
+    // The positions are first packed into blocks of 8 (K groups of 8 consecutive floats, as Sgemm.packA packs
+    // weights), so the plain micro-kernel streams them instead of reading 8 floats from K scattered rows per call.
 
     /** The first 8 lanes (the preferred species only: a second species in the same JVM measured as a risk to C2's intrinsics elsewhere). */
     private static final jdk.incubator.vector.VectorMask<Float> M8 = Sgemm.S.indexInRange(0, Math.min(8, Sgemm.L));
