@@ -46,5 +46,10 @@ public final class VectorOps implements OpLibrary {
         r.registerCompiler(v, "", "LayerNormalization", RowOps::layerNorm);
         r.registerCompiler(v, ge, "LayerNormalization", RowOps::fusedLayerNorm);
         r.registerCompiler(v, ge, "Attention", AttentionKernel::compile);
+        r.registerCompiler(v, ge, "BlockedConv", BlockedCompilers::conv);
+        for (String pool : new String[] {"BlockedMaxPool", "BlockedAveragePool", "BlockedGlobalAveragePool", "BlockedGlobalMaxPool"})
+            r.registerCompiler(v, ge, pool, BlockedCompilers::pool);
+        r.registerCompiler(v, ge, "ReorderToBlocked", BlockedCompilers::reorder);
+        r.registerCompiler(v, ge, "ReorderFromBlocked", BlockedCompilers::reorder);
     }
 }

@@ -1,0 +1,33 @@
+package org.ge4j.ops.vector;
+
+import org.ge4j.ops.OpSchema;
+import org.ge4j.ops.exec.CompiledKernel;
+import org.ge4j.ops.exec.NodeSpec;
+
+/**
+ * Compiles the blocked-layout (NCHWc) ops of {@code org.ge4j.ops.blocked} for static float 2-D shapes whose
+ * block is the vector length: {@code BlockedConv} (plain, depthwise, or reading a plain NCHW input), the
+ * blocked pools and the reorders. Each form's class declines (null) what it does not handle, and the
+ * reference kernel runs instead.
+ */
+final class BlockedCompilers {
+    private BlockedCompilers() {}
+
+    static CompiledKernel conv(NodeSpec s, OpSchema schema) {
+        if (!Specs.allFloatStatic(s) || s.attrs().getInt("block", 0) != VMath.S.length()) return null;
+        boolean blockedIn = s.attrs().getInt("input_blocked", 1) != 0;
+        long group = s.attrs().getInt("group", 1);
+        if (group != 1) return blockedIn ? NchwcDepthwise.compile(s) : null;
+        return blockedIn ? NchwcConv.compile(s) : NchwcPlainInputConv.compile(s);
+    }
+
+    static CompiledKernel pool(NodeSpec s, OpSchema schema) {
+        if (!Specs.allFloatStatic(s) || s.attrs().getInt("block", 0) != VMath.S.length()) return null;
+        return NchwcPools.compile(s, s.node().type());
+    }
+
+    static CompiledKernel reorder(NodeSpec s, OpSchema schema) {
+        if (!Specs.allFloatStatic(s) || s.attrs().getInt("block", 0) != VMath.S.length()) return null;
+        return NchwcReorder.compile(s, s.node().type());
+    }
+}
