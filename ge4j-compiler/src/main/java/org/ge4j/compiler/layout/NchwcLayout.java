@@ -80,10 +80,7 @@ public final class NchwcLayout implements Pass {
             ctx.note("layout: not converted to NCHWc, the float vector has " + (options == null ? "no" : options.block()) + " lanes (needs 8 or more)");
             return false;
         }
-        Rewrite r = new Rewrite(graph, ctx, options.block());
-        if (!r.run()) return false;
-        ctx.note("layout: " + r.summary());
-        return true;
+        return new Rewrite(graph, ctx, options.block()).run();
     }
 
     /** A blocked value and the logical channel count it holds. */
@@ -104,7 +101,6 @@ public final class NchwcLayout implements Pass {
         final Map<OutDataAnchor, OutDataAnchor> toBlocked = new HashMap<>();
         /** Old nodes replaced by blocked ones, in topological order. */
         final List<Node> converted = new ArrayList<>();
-        final Map<String, Integer> counts = new LinkedHashMap<>();
 
         Rewrite(Graph g, PassContext ctx, int b) {
             this.g = g;
@@ -121,7 +117,7 @@ public final class NchwcLayout implements Pass {
                 if (y == null) continue;
                 blocked.put(n.output(0), y);
                 converted.add(n);
-                counts.merge(y.value().node().type(), 1, Integer::sum);
+                ctx.recordRewrite(rewriteName(y.value().node()));
             }
             if (converted.isEmpty()) return false;
             for (int i = converted.size() - 1; i >= 0; i--) {
@@ -134,10 +130,11 @@ public final class NchwcLayout implements Pass {
             return true;
         }
 
-        String summary() {
-            StringBuilder s = new StringBuilder();
-            counts.forEach((k, v) -> s.append(s.isEmpty() ? "" : ", ").append(v).append(' ').append(k));
-            return s + " (block " + b + ")";
+        /** What the compile report counts: nchwc-conv, nchwc-conv-plain-input, nchwc-pool, nchwc-relu, nchwc-concat, ... */
+        private static String rewriteName(Node m) {
+            if (m.type().equals(BlockedOps.CONV)) return m.attrInt("input_blocked", 1) == 0 ? "nchwc-conv-plain-input" : "nchwc-conv";
+            if (m.domain().equals(Node.GE4J_DOMAIN)) return "nchwc-pool";
+            return "nchwc-" + m.type().toLowerCase(java.util.Locale.ROOT);
         }
 
         /** The blocked node replacing {@code n}, or null when {@code n} stays as it is. */
@@ -192,7 +189,6 @@ public final class NchwcLayout implements Pass {
             boolean residual = n.attrInt("has_residual", 0) != 0;
             if (n.inputCount() > 2 || residual) ins.add(n.inputCount() > 2 ? n.inputValue(2) : null);
             if (residual) ins.add(blockedOrReordered(n.inputValue(3)));
-            if (direct) counts.merge("BlockedConv reading a plain input", 1, Integer::sum);
             return create(n, BlockedOps.CONV, ins, attrs, channels(n.output(0)));
         }
 
@@ -266,14 +262,14 @@ public final class NchwcLayout implements Pass {
         /** The one ReorderToBlocked of plain value {@code v}. */
         private OutDataAnchor toBlocked(OutDataAnchor v) {
             return toBlocked.computeIfAbsent(v, k -> {
-                counts.merge(BlockedOps.TO_BLOCKED, 1, Integer::sum);
+                ctx.recordRewrite("nchwc-reorder-to-blocked");
                 return rw.create(g, Node.GE4J_DOMAIN, BlockedOps.TO_BLOCKED, k.name() + "_to_nchwc", List.of(k),
                         Map.of("block", new Attr.Int(b)), 1).output(0);
             });
         }
 
         private OutDataAnchor fromBlocked(Blocked v) {
-            counts.merge(BlockedOps.FROM_BLOCKED, 1, Integer::sum);
+            ctx.recordRewrite("nchwc-reorder-from-blocked");
             return rw.create(g, Node.GE4J_DOMAIN, BlockedOps.FROM_BLOCKED, v.value().node().name() + "_from_nchwc", List.of(v.value()),
                     Map.of("block", new Attr.Int(b), "channels", new Attr.Int(v.channels())), 1).output(0);
         }
