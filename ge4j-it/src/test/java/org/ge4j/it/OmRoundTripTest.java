@@ -144,7 +144,7 @@ class OmRoundTripTest {
      * agree bit for bit, unless a model does not reproduce itself either: then within 1e-5 relative (the graph
      * and the weights are checked identical separately).
      */
-    private static void checkShapes(String label, CompiledModel compiled, CompiledModel loaded, List<BenchModels.InputSpec> specs) throws Exception {
+    static void checkShapes(String label, CompiledModel compiled, CompiledModel loaded, List<BenchModels.InputSpec> specs) throws Exception {
         assertThat(GraphEquality.diff(compiled.graph(), loaded.graph())).as(label + ": graph after the round trip").isEmpty();
         long wsize = compiled.definition().weights().size();
         assertThat(MemorySegment.mismatch(compiled.weights(), 0, wsize, loaded.weights(), 0, wsize)).as(label + ": weights after the round trip").isEqualTo(-1);
