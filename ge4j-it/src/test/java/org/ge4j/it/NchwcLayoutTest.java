@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * becomes a {@code ge4j::BlockedConv}, the only reorder is the one back to plain before the classifier, and
  * the model saved as a {@code .om}, loaded and run gives ONNX Runtime's outputs and the in-memory model's
  * (as {@link OmRoundTripTest} checks). One run per model: the blocked ops may still run on their slow
- * reference kernels.
+ * reference kernels. {@code -Dge4j.om.models=a,b} restricts the models, as for {@link OmRoundTripTest}.
  */
 class NchwcLayoutTest {
     @TempDir static Path dir;
@@ -30,7 +30,7 @@ class NchwcLayoutTest {
     static Stream<Arguments> convnets() throws Exception {
         if (!BenchModels.available()) return Stream.of(Arguments.of("(no models)", null));
         Set<String> names = Set.of("resnet50", "mobilenet_v2", "squeezenet1_1", "googlenet");
-        return BenchModels.all().stream().filter(m -> names.contains(m.name())).map(m -> Arguments.of(m.name(), m));
+        return BenchModels.all().stream().filter(m -> names.contains(m.name()) && OmRoundTripTest.selected(m.name())).map(m -> Arguments.of(m.name(), m));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -132,7 +132,7 @@ class OmRoundTripTest {
         }
     }
 
-    private static boolean selected(String name) {
+    static boolean selected(String name) {
         String only = System.getProperty("ge4j.om.models", "");
         return only.isBlank() || Set.of(only.split(",")).contains(name);
     }
@@ -225,6 +225,7 @@ class OmRoundTripTest {
     }
 
     private static Map<String, float[]> runOrt(CompiledModel m, Map<String, Tensor> inputs) throws Exception {
+        if (env == null) env = OrtEnvironment.getEnvironment(); // called from another test class
         String source = m.metadata().get("source");
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setIntraOpNumThreads(1);

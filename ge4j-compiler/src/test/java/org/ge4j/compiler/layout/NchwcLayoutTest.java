@@ -21,6 +21,8 @@ import org.ge4j.ir.OutDataAnchor;
 import org.ge4j.ir.Shape;
 import org.ge4j.ir.Tensor;
 import org.ge4j.ops.api.GraphBuilder;
+import org.ge4j.ops.blocked.Blocking;
+import org.ge4j.ops.vector.VectorOps;
 import org.junit.jupiter.api.Test;
 
 class NchwcLayoutTest {
@@ -146,6 +148,22 @@ class NchwcLayoutTest {
         } finally {
             if (old == null) System.clearProperty(NchwcLayout.PROPERTY);
             else System.setProperty(NchwcLayout.PROPERTY, old);
+        }
+    }
+
+    @Test
+    void theBlockIsTheFloatVectorLengthUnlessAPropertySetsIt() {
+        assertThat(NchwcLayout.Options.defaults().block()).isEqualTo(Blocking.nativeBlock()).isEqualTo(VectorOps.floatLanes());
+        String old = System.getProperty(NchwcLayout.BLOCK_PROPERTY);
+        System.setProperty(NchwcLayout.BLOCK_PROPERTY, "8");
+        try {
+            assertThat(NchwcLayout.Options.defaults().block()).isEqualTo(8);
+            Graph g = chain();
+            runPass(new NchwcLayout(PassTests.options()), g);
+            assertThat(nodes(g, CONV)).allMatch(n -> n.attrInt("block", 0) == 8);
+        } finally {
+            if (old == null) System.clearProperty(NchwcLayout.BLOCK_PROPERTY);
+            else System.setProperty(NchwcLayout.BLOCK_PROPERTY, old);
         }
     }
 
