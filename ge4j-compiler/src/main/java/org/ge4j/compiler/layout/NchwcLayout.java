@@ -111,7 +111,7 @@ public final class NchwcLayout implements Pass {
 
         boolean run() {
             List<Node> order = g.topologicalOrder();
-            if (order.stream().noneMatch(this::isConvertibleConv)) return false;
+            if (order.stream().noneMatch(n -> isConvertibleConv(n) && !hasControlEdges(n))) return false;
             for (Node n : order) {
                 Blocked y = convert(n);
                 if (y == null) continue;
@@ -139,7 +139,7 @@ public final class NchwcLayout implements Pass {
 
         /** The blocked node replacing {@code n}, or null when {@code n} stays as it is. */
         private Blocked convert(Node n) {
-            if (n.outputCount() < 1 || n.inputCount() < 1) return null;
+            if (n.outputCount() < 1 || n.inputCount() < 1 || hasControlEdges(n)) return null;
             if (isConvertibleConv(n)) return conv(n);
             if (!n.domain().isEmpty()) return null;
             Blocked x = blocked.get(n.inputValue(0));
@@ -273,6 +273,9 @@ public final class NchwcLayout implements Pass {
             return rw.create(g, Node.GE4J_DOMAIN, BlockedOps.FROM_BLOCKED, v.value().node().name() + "_from_nchwc", List.of(v.value()),
                     Map.of("block", new Attr.Int(b), "channels", new Attr.Int(v.channels())), 1).output(0);
         }
+
+        /** Control edges order a node against others; its replacement would not keep them, so it stays. */
+        private static boolean hasControlEdges(Node n) { return !n.controlIn().peers().isEmpty() || !n.controlOut().peers().isEmpty(); }
 
         private static long channels(OutDataAnchor v) { return v.desc().shape().dim(1).valueOr(-1); }
 

@@ -302,6 +302,27 @@ class NchwcLayoutTest {
         assertThat(second.inputValue(0).node().qualifiedType()).isEqualTo(CONV);
     }
 
+    /** Batch 2, a dilated conv with auto_pad SAME_UPPER, a strided 1x1 conv without bias. */
+    static Graph dilated() {
+        GraphBuilder b = GraphBuilder.create("dilated");
+        OutDataAnchor x = b.input("x", DataType.FLOAT, 2, 5, 9, 7);
+        OutDataAnchor d = b.op("Conv").in(x, b.constant(random(1, 9, 5, 3, 3)), b.constant(random(2, 9))).attr("dilations", 2L, 2L)
+                .attr("auto_pad", "SAME_UPPER").call1();
+        OutDataAnchor s = b.op("Conv").in(b.relu(d), b.constant(random(3, 8, 9, 1, 1))).attr("strides", 2L, 2L).call1();
+        return b.output("y", s).build();
+    }
+
+    @Test
+    void dilationsAutoPadStridesAndBatchesAreKept() {
+        Graph g = layout(NchwcLayoutTest::dilated);
+        assertThat(count(g, CONV)).isEqualTo(2);
+        Node first = g.input("x").peers().get(0).node();
+        assertThat(first.attrInts("dilations", null)).containsExactly(2, 2);
+        assertThat(first.attrString("auto_pad", "")).isEqualTo("SAME_UPPER");
+        assertThat(first.output(0).desc().shape()).isEqualTo(Shape.of(2, 2, 9, 7, 8));
+        assertThat(g.outputs().get(0).value().desc().shape()).isEqualTo(Shape.of(2, 8, 5, 4));
+    }
+
     @Test
     void convsThatAreNotPlainOrDepthwiseOrHaveDynamicShapesStayPlain() {
         GraphBuilder b = GraphBuilder.create("others");
