@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.ge4j.bench.BenchModels;
 import org.ge4j.compiler.pass.PassManager;
+import org.ge4j.ir.Tensor;
 import org.ge4j.runtime.CompileOptions;
 import org.ge4j.runtime.CompiledModel;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -30,13 +33,14 @@ class NchwcLayoutTest {
     static Stream<Arguments> convnets() throws Exception {
         if (!BenchModels.available()) return Stream.of(Arguments.of("(no models)", null));
         Set<String> names = Set.of("resnet50", "mobilenet_v2", "squeezenet1_1", "googlenet");
-        return BenchModels.all().stream().filter(m -> names.contains(m.name()) && OmRoundTripTest.selected(m.name())).map(m -> Arguments.of(m.name(), m));
+        List<Arguments> l = BenchModels.all().stream().filter(m -> names.contains(m.name()) && OmRoundTripTest.selected(m.name())).map(m -> Arguments.of(m.name(), m)).toList();
+        return l.isEmpty() ? Stream.of(Arguments.of("(none selected)", null)) : l.stream();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("convnets")
     void blockedConvnetMatchesOnnxRuntimeAndRoundTripsThroughOm(String name, BenchModels.Model model) throws Exception {
-        Assumptions.assumeTrue(model != null, "benchmark models not found: run scripts/export-bench-models.sh");
+        Assumptions.assumeTrue(model != null, "benchmark models not found (scripts/export-bench-models.sh) or not selected");
         Path om = dir.resolve(name + "-nchwc.om");
         try (CompiledModel compiled = CompiledModel.compile(model.file(), CompileOptions.builder().optSwitches("layout:on").build())) {
             Map<String, Integer> ops = PassManager.opCounts(compiled.graph());
@@ -51,6 +55,31 @@ class NchwcLayoutTest {
             }
         } finally {
             Files.deleteIfExists(om);
+        }
+    }
+
+    /** resnet50_dyn (symbolic batch) converts too, and a batch of 2 planned at run time gives ORT's outputs. */
+    @Test
+    void dynamicBatchResnetAtBatch2() throws Exception {
+        BenchModels.Model model = BenchModels.available() ? BenchModels.all().stream().filter(m -> m.name().equals("resnet50_dyn")).findFirst().orElse(null) : null;
+        Assumptions.assumeTrue(model != null && OmRoundTripTest.selected("resnet50_dyn"));
+        try (CompiledModel m = CompiledModel.compile(model.file(), CompileOptions.builder().optSwitches("layout:on").build())) {
+            assertThat(PassManager.opCounts(m.graph())).containsEntry("ge4j::BlockedConv", 53).containsEntry("ge4j::ReorderFromBlocked", 1);
+            long[] shape = model.inputs().get(0).shape().clone();
+            shape[0] = 2;
+            Map<String, Tensor> in = Map.of(model.inputs().get(0).name(), model.inputs().get(0).withShape(shape).random(42));
+            try {
+                Map<String, float[]> expected = OmRoundTripTest.runOrt(m, in);
+                Map<String, Tensor> out = m.run(in);
+                try {
+                    for (Map.Entry<String, float[]> e : expected.entrySet())
+                        OrtDifferentialTest.assertClose("resnet50_dyn@batch2 (layout:on) output " + e.getKey(), out.get(e.getKey()).toFloatArray(), e.getValue());
+                } finally {
+                    out.values().forEach(Tensor::close);
+                }
+            } finally {
+                in.values().forEach(Tensor::close);
+            }
         }
     }
 }

@@ -224,7 +224,7 @@ class OmRoundTripTest {
         }
     }
 
-    private static Map<String, float[]> runOrt(CompiledModel m, Map<String, Tensor> inputs) throws Exception {
+    static Map<String, float[]> runOrt(CompiledModel m, Map<String, Tensor> inputs) throws Exception {
         if (env == null) env = OrtEnvironment.getEnvironment(); // called from another test class
         String source = m.metadata().get("source");
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {

@@ -1,7 +1,6 @@
 package org.ge4j.compiler.layout;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +14,7 @@ import org.ge4j.compiler.pattern.OpFacts;
 import org.ge4j.compiler.pattern.Rewriter;
 import org.ge4j.ir.Attr;
 import org.ge4j.ir.DataType;
+import org.ge4j.ir.Dim;
 import org.ge4j.ir.Graph;
 import org.ge4j.ir.Node;
 import org.ge4j.ir.OutDataAnchor;
@@ -26,8 +26,8 @@ import org.ge4j.ops.blocked.Blocking;
 
 /**
  * The {@code layout} pass: rewrites the convolutions of a convnet into the blocked channel layout NCHWc
- * ({@link org.ge4j.ops.blocked}). Every Conv and {@code ge4j::FusedConv} with static 4-D float shapes, a
- * constant W and group 1 or depthwise becomes {@code ge4j::BlockedConv}; the blocked region then grows
+ * ({@link org.ge4j.ops.blocked}). Every Conv and {@code ge4j::FusedConv} with 4-D float shapes (static but for a
+ * named symbolic batch), a constant W and group 1 or depthwise becomes {@code ge4j::BlockedConv}; the blocked region then grows
  * through the consumers that work on blocked tensors as they are: 2-D pools and global pools (their blocked
  * ops), Relu / LeakyRelu / Clip (which map 0 to 0, so the padding lanes stay 0), Add / Mul / Sub of two
  * blocked values of the same shape, and Concat on the channel axis of blocked values whose channel counts
@@ -279,10 +279,13 @@ public final class NchwcLayout implements Pass {
 
         private static long channels(OutDataAnchor v) { return v.desc().shape().dim(1).valueOr(-1); }
 
+        /** A 4-D float value with static C, H and W; the batch is static or a named symbolic dim (a dynamic batch). */
         private static boolean isStatic4dFloat(OutDataAnchor v) {
             TensorDesc d = v.desc();
             Shape s = d.shape();
-            return d.dtype() == DataType.FLOAT && s.hasRank() && s.rank() == 4 && s.isStatic() && Arrays.stream(s.toArray()).allMatch(x -> x > 0);
+            if (d.dtype() != DataType.FLOAT || !s.hasRank() || s.rank() != 4) return false;
+            for (int i = 1; i < 4; i++) if (s.dim(i).valueOr(-1) < 1) return false;
+            return s.dim(0).valueOr(-1) >= 1 || s.dim(0) instanceof Dim.Symbolic;
         }
     }
 }

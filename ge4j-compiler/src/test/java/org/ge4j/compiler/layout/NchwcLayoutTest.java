@@ -323,15 +323,35 @@ class NchwcLayoutTest {
         assertThat(g.outputs().get(0).value().desc().shape()).isEqualTo(Shape.of(2, 8, 5, 4));
     }
 
+    /** A dynamic batch: the convs, the pool and the Add convert, the shapes keep the symbolic N. */
+    static Graph dynamicBatch() {
+        GraphBuilder b = GraphBuilder.create("dynbatch");
+        OutDataAnchor x = b.input("x", DataType.FLOAT, Shape.of("N", 3, 8, 8));
+        OutDataAnchor c = b.relu(conv(b, x, 3, 16, 3, 1, 1));
+        OutDataAnchor m = b.maxPool(c, 2, 2);
+        return b.output("y", b.add(conv(b, m, 16, 16, 3, 1, 3), m)).build();
+    }
+
     @Test
-    void convsThatAreNotPlainOrDepthwiseOrHaveDynamicShapesStayPlain() {
+    void aSymbolicBatchIsKept() {
+        Graph g = layout(NchwcLayoutTest::dynamicBatch);
+        assertThat(count(g, CONV)).isEqualTo(2);
+        assertThat(count(g, "ge4j::BlockedMaxPool")).isEqualTo(1);
+        assertThat(only(g, "Add").output(0).desc().shape()).isEqualTo(Shape.of("N", 2, 4, 4, 8));
+        assertThat(g.outputs().get(0).value().desc().shape()).isEqualTo(Shape.of("N", 16, 4, 4));
+    }
+
+    @Test
+    void convsThatAreNotPlainOrDepthwiseOrHaveDynamicSpatialShapesStayPlain() {
         GraphBuilder b = GraphBuilder.create("others");
         OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 16, 5, 5);
         OutDataAnchor grouped = b.conv(x, b.constant(random(1, 16, 8, 3, 3)), null, 1, 1, 2);
-        OutDataAnchor dyn = b.input("d", DataType.FLOAT, Shape.of("N", 16, 5, 5));
+        OutDataAnchor dyn = b.input("d", DataType.FLOAT, Shape.of(1, 16, "H", "W"));
         OutDataAnchor dynConv = conv(b, dyn, 16, 8, 1, 1, 3);
-        Graph g = b.output("y", grouped).output("z", dynConv).build();
+        OutDataAnchor w = b.input("w", DataType.FLOAT, 8, 16, 1, 1);
+        OutDataAnchor weightInput = b.conv(x, w, null, 1, 0, 1);
+        Graph g = b.output("y", grouped).output("z", dynConv).output("v", weightInput).build();
         assertThat(runPass(new NchwcLayout(options(8)), g)).isFalse();
-        assertThat(count(g, "Conv")).isEqualTo(2);
+        assertThat(count(g, "Conv")).isEqualTo(3);
     }
 }
