@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.ge4j.compiler.CompilerOptions;
 import org.ge4j.compiler.pass.Pass;
 import org.ge4j.compiler.pass.PassContext;
@@ -26,9 +25,9 @@ import org.ge4j.ops.blocked.Blocking;
 
 /**
  * The {@code layout} pass: rewrites the convolutions of a convnet into the blocked channel layout NCHWc
- * ({@link org.ge4j.ops.blocked}). Every Conv and {@code ge4j::FusedConv} with 4-D float shapes (static but for a
- * named symbolic batch), a constant W and group 1 or depthwise becomes {@code ge4j::BlockedConv}; the blocked region then grows
- * through the consumers that work on blocked tensors as they are: 2-D pools and global pools (their blocked
+ * ({@link org.ge4j.ops.blocked}). Every Conv and {@code ge4j::FusedConv} with 4-D float shapes (static but for
+ * a named symbolic batch), a constant W and group 1 or depthwise becomes {@code ge4j::BlockedConv}; the
+ * blocked region then grows through the consumers that work on blocked tensors as they are: 2-D pools and global pools (their blocked
  * ops), Relu / LeakyRelu / Clip (which map 0 to 0, so the padding lanes stay 0), Add / Mul / Sub of two
  * blocked values of the same shape, and Concat on the channel axis of blocked values whose channel counts
  * are multiples of the block. A plain value entering the region is reordered once
@@ -47,6 +46,7 @@ public final class NchwcLayout implements Pass {
     public static final String PROPERTY = "ge4j.nchwc";
     /** The system property that overrides the block (tests). */
     public static final String BLOCK_PROPERTY = "ge4j.nchwc.block";
+    public static final String DESCRIPTION = "convnets to the blocked channel layout NCHWc (ge4j::BlockedConv, blocked pools, reorders)";
 
     /** @param block channels per block (b) */
     public record Options(int block) {
@@ -73,7 +73,7 @@ public final class NchwcLayout implements Pass {
 
     @Override public String name() { return NAME; }
 
-    @Override public String description() { return "convnets to the blocked channel layout NCHWc (ge4j::BlockedConv, blocked pools, reorders)"; }
+    @Override public String description() { return DESCRIPTION; }
 
     @Override public boolean run(Graph graph, PassContext ctx) {
         if (options == null || options.block() < 8) {
@@ -89,7 +89,6 @@ public final class NchwcLayout implements Pass {
     /** One run of the pass over a graph. */
     private static final class Rewrite {
         private static final String CONV = "Conv", FUSED_CONV = Node.GE4J_DOMAIN + "::FusedConv";
-        private static final Set<String> SAME_OP_BINARY = Set.of("Add", "Mul", "Sub");
 
         final Graph g;
         final PassContext ctx;

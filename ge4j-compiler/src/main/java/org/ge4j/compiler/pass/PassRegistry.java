@@ -43,7 +43,7 @@ public final class PassRegistry {
         r.register(new Entry(PatternFusion.NAME, "fuse op patterns (Conv+BN+act, MatMul+bias+act, LayerNorm, GELU, attention)", PatternFusion::new));
         r.register(new Entry(AutoFusion.NAME, "fuse connected elementwise ops into one generated kernel (ge4j::FusedElementwise)", o -> new AutoFusion()));
         if (NchwcLayout.enabled(options)) // off by default: layout:on or -Dge4j.nchwc=true
-            r.register(new Entry(NchwcLayout.NAME, "convnets to the blocked channel layout NCHWc (ge4j::BlockedConv, blocked pools, reorders)", NchwcLayout::new));
+            r.register(new Entry(NchwcLayout.NAME, NchwcLayout.DESCRIPTION, NchwcLayout::new));
         r.register(new Entry(KernelSelection.NAME, "pack constant GEMM weights for the vector kernels (ge4j::PackedMatMul)", KernelSelection::new));
         if (options.loadPlugins()) {
             for (PassProvider p : ServiceLoader.load(PassProvider.class, PassRegistry.class.getClassLoader())) {
