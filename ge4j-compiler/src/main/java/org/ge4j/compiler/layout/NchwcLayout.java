@@ -28,8 +28,9 @@ import org.ge4j.ops.blocked.Blocking;
  * ({@link org.ge4j.ops.blocked}). Every Conv and {@code ge4j::FusedConv} with 4-D float shapes (static but for
  * a named symbolic batch), a constant W and group 1 or depthwise becomes {@code ge4j::BlockedConv}; the
  * blocked region then grows through the consumers that work on blocked tensors as they are: 2-D pools and global pools (their blocked
- * ops), Relu / LeakyRelu / Clip (which map 0 to 0, so the padding lanes stay 0), Add / Mul / Sub of two
- * blocked values of the same shape, and Concat on the channel axis of blocked values whose channel counts
+ * ops), Relu / LeakyRelu / Clip (which map 0 to 0, so the padding lanes stay 0), Add / Mul / Sub of a blocked
+ * value and another of the same channels (other dims equal or broadcast from 1; a plain one no larger than the
+ * blocked one is reordered to blocked), and Concat on the channel axis of blocked values whose channel counts
  * are multiples of the block. A plain value entering the region is reordered once
  * ({@code ge4j::ReorderToBlocked}, shared by all its blocked consumers), except that a convolution reads a
  * plain input of fewer channels than the block directly (the RGB stem); a blocked value with plain
@@ -141,6 +142,7 @@ public final class NchwcLayout implements Pass {
             if (n.outputCount() < 1 || n.inputCount() < 1 || hasControlEdges(n)) return null;
             if (isConvertibleConv(n)) return conv(n);
             if (!n.domain().isEmpty()) return null;
+            if (n.type().equals("Add") || n.type().equals("Mul") || n.type().equals("Sub")) return binary(n);
             Blocked x = blocked.get(n.inputValue(0));
             if (x == null || !isStatic4dFloat(n.output(0))) return null;
             return switch (n.type()) {
@@ -150,7 +152,6 @@ public final class NchwcLayout implements Pass {
                 case "GlobalMaxPool" -> pool(n, BlockedOps.GLOBAL_MAX_POOL, x);
                 case "Relu", "LeakyRelu" -> n.inputCount() == 1 ? same(n, x, List.of(x.value()), n.attrs()) : null;
                 case "Clip" -> clipKeepsZero(n) ? same(n, x, clipInputs(n, x), n.attrs()) : null;
-                case "Add", "Mul", "Sub" -> binary(n, x);
                 case "Concat" -> concat(n);
                 default -> null;
             };
@@ -204,11 +205,39 @@ public final class NchwcLayout implements Pass {
             return new Blocked(m.output(0), x.channels());
         }
 
-        private Blocked binary(Node n, Blocked x) {
-            if (n.inputCount() != 2) return null;
-            Blocked y = blocked.get(n.inputValue(1));
-            if (y == null || !n.inputValue(0).desc().shape().equals(n.inputValue(1).desc().shape())) return null;
-            return same(n, x, List.of(x.value(), y.value()), n.attrs());
+        /**
+         * Add / Mul / Sub with a blocked input and the same channels on both sides, the other dims equal or 1
+         * (an SE block's [N, C, 1, 1] gate times [N, C, H, W]): the blocked 5-D tensors broadcast the same way, and
+         * zero padding lanes on both sides give zero. A plain side no larger than the blocked one is reordered to
+         * blocked (shared with the other users of that reorder) rather than the blocked side back to plain.
+         */
+        private Blocked binary(Node n) {
+            if (n.inputCount() != 2 || !isStatic4dFloat(n.output(0))) return null;
+            OutDataAnchor a = n.inputValue(0), c = n.inputValue(1);
+            Blocked ba = blocked.get(a), bc = blocked.get(c);
+            if (ba == null && bc == null || a == null || c == null || !isStatic4dFloat(a) || !isStatic4dFloat(c)) return null;
+            long ch = channels(n.output(0));
+            if (channels(a) != ch || channels(c) != ch) return null;
+            Shape sa = a.desc().shape(), sc = c.desc().shape();
+            for (int i : new int[] {0, 2, 3}) {
+                Dim p = sa.dim(i), q = sc.dim(i);
+                if (!p.equals(q) && p.valueOr(-1) != 1 && q.valueOr(-1) != 1) return null;
+            }
+            if (ba == null) {
+                if (plane(a) > plane(c)) return null;
+                ba = new Blocked(toBlocked(a), ch);
+            }
+            if (bc == null) {
+                if (plane(c) > plane(a)) return null;
+                bc = new Blocked(toBlocked(c), ch);
+            }
+            return same(n, ba, List.of(ba.value(), bc.value()), n.attrs());
+        }
+
+        /** Elements per image of a 4-D value (C·H·W, static). */
+        private static long plane(OutDataAnchor v) {
+            Shape s = v.desc().shape();
+            return s.dim(1).valueOr(0) * s.dim(2).valueOr(0) * s.dim(3).valueOr(0);
         }
 
         private Blocked concat(Node n) {

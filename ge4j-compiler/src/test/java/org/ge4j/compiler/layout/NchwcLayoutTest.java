@@ -100,13 +100,29 @@ class NchwcLayoutTest {
     void addAndMulOfBlockedValuesStayOnTheBlockedTensorsAndAPlainInputIsReorderedOnce() {
         Graph g = layout(NchwcLayoutTest::residual);
         assertThat(count(g, CONV)).isEqualTo(3);
-        assertThat(count(g, TO)).as("x is reordered once for both convs").isEqualTo(1);
-        assertThat(count(g, FROM)).as("m goes back to plain for the Add with x").isEqualTo(1);
+        assertThat(count(g, TO)).as("x is reordered once, for both convs and the last Add").isEqualTo(1);
+        assertThat(count(g, FROM)).as("only the output").isEqualTo(1);
         Node last = g.outputs().get(0).value().node();
-        assertThat(last.type()).isEqualTo("Add");
-        assertThat(last.inputValue(0).node().qualifiedType()).isEqualTo(FROM);
-        assertThat(last.inputValue(0).node().inputValue(0).node().type()).isEqualTo("Mul");
+        assertThat(last.qualifiedType()).isEqualTo(FROM);
+        Node add = last.inputValue(0).node();
+        assertThat(add.type()).isEqualTo("Add");
+        assertThat(add.inputValue(1).node().qualifiedType()).isEqualTo(TO);
         assertThat(only(g, "Mul").output(0).desc().shape()).isEqualTo(Shape.of(2, 2, 6, 6, 8));
+    }
+
+    @Test
+    void aPlainSideLargerThanTheBlockedOneOrOtherChannelsKeepsTheBinaryOpPlain() {
+        Supplier<Graph> make = () -> {
+            GraphBuilder b = GraphBuilder.create("bigplain");
+            OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 3, 6, 6), big = b.input("big", DataType.FLOAT, 1, 8, 6, 6);
+            OutDataAnchor pooled = b.op("GlobalAveragePool").in(b.relu(conv(b, x, 3, 8, 3, 1, 1))).call1();
+            OutDataAnchor c = conv(b, x, 3, 8, 3, 1, 3);
+            return b.output("y", b.mul(pooled, big)).output("z", b.add(c, b.input("one", DataType.FLOAT, 1, 1, 6, 6))).build();
+        };
+        Graph g = layout(make);
+        assertThat(count(g, TO)).isZero();
+        assertThat(only(g, "Mul").output(0).desc().shape().rank()).isEqualTo(4);
+        assertThat(only(g, "Add").output(0).desc().shape().rank()).isEqualTo(4);
     }
 
     /** Two ResNet basic blocks: relu(conv(relu(conv(x))) + x), the fused convs take the Add and the Relus. */
@@ -129,6 +145,28 @@ class NchwcLayoutTest {
         assertThat(count(g, TO)).as("x, read by the first conv and as the first residual").isEqualTo(1);
         assertThat(count(g, FROM)).isEqualTo(1);
         assertSameFunction(make, x -> Compiler.optimize(x, on), 11);
+    }
+
+    /** A squeeze-and-excitation block: x * sigmoid(conv(relu(conv(gap(x))))), the gate broadcast over H and W. */
+    static Graph squeezeExcite() {
+        GraphBuilder b = GraphBuilder.create("se");
+        OutDataAnchor in = b.input("x", DataType.FLOAT, 1, 3, 6, 6);
+        OutDataAnchor x = b.relu(conv(b, in, 3, 16, 3, 1, 1));
+        OutDataAnchor s = b.relu(conv(b, b.globalAveragePool(x), 16, 8, 1, 1, 3));
+        OutDataAnchor gate = b.sigmoid(conv(b, s, 8, 16, 1, 1, 5));
+        OutDataAnchor sum = b.add(b.mul(x, gate), b.globalAveragePool(x)); // broadcast on both sides
+        return b.output("y", conv(b, sum, 16, 8, 1, 1, 7)).build();
+    }
+
+    @Test
+    void broadcastingBinaryOpsOfBlockedValuesStayBlocked() {
+        Graph g = layout(NchwcLayoutTest::squeezeExcite);
+        assertThat(count(g, CONV)).isEqualTo(4);
+        assertThat(only(g, "Mul").output(0).desc().shape()).isEqualTo(Shape.of(1, 2, 6, 6, 8));
+        assertThat(only(g, "Add").output(0).desc().shape()).isEqualTo(Shape.of(1, 2, 6, 6, 8));
+        assertThat(only(g, "Sigmoid").output(0).desc().shape()).isEqualTo(Shape.of(1, 16, 1, 1)); // plain: sigmoid(0) is not 0
+        assertThat(count(g, TO)).as("the sigmoid's [1,16,1,1] back to blocked").isEqualTo(1);
+        assertThat(count(g, FROM)).as("the gate's conv for the Sigmoid, and the output").isEqualTo(2);
     }
 
     @Test
