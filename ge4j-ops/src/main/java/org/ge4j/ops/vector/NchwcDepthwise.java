@@ -1,13 +1,183 @@
 package org.ge4j.ops.vector;
 
+import static org.ge4j.ops.vector.NchwcSupport.VB;
+import static org.ge4j.ops.vector.Sgemm.L;
+import static org.ge4j.ops.vector.Sgemm.LE;
+import static org.ge4j.ops.vector.Sgemm.S;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import org.ge4j.ir.Tensor;
 import org.ge4j.ops.exec.CompiledKernel;
 import org.ge4j.ops.exec.NodeSpec;
 
-/** {@code ge4j::BlockedConv}: depthwise convolutions on blocked inputs. (Not written yet: declines, so the reference kernel runs.) */
-final class NchwcDepthwise {
-    private NchwcDepthwise() {}
+/**
+ * {@code ge4j::BlockedConv}, depthwise (group = C = M) on a blocked input: one vector is the L channels of one
+ * position, so an output vector is the sum over the taps of an input vector times the tap's weight vector
+ * (weights packed at compile time into [C/L][kH][kW][L]). Interior positions of full rows run without
+ * bounds checks (3×3: two positions at a time, the nine weights in registers, each position's sum split
+ * by kernel row); the border positions check each tap. Bias, residual and Relu/Clip are applied on the
+ * store, other activations by a pass over each finished row; the padding lanes are stored as zero.
+ * Chunks of (image, channel block, output rows) run on the pool.
+ */
+final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
+    private final Window2d g;
+    private final Act act;
+    private final boolean clamp, k3;
+    private final float lo, hi;
+    private final int zArg, yArg, taps, blocks;
+    private final MemorySegment w, bias;
+    private final long[] tapOff;
+    private final NchwcSupport.Split split;
+    private final WorkerPool pool;
 
     static CompiledKernel compile(NodeSpec s) {
-        return null;
+        Act act = Act.ofFusedAttrs(s.attrs());
+        long[] xs = s.inputShape(0), ws = s.inputShape(1), ys = s.outputShape(0);
+        if (act == null || xs.length != 5 || ws.length != 4 || ys.length != 5 || ws[1] != 1 || s.attrs().getInt("group", 1) != ws[0]) return null;
+        Tensor wt = s.constant(1), bt = s.input(2) != null ? s.constant(2) : null;
+        if (wt == null || s.input(2) != null && bt == null) return null;
+        int zArg = s.input(3) != null ? 3 : -1;
+        if (zArg >= 0 && !java.util.Arrays.equals(s.inputShape(3), ys)) return null;
+        Window2d g = NchwcSupport.window(s, xs, ws[0], ys, ws[0], new long[] {ws[2], ws[3]});
+        if (g == null || xs[1] != NchwcSupport.blocks(g.c()) || ys[1] != xs[1]) return null;
+        if (g.n() == 0 || g.outPlane() == 0) return args -> {};
+        return new NchwcDepthwise(g, act, zArg, s.inputs().size(), NchwcSupport.packWeights(wt), NchwcSupport.packBias(bt, g.c()), WorkerPool.shared());
+    }
+
+    private NchwcDepthwise(Window2d g, Act act, int zArg, int yArg, MemorySegment w, MemorySegment bias, WorkerPool pool) {
+        this.g = g;
+        this.act = act;
+        clamp = act.kind() == Act.RELU || act.kind() == Act.CLIP || act.isIdentity();
+        lo = act.kind() == Act.RELU ? 0f : act.kind() == Act.CLIP ? act.p0() : Float.NEGATIVE_INFINITY;
+        hi = act.kind() == Act.CLIP ? act.p1() : Float.POSITIVE_INFINITY;
+        this.zArg = zArg;
+        this.yArg = yArg;
+        this.w = w;
+        this.bias = bias;
+        this.pool = pool;
+        taps = g.kh() * g.kw();
+        blocks = NchwcSupport.blocks(g.c());
+        k3 = g.kh() == 3 && g.kw() == 3;
+        tapOff = new long[taps];
+        for (int i = 0; i < g.kh(); i++)
+            for (int j = 0; j < g.kw(); j++) tapOff[i * g.kw() + j] = ((long) i * g.dh() * g.w() + (long) j * g.dw()) * VB;
+        double flops = 2.0 * g.n() * blocks * L * g.outPlane() * taps;
+        split = NchwcSupport.Split.of(g.n(), blocks, g.oh(), flops, pool.threads());
+    }
+
+    @Override public void run(MemorySegment[] args) {
+        if (split.parallel()) pool.run(this, args, split.chunks());
+        else for (int c = 0; c < split.chunks(); c++) chunk(args, c);
+    }
+
+    @Override public void run(Object ctx, int chunk, int n) { chunk((MemorySegment[]) ctx, chunk); }
+
+    private void chunk(MemorySegment[] args, int chunk) {
+        int img = split.image(chunk), cb = split.block(chunk);
+        MemorySegment x = args[0], y = args[yArg], z = zArg >= 0 ? args[zArg] : null;
+        if (z == MemorySegment.NULL) z = null;
+        long xo = ((long) img * blocks + cb) * g.plane() * VB, yo = ((long) img * blocks + cb) * g.outPlane() * VB;
+        long wo = (long) cb * taps * VB;
+        int ow = g.ow(), sw = g.sw(), pl = g.pl();
+        int owA = NchwcSupport.firstInside(ow, sw, pl, 0), owB = NchwcSupport.endInside(ow, sw, pl, (g.kw() - 1) * g.dw(), g.w(), owA);
+        VectorMask<Float> pad = S.indexInRange(0, g.c() - cb * L).not();
+        boolean padded = g.c() - cb * L < L;
+        for (int oh = split.row0(chunk); oh < split.row1(chunk); oh++) {
+            int ihBase = oh * g.sh() - g.pt();
+            int i0 = NchwcSupport.firstInside(g.kh(), g.dh(), -ihBase, 0) , i1 = kernelEnd(ihBase, g.dh(), g.kh(), g.h());
+            long yr = yo + (long) oh * ow * VB;
+            long xr = xo + (long) ihBase * g.w() * VB; // may point before the plane: only valid rows are read
+            int o = 0;
+            for (; o < owA; o++) edge(x, xr, o, i0, i1, cb, y, yr + o * VB, z, pad);
+            if (k3 && i0 == 0 && i1 == 3) o = interior3(x, xr, owA, owB, cb, y, yr, z, pad);
+            for (; o < owB; o++) interior(x, xr, o, i0, i1, cb, y, yr + o * VB, z, pad);
+            for (; o < ow; o++) edge(x, xr, o, i0, i1, cb, y, yr + o * VB, z, pad);
+            if (!clamp) {
+                act.apply(y, yr, y, yr, (long) ow * L);
+                if (padded) for (o = 0; o < ow; o++) FloatVector.zero(S).intoMemorySegment(y, yr + o * VB, LE, pad);
+            }
+        }
+    }
+
+    /** One past the last kernel row i with base + i * dilation <= size - 1 (at least the first valid one). */
+    private static int kernelEnd(int base, int dil, int k, int size) {
+        long num = (long) size - 1 - base;
+        return num < 0 ? 0 : (int) Math.min(k, num / dil + 1);
+    }
+
+    /** Output positions [o0, o1) of a row whose whole 3×3 window is inside the input, two at a time; returns where it stopped. */
+    private int interior3(MemorySegment x, long xr, int o0, int o1, int cb, MemorySegment y, long yr, MemorySegment z, VectorMask<Float> pad) {
+        long wo = (long) cb * 9 * VB;
+        FloatVector w0 = FloatVector.fromMemorySegment(S, w, wo, LE), w1 = FloatVector.fromMemorySegment(S, w, wo + VB, LE);
+        FloatVector w2 = FloatVector.fromMemorySegment(S, w, wo + 2 * VB, LE), w3 = FloatVector.fromMemorySegment(S, w, wo + 3 * VB, LE);
+        FloatVector w4 = FloatVector.fromMemorySegment(S, w, wo + 4 * VB, LE), w5 = FloatVector.fromMemorySegment(S, w, wo + 5 * VB, LE);
+        FloatVector w6 = FloatVector.fromMemorySegment(S, w, wo + 6 * VB, LE), w7 = FloatVector.fromMemorySegment(S, w, wo + 7 * VB, LE);
+        FloatVector w8 = FloatVector.fromMemorySegment(S, w, wo + 8 * VB, LE);
+        FloatVector bv = FloatVector.fromMemorySegment(S, bias, cb * VB, LE);
+        long[] t = tapOff;
+        long t1 = t[1], t2 = t[2], t3 = t[3], t4 = t[4], t5 = t[5], t6 = t[6], t7 = t[7], t8 = t[8];
+        long step = g.sw() * VB;
+        long xp = xr + ((long) o0 * g.sw() - g.pl()) * VB;
+        int o = o0;
+        for (; o + 2 <= o1; o += 2, xp += 2 * step) {
+            long xq = xp + step;
+            FloatVector a0 = FloatVector.fromMemorySegment(S, x, xp, LE).fma(w0, bv);
+            FloatVector b0 = FloatVector.fromMemorySegment(S, x, xp + t3, LE).mul(w3);
+            FloatVector c0 = FloatVector.fromMemorySegment(S, x, xp + t6, LE).mul(w6);
+            FloatVector a1 = FloatVector.fromMemorySegment(S, x, xq, LE).fma(w0, bv);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, x, xq + t3, LE).mul(w3);
+            FloatVector c1 = FloatVector.fromMemorySegment(S, x, xq + t6, LE).mul(w6);
+            a0 = FloatVector.fromMemorySegment(S, x, xp + t1, LE).fma(w1, a0);
+            b0 = FloatVector.fromMemorySegment(S, x, xp + t4, LE).fma(w4, b0);
+            c0 = FloatVector.fromMemorySegment(S, x, xp + t7, LE).fma(w7, c0);
+            a1 = FloatVector.fromMemorySegment(S, x, xq + t1, LE).fma(w1, a1);
+            b1 = FloatVector.fromMemorySegment(S, x, xq + t4, LE).fma(w4, b1);
+            c1 = FloatVector.fromMemorySegment(S, x, xq + t7, LE).fma(w7, c1);
+            a0 = FloatVector.fromMemorySegment(S, x, xp + t2, LE).fma(w2, a0);
+            b0 = FloatVector.fromMemorySegment(S, x, xp + t5, LE).fma(w5, b0);
+            c0 = FloatVector.fromMemorySegment(S, x, xp + t8, LE).fma(w8, c0);
+            a1 = FloatVector.fromMemorySegment(S, x, xq + t2, LE).fma(w2, a1);
+            b1 = FloatVector.fromMemorySegment(S, x, xq + t5, LE).fma(w5, b1);
+            c1 = FloatVector.fromMemorySegment(S, x, xq + t8, LE).fma(w8, c1);
+            FloatVector s0 = a0.add(b0).add(c0), s1 = a1.add(b1).add(c1);
+            long yp = yr + o * VB;
+            if (z != null) {
+                s0 = s0.add(FloatVector.fromMemorySegment(S, z, yp, LE));
+                s1 = s1.add(FloatVector.fromMemorySegment(S, z, yp + VB, LE));
+            }
+            s0.max(lo).min(hi).blend(0f, pad).intoMemorySegment(y, yp, LE);
+            s1.max(lo).min(hi).blend(0f, pad).intoMemorySegment(y, yp + VB, LE);
+        }
+        return o;
+    }
+
+    /** Output position o of a row, every column of the window inside the input; kernel rows [i0, i1). */
+    private void interior(MemorySegment x, long xr, int o, int i0, int i1, int cb, MemorySegment y, long yp, MemorySegment z, VectorMask<Float> pad) {
+        int kw = g.kw();
+        long xp = xr + ((long) o * g.sw() - g.pl()) * VB, wo = (long) cb * taps * VB;
+        FloatVector acc = FloatVector.fromMemorySegment(S, bias, cb * VB, LE);
+        for (int t = i0 * kw, end = i1 * kw; t < end; t++)
+            acc = FloatVector.fromMemorySegment(S, x, xp + tapOff[t], LE).fma(FloatVector.fromMemorySegment(S, w, wo + t * VB, LE), acc);
+        if (z != null) acc = acc.add(FloatVector.fromMemorySegment(S, z, yp, LE));
+        acc.max(lo).min(hi).blend(0f, pad).intoMemorySegment(y, yp, LE);
+    }
+
+    /** Output position o of a row with some window columns outside the input; kernel rows [i0, i1). */
+    private void edge(MemorySegment x, long xr, int o, int i0, int i1, int cb, MemorySegment y, long yp, MemorySegment z, VectorMask<Float> pad) {
+        int kw = g.kw(), iw0 = o * g.sw() - g.pl();
+        long wo = (long) cb * taps * VB;
+        FloatVector acc = FloatVector.fromMemorySegment(S, bias, cb * VB, LE);
+        for (int i = i0; i < i1; i++)
+            for (int j = 0; j < kw; j++) {
+                int iw = iw0 + j * g.dw();
+                if (iw < 0 || iw >= g.w()) continue;
+                int t = i * kw + j;
+                acc = FloatVector.fromMemorySegment(S, x, xr + (long) iw * VB + tapOff[t] - (long) j * g.dw() * VB, LE)
+                        .fma(FloatVector.fromMemorySegment(S, w, wo + t * VB, LE), acc);
+            }
+        if (z != null) acc = acc.add(FloatVector.fromMemorySegment(S, z, yp, LE));
+        acc.max(lo).min(hi).blend(0f, pad).intoMemorySegment(y, yp, LE);
     }
 }

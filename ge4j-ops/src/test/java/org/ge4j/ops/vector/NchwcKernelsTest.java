@@ -1,0 +1,57 @@
+package org.ge4j.ops.vector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ge4j.ops.vector.KernelHarness.assertMatchesReference;
+import static org.ge4j.ops.vector.KernelHarness.fused;
+import static org.ge4j.ops.vector.KernelHarness.random;
+
+import org.ge4j.ir.Tensor;
+import org.ge4j.ops.blocked.Blocking;
+import org.junit.jupiter.api.Test;
+
+/** The blocked-layout (NCHWc) kernels other than the group-1 blocked convolution, against the reference kernels. */
+class NchwcKernelsTest {
+    private static final double TOL = 1e-4;
+    static final int B = VMath.S.length();
+
+    /** A random plain tensor in the blocked layout (padding lanes zero, as every producer writes them). */
+    static Tensor blocked(long seed, long... plain) { return Blocking.block(random(seed, plain), B); }
+
+    /** A blocked convolution builder; activation "" for none, Clip with [-0.2, 0.6] and LeakyRelu 0.1 parameters. */
+    static KernelHarness.Builder conv(long seed, boolean blockedIn, long n, long c, long h, long w, long m, long group, long k, long stride, long pad,
+                                      boolean bias, String act, long[] residual) {
+        var b = fused("BlockedConv").opset(1).attr("block", (long) B).attr("input_blocked", blockedIn ? 1L : 0L).attr("group", group)
+                .ints("kernel_shape", k, k).ints("strides", stride, stride).ints("pads", pad, pad, pad, pad)
+                .in(blockedIn ? blocked(seed, n, c, h, w) : random(seed, n, c, h, w)).constIn(random(seed + 1, m, c / group, k, k));
+        if (bias) b.constIn(random(seed + 2, m));
+        else if (residual != null) b.absent();
+        if (!act.isEmpty()) b.attr("activation", act);
+        if (act.equals("Clip")) b.attrFloats("activation_params", -0.2f, 0.6f);
+        if (act.equals("LeakyRelu")) b.attrFloats("activation_params", 0.1f);
+        if (residual != null) b.attr("has_residual", 1L).in(blocked(seed + 3, residual));
+        return b;
+    }
+
+    private static long out(long size, long k, long stride, long pad) { return (size + 2 * pad - k) / stride + 1; }
+
+    @Test
+    void depthwise() {
+        long seed = 100;
+        long[][] shapes = { // n, c, h, w, k, stride, pad
+            {1, 24, 9, 11, 3, 1, 1}, {2, 40, 7, 7, 3, 2, 1}, {1, 3, 5, 6, 3, 1, 1}, {1, 32, 14, 14, 3, 2, 1}, {1, 16, 12, 13, 3, 1, 0},
+            {1, 20, 10, 9, 5, 2, 2}, {2, 17, 3, 3, 3, 1, 1}, {1, 48, 1, 1, 3, 1, 1}, {1, 24, 8, 8, 1, 1, 0}};
+        String[] acts = {"", "Relu", "Clip", "Sigmoid", "LeakyRelu"};
+        int i = 0;
+        for (long[] t : shapes)
+            for (String act : acts) {
+                long oh = out(t[2], t[4], t[5], t[6]), ow = out(t[3], t[4], t[5], t[6]);
+                boolean bias = i % 3 != 1, res = i % 2 == 0;
+                i++;
+                var c = conv(seed += 4, true, t[0], t[1], t[2], t[3], t[1], t[1], t[4], t[5], t[6], bias, act, res ? new long[] {t[0], t[1], oh, ow} : null);
+                assertThat(assertMatchesReference(c.build(), TOL)).isInstanceOf(NchwcDepthwise.class);
+            }
+        // dilations and asymmetric pads
+        assertMatchesReference(fused("BlockedConv").opset(1).attr("block", (long) B).attr("group", 24L).ints("dilations", 2L, 2L).ints("pads", 2L, 1L, 0L, 2L)
+                .in(blocked(7, 1, 24, 11, 12)).constIn(random(8, 24, 1, 3, 3)).constIn(random(9, 24)).build(), TOL);
+    }
+}
