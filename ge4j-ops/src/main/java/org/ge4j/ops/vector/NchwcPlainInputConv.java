@@ -1,13 +1,205 @@
 package org.ge4j.ops.vector;
 
+import static org.ge4j.ops.vector.NchwcSupport.VB;
+import static org.ge4j.ops.vector.Sgemm.F;
+import static org.ge4j.ops.vector.Sgemm.L;
+import static org.ge4j.ops.vector.Sgemm.LE;
+import static org.ge4j.ops.vector.Sgemm.S;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import org.ge4j.ir.Tensor;
 import org.ge4j.ops.exec.CompiledKernel;
 import org.ge4j.ops.exec.NodeSpec;
 
-/** {@code ge4j::BlockedConv}: convolutions reading a plain NCHW input (few channels, e.g. the stem) into a blocked output. (Not written yet: declines, so the reference kernel runs.) */
-final class NchwcPlainInputConv {
-    private NchwcPlainInputConv() {}
+/**
+ * {@code ge4j::BlockedConv} with a plain NCHW input (input_blocked = 0, group 1) and a blocked output: the
+ * networks' stems, a few input channels into 32 or 64. The accumulators are vectors over L output channels:
+ * two output blocks times six output positions of a row; for each input channel and tap the input scalar is
+ * broadcast and multiplied with the two weight vectors (packed at compile time into [M/L][C][kH][kW][L]).
+ * Only the kernel rows inside the input are visited; positions whose window leaves the input columns take a
+ * checked path. Bias, residual and Relu/Clip on the store, other activations by a pass over each finished
+ * row; the padding lanes are stored as zero. Chunks of (image, pair of output blocks, output rows).
+ */
+final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
+    private static final int P = 6;
+    private final Window2d g;
+    private final Act act;
+    private final boolean clamp;
+    private final float lo, hi;
+    private final int m, zArg, yArg, blocks, k;
+    private final MemorySegment w, bias;
+    private final NchwcSupport.Split split;
+    private final WorkerPool pool;
 
     static CompiledKernel compile(NodeSpec s) {
-        return null;
+        Act act = Act.ofFusedAttrs(s.attrs());
+        long[] xs = s.inputShape(0), ws = s.inputShape(1), ys = s.outputShape(0);
+        if (act == null || xs.length != 4 || ws.length != 4 || ys.length != 5 || ws[1] != xs[1]) return null;
+        Tensor wt = s.constant(1), bt = s.input(2) != null ? s.constant(2) : null;
+        if (wt == null || s.input(2) != null && bt == null) return null;
+        int zArg = s.input(3) != null ? 3 : -1;
+        if (zArg >= 0 && !java.util.Arrays.equals(s.inputShape(3), ys)) return null;
+        Window2d g = NchwcSupport.window(s, xs, xs[1], ys, ws[0], new long[] {ws[2], ws[3]});
+        if (g == null || ys[1] != NchwcSupport.blocks(ws[0])) return null;
+        if (g.n() == 0 || g.outPlane() == 0) return args -> {};
+        return new NchwcPlainInputConv(g, (int) ws[0], act, zArg, s.inputs().size(), NchwcSupport.packWeights(wt), NchwcSupport.packBias(bt, (int) ws[0]),
+                WorkerPool.shared());
+    }
+
+    private NchwcPlainInputConv(Window2d g, int m, Act act, int zArg, int yArg, MemorySegment w, MemorySegment bias, WorkerPool pool) {
+        this.g = g;
+        this.m = m;
+        this.act = act;
+        clamp = act.kind() == Act.RELU || act.kind() == Act.CLIP || act.isIdentity();
+        lo = act.kind() == Act.RELU ? 0f : act.kind() == Act.CLIP ? act.p0() : Float.NEGATIVE_INFINITY;
+        hi = act.kind() == Act.CLIP ? act.p1() : Float.POSITIVE_INFINITY;
+        this.zArg = zArg;
+        this.yArg = yArg;
+        this.w = w;
+        this.bias = bias;
+        this.pool = pool;
+        blocks = NchwcSupport.blocks(m);
+        k = g.c() * g.kh() * g.kw();
+        double flops = 2.0 * g.n() * m * g.outPlane() * k;
+        split = NchwcSupport.Split.of(g.n(), (blocks + 1) / 2, g.oh(), flops, pool.threads());
+    }
+
+    @Override public void run(MemorySegment[] args) {
+        if (split.parallel()) pool.run(this, args, split.chunks());
+        else for (int c = 0; c < split.chunks(); c++) chunk(args, c);
+    }
+
+    @Override public void run(Object ctx, int chunk, int n) { chunk((MemorySegment[]) ctx, chunk); }
+
+    private void chunk(MemorySegment[] args, int chunk) {
+        int img = split.image(chunk), b0 = 2 * split.block(chunk);
+        boolean two = b0 + 1 < blocks;
+        int b1 = two ? b0 + 1 : b0; // a lone last block is computed twice and stored once
+        MemorySegment x = args[0], y = args[yArg], z = zArg >= 0 ? args[zArg] : null;
+        if (z == MemorySegment.NULL) z = null;
+        int ow = g.ow(), sw = g.sw(), pl = g.pl();
+        int owA = NchwcSupport.firstInside(ow, sw, pl, 0), owB = NchwcSupport.endInside(ow, sw, pl, (g.kw() - 1) * g.dw(), g.w(), owA);
+        VectorMask<Float> pad0 = S.indexInRange(0, m - b0 * L).not(), pad1 = S.indexInRange(0, m - b1 * L).not();
+        long xi = (long) img * g.c() * g.plane() * 4;
+        long y0 = ((long) img * blocks + b0) * g.outPlane() * VB, y1 = ((long) img * blocks + b1) * g.outPlane() * VB;
+        for (int oh = split.row0(chunk); oh < split.row1(chunk); oh++) {
+            int ihBase = oh * g.sh() - g.pt();
+            int i0 = NchwcSupport.firstInside(g.kh(), g.dh(), -ihBase, 0), i1 = kernelEnd(ihBase, g.dh(), g.kh(), g.h());
+            long r0 = y0 + (long) oh * ow * VB, r1 = y1 + (long) oh * ow * VB;
+            int o = 0;
+            for (; o < owA; o++) edge(x, xi, ihBase, o, i0, i1, b0, b1, two, y, r0, r1, z, pad0, pad1);
+            for (; o + P <= owB; o += P) six(x, xi, ihBase, o, i0, i1, b0, b1, two, y, r0, r1, z, pad0, pad1);
+            for (; o < ow; o++) edge(x, xi, ihBase, o, i0, i1, b0, b1, two, y, r0, r1, z, pad0, pad1);
+            if (!clamp) {
+                finish(y, r0, m - b0 * L < L, pad0);
+                if (two) finish(y, r1, m - b1 * L < L, pad1);
+            }
+        }
+    }
+
+    /** A non-clamp activation over a finished output row of one block, then its padding lanes zeroed again. */
+    private void finish(MemorySegment y, long yr, boolean padded, VectorMask<Float> pad) {
+        act.apply(y, yr, y, yr, (long) g.ow() * L);
+        if (padded) for (int o = 0; o < g.ow(); o++) FloatVector.zero(S).intoMemorySegment(y, yr + o * VB, LE, pad);
+    }
+
+    private static int kernelEnd(int base, int dil, int k, int size) {
+        long num = (long) size - 1 - base;
+        return num < 0 ? 0 : (int) Math.min(k, num / dil + 1);
+    }
+
+    /** Six output positions o.. of a row whose windows lie inside the input columns, both output blocks. */
+    private void six(MemorySegment x, long xi, int ihBase, int o, int i0, int i1, int b0, int b1, boolean two, MemorySegment y, long r0, long r1,
+                     MemorySegment z, VectorMask<Float> pad0, VectorMask<Float> pad1) {
+        int kh = g.kh(), kw = g.kw();
+        long sx = g.sw() * 4L, dx = g.dw() * 4L;
+        FloatVector a0 = FloatVector.fromMemorySegment(S, bias, b0 * VB, LE), c0 = FloatVector.fromMemorySegment(S, bias, b1 * VB, LE);
+        FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+        long w0 = (long) b0 * k * VB, w1 = (long) b1 * k * VB;
+        int iw0 = o * g.sw() - g.pl();
+        for (int c = 0; c < g.c(); c++)
+            for (int i = i0; i < i1; i++) {
+                long xp = xi + (((long) c * g.h() + ihBase + (long) i * g.dh()) * g.w() + iw0) * 4;
+                long t = ((long) (c * kh + i) * kw) * VB;
+                for (int j = 0; j < kw; j++, xp += dx, t += VB) {
+                    FloatVector u = FloatVector.fromMemorySegment(S, w, w0 + t, LE), v = FloatVector.fromMemorySegment(S, w, w1 + t, LE);
+                    FloatVector e = FloatVector.broadcast(S, x.get(F, xp));
+                    a0 = e.fma(u, a0);
+                    c0 = e.fma(v, c0);
+                    e = FloatVector.broadcast(S, x.get(F, xp + sx));
+                    a1 = e.fma(u, a1);
+                    c1 = e.fma(v, c1);
+                    e = FloatVector.broadcast(S, x.get(F, xp + 2 * sx));
+                    a2 = e.fma(u, a2);
+                    c2 = e.fma(v, c2);
+                    e = FloatVector.broadcast(S, x.get(F, xp + 3 * sx));
+                    a3 = e.fma(u, a3);
+                    c3 = e.fma(v, c3);
+                    e = FloatVector.broadcast(S, x.get(F, xp + 4 * sx));
+                    a4 = e.fma(u, a4);
+                    c4 = e.fma(v, c4);
+                    e = FloatVector.broadcast(S, x.get(F, xp + 5 * sx));
+                    a5 = e.fma(u, a5);
+                    c5 = e.fma(v, c5);
+                }
+            }
+        long p0 = r0 + o * VB, p1 = r1 + o * VB;
+        if (z != null) {
+            a0 = a0.add(FloatVector.fromMemorySegment(S, z, p0, LE));
+            a1 = a1.add(FloatVector.fromMemorySegment(S, z, p0 + VB, LE));
+            a2 = a2.add(FloatVector.fromMemorySegment(S, z, p0 + 2 * VB, LE));
+            a3 = a3.add(FloatVector.fromMemorySegment(S, z, p0 + 3 * VB, LE));
+            a4 = a4.add(FloatVector.fromMemorySegment(S, z, p0 + 4 * VB, LE));
+            a5 = a5.add(FloatVector.fromMemorySegment(S, z, p0 + 5 * VB, LE));
+            c0 = c0.add(FloatVector.fromMemorySegment(S, z, p1, LE));
+            c1 = c1.add(FloatVector.fromMemorySegment(S, z, p1 + VB, LE));
+            c2 = c2.add(FloatVector.fromMemorySegment(S, z, p1 + 2 * VB, LE));
+            c3 = c3.add(FloatVector.fromMemorySegment(S, z, p1 + 3 * VB, LE));
+            c4 = c4.add(FloatVector.fromMemorySegment(S, z, p1 + 4 * VB, LE));
+            c5 = c5.add(FloatVector.fromMemorySegment(S, z, p1 + 5 * VB, LE));
+        }
+        a0.max(lo).min(hi).blend(0f, pad0).intoMemorySegment(y, p0, LE);
+        a1.max(lo).min(hi).blend(0f, pad0).intoMemorySegment(y, p0 + VB, LE);
+        a2.max(lo).min(hi).blend(0f, pad0).intoMemorySegment(y, p0 + 2 * VB, LE);
+        a3.max(lo).min(hi).blend(0f, pad0).intoMemorySegment(y, p0 + 3 * VB, LE);
+        a4.max(lo).min(hi).blend(0f, pad0).intoMemorySegment(y, p0 + 4 * VB, LE);
+        a5.max(lo).min(hi).blend(0f, pad0).intoMemorySegment(y, p0 + 5 * VB, LE);
+        if (two) {
+            c0.max(lo).min(hi).blend(0f, pad1).intoMemorySegment(y, p1, LE);
+            c1.max(lo).min(hi).blend(0f, pad1).intoMemorySegment(y, p1 + VB, LE);
+            c2.max(lo).min(hi).blend(0f, pad1).intoMemorySegment(y, p1 + 2 * VB, LE);
+            c3.max(lo).min(hi).blend(0f, pad1).intoMemorySegment(y, p1 + 3 * VB, LE);
+            c4.max(lo).min(hi).blend(0f, pad1).intoMemorySegment(y, p1 + 4 * VB, LE);
+            c5.max(lo).min(hi).blend(0f, pad1).intoMemorySegment(y, p1 + 5 * VB, LE);
+        }
+    }
+
+    /** Output position o of a row, both output blocks, each tap's column checked. */
+    private void edge(MemorySegment x, long xi, int ihBase, int o, int i0, int i1, int b0, int b1, boolean two, MemorySegment y, long r0, long r1,
+                      MemorySegment z, VectorMask<Float> pad0, VectorMask<Float> pad1) {
+        int kh = g.kh(), kw = g.kw(), iw0 = o * g.sw() - g.pl();
+        FloatVector a = FloatVector.fromMemorySegment(S, bias, b0 * VB, LE), c = FloatVector.fromMemorySegment(S, bias, b1 * VB, LE);
+        long w0 = (long) b0 * k * VB, w1 = (long) b1 * k * VB;
+        for (int ch = 0; ch < g.c(); ch++)
+            for (int i = i0; i < i1; i++) {
+                long xr = xi + ((long) ch * g.h() + ihBase + (long) i * g.dh()) * g.w() * 4;
+                for (int j = 0; j < kw; j++) {
+                    int iw = iw0 + j * g.dw();
+                    if (iw < 0 || iw >= g.w()) continue;
+                    long t = ((long) (ch * kh + i) * kw + j) * VB;
+                    FloatVector e = FloatVector.broadcast(S, x.get(F, xr + iw * 4L));
+                    a = e.fma(FloatVector.fromMemorySegment(S, w, w0 + t, LE), a);
+                    c = e.fma(FloatVector.fromMemorySegment(S, w, w1 + t, LE), c);
+                }
+            }
+        long p0 = r0 + o * VB, p1 = r1 + o * VB;
+        if (z != null) {
+            a = a.add(FloatVector.fromMemorySegment(S, z, p0, LE));
+            c = c.add(FloatVector.fromMemorySegment(S, z, p1, LE));
+        }
+        a.max(lo).min(hi).blend(0f, pad0).intoMemorySegment(y, p0, LE);
+        if (two) c.max(lo).min(hi).blend(0f, pad1).intoMemorySegment(y, p1, LE);
     }
 }

@@ -54,4 +54,24 @@ class NchwcKernelsTest {
         assertMatchesReference(fused("BlockedConv").opset(1).attr("block", (long) B).attr("group", 24L).ints("dilations", 2L, 2L).ints("pads", 2L, 1L, 0L, 2L)
                 .in(blocked(7, 1, 24, 11, 12)).constIn(random(8, 24, 1, 3, 3)).constIn(random(9, 24)).build(), TOL);
     }
+
+    @Test
+    void plainInput() {
+        long seed = 300;
+        long[][] shapes = { // n, c, h, w, m, k, stride, pad
+            {1, 3, 30, 31, 64, 7, 2, 3}, {1, 3, 20, 19, 32, 3, 2, 1}, {1, 3, 17, 17, 64, 3, 2, 0}, {2, 3, 9, 16, 24, 3, 1, 1}, {1, 4, 12, 40, 40, 3, 1, 1},
+            {1, 3, 5, 5, 16, 5, 1, 2}, {1, 2, 4, 3, 3, 3, 1, 1}, {1, 1, 2, 2, 20, 3, 2, 1}};
+        String[] acts = {"", "Relu", "Clip", "Sigmoid"};
+        int i = 0;
+        for (long[] t : shapes)
+            for (String act : acts) {
+                long oh = out(t[2], t[5], t[6], t[7]), ow = out(t[3], t[5], t[6], t[7]);
+                boolean bias = i % 3 != 1, res = i % 2 == 0;
+                i++;
+                var c = conv(seed += 4, false, t[0], t[1], t[2], t[3], t[4], 1, t[5], t[6], t[7], bias, act, res ? new long[] {t[0], t[4], oh, ow} : null);
+                assertThat(assertMatchesReference(c.build(), TOL)).isInstanceOf(NchwcPlainInputConv.class);
+            }
+        assertMatchesReference(fused("BlockedConv").opset(1).attr("block", (long) B).attr("input_blocked", 0L).ints("dilations", 2L, 2L).ints("pads", 2L, 1L, 0L, 2L)
+                .ints("strides", 1L, 2L).in(random(7, 1, 3, 11, 30)).constIn(random(8, 36, 3, 3, 3)).constIn(random(9, 36)).build(), TOL);
+    }
 }
