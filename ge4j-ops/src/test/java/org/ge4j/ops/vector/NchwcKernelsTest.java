@@ -74,4 +74,45 @@ class NchwcKernelsTest {
         assertMatchesReference(fused("BlockedConv").opset(1).attr("block", (long) B).attr("input_blocked", 0L).ints("dilations", 2L, 2L).ints("pads", 2L, 1L, 0L, 2L)
                 .ints("strides", 1L, 2L).in(random(7, 1, 3, 11, 30)).constIn(random(8, 36, 3, 3, 3)).constIn(random(9, 36)).build(), TOL);
     }
+
+    private static KernelHarness.Builder blockedOp(String type) { return fused(type).opset(1).attr("block", (long) B); }
+
+    @Test
+    void pools() {
+        long[][] shapes = { // c, h, w, kernel, stride, pad (all sides), ceil_mode, dilation
+            {64, 17, 17, 3, 2, 1, 0, 1}, {24, 15, 15, 3, 2, 0, 1, 1}, {40, 7, 7, 3, 1, 1, 0, 1}, {3, 13, 12, 3, 2, 0, 1, 1}, {16, 14, 14, 3, 2, 0, 1, 1},
+            {20, 9, 11, 3, 2, 1, 0, 1}, {17, 10, 13, 3, 2, 1, 1, 1}, {8, 8, 9, 2, 2, 0, 1, 1}, {16, 12, 12, 3, 2, 1, 1, 2}, {32, 5, 20, 5, 1, 2, 0, 1},
+            {16, 1, 1, 3, 1, 1, 0, 1}};
+        long seed = 500;
+        for (long[] t : shapes) {
+            for (long n = 1; n <= 2; n++) {
+                var mp = blockedOp("BlockedMaxPool").ints("kernel_shape", t[3], t[3]).ints("strides", t[4], t[4]).ints("pads", t[5], t[5], t[5], t[5])
+                        .attr("ceil_mode", t[6]).ints("dilations", t[7], t[7]).in(blocked(seed++, n, t[0], t[1], t[2]));
+                assertThat(assertMatchesReference(mp.build(), 0)).isInstanceOf(NchwcPools.Windowed.class);
+            }
+            for (long cip = 0; cip < 2 && t[7] == 1; cip++)
+                assertThat(assertMatchesReference(blockedOp("BlockedAveragePool").attr("count_include_pad", cip).ints("kernel_shape", t[3], t[3])
+                        .ints("strides", t[4], t[4]).ints("pads", t[5], t[5], t[5], t[5]).attr("ceil_mode", t[6]).in(blocked(seed++, 2, t[0], t[1], t[2])).build(), 1e-5))
+                        .isInstanceOf(NchwcPools.Windowed.class);
+        }
+        assertMatchesReference(blockedOp("BlockedAveragePool").ints("kernel_shape", 3L, 3L).attr("auto_pad", "SAME_UPPER").ints("strides", 2L, 1L)
+                .in(blocked(1, 1, 24, 9, 8)).build(), 1e-5);
+        for (long[] t : new long[][] {{1, 2048, 7, 7}, {2, 40, 5, 3}, {1, 3, 1, 1}, {2, 1000, 13, 13}}) {
+            assertThat(assertMatchesReference(blockedOp("BlockedGlobalAveragePool").in(blocked(seed++, t)).build(), 1e-5)).isInstanceOf(NchwcPools.Global.class);
+            assertThat(assertMatchesReference(blockedOp("BlockedGlobalMaxPool").in(blocked(seed++, t)).build(), 0)).isInstanceOf(NchwcPools.Global.class);
+        }
+    }
+
+    @Test
+    void reorders() {
+        long seed = 700;
+        for (long[] t : new long[][] {{1, 64, 56, 56}, {2, 24, 7, 9}, {1, 3, 224, 224}, {1, 40, 4, 4}, {2, 16, 1, 1}, {1, 2048, 7, 7}, {1, 17, 16, 2}}) {
+            assertThat(assertMatchesReference(blockedOp("ReorderToBlocked").in(random(seed++, t)).build(), 0)).isInstanceOf(NchwcReorder.class);
+            assertThat(assertMatchesReference(blockedOp("ReorderFromBlocked").attr("channels", t[1]).in(blocked(seed++, t)).build(), 0))
+                    .isInstanceOf(NchwcReorder.class);
+        }
+        // 1-D and 3-D spatial shapes
+        assertMatchesReference(blockedOp("ReorderToBlocked").in(random(seed++, 2, 33, 20)).build(), 0);
+        assertMatchesReference(blockedOp("ReorderFromBlocked").attr("channels", 33L).in(blocked(seed++, 2, 33, 3, 4, 5)).build(), 0);
+    }
 }
