@@ -82,8 +82,9 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
         long wo = (long) cb * taps * VB;
         int ow = g.ow(), sw = g.sw(), pl = g.pl();
         int owA = NchwcSupport.firstInside(ow, sw, pl, 0), owB = NchwcSupport.endInside(ow, sw, pl, (g.kw() - 1) * g.dw(), g.w(), owA);
-        VectorMask<Float> pad = S.indexInRange(0, g.c() - cb * L).not();
-        boolean padded = g.c() - cb * L < L;
+        // masks are passed as lane counts: a mask handed to a method C2 does not inline would be boxed
+        int pad = g.c() - cb * L;
+        boolean padded = pad < L;
         for (int oh = split.row0(chunk); oh < split.row1(chunk); oh++) {
             int ihBase = oh * g.sh() - g.pt();
             int i0 = NchwcSupport.firstInside(g.kh(), g.dh(), -ihBase, 0) , i1 = kernelEnd(ihBase, g.dh(), g.kh(), g.h());
@@ -96,7 +97,10 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
             for (; o < ow; o++) edge(x, xr, o, i0, i1, cb, y, yr + o * VB, z, pad);
             if (!clamp) {
                 act.apply(y, yr, y, yr, (long) ow * L);
-                if (padded) for (o = 0; o < ow; o++) FloatVector.zero(S).intoMemorySegment(y, yr + o * VB, LE, pad);
+                if (padded) {
+                    VectorMask<Float> m = S.indexInRange(0, pad).not();
+                    for (o = 0; o < ow; o++) FloatVector.zero(S).intoMemorySegment(y, yr + o * VB, LE, m);
+                }
             }
         }
     }
@@ -108,7 +112,8 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
     }
 
     /** Output positions [o0, o1) of a row whose whole 3×3 window is inside the input, two at a time; returns where it stopped. */
-    private int interior3(MemorySegment x, long xr, int o0, int o1, int cb, MemorySegment y, long yr, MemorySegment z, VectorMask<Float> pad) {
+    private int interior3(MemorySegment x, long xr, int o0, int o1, int cb, MemorySegment y, long yr, MemorySegment z, int lanes) {
+        VectorMask<Float> pad = S.indexInRange(0, lanes).not();
         long wo = (long) cb * 9 * VB;
         FloatVector w0 = FloatVector.fromMemorySegment(S, w, wo, LE), w1 = FloatVector.fromMemorySegment(S, w, wo + VB, LE);
         FloatVector w2 = FloatVector.fromMemorySegment(S, w, wo + 2 * VB, LE), w3 = FloatVector.fromMemorySegment(S, w, wo + 3 * VB, LE);
@@ -154,7 +159,8 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
     }
 
     /** Output position o of a row, every column of the window inside the input; kernel rows [i0, i1). */
-    private void interior(MemorySegment x, long xr, int o, int i0, int i1, int cb, MemorySegment y, long yp, MemorySegment z, VectorMask<Float> pad) {
+    private void interior(MemorySegment x, long xr, int o, int i0, int i1, int cb, MemorySegment y, long yp, MemorySegment z, int lanes) {
+        VectorMask<Float> pad = S.indexInRange(0, lanes).not();
         int kw = g.kw();
         long xp = xr + ((long) o * g.sw() - g.pl()) * VB, wo = (long) cb * taps * VB;
         FloatVector acc = FloatVector.fromMemorySegment(S, bias, cb * VB, LE);
@@ -165,7 +171,8 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
     }
 
     /** Output position o of a row with some window columns outside the input; kernel rows [i0, i1). */
-    private void edge(MemorySegment x, long xr, int o, int i0, int i1, int cb, MemorySegment y, long yp, MemorySegment z, VectorMask<Float> pad) {
+    private void edge(MemorySegment x, long xr, int o, int i0, int i1, int cb, MemorySegment y, long yp, MemorySegment z, int lanes) {
+        VectorMask<Float> pad = S.indexInRange(0, lanes).not();
         int kw = g.kw(), iw0 = o * g.sw() - g.pl();
         long wo = (long) cb * taps * VB;
         FloatVector acc = FloatVector.fromMemorySegment(S, bias, cb * VB, LE);

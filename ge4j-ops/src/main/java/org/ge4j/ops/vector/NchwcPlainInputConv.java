@@ -17,9 +17,9 @@ import org.ge4j.ops.exec.NodeSpec;
  * {@code ge4j::BlockedConv} with a plain NCHW input (input_blocked = 0, group 1) and a blocked output: the
  * networks' stems, a few input channels into 32 or 64. The accumulators are vectors over L output channels:
  * two output blocks times six output positions of a row; for each input channel and tap the input scalar is
- * broadcast and multiplied with the two weight vectors (packed at compile time into [M/L][C][kH][kW][L]).
+ * broadcast and multiplied with the two weight vectors (packed at compile time into [M/L][kH][C][kW][L], the taps of the kernel rows inside the input one run).
  * Only the kernel rows inside the input are visited; positions whose window leaves the input columns take a
- * checked path. Bias, residual and Relu/Clip on the store, other activations by a pass over each finished
+ * checked path. The bias starts the sums; residual, Relu/Clip and other activations are applied over each finished
  * row; the padding lanes are stored as zero. Chunks of (image, pair of output blocks, output rows).
  */
 final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
@@ -30,6 +30,10 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
     private final float lo, hi;
     private final int m, zArg, yArg, blocks, k;
     private final MemorySegment w, bias;
+    /** Taps in (kernel row, input channel, kernel column) order: input byte offset from (channel 0, window corner). */
+    private final long[] tapX;
+    /** Taps per kernel row (C kW): the taps of kernel rows [i0, i1) are [i0 rowTaps, i1 rowTaps). */
+    private final int rowTaps;
     private final NchwcSupport.Split split;
     private final WorkerPool pool;
 
@@ -44,8 +48,21 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
         Window2d g = NchwcSupport.window(s, xs, xs[1], ys, ws[0], new long[] {ws[2], ws[3]});
         if (g == null || ys[1] != NchwcSupport.blocks(ws[0])) return null;
         if (g.n() == 0 || g.outPlane() == 0) return args -> {};
-        return new NchwcPlainInputConv(g, (int) ws[0], act, zArg, s.inputs().size(), NchwcSupport.packWeights(wt), NchwcSupport.packBias(bt, (int) ws[0]),
+        return new NchwcPlainInputConv(g, (int) ws[0], act, zArg, s.inputs().size(), pack(wt), NchwcSupport.packBias(bt, (int) ws[0]),
                 WorkerPool.shared());
+    }
+
+    /** W [M, C, kH, kW] as [M/L][kH][C][kW][L] (the taps in {@link #tapX}'s order; lanes past M zero). */
+    private static MemorySegment pack(Tensor wt) {
+        long[] ws = wt.shape();
+        int m = (int) ws[0], c = (int) ws[1], kh = (int) ws[2], kw = (int) ws[3], k = c * kh * kw;
+        MemorySegment p = Specs.allocate((long) NchwcSupport.blocks(m) * k * VB), src = wt.segment();
+        for (int o = 0; o < m; o++)
+            for (int ch = 0; ch < c; ch++)
+                for (int i = 0; i < kh; i++)
+                    for (int j = 0; j < kw; j++)
+                        p.set(F, ((long) (o / L) * k + (i * c + ch) * kw + j) * VB + (o % L) * 4L, src.get(F, (((long) o * c + ch) * kh + i) * kw * 4 + j * 4L));
+        return p;
     }
 
     private NchwcPlainInputConv(Window2d g, int m, Act act, int zArg, int yArg, MemorySegment w, MemorySegment bias, WorkerPool pool) {
@@ -62,6 +79,12 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
         this.pool = pool;
         blocks = NchwcSupport.blocks(m);
         k = g.c() * g.kh() * g.kw();
+        rowTaps = g.c() * g.kw();
+        tapX = new long[k];
+        for (int i = 0; i < g.kh(); i++)
+            for (int c = 0; c < g.c(); c++)
+                for (int j = 0; j < g.kw(); j++)
+                    tapX[(i * g.c() + c) * g.kw() + j] = ((long) c * g.plane() + (long) i * g.dh() * g.w() + (long) j * g.dw()) * 4;
         double flops = 2.0 * g.n() * m * g.outPlane() * k;
         split = NchwcSupport.Split.of(g.n(), (blocks + 1) / 2, g.oh(), flops, pool.threads());
     }
@@ -81,7 +104,7 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
         if (z == MemorySegment.NULL) z = null;
         int ow = g.ow(), sw = g.sw(), pl = g.pl();
         int owA = NchwcSupport.firstInside(ow, sw, pl, 0), owB = NchwcSupport.endInside(ow, sw, pl, (g.kw() - 1) * g.dw(), g.w(), owA);
-        VectorMask<Float> pad0 = S.indexInRange(0, m - b0 * L).not(), pad1 = S.indexInRange(0, m - b1 * L).not();
+        int pad0 = m - b0 * L, pad1 = m - b1 * L; // lane counts: a mask handed to a method C2 does not inline would be boxed
         long xi = (long) img * g.c() * g.plane() * 4;
         long y0 = ((long) img * blocks + b0) * g.outPlane() * VB, y1 = ((long) img * blocks + b1) * g.outPlane() * VB;
         for (int oh = split.row0(chunk); oh < split.row1(chunk); oh++) {
@@ -89,20 +112,30 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
             int i0 = NchwcSupport.firstInside(g.kh(), g.dh(), -ihBase, 0), i1 = kernelEnd(ihBase, g.dh(), g.kh(), g.h());
             long r0 = y0 + (long) oh * ow * VB, r1 = y1 + (long) oh * ow * VB;
             int o = 0;
-            for (; o < owA; o++) edge(x, xi, ihBase, o, i0, i1, b0, b1, two, y, r0, r1, z, pad0, pad1);
-            for (; o + P <= owB; o += P) six(x, xi, ihBase, o, i0, i1, b0, b1, two, y, r0, r1, z, pad0, pad1);
-            for (; o < ow; o++) edge(x, xi, ihBase, o, i0, i1, b0, b1, two, y, r0, r1, z, pad0, pad1);
-            if (!clamp) {
-                finish(y, r0, m - b0 * L < L, pad0);
-                if (two) finish(y, r1, m - b1 * L < L, pad1);
-            }
+            for (; o < owA; o++) edge(x, xi, ihBase, o, i0, i1, b0, b1, two, y, r0, r1);
+            for (; o + P <= owB; o += P) six(x, xi, ihBase, o, i0, i1, b0, b1, two, y, r0, r1);
+            for (; o < ow; o++) edge(x, xi, ihBase, o, i0, i1, b0, b1, two, y, r0, r1);
+            finish(y, r0, z, pad0);
+            if (two) finish(y, r1, z, pad1);
         }
     }
 
-    /** A non-clamp activation over a finished output row of one block, then its padding lanes zeroed again. */
-    private void finish(MemorySegment y, long yr, boolean padded, VectorMask<Float> pad) {
-        act.apply(y, yr, y, yr, (long) g.ow() * L);
-        if (padded) for (int o = 0; o < g.ow(); o++) FloatVector.zero(S).intoMemorySegment(y, yr + o * VB, LE, pad);
+    /**
+     * The epilogue over a finished output row of one block (raw sums with the bias): residual, Relu/Clip as a
+     * clamp, padding lanes zero; other activations by a pass of their own, then the padding lanes zeroed again.
+     */
+    private void finish(MemorySegment y, long yr, MemorySegment z, int lanes) {
+        VectorMask<Float> pad = S.indexInRange(0, lanes).not();
+        for (int o = 0; o < g.ow(); o++) {
+            long p = yr + o * VB;
+            FloatVector v = FloatVector.fromMemorySegment(S, y, p, LE);
+            if (z != null) v = v.add(FloatVector.fromMemorySegment(S, z, p, LE));
+            v.max(lo).min(hi).blend(0f, pad).intoMemorySegment(y, p, LE);
+        }
+        if (!clamp) {
+            act.apply(y, yr, y, yr, (long) g.ow() * L);
+            if (lanes < L) for (int o = 0; o < g.ow(); o++) FloatVector.zero(S).intoMemorySegment(y, yr + o * VB, LE, pad);
+        }
     }
 
     private static int kernelEnd(int base, int dil, int k, int size) {
@@ -111,75 +144,57 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
     }
 
     /** Six output positions o.. of a row whose windows lie inside the input columns, both output blocks. */
-    private void six(MemorySegment x, long xi, int ihBase, int o, int i0, int i1, int b0, int b1, boolean two, MemorySegment y, long r0, long r1,
-                     MemorySegment z, VectorMask<Float> pad0, VectorMask<Float> pad1) {
-        int kh = g.kh(), kw = g.kw();
-        long sx = g.sw() * 4L, dx = g.dw() * 4L;
+    private void six(MemorySegment x, long xi, int ihBase, int o, int i0, int i1, int b0, int b1, boolean two, MemorySegment y, long r0, long r1) {
+        long sx = g.sw() * 4L;
         FloatVector a0 = FloatVector.fromMemorySegment(S, bias, b0 * VB, LE), c0 = FloatVector.fromMemorySegment(S, bias, b1 * VB, LE);
         FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
         long w0 = (long) b0 * k * VB, w1 = (long) b1 * k * VB;
         int iw0 = o * g.sw() - g.pl();
-        for (int c = 0; c < g.c(); c++)
-            for (int i = i0; i < i1; i++) {
-                long xp = xi + (((long) c * g.h() + ihBase + (long) i * g.dh()) * g.w() + iw0) * 4;
-                long t = ((long) (c * kh + i) * kw) * VB;
-                for (int j = 0; j < kw; j++, xp += dx, t += VB) {
-                    FloatVector u = FloatVector.fromMemorySegment(S, w, w0 + t, LE), v = FloatVector.fromMemorySegment(S, w, w1 + t, LE);
-                    FloatVector e = FloatVector.broadcast(S, x.get(F, xp));
-                    a0 = e.fma(u, a0);
-                    c0 = e.fma(v, c0);
-                    e = FloatVector.broadcast(S, x.get(F, xp + sx));
-                    a1 = e.fma(u, a1);
-                    c1 = e.fma(v, c1);
-                    e = FloatVector.broadcast(S, x.get(F, xp + 2 * sx));
-                    a2 = e.fma(u, a2);
-                    c2 = e.fma(v, c2);
-                    e = FloatVector.broadcast(S, x.get(F, xp + 3 * sx));
-                    a3 = e.fma(u, a3);
-                    c3 = e.fma(v, c3);
-                    e = FloatVector.broadcast(S, x.get(F, xp + 4 * sx));
-                    a4 = e.fma(u, a4);
-                    c4 = e.fma(v, c4);
-                    e = FloatVector.broadcast(S, x.get(F, xp + 5 * sx));
-                    a5 = e.fma(u, a5);
-                    c5 = e.fma(v, c5);
-                }
-            }
-        long p0 = r0 + o * VB, p1 = r1 + o * VB;
-        if (z != null) {
-            a0 = a0.add(FloatVector.fromMemorySegment(S, z, p0, LE));
-            a1 = a1.add(FloatVector.fromMemorySegment(S, z, p0 + VB, LE));
-            a2 = a2.add(FloatVector.fromMemorySegment(S, z, p0 + 2 * VB, LE));
-            a3 = a3.add(FloatVector.fromMemorySegment(S, z, p0 + 3 * VB, LE));
-            a4 = a4.add(FloatVector.fromMemorySegment(S, z, p0 + 4 * VB, LE));
-            a5 = a5.add(FloatVector.fromMemorySegment(S, z, p0 + 5 * VB, LE));
-            c0 = c0.add(FloatVector.fromMemorySegment(S, z, p1, LE));
-            c1 = c1.add(FloatVector.fromMemorySegment(S, z, p1 + VB, LE));
-            c2 = c2.add(FloatVector.fromMemorySegment(S, z, p1 + 2 * VB, LE));
-            c3 = c3.add(FloatVector.fromMemorySegment(S, z, p1 + 3 * VB, LE));
-            c4 = c4.add(FloatVector.fromMemorySegment(S, z, p1 + 4 * VB, LE));
-            c5 = c5.add(FloatVector.fromMemorySegment(S, z, p1 + 5 * VB, LE));
+        long base = xi + ((long) ihBase * g.w() + iw0) * 4;
+        long[] tx = tapX;
+        for (int t = i0 * rowTaps, end = i1 * rowTaps; t < end; t++) {
+            long xp = base + tx[t], wt = (long) t * VB;
+            FloatVector u = FloatVector.fromMemorySegment(S, w, w0 + wt, LE), v = FloatVector.fromMemorySegment(S, w, w1 + wt, LE);
+            FloatVector e = FloatVector.broadcast(S, x.get(F, xp));
+            a0 = e.fma(u, a0);
+            c0 = e.fma(v, c0);
+            e = FloatVector.broadcast(S, x.get(F, xp + sx));
+            a1 = e.fma(u, a1);
+            c1 = e.fma(v, c1);
+            e = FloatVector.broadcast(S, x.get(F, xp + 2 * sx));
+            a2 = e.fma(u, a2);
+            c2 = e.fma(v, c2);
+            e = FloatVector.broadcast(S, x.get(F, xp + 3 * sx));
+            a3 = e.fma(u, a3);
+            c3 = e.fma(v, c3);
+            e = FloatVector.broadcast(S, x.get(F, xp + 4 * sx));
+            a4 = e.fma(u, a4);
+            c4 = e.fma(v, c4);
+            e = FloatVector.broadcast(S, x.get(F, xp + 5 * sx));
+            a5 = e.fma(u, a5);
+            c5 = e.fma(v, c5);
         }
-        a0.max(lo).min(hi).blend(0f, pad0).intoMemorySegment(y, p0, LE);
-        a1.max(lo).min(hi).blend(0f, pad0).intoMemorySegment(y, p0 + VB, LE);
-        a2.max(lo).min(hi).blend(0f, pad0).intoMemorySegment(y, p0 + 2 * VB, LE);
-        a3.max(lo).min(hi).blend(0f, pad0).intoMemorySegment(y, p0 + 3 * VB, LE);
-        a4.max(lo).min(hi).blend(0f, pad0).intoMemorySegment(y, p0 + 4 * VB, LE);
-        a5.max(lo).min(hi).blend(0f, pad0).intoMemorySegment(y, p0 + 5 * VB, LE);
+        // raw sums: the epilogue runs over the finished row (in one method, C1 runs out of registers)
+        long p0 = r0 + o * VB, p1 = r1 + o * VB;
+        a0.intoMemorySegment(y, p0, LE);
+        a1.intoMemorySegment(y, p0 + VB, LE);
+        a2.intoMemorySegment(y, p0 + 2 * VB, LE);
+        a3.intoMemorySegment(y, p0 + 3 * VB, LE);
+        a4.intoMemorySegment(y, p0 + 4 * VB, LE);
+        a5.intoMemorySegment(y, p0 + 5 * VB, LE);
         if (two) {
-            c0.max(lo).min(hi).blend(0f, pad1).intoMemorySegment(y, p1, LE);
-            c1.max(lo).min(hi).blend(0f, pad1).intoMemorySegment(y, p1 + VB, LE);
-            c2.max(lo).min(hi).blend(0f, pad1).intoMemorySegment(y, p1 + 2 * VB, LE);
-            c3.max(lo).min(hi).blend(0f, pad1).intoMemorySegment(y, p1 + 3 * VB, LE);
-            c4.max(lo).min(hi).blend(0f, pad1).intoMemorySegment(y, p1 + 4 * VB, LE);
-            c5.max(lo).min(hi).blend(0f, pad1).intoMemorySegment(y, p1 + 5 * VB, LE);
+            c0.intoMemorySegment(y, p1, LE);
+            c1.intoMemorySegment(y, p1 + VB, LE);
+            c2.intoMemorySegment(y, p1 + 2 * VB, LE);
+            c3.intoMemorySegment(y, p1 + 3 * VB, LE);
+            c4.intoMemorySegment(y, p1 + 4 * VB, LE);
+            c5.intoMemorySegment(y, p1 + 5 * VB, LE);
         }
     }
 
     /** Output position o of a row, both output blocks, each tap's column checked. */
-    private void edge(MemorySegment x, long xi, int ihBase, int o, int i0, int i1, int b0, int b1, boolean two, MemorySegment y, long r0, long r1,
-                      MemorySegment z, VectorMask<Float> pad0, VectorMask<Float> pad1) {
-        int kh = g.kh(), kw = g.kw(), iw0 = o * g.sw() - g.pl();
+    private void edge(MemorySegment x, long xi, int ihBase, int o, int i0, int i1, int b0, int b1, boolean two, MemorySegment y, long r0, long r1) {
+        int kw = g.kw(), iw0 = o * g.sw() - g.pl();
         FloatVector a = FloatVector.fromMemorySegment(S, bias, b0 * VB, LE), c = FloatVector.fromMemorySegment(S, bias, b1 * VB, LE);
         long w0 = (long) b0 * k * VB, w1 = (long) b1 * k * VB;
         for (int ch = 0; ch < g.c(); ch++)
@@ -188,18 +203,13 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
                 for (int j = 0; j < kw; j++) {
                     int iw = iw0 + j * g.dw();
                     if (iw < 0 || iw >= g.w()) continue;
-                    long t = ((long) (ch * kh + i) * kw + j) * VB;
+                    long t = ((long) (i * g.c() + ch) * kw + j) * VB;
                     FloatVector e = FloatVector.broadcast(S, x.get(F, xr + iw * 4L));
                     a = e.fma(FloatVector.fromMemorySegment(S, w, w0 + t, LE), a);
                     c = e.fma(FloatVector.fromMemorySegment(S, w, w1 + t, LE), c);
                 }
             }
-        long p0 = r0 + o * VB, p1 = r1 + o * VB;
-        if (z != null) {
-            a = a.add(FloatVector.fromMemorySegment(S, z, p0, LE));
-            c = c.add(FloatVector.fromMemorySegment(S, z, p1, LE));
-        }
-        a.max(lo).min(hi).blend(0f, pad0).intoMemorySegment(y, p0, LE);
-        if (two) c.max(lo).min(hi).blend(0f, pad1).intoMemorySegment(y, p1, LE);
+        a.intoMemorySegment(y, r0 + o * VB, LE);
+        if (two) c.intoMemorySegment(y, r1 + o * VB, LE);
     }
 }
