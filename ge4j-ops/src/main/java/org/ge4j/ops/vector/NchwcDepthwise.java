@@ -43,7 +43,7 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
         Window2d g = NchwcSupport.window(s, xs, ws[0], ys, ws[0], new long[] {ws[2], ws[3]});
         if (g == null || xs[1] != NchwcSupport.blocks(g.c()) || ys[1] != xs[1]) return null;
         if (g.n() == 0 || g.outPlane() == 0) return args -> {};
-        return new NchwcDepthwise(g, act, zArg, s.inputs().size(), NchwcSupport.packWeights(wt), NchwcSupport.packBias(bt, g.c()), WorkerPool.shared());
+        return new NchwcDepthwise(g, act, zArg, s.inputs().size(), NchwcSupport.packWeights(wt, ws[2] * ws[3] * VB), NchwcSupport.packBias(bt, g.c()), WorkerPool.shared());
     }
 
     private NchwcDepthwise(Window2d g, Act act, int zArg, int yArg, MemorySegment w, MemorySegment bias, WorkerPool pool) {
@@ -92,7 +92,7 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
             long xr = xo + (long) ihBase * g.w() * VB; // may point before the plane: only valid rows are read
             int o = 0;
             for (; o < owA; o++) edge(x, xr, o, i0, i1, cb, y, yr + o * VB, z, pad);
-            if (k3 && i0 == 0 && i1 == 3) o = interior3(x, xr, owA, owB, cb, y, yr, z, pad);
+            if (k3 && i0 < i1) o = interior3(x, xr, i0, i1, owA, owB, cb, y, yr, z, pad);
             for (; o < owB; o++) interior(x, xr, o, i0, i1, cb, y, yr + o * VB, z, pad);
             for (; o < ow; o++) edge(x, xr, o, i0, i1, cb, y, yr + o * VB, z, pad);
             if (!clamp) {
@@ -112,26 +112,32 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
     }
 
     /** Output positions [o0, o1) of a row whose whole 3×3 window is inside the input, two at a time; returns where it stopped. */
-    private int interior3(MemorySegment x, long xr, int o0, int o1, int cb, MemorySegment y, long yr, MemorySegment z, int lanes) {
+    private int interior3(MemorySegment x, long xr, int i0, int i1, int o0, int o1, int cb, MemorySegment y, long yr, MemorySegment z, int lanes) {
         VectorMask<Float> pad = S.indexInRange(0, lanes).not();
-        long wo = (long) cb * 9 * VB;
-        FloatVector w0 = FloatVector.fromMemorySegment(S, w, wo, LE), w1 = FloatVector.fromMemorySegment(S, w, wo + VB, LE);
-        FloatVector w2 = FloatVector.fromMemorySegment(S, w, wo + 2 * VB, LE), w3 = FloatVector.fromMemorySegment(S, w, wo + 3 * VB, LE);
-        FloatVector w4 = FloatVector.fromMemorySegment(S, w, wo + 4 * VB, LE), w5 = FloatVector.fromMemorySegment(S, w, wo + 5 * VB, LE);
-        FloatVector w6 = FloatVector.fromMemorySegment(S, w, wo + 6 * VB, LE), w7 = FloatVector.fromMemorySegment(S, w, wo + 7 * VB, LE);
-        FloatVector w8 = FloatVector.fromMemorySegment(S, w, wo + 8 * VB, LE);
+        // a kernel row outside the input (top and bottom output rows) takes the zero weights after the packed
+        // ones and reads the first valid row instead (its products are zero: only an infinite input there
+        // would show, as NaN instead of infinity)
+        long zw = (long) blocks * 9 * VB, wo = (long) cb * 9 * VB;
+        long wa = i0 <= 0 ? wo : zw, wb = i0 <= 1 && i1 > 1 ? wo + 3 * VB : zw, wc = i1 > 2 ? wo + 6 * VB : zw;
+        FloatVector w0 = FloatVector.fromMemorySegment(S, w, wa, LE), w1 = FloatVector.fromMemorySegment(S, w, wa + VB, LE);
+        FloatVector w2 = FloatVector.fromMemorySegment(S, w, wa + 2 * VB, LE), w3 = FloatVector.fromMemorySegment(S, w, wb, LE);
+        FloatVector w4 = FloatVector.fromMemorySegment(S, w, wb + VB, LE), w5 = FloatVector.fromMemorySegment(S, w, wb + 2 * VB, LE);
+        FloatVector w6 = FloatVector.fromMemorySegment(S, w, wc, LE), w7 = FloatVector.fromMemorySegment(S, w, wc + VB, LE);
+        FloatVector w8 = FloatVector.fromMemorySegment(S, w, wc + 2 * VB, LE);
         FloatVector bv = FloatVector.fromMemorySegment(S, bias, cb * VB, LE);
         long[] t = tapOff;
-        long t1 = t[1], t2 = t[2], t3 = t[3], t4 = t[4], t5 = t[5], t6 = t[6], t7 = t[7], t8 = t[8];
+        long valid = t[3 * i0]; // the first valid kernel row's offset
+        long r0 = i0 <= 0 ? 0 : valid, r1 = i0 <= 1 && i1 > 1 ? t[3] : valid, r2 = i1 > 2 ? t[6] : valid;
+        long t0 = r0, t1 = r0 + t[1], t2 = r0 + t[2], t3 = r1, t4 = r1 + t[1], t5 = r1 + t[2], t6 = r2, t7 = r2 + t[1], t8 = r2 + t[2];
         long step = g.sw() * VB;
         long xp = xr + ((long) o0 * g.sw() - g.pl()) * VB;
         int o = o0;
         for (; o + 2 <= o1; o += 2, xp += 2 * step) {
             long xq = xp + step;
-            FloatVector a0 = FloatVector.fromMemorySegment(S, x, xp, LE).fma(w0, bv);
+            FloatVector a0 = FloatVector.fromMemorySegment(S, x, xp + t0, LE).fma(w0, bv);
             FloatVector b0 = FloatVector.fromMemorySegment(S, x, xp + t3, LE).mul(w3);
             FloatVector c0 = FloatVector.fromMemorySegment(S, x, xp + t6, LE).mul(w6);
-            FloatVector a1 = FloatVector.fromMemorySegment(S, x, xq, LE).fma(w0, bv);
+            FloatVector a1 = FloatVector.fromMemorySegment(S, x, xq + t0, LE).fma(w0, bv);
             FloatVector b1 = FloatVector.fromMemorySegment(S, x, xq + t3, LE).mul(w3);
             FloatVector c1 = FloatVector.fromMemorySegment(S, x, xq + t6, LE).mul(w6);
             a0 = FloatVector.fromMemorySegment(S, x, xp + t1, LE).fma(w1, a0);

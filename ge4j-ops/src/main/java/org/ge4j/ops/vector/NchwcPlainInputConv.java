@@ -29,6 +29,9 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
     private final boolean clamp;
     private final float lo, hi;
     private final int m, zArg, yArg, blocks, k;
+    /** Four output blocks at a time (four times four positions): M a multiple of 4 L. */
+    private final boolean quad;
+    static final boolean QUADS = !"false".equals(System.getProperty("ge4j.nchwc.stemQuads"));
     private final MemorySegment w, bias;
     /** Taps in (kernel row, input channel, kernel column) order: input byte offset from (channel 0, window corner). */
     private final long[] tapX;
@@ -86,7 +89,8 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
                 for (int j = 0; j < g.kw(); j++)
                     tapX[(i * g.c() + c) * g.kw() + j] = ((long) c * g.plane() + (long) i * g.dh() * g.w() + (long) j * g.dw()) * 4;
         double flops = 2.0 * g.n() * m * g.outPlane() * k;
-        split = NchwcSupport.Split.of(g.n(), (blocks + 1) / 2, g.oh(), flops, pool.threads());
+        quad = QUADS && blocks % 4 == 0;
+        split = NchwcSupport.Split.of(g.n(), quad ? blocks / 4 : (blocks + 1) / 2, g.oh(), flops, pool.threads());
     }
 
     @Override public void run(MemorySegment[] args) {
@@ -97,6 +101,10 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
     @Override public void run(Object ctx, int chunk, int n) { chunk((MemorySegment[]) ctx, chunk); }
 
     private void chunk(MemorySegment[] args, int chunk) {
+        if (quad) {
+            quadChunk(args, chunk);
+            return;
+        }
         int img = split.image(chunk), b0 = 2 * split.block(chunk);
         boolean two = b0 + 1 < blocks;
         int b1 = two ? b0 + 1 : b0; // a lone last block is computed twice and stored once
@@ -118,6 +126,90 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
             finish(y, r0, z, pad0);
             if (two) finish(y, r1, z, pad1);
         }
+    }
+
+    /** A chunk of four output blocks. */
+    private void quadChunk(MemorySegment[] args, int chunk) {
+        int img = split.image(chunk), b0 = 4 * split.block(chunk);
+        MemorySegment x = args[0], y = args[yArg], z = zArg >= 0 ? args[zArg] : null;
+        if (z == MemorySegment.NULL) z = null;
+        int ow = g.ow(), sw = g.sw(), pl = g.pl();
+        int owA = NchwcSupport.firstInside(ow, sw, pl, 0), owB = NchwcSupport.endInside(ow, sw, pl, (g.kw() - 1) * g.dw(), g.w(), owA);
+        long xi = (long) img * g.c() * g.plane() * 4;
+        long bs = (long) g.outPlane() * VB, y0 = ((long) img * blocks + b0) * bs;
+        for (int oh = split.row0(chunk); oh < split.row1(chunk); oh++) {
+            int ihBase = oh * g.sh() - g.pt();
+            int i0 = NchwcSupport.firstInside(g.kh(), g.dh(), -ihBase, 0), i1 = kernelEnd(ihBase, g.dh(), g.kh(), g.h());
+            long r0 = y0 + (long) oh * ow * VB;
+            int o = 0;
+            for (; o < owA; o++) {
+                edge(x, xi, ihBase, o, i0, i1, b0, b0 + 1, true, y, r0, r0 + bs);
+                edge(x, xi, ihBase, o, i0, i1, b0 + 2, b0 + 3, true, y, r0 + 2 * bs, r0 + 3 * bs);
+            }
+            for (; o + 4 <= owB; o += 4) four(x, xi, ihBase, o, i0, i1, b0, y, r0, bs);
+            for (; o < ow; o++) {
+                edge(x, xi, ihBase, o, i0, i1, b0, b0 + 1, true, y, r0, r0 + bs);
+                edge(x, xi, ihBase, o, i0, i1, b0 + 2, b0 + 3, true, y, r0 + 2 * bs, r0 + 3 * bs);
+            }
+            for (int b = 0; b < 4; b++) finish(y, r0 + b * bs, z, m - (b0 + b) * L);
+        }
+    }
+
+    /** Four output positions o.. of a row whose windows lie inside the input columns, four output blocks (bs bytes apart in y). */
+    private void four(MemorySegment x, long xi, int ihBase, int o, int i0, int i1, int b0, MemorySegment y, long r0, long bs) {
+        long sx = g.sw() * 4L;
+        FloatVector a0 = FloatVector.fromMemorySegment(S, bias, b0 * VB, LE), bb0 = FloatVector.fromMemorySegment(S, bias, (b0 + 1) * VB, LE);
+        FloatVector c0 = FloatVector.fromMemorySegment(S, bias, (b0 + 2) * VB, LE), d0 = FloatVector.fromMemorySegment(S, bias, (b0 + 3) * VB, LE);
+        FloatVector a1 = a0, a2 = a0, a3 = a0, b1 = bb0, b2 = bb0, b3 = bb0, c1 = c0, c2 = c0, c3 = c0, d1 = d0, d2 = d0, d3 = d0;
+        long w0 = (long) b0 * k * VB, kb = (long) k * VB;
+        int iw0 = o * g.sw() - g.pl();
+        long base = xi + ((long) ihBase * g.w() + iw0) * 4;
+        long[] tx = tapX;
+        for (int t = i0 * rowTaps, end = i1 * rowTaps; t < end; t++) {
+            long xp = base + tx[t], wt = w0 + (long) t * VB;
+            FloatVector u = FloatVector.fromMemorySegment(S, w, wt, LE), v = FloatVector.fromMemorySegment(S, w, wt + kb, LE);
+            FloatVector q = FloatVector.fromMemorySegment(S, w, wt + 2 * kb, LE), r = FloatVector.fromMemorySegment(S, w, wt + 3 * kb, LE);
+            FloatVector e = FloatVector.broadcast(S, x.get(F, xp));
+            a0 = e.fma(u, a0);
+            bb0 = e.fma(v, bb0);
+            c0 = e.fma(q, c0);
+            d0 = e.fma(r, d0);
+            e = FloatVector.broadcast(S, x.get(F, xp + sx));
+            a1 = e.fma(u, a1);
+            b1 = e.fma(v, b1);
+            c1 = e.fma(q, c1);
+            d1 = e.fma(r, d1);
+            e = FloatVector.broadcast(S, x.get(F, xp + 2 * sx));
+            a2 = e.fma(u, a2);
+            b2 = e.fma(v, b2);
+            c2 = e.fma(q, c2);
+            d2 = e.fma(r, d2);
+            e = FloatVector.broadcast(S, x.get(F, xp + 3 * sx));
+            a3 = e.fma(u, a3);
+            b3 = e.fma(v, b3);
+            c3 = e.fma(q, c3);
+            d3 = e.fma(r, d3);
+        }
+        long p = r0 + o * VB;
+        a0.intoMemorySegment(y, p, LE);
+        a1.intoMemorySegment(y, p + VB, LE);
+        a2.intoMemorySegment(y, p + 2 * VB, LE);
+        a3.intoMemorySegment(y, p + 3 * VB, LE);
+        p += bs;
+        bb0.intoMemorySegment(y, p, LE);
+        b1.intoMemorySegment(y, p + VB, LE);
+        b2.intoMemorySegment(y, p + 2 * VB, LE);
+        b3.intoMemorySegment(y, p + 3 * VB, LE);
+        p += bs;
+        c0.intoMemorySegment(y, p, LE);
+        c1.intoMemorySegment(y, p + VB, LE);
+        c2.intoMemorySegment(y, p + 2 * VB, LE);
+        c3.intoMemorySegment(y, p + 3 * VB, LE);
+        p += bs;
+        d0.intoMemorySegment(y, p, LE);
+        d1.intoMemorySegment(y, p + VB, LE);
+        d2.intoMemorySegment(y, p + 2 * VB, LE);
+        d3.intoMemorySegment(y, p + 3 * VB, LE);
     }
 
     /**

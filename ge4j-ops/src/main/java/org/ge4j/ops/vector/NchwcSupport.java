@@ -34,12 +34,12 @@ final class NchwcSupport {
 
     /**
      * Packs the constant weight W [M, C, kH, kW] into [ceil(M/L)][C][kH][kW][L]: output channel m's weights at
-     * lane m % L; the lanes past M are zero.
+     * lane m % L; the lanes past M are zero; {@code extraBytes} of zeros follow.
      */
-    static MemorySegment packWeights(Tensor w) {
+    static MemorySegment packWeights(Tensor w, long extraBytes) {
         long[] ws = w.shape();
         int m = (int) ws[0], k = (int) (ws[1] * ws[2] * ws[3]);
-        MemorySegment p = Specs.allocate((long) blocks(m) * k * VB);
+        MemorySegment p = Specs.allocate((long) blocks(m) * k * VB + extraBytes);
         MemorySegment src = w.segment();
         for (int o = 0; o < m; o++)
             for (int t = 0; t < k; t++) p.set(F, ((long) (o / L) * k + t) * VB + (o % L) * 4L, src.get(F, ((long) o * k + t) * 4));
