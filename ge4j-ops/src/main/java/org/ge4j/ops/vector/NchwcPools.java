@@ -51,6 +51,8 @@ final class NchwcPools {
     static final class Windowed implements CompiledKernel, WorkerPool.Job {
         private final Window2d g;
         private final boolean max;
+        /** An undilated 3×3 max pool whose every window has a position inside the input: the unrolled row path. */
+        private final boolean max3;
         private final float fill;
         private final MemorySegment inv;
         private final int blocks;
@@ -65,6 +67,9 @@ final class NchwcPools {
             this.pool = pool;
             fill = max ? Float.NEGATIVE_INFINITY : 0f;
             blocks = g.c() / L;
+            // windows move monotonically: the first and last ones along each axis tell whether all touch the input
+            max3 = max && g.kh() == 3 && g.kw() == 3 && g.dh() == 1 && g.dw() == 1 && g.pt() <= 2 && g.pl() <= 2
+                    && (long) (g.oh() - 1) * g.sh() - g.pt() <= g.h() - 1 && (long) (g.ow() - 1) * g.sw() - g.pl() <= g.w() - 1;
             tapOff = new long[g.kh() * g.kw()];
             for (int i = 0; i < g.kh(); i++)
                 for (int j = 0; j < g.kw(); j++) tapOff[i * g.kw() + j] = ((long) i * g.dh() * g.w() + (long) j * g.dw()) * VB;
@@ -79,6 +84,26 @@ final class NchwcPools {
 
         @Override public void run(Object ctx, int chunk, int n) { chunk((MemorySegment[]) ctx, chunk); }
 
+        /**
+         * One output row of an undilated 3×3 max pool from input rows at byte offsets a, b, c (each kernel row,
+         * or for a row outside the input a row of the window that is inside: a max is unchanged by a repeated
+         * element). The columns are clamped into the window's inside part the same way.
+         */
+        private void max3Row(MemorySegment x, long a, long b, long c, MemorySegment y, long yr) {
+            int sw = g.sw(), pl = g.pl(), last = g.w() - 1;
+            for (int o = 0, ow = g.ow(); o < ow; o++) {
+                int iw0 = o * sw - pl, lo = Math.max(iw0, 0), hi = Math.min(iw0 + 2, last), mid = Math.min(Math.max(iw0 + 1, lo), hi);
+                long c0 = lo * VB, c1 = mid * VB, c2 = hi * VB;
+                FloatVector m0 = FloatVector.fromMemorySegment(S, x, a + c0, LE).max(FloatVector.fromMemorySegment(S, x, a + c1, LE))
+                        .max(FloatVector.fromMemorySegment(S, x, a + c2, LE));
+                FloatVector m1 = FloatVector.fromMemorySegment(S, x, b + c0, LE).max(FloatVector.fromMemorySegment(S, x, b + c1, LE))
+                        .max(FloatVector.fromMemorySegment(S, x, b + c2, LE));
+                FloatVector m2 = FloatVector.fromMemorySegment(S, x, c + c0, LE).max(FloatVector.fromMemorySegment(S, x, c + c1, LE))
+                        .max(FloatVector.fromMemorySegment(S, x, c + c2, LE));
+                m0.max(m1).max(m2).intoMemorySegment(y, yr + o * VB, LE);
+            }
+        }
+
         private void chunk(MemorySegment[] args, int chunk) {
             int img = split.image(chunk), cb = split.block(chunk);
             MemorySegment x = args[0], y = args[1];
@@ -88,6 +113,12 @@ final class NchwcPools {
             FloatVector none = FloatVector.broadcast(S, fill);
             for (int oh = split.row0(chunk); oh < split.row1(chunk); oh++) {
                 int ihBase = oh * g.sh() - g.pt();
+                if (max3) {
+                    int lo = Math.max(ihBase, 0), hi = Math.min(ihBase + 2, g.h() - 1);
+                    long rs = (long) g.w() * VB;
+                    max3Row(x, xo + lo * rs, xo + Math.min(Math.max(ihBase + 1, lo), hi) * rs, xo + hi * rs, y, yo + (long) oh * ow * VB);
+                    continue;
+                }
                 int i0 = NchwcSupport.firstInside(g.kh(), g.dh(), -ihBase, 0);
                 long num = (long) g.h() - 1 - ihBase;
                 int i1 = num < 0 ? 0 : (int) Math.min(g.kh(), num / g.dh() + 1);
