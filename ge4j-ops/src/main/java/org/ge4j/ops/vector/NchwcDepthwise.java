@@ -49,9 +49,9 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
     private NchwcDepthwise(Window2d g, Act act, int zArg, int yArg, MemorySegment w, MemorySegment bias, WorkerPool pool) {
         this.g = g;
         this.act = act;
-        clamp = act.kind() == Act.RELU || act.kind() == Act.CLIP || act.isIdentity();
-        lo = act.kind() == Act.RELU ? 0f : act.kind() == Act.CLIP ? act.p0() : Float.NEGATIVE_INFINITY;
-        hi = act.kind() == Act.CLIP ? act.p1() : Float.POSITIVE_INFINITY;
+        clamp = NchwcSupport.clamps(act);
+        lo = NchwcSupport.lo(act);
+        hi = NchwcSupport.hi(act);
         this.zArg = zArg;
         this.yArg = yArg;
         this.w = w;
@@ -60,9 +60,7 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
         taps = g.kh() * g.kw();
         blocks = NchwcSupport.blocks(g.c());
         k3 = g.kh() == 3 && g.kw() == 3;
-        tapOff = new long[taps];
-        for (int i = 0; i < g.kh(); i++)
-            for (int j = 0; j < g.kw(); j++) tapOff[i * g.kw() + j] = ((long) i * g.dh() * g.w() + (long) j * g.dw()) * VB;
+        tapOff = NchwcSupport.tapOffsets(g);
         double flops = 2.0 * g.n() * blocks * L * g.outPlane() * taps;
         split = NchwcSupport.Split.of(g.n(), blocks, g.oh(), flops, pool.threads());
     }
@@ -87,7 +85,7 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
         boolean padded = pad < L;
         for (int oh = split.row0(chunk); oh < split.row1(chunk); oh++) {
             int ihBase = oh * g.sh() - g.pt();
-            int i0 = NchwcSupport.firstInside(g.kh(), g.dh(), -ihBase, 0) , i1 = kernelEnd(ihBase, g.dh(), g.kh(), g.h());
+            int i0 = NchwcSupport.kernelStart(ihBase, g.dh(), g.kh()), i1 = NchwcSupport.kernelEnd(ihBase, g.dh(), g.kh(), g.h());
             long yr = yo + (long) oh * ow * VB;
             long xr = xo + (long) ihBase * g.w() * VB; // may point before the plane: only valid rows are read
             int o = 0;
@@ -103,12 +101,6 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
                 }
             }
         }
-    }
-
-    /** One past the last kernel row i with base + i * dilation <= size - 1 (at least the first valid one). */
-    private static int kernelEnd(int base, int dil, int k, int size) {
-        long num = (long) size - 1 - base;
-        return num < 0 ? 0 : (int) Math.min(k, num / dil + 1);
     }
 
     /** Output positions [o0, o1) of a row whose whole 3×3 window is inside the input, two at a time; returns where it stopped. */

@@ -72,9 +72,9 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
         this.g = g;
         this.m = m;
         this.act = act;
-        clamp = act.kind() == Act.RELU || act.kind() == Act.CLIP || act.isIdentity();
-        lo = act.kind() == Act.RELU ? 0f : act.kind() == Act.CLIP ? act.p0() : Float.NEGATIVE_INFINITY;
-        hi = act.kind() == Act.CLIP ? act.p1() : Float.POSITIVE_INFINITY;
+        clamp = NchwcSupport.clamps(act);
+        lo = NchwcSupport.lo(act);
+        hi = NchwcSupport.hi(act);
         this.zArg = zArg;
         this.yArg = yArg;
         this.w = w;
@@ -117,7 +117,7 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
         long y0 = ((long) img * blocks + b0) * g.outPlane() * VB, y1 = ((long) img * blocks + b1) * g.outPlane() * VB;
         for (int oh = split.row0(chunk); oh < split.row1(chunk); oh++) {
             int ihBase = oh * g.sh() - g.pt();
-            int i0 = NchwcSupport.firstInside(g.kh(), g.dh(), -ihBase, 0), i1 = kernelEnd(ihBase, g.dh(), g.kh(), g.h());
+            int i0 = NchwcSupport.kernelStart(ihBase, g.dh(), g.kh()), i1 = NchwcSupport.kernelEnd(ihBase, g.dh(), g.kh(), g.h());
             long r0 = y0 + (long) oh * ow * VB, r1 = y1 + (long) oh * ow * VB;
             int o = 0;
             for (; o < owA; o++) edge(x, xi, ihBase, o, i0, i1, b0, b1, two, y, r0, r1);
@@ -139,7 +139,7 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
         long bs = (long) g.outPlane() * VB, y0 = ((long) img * blocks + b0) * bs;
         for (int oh = split.row0(chunk); oh < split.row1(chunk); oh++) {
             int ihBase = oh * g.sh() - g.pt();
-            int i0 = NchwcSupport.firstInside(g.kh(), g.dh(), -ihBase, 0), i1 = kernelEnd(ihBase, g.dh(), g.kh(), g.h());
+            int i0 = NchwcSupport.kernelStart(ihBase, g.dh(), g.kh()), i1 = NchwcSupport.kernelEnd(ihBase, g.dh(), g.kh(), g.h());
             long r0 = y0 + (long) oh * ow * VB;
             int o = 0;
             for (; o < owA; o++) {
@@ -228,11 +228,6 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
             act.apply(y, yr, y, yr, (long) g.ow() * L);
             if (lanes < L) for (int o = 0; o < g.ow(); o++) FloatVector.zero(S).intoMemorySegment(y, yr + o * VB, LE, pad);
         }
-    }
-
-    private static int kernelEnd(int base, int dil, int k, int size) {
-        long num = (long) size - 1 - base;
-        return num < 0 ? 0 : (int) Math.min(k, num / dil + 1);
     }
 
     /** Six output positions o.. of a row whose windows lie inside the input columns, both output blocks. */

@@ -70,9 +70,7 @@ final class NchwcPools {
             // windows move monotonically: the first and last ones along each axis tell whether all touch the input
             max3 = max && g.kh() == 3 && g.kw() == 3 && g.dh() == 1 && g.dw() == 1 && g.pt() <= 2 && g.pl() <= 2
                     && (long) (g.oh() - 1) * g.sh() - g.pt() <= g.h() - 1 && (long) (g.ow() - 1) * g.sw() - g.pl() <= g.w() - 1;
-            tapOff = new long[g.kh() * g.kw()];
-            for (int i = 0; i < g.kh(); i++)
-                for (int j = 0; j < g.kw(); j++) tapOff[i * g.kw() + j] = ((long) i * g.dh() * g.w() + (long) j * g.dw()) * VB;
+            tapOff = NchwcSupport.tapOffsets(g);
             double work = 2.0 * g.n() * g.c() * g.outPlane() * g.kh() * g.kw();
             split = NchwcSupport.Split.of(g.n(), blocks, g.oh(), work, pool.threads());
         }
@@ -119,9 +117,7 @@ final class NchwcPools {
                     max3Row(x, xo + lo * rs, xo + Math.min(Math.max(ihBase + 1, lo), hi) * rs, xo + hi * rs, y, yo + (long) oh * ow * VB);
                     continue;
                 }
-                int i0 = NchwcSupport.firstInside(g.kh(), g.dh(), -ihBase, 0);
-                long num = (long) g.h() - 1 - ihBase;
-                int i1 = num < 0 ? 0 : (int) Math.min(g.kh(), num / g.dh() + 1);
+                int i0 = NchwcSupport.kernelStart(ihBase, g.dh(), g.kh()), i1 = NchwcSupport.kernelEnd(ihBase, g.dh(), g.kh(), g.h());
                 long xr = xo + (long) ihBase * g.w() * VB, yr = yo + (long) oh * ow * VB, ir = (long) oh * ow * 4;
                 for (int o = 0; o < ow; o++) {
                     int iw0 = o * sw - pl;

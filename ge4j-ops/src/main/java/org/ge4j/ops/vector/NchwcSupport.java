@@ -53,6 +53,32 @@ final class NchwcSupport {
         return p;
     }
 
+    /** True when the activation is applied as a clamp to [{@link #lo}, {@link #hi}] (none, Relu, Clip). */
+    static boolean clamps(Act act) { return act.kind() == Act.RELU || act.kind() == Act.CLIP || act.isIdentity(); }
+
+    /** The lower clamp bound of an activation (-inf when it is not a clamp). */
+    static float lo(Act act) { return act.kind() == Act.RELU ? 0f : act.kind() == Act.CLIP ? act.p0() : Float.NEGATIVE_INFINITY; }
+
+    /** The upper clamp bound of an activation (+inf when it is not a clamp). */
+    static float hi(Act act) { return act.kind() == Act.CLIP ? act.p1() : Float.POSITIVE_INFINITY; }
+
+    /** Byte offsets of the window taps (row-major kernel) from the window's corner in a blocked plane of g's width. */
+    static long[] tapOffsets(Window2d g) {
+        long[] t = new long[g.kh() * g.kw()];
+        for (int i = 0; i < g.kh(); i++)
+            for (int j = 0; j < g.kw(); j++) t[i * g.kw() + j] = ((long) i * g.dh() * g.w() + (long) j * g.dw()) * VB;
+        return t;
+    }
+
+    /** The first kernel row i (of k, dilation dil) with base + i dil &gt;= 0: rows before it are above the input. */
+    static int kernelStart(int base, int dil, int k) { return firstInside(k, dil, -base, 0); }
+
+    /** One past the last kernel row i (of k) with base + i dil &lt;= size - 1. */
+    static int kernelEnd(int base, int dil, int k, int size) {
+        long num = (long) size - 1 - base;
+        return num < 0 ? 0 : (int) Math.min(k, num / dil + 1);
+    }
+
     /** The first output row r with r * stride - pad + first * dilation >= 0 for the kernel offset first (clamped to [0, out]). */
     static int firstInside(int out, int stride, int pad, int first) {
         int need = pad - first; // r * stride >= need

@@ -232,17 +232,6 @@ public final class VectorBench {
 
     /** {@link #time(CompiledKernel, MemorySegment[], double, boolean)}, with the run count into {@code count[0]}. */
     public static double time(CompiledKernel k, MemorySegment[] args, double budget, boolean cpu, int[] count) {
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long t0 = cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime();
-        long limit = (long) (budget * 1e9);
-        int runs = 0;
-        long t;
-        do {
-            KernelHarness.invoke(k, args);
-            runs++;
-            t = (cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime()) - t0;
-        } while (t < limit);
-        count[0] = runs;
-        return t / 1e9 / runs;
+        return time(k, new MemorySegment[][] {args}, budget, cpu, count);
     }
 }
