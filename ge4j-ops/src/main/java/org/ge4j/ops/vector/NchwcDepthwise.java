@@ -15,7 +15,8 @@ import org.ge4j.ops.exec.NodeSpec;
 /**
  * {@code ge4j::BlockedConv}, depthwise (group = C = M) on a blocked input: one vector is the L channels of one
  * position, so an output vector is the sum over the taps of an input vector times the tap's weight vector
- * (weights packed at compile time into [C/L][kH][kW][L]). Interior positions of full rows run without
+ * (weights packed at compile time into [C/L][kH][kW][L]). Small stride-1 planes are first copied into scratch between
+ * zero margins, so that every position is an interior one. Interior positions run without
  * bounds checks (3×3: two positions at a time, the nine weights in registers, each position's sum split
  * by kernel row); the border positions check each tap. Bias, residual and Relu/Clip are applied on the
  * store, other activations by a pass over each finished row; the padding lanes are stored as zero.
@@ -29,6 +30,12 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
     private final int zArg, yArg, taps, blocks;
     private final MemorySegment w, bias;
     private final long[] tapOff;
+    /** Small planes: the width of the zero-margined copy (0: read in place) and the taps' offsets in it. */
+    private final int padW;
+    private final long[] tapPad;
+    /** Stride-1 planes whose margined copy takes at most this many bytes are copied ({@code -Dge4j.nchwc.dwPadded=false}: never). */
+    static final long PADDED_MAX = 64 << 10;
+    static boolean padded = !"false".equals(System.getProperty("ge4j.nchwc.dwPadded")); // tests switch it to reach both paths
     private final NchwcSupport.Split split;
     private final WorkerPool pool;
 
@@ -61,6 +68,11 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
         blocks = NchwcSupport.blocks(g.c());
         k3 = g.kh() == 3 && g.kw() == 3;
         tapOff = NchwcSupport.tapOffsets(g);
+        int width = Math.max(g.pl() + g.w(), (g.ow() - 1) * g.sw() + (g.kw() - 1) * g.dw() + 1);
+        long copy = ((long) (g.oh() - 1) * g.sh() + (long) (g.kh() - 1) * g.dh() + 1) * width * VB;
+        // stride 1 only: a strided conv reads each input once or less, and the copy costs more than the borders
+        padW = padded && g.sh() == 1 && g.sw() == 1 && copy <= PADDED_MAX ? width : 0;
+        tapPad = NchwcSupport.tapOffsets(g, padW);
         double flops = 2.0 * g.n() * blocks * L * g.outPlane() * taps;
         split = NchwcSupport.Split.of(g.n(), blocks, g.oh(), flops, pool.threads());
     }
@@ -73,6 +85,10 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
     @Override public void run(Object ctx, int chunk, int n) { chunk((MemorySegment[]) ctx, chunk); }
 
     private void chunk(MemorySegment[] args, int chunk) {
+        if (padW > 0) {
+            paddedChunk(args, chunk);
+            return;
+        }
         int img = split.image(chunk), cb = split.block(chunk);
         MemorySegment x = args[0], y = args[yArg], z = zArg >= 0 ? args[zArg] : null;
         if (z == MemorySegment.NULL) z = null;
@@ -90,21 +106,58 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
             long xr = xo + (long) ihBase * g.w() * VB; // may point before the plane: only valid rows are read
             int o = 0;
             for (; o < owA; o++) edge(x, xr, o, i0, i1, cb, y, yr + o * VB, z, pad);
-            if (k3 && i0 < i1) o = interior3(x, xr, i0, i1, owA, owB, cb, y, yr, z, pad);
-            for (; o < owB; o++) interior(x, xr, o, i0, i1, cb, y, yr + o * VB, z, pad);
+            if (k3 && i0 < i1) o = interior3(x, xr, tapOff, i0, i1, owA, owB, cb, y, yr, z, pad);
+            for (; o < owB; o++) interior(x, xr, tapOff, o, i0, i1, cb, y, yr + o * VB, z, pad);
             for (; o < ow; o++) edge(x, xr, o, i0, i1, cb, y, yr + o * VB, z, pad);
-            if (!clamp) {
-                act.apply(y, yr, y, yr, (long) ow * L);
-                if (padded) {
-                    VectorMask<Float> m = S.indexInRange(0, pad).not();
-                    for (o = 0; o < ow; o++) FloatVector.zero(S).intoMemorySegment(y, yr + o * VB, LE, m);
-                }
+            if (!clamp) activate(y, yr, pad);
+        }
+    }
+
+    /** A non-clamp activation over a finished output row, then its padding lanes (lanes and up) zeroed again. */
+    private void activate(MemorySegment y, long yr, int lanes) {
+        act.apply(y, yr, y, yr, (long) g.ow() * L);
+        if (lanes < L) {
+            VectorMask<Float> m = S.indexInRange(0, lanes).not();
+            for (int o = 0; o < g.ow(); o++) FloatVector.zero(S).intoMemorySegment(y, yr + o * VB, LE, m);
+        }
+    }
+
+    /**
+     * A chunk of a small plane: the input rows it reads are copied into scratch between zero margins, so that
+     * every output position is an interior one.
+     */
+    private void paddedChunk(MemorySegment[] args, int chunk) {
+        int img = split.image(chunk), cb = split.block(chunk), r0 = split.row0(chunk), r1 = split.row1(chunk);
+        MemorySegment x = args[0], y = args[yArg], z = zArg >= 0 ? args[zArg] : null;
+        if (z == MemorySegment.NULL) z = null;
+        long xo = ((long) img * blocks + cb) * g.plane() * VB, yo = ((long) img * blocks + cb) * g.outPlane() * VB;
+        int ihLo = r0 * g.sh() - g.pt(), rows = (r1 - 1) * g.sh() + (g.kh() - 1) * g.dh() + 1 - r0 * g.sh();
+        int pl = g.pl(), iw = g.w(), right = padW - pl - iw;
+        long rs = (long) padW * VB;
+        MemorySegment buf = Scratch.get(1, rows * rs);
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = 0; r < rows; r++) {
+            int ih = ihLo + r;
+            long d = r * rs;
+            if (ih < 0 || ih >= g.h()) {
+                for (int q = 0; q < padW; q++) zero.intoMemorySegment(buf, d + q * VB, LE);
+                continue;
             }
+            for (int q = 0; q < pl; q++) zero.intoMemorySegment(buf, d + q * VB, LE);
+            MemorySegment.copy(x, xo + (long) ih * iw * VB, buf, d + pl * VB, iw * VB);
+            for (int q = 0; q < right; q++) zero.intoMemorySegment(buf, d + (pl + iw + q) * VB, LE);
+        }
+        int pad = g.c() - cb * L, ow = g.ow();
+        for (int oh = r0; oh < r1; oh++) {
+            long xr = (long) (oh - r0) * g.sh() * rs + pl * VB, yr = yo + (long) oh * ow * VB;
+            int o = k3 ? interior3(buf, xr, tapPad, 0, 3, 0, ow, cb, y, yr, z, pad) : 0;
+            for (; o < ow; o++) interior(buf, xr, tapPad, o, 0, g.kh(), cb, y, yr + o * VB, z, pad);
+            if (!clamp) activate(y, yr, pad);
         }
     }
 
     /** Output positions [o0, o1) of a row whose whole 3×3 window is inside the input, two at a time; returns where it stopped. */
-    private int interior3(MemorySegment x, long xr, int i0, int i1, int o0, int o1, int cb, MemorySegment y, long yr, MemorySegment z, int lanes) {
+    private int interior3(MemorySegment x, long xr, long[] t, int i0, int i1, int o0, int o1, int cb, MemorySegment y, long yr, MemorySegment z, int lanes) {
         VectorMask<Float> pad = S.indexInRange(0, lanes).not();
         // a kernel row outside the input (top and bottom output rows) takes the zero weights after the packed
         // ones and reads the first valid row instead (its products are zero: only an infinite input there
@@ -117,7 +170,6 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
         FloatVector w6 = FloatVector.fromMemorySegment(S, w, wc, LE), w7 = FloatVector.fromMemorySegment(S, w, wc + VB, LE);
         FloatVector w8 = FloatVector.fromMemorySegment(S, w, wc + 2 * VB, LE);
         FloatVector bv = FloatVector.fromMemorySegment(S, bias, cb * VB, LE);
-        long[] t = tapOff;
         long valid = t[3 * i0]; // the first valid kernel row's offset
         long r0 = i0 <= 0 ? 0 : valid, r1 = i0 <= 1 && i1 > 1 ? t[3] : valid, r2 = i1 > 2 ? t[6] : valid;
         long t0 = r0, t1 = r0 + t[1], t2 = r0 + t[2], t3 = r1, t4 = r1 + t[1], t5 = r1 + t[2], t6 = r2, t7 = r2 + t[1], t8 = r2 + t[2];
@@ -157,13 +209,13 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
     }
 
     /** Output position o of a row, every column of the window inside the input; kernel rows [i0, i1). */
-    private void interior(MemorySegment x, long xr, int o, int i0, int i1, int cb, MemorySegment y, long yp, MemorySegment z, int lanes) {
+    private void interior(MemorySegment x, long xr, long[] tt, int o, int i0, int i1, int cb, MemorySegment y, long yp, MemorySegment z, int lanes) {
         VectorMask<Float> pad = S.indexInRange(0, lanes).not();
         int kw = g.kw();
         long xp = xr + ((long) o * g.sw() - g.pl()) * VB, wo = (long) cb * taps * VB;
         FloatVector acc = FloatVector.fromMemorySegment(S, bias, cb * VB, LE);
         for (int t = i0 * kw, end = i1 * kw; t < end; t++)
-            acc = FloatVector.fromMemorySegment(S, x, xp + tapOff[t], LE).fma(FloatVector.fromMemorySegment(S, w, wo + t * VB, LE), acc);
+            acc = FloatVector.fromMemorySegment(S, x, xp + tt[t], LE).fma(FloatVector.fromMemorySegment(S, w, wo + t * VB, LE), acc);
         if (z != null) acc = acc.add(FloatVector.fromMemorySegment(S, z, yp, LE));
         acc.max(lo).min(hi).blend(0f, pad).intoMemorySegment(y, yp, LE);
     }

@@ -63,10 +63,13 @@ final class NchwcSupport {
     static float hi(Act act) { return act.kind() == Act.CLIP ? act.p1() : Float.POSITIVE_INFINITY; }
 
     /** Byte offsets of the window taps (row-major kernel) from the window's corner in a blocked plane of g's width. */
-    static long[] tapOffsets(Window2d g) {
+    static long[] tapOffsets(Window2d g) { return tapOffsets(g, g.w()); }
+
+    /** {@link #tapOffsets(Window2d)} in a blocked plane {@code width} positions wide. */
+    static long[] tapOffsets(Window2d g, int width) {
         long[] t = new long[g.kh() * g.kw()];
         for (int i = 0; i < g.kh(); i++)
-            for (int j = 0; j < g.kw(); j++) t[i * g.kw() + j] = ((long) i * g.dh() * g.w() + (long) j * g.dw()) * VB;
+            for (int j = 0; j < g.kw(); j++) t[i * g.kw() + j] = ((long) i * g.dh() * width + (long) j * g.dw()) * VB;
         return t;
     }
 

@@ -36,9 +36,22 @@ class NchwcKernelsTest {
 
     @Test
     void depthwise() {
+        boolean was = NchwcDepthwise.padded;
+        try {
+            for (boolean padded : new boolean[] {true, false}) {
+                NchwcDepthwise.padded = padded;
+                depthwiseCases();
+            }
+        } finally {
+            NchwcDepthwise.padded = was;
+        }
+    }
+
+    private void depthwiseCases() {
         long seed = 100;
         long[][] shapes = { // n, c, h, w, k, stride, pad
             {1, 24, 9, 11, 3, 1, 1}, {2, 40, 7, 7, 3, 2, 1}, {1, 3, 5, 6, 3, 1, 1}, {1, 32, 14, 14, 3, 2, 1}, {1, 16, 12, 13, 3, 1, 0},
+            {1, 16, 112, 112, 3, 1, 1}, {1, 20, 113, 111, 3, 2, 1}, // row chunks on the pool
             {1, 20, 10, 9, 5, 2, 2}, {2, 17, 3, 3, 3, 1, 1}, {1, 48, 1, 1, 3, 1, 1}, {1, 24, 8, 8, 1, 1, 0}};
         String[] acts = {"", "Relu", "Clip", "Sigmoid", "LeakyRelu"};
         int i = 0;
