@@ -93,12 +93,10 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
         MemorySegment x = args[0], y = args[yArg], z = zArg >= 0 ? args[zArg] : null;
         if (z == MemorySegment.NULL) z = null;
         long xo = ((long) img * blocks + cb) * g.plane() * VB, yo = ((long) img * blocks + cb) * g.outPlane() * VB;
-        long wo = (long) cb * taps * VB;
         int ow = g.ow(), sw = g.sw(), pl = g.pl();
         int owA = NchwcSupport.firstInside(ow, sw, pl, 0), owB = NchwcSupport.endInside(ow, sw, pl, (g.kw() - 1) * g.dw(), g.w(), owA);
         // masks are passed as lane counts: a mask handed to a method C2 does not inline would be boxed
         int pad = g.c() - cb * L;
-        boolean padded = pad < L;
         for (int oh = split.row0(chunk); oh < split.row1(chunk); oh++) {
             int ihBase = oh * g.sh() - g.pt();
             int i0 = NchwcSupport.kernelStart(ihBase, g.dh(), g.kh()), i1 = NchwcSupport.kernelEnd(ihBase, g.dh(), g.kh(), g.h());
