@@ -16,8 +16,9 @@ import org.ge4j.ops.exec.NodeSpec;
  * The reorders between plain {@code [N, C, spatial...]} and blocked {@code [N, C/L, spatial..., L]} tensors.
  * A tile of L channels × L positions is an L × L transpose: L vectors of a channel's positions become L
  * vectors of a position's channels, through log2(L) rounds of two-vector interleaves (a perfect shuffle
- * of the rows), the middle rounds in an L1 scratch tile. Tiles cut by the last channel block or the end of
- * the plane are copied lane by lane, the padding lanes written as zero. Chunks of (image, channel block,
+ * of the rows), the middle rounds in an L1 scratch tile. A tile of the last channel block of a channel count
+ * that is not a multiple of L goes through a staged tile (the padding lanes zero); tiles cut by the end of the
+ * plane are copied lane by lane. Chunks of (image, channel block,
  * position tiles).
  */
 final class NchwcReorder implements CompiledKernel, WorkerPool.Job {
@@ -67,7 +68,7 @@ final class NchwcReorder implements CompiledKernel, WorkerPool.Job {
 
     private void chunk(MemorySegment[] args, int chunk) {
         int img = split.image(chunk), cb = split.block(chunk), lanes = Math.min(L, c - cb * L);
-        MemorySegment x = args[0], y = args[1], scratch = Scratch.get(0, 2 * L * VB);
+        MemorySegment x = args[0], y = args[1], scratch = Scratch.get(0, 3 * L * VB);
         long po = ((long) img * c + (long) cb * L) * plane * 4; // the block's first channel plane
         long bo = ((long) img * blocks + cb) * plane * VB; // the block
         long pStride = (long) plane * 4;
@@ -76,6 +77,18 @@ final class NchwcReorder implements CompiledKernel, WorkerPool.Job {
             if (lanes == L && count == L) {
                 if (toBlocked) transpose(x, po + p0 * 4L, pStride, y, bo + p0 * VB, VB, scratch);
                 else transpose(x, bo + p0 * VB, VB, y, po + p0 * 4L, pStride, scratch);
+            } else if (count == L) { // the last block of a channel count that is not a multiple of L: through a staged tile
+                long st = 2 * L * VB;
+                if (toBlocked) {
+                    for (int l = 0; l < L; l++) {
+                        if (l < lanes) MemorySegment.copy(x, po + l * pStride + p0 * 4L, scratch, st + l * VB, VB);
+                        else FloatVector.zero(S).intoMemorySegment(scratch, st + l * VB, LE);
+                    }
+                    transpose(scratch, st, VB, y, bo + p0 * VB, VB, scratch);
+                } else {
+                    transpose(x, bo + p0 * VB, VB, scratch, st, VB, scratch);
+                    for (int l = 0; l < lanes; l++) MemorySegment.copy(scratch, st + l * VB, y, po + l * pStride + p0 * 4L, VB);
+                }
             } else if (toBlocked) {
                 for (int p = 0; p < count; p++)
                     for (int l = 0; l < L; l++) y.set(F, bo + (p0 + p) * VB + l * 4L, l < lanes ? x.get(F, po + l * pStride + (p0 + p) * 4L) : 0f);
