@@ -1,13 +1,247 @@
 package org.ge4j.ops.vector;
 
+import static org.ge4j.ops.vector.Sgemm.F;
+import static org.ge4j.ops.vector.Sgemm.L;
+import static org.ge4j.ops.vector.Sgemm.LE;
+import static org.ge4j.ops.vector.Sgemm.S;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import org.ge4j.ir.Tensor;
 import org.ge4j.ops.exec.CompiledKernel;
 import org.ge4j.ops.exec.NodeSpec;
 
-/** {@code ge4j::BlockedConv}: plain (group 1) convolutions on blocked inputs: direct KxK and 1x1. (Not written yet: declines, so the reference kernel runs.) */
-final class NchwcConv {
-    private NchwcConv() {}
+/**
+ * {@code ge4j::BlockedConv} with group 1 on a blocked input: a direct convolution over blocked tensors
+ * (block b = the vector length L). Vectors run over output channels. The weights are packed at compile time
+ * into groups of FB output blocks, {@code [group][ci block][kh][kw][ci lane][FB][co lane]}, so that one input
+ * channel at one kernel tap is FB contiguous weight vectors; padded channels hold zero weights and zero bias.
+ *
+ * <p>The micro-kernel ({@link NchwcKernels}) computes P consecutive output positions of one output row for the
+ * group's FB blocks in P·FB accumulator vectors: for each input block, kernel tap and input lane it broadcasts
+ * one input value per position and does FB FMAs per position. The epilogue (bias, residual Z, Relu/Clip) runs
+ * on the accumulators before the store; other activations run over each finished row segment while it is in
+ * cache, and the padded output lanes are written back to zero when the activation does not map 0 to 0.
+ *
+ * <p>Kernel rows outside the input are skipped per output row. When the window overhangs the input's left or
+ * right edge, each output row reads a zero-bordered copy of its input rows (a patch, in scratch) instead of the
+ * input itself, so every position of the row takes the same taps. A 1×1 stride-1 unpadded conv treats the image
+ * as one long row (a GEMM over the positions), cut into segments. Work units are (image, group, row); the pool
+ * takes contiguous runs of them (a run keeps its group's weights in cache).
+ */
+final class NchwcConv implements CompiledKernel, WorkerPool.Job {
+    /** Output blocks per group (the accumulators of one position). */
+    static final int FB = NchwcKernels.FB;
+    /** Positions per segment of a flattened 1×1 plane. */
+    private static final int SEG = 16 * NchwcKernels.P;
 
-    static CompiledKernel compile(NodeSpec s) {
-        return null;
+    private final Window2d g;
+    private final int cb, mb, groups, rows, rowLen;
+    private final boolean flat, patch;
+    private final int patchW;
+    private final long patchRow, patchCb, patchBytes;
+    private final long xImg, xCb, xRow, yImg, yBlock;
+    private final MemorySegment w, bias;
+    private final long wGroup, wCb, wRow;
+    private final Act act;
+    private final boolean clamp, fixPad;
+    private final float lo, hi;
+    private final VectorMask<Float> padLanes;
+    private final int zArg, yArg;
+    private final WorkerPool pool;
+    private final int chunks;
+
+    private NchwcConv(Window2d g, int m, Act act, Tensor weights, Tensor b, int zArg, int yArg, WorkerPool pool) {
+        this.g = g;
+        this.act = act;
+        this.zArg = zArg;
+        this.yArg = yArg;
+        this.pool = pool;
+        cb = (g.c() + L - 1) / L;
+        mb = (m + L - 1) / L;
+        groups = (mb + FB - 1) / FB;
+        flat = g.pointwise();
+        patch = !flat && (g.pl() > 0 || (g.ow() - 1) * g.sw() + (g.kw() - 1) * g.dw() >= g.w());
+        rows = flat ? (g.outPlane() + SEG - 1) / SEG : g.oh();
+        rowLen = flat ? SEG : g.ow();
+        patchW = (g.ow() - 1) * g.sw() + (g.kw() - 1) * g.dw() + 1;
+        patchRow = (long) patchW * L * 4;
+        patchCb = patchRow * g.kh();
+        patchBytes = patchCb * cb;
+        xRow = (long) g.w() * L * 4;
+        xCb = xRow * g.h();
+        xImg = xCb * cb;
+        yBlock = (long) g.outPlane() * L * 4;
+        yImg = yBlock * mb;
+        // packed weights [group][ci block][i][j][ci lane][FB][co lane]
+        int kh = g.kh(), kw = g.kw(), c = g.c();
+        wRow = (long) kw * L * FB * L * 4;
+        wCb = wRow * kh;
+        wGroup = wCb * cb;
+        w = Specs.allocate(wGroup * groups);
+        MemorySegment src = weights.segment();
+        for (int o = 0; o < m; o++) {
+            long go = (o / L / FB) * wGroup + ((o / L) % FB) * L * 4L + (o % L) * 4L;
+            for (int ci = 0; ci < c; ci++)
+                for (int i = 0; i < kh; i++)
+                    for (int j = 0; j < kw; j++) {
+                        long d = go + (ci / L) * wCb + i * wRow + ((long) j * L + ci % L) * FB * L * 4;
+                        w.set(F, d, src.get(F, (((long) o * c + ci) * kh + i) * kw * 4L + j * 4L));
+                    }
+        }
+        bias = Specs.allocate((long) groups * FB * L * 4);
+        if (b != null) MemorySegment.copy(b.segment(), 0, bias, 0, (long) m * 4);
+        int kind = act.kind();
+        clamp = kind == Act.NONE || kind == Act.RELU || kind == Act.CLIP;
+        lo = kind == Act.RELU ? 0f : kind == Act.CLIP ? act.p0() : Float.NEGATIVE_INFINITY;
+        hi = kind == Act.CLIP ? act.p1() : Float.POSITIVE_INFINITY;
+        MemorySegment one = Specs.allocate(4);
+        act.apply(one, 0, one, 0, 1);
+        fixPad = m % L != 0 && one.get(F, 0) != 0f;
+        padLanes = S.indexInRange(0, m % L == 0 ? L : m % L).not();
+        double flops = 2.0 * g.n() * m * g.outPlane() * (double) c * kh * kw;
+        int units = g.n() * groups * rows;
+        int threads = pool.threads();
+        chunks = threads <= 1 || flops < Split.PARALLEL_MIN_FLOPS ? 1 : Math.min(units, (flops >= 64 * Split.PARALLEL_MIN_FLOPS ? 4 : 2) * threads);
     }
+
+    /** The kernel for a BlockedConv node with group 1 and a blocked input, or null (the reference kernel runs). */
+    static CompiledKernel compile(NodeSpec s) {
+        long[] xs = s.inputShape(0), ws = s.inputShape(1), ys = s.outputShape(0);
+        if (xs.length != 5 || ws.length != 4 || ys.length != 5 || xs[4] != L || ys[4] != L) return null;
+        if (!Specs.fitsInt(xs) || !Specs.fitsInt(ys) || !Specs.fitsInt(ws)) return null;
+        Act act = Act.ofFusedAttrs(s.attrs());
+        Tensor weights = s.constant(1);
+        if (act == null || weights == null) return null;
+        long c = ws[1], m = ws[0];
+        if (xs[1] != (c + L - 1) / L || ys[1] != (m + L - 1) / L || c < 1 || m < 1) return null;
+        Window2d g = Window2d.of(s.attrs(), new long[] {xs[0], c, xs[2], xs[3]}, new long[] {ys[0], m, ys[2], ys[3]}, new long[] {ws[2], ws[3]});
+        if (g == null || g.n() == 0 || g.outPlane() == 0) return null;
+        Tensor b = null;
+        if (s.input(2) != null) {
+            b = s.constant(2);
+            if (b == null || Specs.count(s.inputShape(2)) != m) return null;
+        }
+        int z = s.input(3) != null ? 3 : -1;
+        if (z >= 0 && !java.util.Arrays.equals(s.inputShape(3), ys)) return null;
+        return new NchwcConv(g, (int) m, act, weights, b, z, s.inputs().size(), WorkerPool.shared());
+    }
+
+    @Override public void run(MemorySegment[] args) {
+        if (chunks > 1) pool.run(this, args, chunks);
+        else units(args, 0, g.n() * groups * rows);
+    }
+
+    @Override public void run(Object ctx, int chunk, int n) {
+        long units = (long) g.n() * groups * rows;
+        units((MemorySegment[]) ctx, (int) (units * chunk / n), (int) (units * (chunk + 1) / n));
+    }
+
+    private void units(MemorySegment[] args, int u0, int u1) {
+        MemorySegment x = args[0], y = args[yArg];
+        MemorySegment z = zArg >= 0 ? nullable(args[zArg]) : null;
+        MemorySegment buf = patch ? Scratch.get(0, patchBytes) : null;
+        for (int u = u0; u < u1; u++) {
+            int r = u % rows, grp = u / rows % groups, n = u / rows / groups;
+            row(x, y, z, buf, n, grp, r);
+        }
+    }
+
+    /** Output row r (a segment of the plane when flat) of image n, the blocks of group grp. */
+    private void row(MemorySegment x, MemorySegment y, MemorySegment z, MemorySegment buf, int n, int grp, int r) {
+        int nb = Math.min(FB, mb - FB * grp);
+        long yo = n * yImg + FB * grp * yBlock, wo = grp * wGroup;
+        MemorySegment src = x;
+        long xo, ps, cbs, rowStep, colStep;
+        int len, nrows, kw;
+        if (flat) {
+            int p0 = r * SEG;
+            len = Math.min(SEG, g.outPlane() - p0);
+            xo = n * xImg + p0 * (long) L * 4;
+            yo += p0 * (long) L * 4;
+            ps = L * 4L;
+            cbs = xCb;
+            rowStep = 0;
+            colStep = 0;
+            nrows = 1;
+            kw = 1;
+        } else {
+            len = g.ow();
+            int top = r * g.sh() - g.pt(); // input row of kernel row 0
+            int i0 = Math.max(0, (-top + g.dh() - 1) / g.dh()), i1 = Math.min(g.kh(), (g.h() - 1 - top) / g.dh() + 1);
+            if (top > g.h() - 1) i1 = 0;
+            nrows = Math.max(0, i1 - i0);
+            wo += i0 * wRow;
+            yo += (long) r * g.ow() * L * 4;
+            ps = (long) g.sw() * L * 4;
+            colStep = (long) g.dw() * L * 4;
+            kw = g.kw();
+            if (patch) {
+                fillPatch(x, n, top, i0, i1, buf);
+                src = buf;
+                xo = i0 * patchRow;
+                cbs = patchCb;
+                rowStep = patchRow;
+            } else {
+                xo = n * xImg + (long) (top + i0 * g.dh()) * xRow - (long) g.pl() * L * 4;
+                cbs = xCb;
+                rowStep = g.dh() * xRow;
+            }
+        }
+        int ow = 0;
+        long step = NchwcKernels.P * ps, ystep = NchwcKernels.P * (long) L * 4;
+        int colStride = flat ? 1 : g.sw();
+        if (flat)
+            for (; ow + NchwcKernels.P <= len; ow += NchwcKernels.P, xo += step)
+                NchwcKernels.pw(src, xo, cbs, cb, w, wo, y, yo + ow * (long) L * 4, yBlock, nb, bias, grp * (long) FB * L * 4, z, lo, hi);
+        else if (colStride == 1)
+            for (; ow + NchwcKernels.P <= len; ow += NchwcKernels.P, xo += step)
+                NchwcKernels.s1(src, xo, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow,
+                        y, yo + ow * (long) L * 4, yBlock, nb, bias, grp * (long) FB * L * 4, z, lo, hi);
+        else if (colStride == 2)
+            for (; ow + NchwcKernels.P <= len; ow += NchwcKernels.P, xo += step)
+                NchwcKernels.s2(src, xo, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow,
+                        y, yo + ow * (long) L * 4, yBlock, nb, bias, grp * (long) FB * L * 4, z, lo, hi);
+        while (ow < len) { // the rest (all positions at strides above 2): the tail kernels, variable stride
+            int k = Math.min(len - ow, NchwcKernels.P - 1);
+            long yp = yo + ow * (long) L * 4, bo = grp * (long) FB * L * 4;
+            switch (k) {
+                case 5 -> NchwcKernels.t5(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, bias, bo, z, lo, hi);
+                case 4 -> NchwcKernels.t4(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, bias, bo, z, lo, hi);
+                case 3 -> NchwcKernels.t3(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, bias, bo, z, lo, hi);
+                case 2 -> NchwcKernels.t2(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, bias, bo, z, lo, hi);
+                default -> NchwcKernels.p1(src, xo, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, bias, bo, z, lo, hi);
+            }
+            ow += k;
+            xo += k * ps;
+        }
+        if (!clamp)
+            for (int f = 0; f < nb; f++) act.apply(y, yo + f * yBlock, y, yo + f * yBlock, (long) len * L);
+        if (fixPad && FB * grp + nb == mb) {
+            long lb = yo + (nb - 1) * yBlock;
+            FloatVector zero = FloatVector.zero(S);
+            for (int p = 0; p < len; p++) zero.intoMemorySegment(y, lb + p * (long) L * 4, LE, padLanes);
+        }
+    }
+
+    /**
+     * Copies input rows {@code top + i·dh} for kernel rows i in [i0, i1) of every input block of image n into the
+     * patch: patch[cb][i][col] = X[n, cb, row, col - pl] for the patch's columns, zero outside the input.
+     */
+    private void fillPatch(MemorySegment x, int n, int top, int i0, int i1, MemorySegment buf) {
+        int pl = g.pl(), w = g.w();
+        int c0 = Math.min(patchW, pl), c1 = Math.max(c0, Math.min(patchW, pl + w)); // patch columns inside the input
+        FloatVector zero = FloatVector.zero(S);
+        long v = L * 4L;
+        for (int c = 0; c < cb; c++)
+            for (int i = i0; i < i1; i++) {
+                long d = c * patchCb + i * patchRow, s = n * xImg + c * xCb + (long) (top + i * g.dh()) * xRow + (long) (c0 - pl) * v;
+                for (int col = 0; col < c0; col++) zero.intoMemorySegment(buf, d + col * v, LE);
+                for (int col = c0; col < c1; col++, s += v) FloatVector.fromMemorySegment(S, x, s, LE).intoMemorySegment(buf, d + col * v, LE);
+                for (int col = c1; col < patchW; col++) zero.intoMemorySegment(buf, d + col * v, LE);
+            }
+    }
+
+    private static MemorySegment nullable(MemorySegment s) { return s == null || s == MemorySegment.NULL ? null : s; }
 }

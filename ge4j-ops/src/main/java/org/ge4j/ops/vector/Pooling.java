@@ -47,7 +47,7 @@ final class Pooling {
     }
 
     /** The end pads (bottom, right) the window uses, from the attributes as the reference reads them. */
-    private static long[] endPads(NodeSpec s, long[] xs, long[] ys, long[] kernel, Window2d g) {
+    static long[] endPads(NodeSpec s, long[] xs, long[] ys, long[] kernel, Window2d g) {
         int sp = xs.length - 2;
         String auto = s.attrs().getString("auto_pad", "NOTSET");
         long[] pads = s.attrs().getInts("pads", new long[2 * sp]);
@@ -68,7 +68,7 @@ final class Pooling {
     }
 
     /** 1 / (number of window positions counted) for every output position, as the reference counts them. */
-    private static MemorySegment inverseCounts(Window2d g, long pb, long pr, boolean countPad) {
+    static MemorySegment inverseCounts(Window2d g, long pb, long pr, boolean countPad) {
         MemorySegment inv = Specs.allocate(((long) g.outPlane() + L) * 4); // whole-vector loads past the last position
         for (int oh = 0; oh < g.oh(); oh++)
             for (int ow = 0; ow < g.ow(); ow++) {

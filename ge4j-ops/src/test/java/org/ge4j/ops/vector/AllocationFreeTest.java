@@ -61,6 +61,22 @@ class AllocationFreeTest {
         m.put("LayerNormalization", op("LayerNormalization").opset(17).in(random(1, 64, 96)).constIn(random(2, 96)).constIn(random(3, 96)).build());
         m.put("Attention", fused("Attention").opset(1).attr("scale", 0.125f).in(random(1, 1, 4, 20, 16)).in(random(2, 1, 4, 20, 16))
                 .in(random(3, 1, 4, 20, 16)).in(random(4, 1, 1, 1, 20)).build());
+        // the blocked layout (NCHWc)
+        m.put("BlockedConv depthwise s1 clip residual", NchwcKernelsTest.conv(1, true, 1, 40, 9, 9, 40, 40, 3, 1, 1, true, "Clip", new long[] {1, 40, 9, 9}).build());
+        m.put("BlockedConv depthwise s2 sigmoid", NchwcKernelsTest.conv(2, true, 1, 24, 14, 14, 24, 24, 3, 2, 1, true, "Sigmoid", null).build());
+        m.put("BlockedConv plain input 7x7 s2", NchwcKernelsTest.conv(3, false, 1, 3, 30, 30, 64, 1, 7, 2, 3, true, "Relu", null).build());
+        m.put("BlockedConv plain input 3x3 s2 residual sigmoid", NchwcKernelsTest.conv(4, false, 1, 3, 20, 20, 40, 1, 3, 2, 1, false, "Sigmoid", new long[] {1, 40, 10, 10}).build());
+        m.put("BlockedMaxPool s2 ceil", KernelHarness.fused("BlockedMaxPool").opset(1).attr("block", (long) NchwcKernelsTest.B).ints("kernel_shape", 3L, 3L)
+                .ints("strides", 2L, 2L).attr("ceil_mode", 1L).in(NchwcKernelsTest.blocked(1, 1, 40, 15, 15)).build());
+        m.put("BlockedAveragePool", KernelHarness.fused("BlockedAveragePool").opset(1).attr("block", (long) NchwcKernelsTest.B).ints("kernel_shape", 3L, 3L)
+                .ints("pads", 1L, 1L, 1L, 1L).in(NchwcKernelsTest.blocked(1, 1, 24, 9, 9)).build());
+        m.put("BlockedGlobalAveragePool", KernelHarness.fused("BlockedGlobalAveragePool").opset(1).attr("block", (long) NchwcKernelsTest.B)
+                .in(NchwcKernelsTest.blocked(1, 1, 512, 7, 7)).build());
+        m.put("BlockedGlobalMaxPool", KernelHarness.fused("BlockedGlobalMaxPool").opset(1).attr("block", (long) NchwcKernelsTest.B)
+                .in(NchwcKernelsTest.blocked(1, 1, 40, 5, 5)).build());
+        m.put("ReorderToBlocked", KernelHarness.fused("ReorderToBlocked").opset(1).attr("block", (long) NchwcKernelsTest.B).in(random(1, 1, 40, 9, 9)).build());
+        m.put("ReorderFromBlocked", KernelHarness.fused("ReorderFromBlocked").opset(1).attr("block", (long) NchwcKernelsTest.B).attr("channels", 40L)
+                .in(NchwcKernelsTest.blocked(1, 1, 40, 9, 9)).build());
         return m;
     }
 

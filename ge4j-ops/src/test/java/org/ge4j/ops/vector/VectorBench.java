@@ -72,14 +72,35 @@ public final class VectorBench {
         int[][] pools = {{64, 112, 3, 2, 0, 1}, {192, 56, 3, 2, 0, 1}, {192, 28, 3, 1, 1, 1}, {480, 14, 3, 1, 1, 1}, {832, 7, 3, 1, 1, 1},
             {64, 111, 3, 2, 0, 1}, {128, 55, 3, 2, 0, 1}, {256, 27, 3, 2, 0, 1}};
         for (int[] p : pools) maxPool(items, p[0], p[1], p[2], p[3], p[4], p[5] != 0);
+        // the blocked (NCHWc) kernels of the same layers (names start "nchwc"), and the stems both ways:
+        // cin, cout, size, kernel, stride, pad
+        for (int[] d : dws) blockedDepthwise(items, d[0], d[1], d[2]);
+        int[][] stems = {{3, 64, 224, 7, 2, 3}, {3, 32, 224, 3, 2, 1}, {3, 64, 224, 3, 2, 0}};
+        for (int[] st : stems) stem(items, st[0], st[1], st[2], st[3], st[4], st[5]);
+        for (int[] p : pools) blockedMaxPool(items, p[0], p[1], p[2], p[3], p[4], p[5] != 0);
+        blockedMaxPool(items, 64, 112, 3, 2, 1, false); // resnet50
+        items.add(new Item("globalavgpool 2048@7", op("GlobalAveragePool").opset(1).in(random(1, 1, 2048, 7, 7)).build(), 2048.0 * 49, 2048.0 * 49 * 4));
+        items.add(new Item("nchwc globalavgpool 2048@7", blockedOp("BlockedGlobalAveragePool").in(NchwcKernelsTest.blocked(1, 1, 2048, 7, 7)).build(),
+                2048.0 * 49, 2048.0 * 49 * 4));
+        for (int[] r : new int[][] {{64, 56}, {1024, 14}, {2048, 7}, {24, 112}}) {
+            double bytes = 2.0 * r[0] * r[1] * r[1] * 4;
+            items.add(new Item(String.format("nchwc to-blocked %d@%d", r[0], r[1]), blockedOp("ReorderToBlocked").in(random(1, 1, r[0], r[1], r[1])).build(), bytes / 8, bytes));
+            items.add(new Item(String.format("nchwc from-blocked %d@%d", r[0], r[1]), blockedOp("ReorderFromBlocked").attr("channels", (long) r[0])
+                    .in(NchwcKernelsTest.blocked(1, 1, r[0], r[1], r[1])).build(), bytes / 8, bytes));
+        }
 
         System.out.printf("threads=%d, %s, %.1f s per item%n", threads, threads == 1 ? "thread CPU time" : "wall time", seconds);
+        if (COLD) System.out.println("cold: each run reads and writes its own copy of the non-constant buffers, over 64 MB in all");
         double logSum = 0;
         int counted = 0;
         for (Item it : items) {
             if (!it.name().contains(filter)) continue;
             CompiledKernel k = KernelHarness.compile(it.c());
-            MemorySegment[] args = KernelHarness.args(it.c());
+            if (k == null) {
+                System.out.printf("%-34s declined%n", it.name());
+                continue;
+            }
+            MemorySegment[][] args = argSets(it.c());
             double best = Double.MAX_VALUE, bestCpu = Double.MAX_VALUE;
             for (int round = 0; round < 6; round++) {
                 long c0 = processCpu();
@@ -130,8 +151,78 @@ public final class VectorBench {
         items.add(new Item(name, p, (double) c * out * out * kernel * kernel, 0));
     }
 
+    private static KernelHarness.Builder blockedOp(String type) {
+        return KernelHarness.fused(type).opset(1).attr("block", (long) NchwcKernelsTest.B);
+    }
+
+    private static void blockedDepthwise(List<Item> items, int c, int size, int stride) {
+        int out = (size + 2 - 3) / stride + 1;
+        var b = blockedOp("BlockedConv").attr("group", (long) c).ints("pads", 1L, 1L, 1L, 1L).ints("strides", (long) stride, stride).attr("activation", "Clip")
+                .attrFloats("activation_params", 0f, 6f).in(NchwcKernelsTest.blocked(1, 1, c, size, size)).constIn(random(2, c, 1, 3, 3)).constIn(random(3, c)).build();
+        items.add(new Item(String.format("nchwc dw 3x3 %d @%d s%d", c, size, stride), b, 2.0 * c * 9 * out * out, 0));
+    }
+
+    private static void stem(List<Item> items, int cin, int cout, int size, int kernel, int stride, int pad) {
+        int out = (size + 2 * pad - kernel) / stride + 1;
+        double flops = 2.0 * cout * cin * kernel * kernel * out * out;
+        String name = String.format("%dx%d %d->%d @%d s%d p%d", kernel, kernel, cin, cout, size, stride, pad);
+        items.add(new Item("stem " + name, op("Conv").opset(11).attr("pads", (long) pad, pad, pad, pad).attr("strides", (long) stride, stride)
+                .in(random(1, 1, cin, size, size)).constIn(random(2, cout, cin, kernel, kernel)).constIn(random(3, cout)).build(), flops, 0));
+        items.add(new Item("nchwc stem " + name, blockedOp("BlockedConv").attr("input_blocked", 0L).ints("pads", (long) pad, pad, pad, pad)
+                .ints("strides", (long) stride, stride).attr("activation", "Relu").in(random(1, 1, cin, size, size)).constIn(random(2, cout, cin, kernel, kernel))
+                .constIn(random(3, cout)).build(), flops, 0));
+    }
+
+    private static void blockedMaxPool(List<Item> items, int c, int size, int kernel, int stride, int pad, boolean ceil) {
+        long span = size + 2L * pad - kernel;
+        int out = (int) ((ceil ? span + stride - 1 : span) / stride + 1);
+        var p = blockedOp("BlockedMaxPool").ints("kernel_shape", (long) kernel, kernel).ints("strides", (long) stride, stride).ints("pads", (long) pad, pad, pad, pad)
+                .attr("ceil_mode", ceil ? 1L : 0L).in(NchwcKernelsTest.blocked(1, 1, c, size, size)).build();
+        String name = String.format("nchwc maxpool %dx%d s%d p%d%s %d@%d", kernel, kernel, stride, pad, ceil ? " ceil" : "", c, size);
+        items.add(new Item(name, p, (double) c * out * out * kernel * kernel, ((double) c * size * size + (double) c * out * out) * 4));
+    }
+
     private static long processCpu() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Whole-vector cold runs ({@code -Dbench.cold=true}): each run takes the next of enough argument copies to exceed 64 MB. */
+    static final boolean COLD = Boolean.getBoolean("bench.cold");
+
+    /** The argument sets a run cycles through: one (hot), or copies of the non-constant inputs and outputs totalling over 64 MB (cold). */
+    static MemorySegment[][] argSets(KernelHarness.Case c) {
+        MemorySegment[] one = KernelHarness.args(c);
+        long bytes = 0;
+        for (MemorySegment m : one) bytes += m.byteSize();
+        int sets = COLD ? (int) Math.max(2, (64L << 20) / Math.max(1, bytes) + 1) : 1;
+        MemorySegment[][] all = new MemorySegment[sets][];
+        all[0] = one;
+        for (int i = 1; i < sets; i++) {
+            all[i] = one.clone();
+            for (int a = 0; a < one.length; a++) {
+                if (one[a] == MemorySegment.NULL || a < c.spec().constants().size() && c.spec().constant(a) != null) continue;
+                MemorySegment copy = java.lang.foreign.Arena.ofAuto().allocate(one[a].byteSize(), 64);
+                copy.copyFrom(one[a]);
+                all[i][a] = copy;
+            }
+        }
+        return all;
+    }
+
+    /** Seconds per run, cycling through argument sets (see {@link #argSets}). */
+    static double time(CompiledKernel k, MemorySegment[][] sets, double budget, boolean cpu, int[] count) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long t0 = cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime();
+        long limit = (long) (budget * 1e9);
+        int runs = 0;
+        long t;
+        do {
+            KernelHarness.invoke(k, sets[runs % sets.length]);
+            runs++;
+            t = (cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime()) - t0;
+        } while (t < limit);
+        count[0] = runs;
+        return t / 1e9 / runs;
     }
 
     /** Seconds per run: runs for about {@code budget} seconds (thread CPU time when {@code cpu}, else wall time). */
@@ -141,17 +232,6 @@ public final class VectorBench {
 
     /** {@link #time(CompiledKernel, MemorySegment[], double, boolean)}, with the run count into {@code count[0]}. */
     public static double time(CompiledKernel k, MemorySegment[] args, double budget, boolean cpu, int[] count) {
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long t0 = cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime();
-        long limit = (long) (budget * 1e9);
-        int runs = 0;
-        long t;
-        do {
-            KernelHarness.invoke(k, args);
-            runs++;
-            t = (cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime()) - t0;
-        } while (t < limit);
-        count[0] = runs;
-        return t / 1e9 / runs;
+        return time(k, new MemorySegment[][] {args}, budget, cpu, count);
     }
 }

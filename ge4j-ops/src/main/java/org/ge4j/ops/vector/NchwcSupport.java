@@ -1,0 +1,124 @@
+package org.ge4j.ops.vector;
+
+import static org.ge4j.ops.vector.Sgemm.F;
+import static org.ge4j.ops.vector.Sgemm.L;
+
+import java.lang.foreign.MemorySegment;
+import org.ge4j.ir.Tensor;
+import org.ge4j.ops.exec.NodeSpec;
+
+/**
+ * What the blocked-layout (NCHWc) kernels share: the window geometry of a blocked node read as its plain
+ * NCHW equivalent, weights and bias packed into blocks of L output channels (padding lanes zero), and the
+ * split of the work into chunks of (image, channel block, output row range) for the {@link WorkerPool}.
+ */
+final class NchwcSupport {
+    private NchwcSupport() {}
+
+    /** Bytes of one blocked position (one vector of L channels). */
+    static final long VB = L * 4L;
+
+    /** Number of L-channel blocks holding c channels. */
+    static int blocks(long c) { return (int) ((c + L - 1) / L); }
+
+    /**
+     * The plain-layout window of a blocked node: input {@code x} (blocked 5-D when {@code channels} is given
+     * as the logical count, or plain 4-D), blocked output {@code y} with {@code outChannels} channels. Null
+     * when unsupported (the caller declines).
+     */
+    static Window2d window(NodeSpec s, long[] x, long channels, long[] y, long outChannels, long[] kernel) {
+        long[] px = x.length == 5 ? new long[] {x[0], channels, x[2], x[3]} : x;
+        if (px.length != 4 || y.length != 5 || kernel == null || kernel.length != 2 || !Specs.fitsInt(x) || !Specs.fitsInt(y)) return null;
+        return Window2d.of(s.attrs(), px, new long[] {y[0], outChannels, y[2], y[3]}, kernel);
+    }
+
+    /**
+     * Packs the constant weight W [M, C, kH, kW] into [ceil(M/L)][C][kH][kW][L]: output channel m's weights at
+     * lane m % L; the lanes past M are zero; {@code extraBytes} of zeros follow.
+     */
+    static MemorySegment packWeights(Tensor w, long extraBytes) {
+        long[] ws = w.shape();
+        int m = (int) ws[0], k = (int) (ws[1] * ws[2] * ws[3]);
+        MemorySegment p = Specs.allocate((long) blocks(m) * k * VB + extraBytes);
+        MemorySegment src = w.segment();
+        for (int o = 0; o < m; o++)
+            for (int t = 0; t < k; t++) p.set(F, ((long) (o / L) * k + t) * VB + (o % L) * 4L, src.get(F, ((long) o * k + t) * 4));
+        return p;
+    }
+
+    /** The constant bias B [M] in blocks of L lanes (zero past M), or zeros when there is none. */
+    static MemorySegment packBias(Tensor b, int m) {
+        MemorySegment p = Specs.allocate(blocks(m) * VB);
+        if (b != null) MemorySegment.copy(b.segment(), 0, p, 0, m * 4L);
+        return p;
+    }
+
+    /** True when the activation is applied as a clamp to [{@link #lo}, {@link #hi}] (none, Relu, Clip). */
+    static boolean clamps(Act act) { return act.kind() == Act.RELU || act.kind() == Act.CLIP || act.isIdentity(); }
+
+    /** The lower clamp bound of an activation (-inf when it is not a clamp). */
+    static float lo(Act act) { return act.kind() == Act.RELU ? 0f : act.kind() == Act.CLIP ? act.p0() : Float.NEGATIVE_INFINITY; }
+
+    /** The upper clamp bound of an activation (+inf when it is not a clamp). */
+    static float hi(Act act) { return act.kind() == Act.CLIP ? act.p1() : Float.POSITIVE_INFINITY; }
+
+    /** Byte offsets of the window taps (row-major kernel) from the window's corner in a blocked plane of g's width. */
+    static long[] tapOffsets(Window2d g) { return tapOffsets(g, g.w()); }
+
+    /** {@link #tapOffsets(Window2d)} in a blocked plane {@code width} positions wide. */
+    static long[] tapOffsets(Window2d g, int width) {
+        long[] t = new long[g.kh() * g.kw()];
+        for (int i = 0; i < g.kh(); i++)
+            for (int j = 0; j < g.kw(); j++) t[i * g.kw() + j] = ((long) i * g.dh() * width + (long) j * g.dw()) * VB;
+        return t;
+    }
+
+    /** The first kernel row i (of k, dilation dil) with base + i dil &gt;= 0: rows before it are above the input. */
+    static int kernelStart(int base, int dil, int k) { return firstInside(k, dil, -base, 0); }
+
+    /** One past the last kernel row i (of k) with base + i dil &lt;= size - 1. */
+    static int kernelEnd(int base, int dil, int k, int size) {
+        long num = (long) size - 1 - base;
+        return num < 0 ? 0 : (int) Math.min(k, num / dil + 1);
+    }
+
+    /** The first output row r with r * stride - pad + first * dilation >= 0 for the kernel offset first (clamped to [0, out]). */
+    static int firstInside(int out, int stride, int pad, int first) {
+        int need = pad - first; // r * stride >= need
+        int r = need <= 0 ? 0 : (need + stride - 1) / stride;
+        return Math.min(r, out);
+    }
+
+    /** One past the last output index r with r * stride - pad + last <= size - 1 (clamped to [lo, out]). */
+    static int endInside(int out, int stride, int pad, int last, int size, int lo) {
+        long num = (long) size - 1 - last + pad;
+        int r = num < 0 ? 0 : (int) Math.min(out, num / stride + 1);
+        return Math.max(lo, r);
+    }
+
+    /**
+     * How a blocked problem is cut into chunks: per image and channel block, output rows in blocks of
+     * {@code rowsPer}. Small problems stay in one chunk per (image, block) and on the calling thread.
+     */
+    record Split(int blocks, int rows, int rowsPer, int rowBlocks, int chunks, boolean parallel) {
+        static Split of(int images, int blocks, int rows, double flops, int threads) {
+            int target = threads <= 1 || flops < MIN_FLOPS ? 1 : flops >= 64 * MIN_FLOPS ? 4 * threads : 2 * threads;
+            int units = Math.max(1, images * blocks);
+            int rb = units >= target ? 1 : Math.min(Math.max(1, rows), (target + units - 1) / units);
+            int per = Math.max(1, (rows + rb - 1) / rb);
+            rb = Math.max(1, (rows + per - 1) / per);
+            int chunks = images * blocks * rb;
+            return new Split(blocks, rows, per, rb, chunks, target > 1 && chunks > 1);
+        }
+
+        private static final double MIN_FLOPS = org.ge4j.ops.vector.Split.PARALLEL_MIN_FLOPS;
+
+        int image(int chunk) { return chunk / (blocks * rowBlocks); }
+
+        int block(int chunk) { return chunk / rowBlocks % blocks; }
+
+        int row0(int chunk) { return chunk % rowBlocks * rowsPer; }
+
+        int row1(int chunk) { return Math.min(rows, row0(chunk) + rowsPer); }
+    }
+}

@@ -1,0 +1,86 @@
+package org.ge4j.ops.vector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ge4j.ops.vector.KernelHarness.assertMatchesReference;
+import static org.ge4j.ops.vector.KernelHarness.fused;
+import static org.ge4j.ops.vector.KernelHarness.random;
+
+import org.ge4j.ops.blocked.Blocking;
+import org.junit.jupiter.api.Test;
+
+/** {@code ge4j::BlockedConv} (group 1, blocked input) through {@link NchwcConv} against the reference kernel. */
+class NchwcConvTest {
+    private static final double TOL = 1e-4;
+    private static final int B = 16;
+
+    /** A conv case: X [n, c, h, w] blocked, W [m, c, kh, kw]; pads top, left, bottom, right; strides and dilations (h, w). */
+    record Conv(long n, long c, long h, long w, long m, long kh, long kw, long[] pads, long[] strides, long[] dil) {
+        long oh() { return (h + pads[0] + pads[2] - ((kh - 1) * dil[0] + 1)) / strides[0] + 1; }
+
+        long ow() { return (w + pads[1] + pads[3] - ((kw - 1) * dil[1] + 1)) / strides[1] + 1; }
+
+        KernelHarness.Builder builder(long seed, String act, boolean bias, boolean residual) {
+            var b = fused("BlockedConv").opset(1).attr("block", (long) B).attr("activation", act).attr("has_residual", residual ? 1L : 0L)
+                    .ints("pads", pads).ints("strides", strides).ints("dilations", dil)
+                    .in(Blocking.block(random(seed, n, c, h, w), B)).constIn(random(seed + 1, m, c, kh, kw));
+            if (bias) b.constIn(random(seed + 2, m));
+            else if (residual) b.absent();
+            if (residual) b.in(Blocking.block(random(seed + 3, n, m, oh(), ow()), B));
+            return b;
+        }
+    }
+
+    static Conv conv(long n, long c, long hw, long m, long k, long pad, long stride) {
+        return new Conv(n, c, hw, hw, m, k, k, new long[] {pad, pad, pad, pad}, new long[] {stride, stride}, new long[] {1, 1});
+    }
+
+    private static void check(Conv cv, long seed, String act, boolean bias, boolean residual) {
+        var k = assertMatchesReference(cv.builder(seed, act, bias, residual).build(), TOL);
+        assertThat(k).isInstanceOf(NchwcConv.class);
+    }
+
+    @Test
+    void pointwise() {
+        check(conv(1, 24, 9, 40, 1, 0, 1), 1, "", true, false);
+        check(conv(2, 40, 7, 24, 1, 0, 1), 5, "Relu", true, true);
+        check(conv(1, 64, 14, 64, 1, 0, 1), 9, "Relu", false, false);
+        check(conv(1, 16, 20, 33, 1, 0, 1), 13, "", true, true); // plane of 400: several segments
+        check(conv(1, 24, 13, 40, 1, 0, 2), 17, "Relu", true, false); // stride 2
+        check(conv(2, 64, 14, 32, 1, 0, 2), 21, "", false, true);
+    }
+
+    @Test
+    void threeByThree() {
+        check(conv(1, 24, 9, 40, 3, 1, 1), 1, "Relu", true, false);
+        check(conv(2, 16, 7, 32, 3, 1, 1), 5, "", true, true);
+        check(conv(1, 40, 14, 24, 3, 1, 2), 9, "Relu", true, true);
+        check(conv(1, 32, 15, 48, 3, 1, 2), 13, "", false, false);
+        check(conv(1, 16, 5, 16, 3, 0, 1), 17, "Relu", true, false); // no pads: direct reads
+        check(conv(1, 8, 20, 20, 3, 1, 1), 21, "Relu", true, false); // rows longer than the kernel's 7 positions, tails
+        check(conv(1, 3, 3, 5, 3, 1, 1), 25, "", true, false); // rows shorter than 7
+    }
+
+    @Test
+    void otherWindows() {
+        check(conv(1, 8, 23, 24, 7, 3, 2), 1, "Relu", true, false); // 7x7 s2 pad 3
+        check(new Conv(1, 24, 9, 11, 40, 3, 3, new long[] {0, 2, 1, 0}, new long[] {1, 1}, new long[] {1, 1}), 5, "", true, true); // asymmetric pads
+        check(new Conv(1, 16, 12, 12, 16, 3, 3, new long[] {2, 2, 2, 2}, new long[] {1, 1}, new long[] {2, 2}), 9, "Relu", true, false); // dilation 2
+        check(new Conv(1, 16, 13, 16, 24, 3, 1, new long[] {1, 0, 1, 0}, new long[] {2, 1}, new long[] {1, 1}), 13, "", true, false); // 3x1, strides 2x1
+        check(new Conv(2, 20, 6, 30, 18, 1, 5, new long[] {0, 2, 0, 2}, new long[] {1, 1}, new long[] {1, 1}), 17, "Relu", false, true); // 1x5
+        check(conv(1, 4, 3, 4, 3, 0, 1), 21, "", true, false); // a single output position
+        check(conv(1, 8, 4, 8, 5, 3, 3), 23, "", true, false); // kernel taller than the input: rows without taps
+    }
+
+    @Test
+    void activations() {
+        for (String act : new String[] {"", "Relu", "LeakyRelu", "Clip", "Sigmoid", "Tanh", "Gelu"})
+            for (boolean residual : new boolean[] {false, true}) {
+                check(conv(1, 24, 8, 40, 3, 1, 1), 31, act, true, residual);
+                check(conv(1, 24, 8, 20, 1, 0, 1), 37, act, !residual, residual);
+            }
+        // a clip whose range excludes 0 must still leave the padded lanes zero
+        var clip = new Conv(1, 16, 7, 7, 20, 3, 3, new long[] {1, 1, 1, 1}, new long[] {1, 1}, new long[] {1, 1})
+                .builder(41, "Clip", true, true).attrFloats("activation_params", 0.25f, 0.5f).build();
+        assertThat(assertMatchesReference(clip, TOL)).isInstanceOf(NchwcConv.class);
+    }
+}
