@@ -28,6 +28,11 @@ import org.ge4j.ops.exec.NodeSpec;
  *       {@link #rows}, output planes of at most 2 rows of {@link #row} outputs with the padding and strides of the original;
  *       depthwise convs keep depthwise (4 channels); other grouped convs are skipped.</li>
  *   <li>MaxPool, AveragePool: the same planes, 3 channels. Global pools: 3 channels, small planes.</li>
+ *   <li>The blocked (NCHWc) ops: ge4j::BlockedConv as Conv, but with whole blocks: input channels at most
+ *       {@code b + C mod b} (one or two blocks, a partial last block kept), output channels at most
+ *       {@code 4b + M mod 4b} (the kernels work on up to four output blocks at a time), depthwise at most
+ *       {@code b + C mod b} channels; an input read plain keeps its channels (few, the stem). The blocked
+ *       pools as the plain ones with one block; the reorders on two rows of {@link #row} positions.</li>
  *   <li>MatMul, Gemm, ge4j::FusedMatMul, ge4j::PackedMatMul: M by {@link #rows}, K at most 23, N one full
  *       32-column panel plus the original remainder; batch dims at most 2; the bias broadcast kept; packed
  *       weights repacked geometry (attributes k, n) with the same panel width.</li>
@@ -77,6 +82,17 @@ final class Miniature {
             case "MaxPool", "AveragePool" -> {
                 if (!pool(s, in)) return null;
             }
+            case "ge4j::BlockedConv" -> {
+                overrides = blockedConv(s, in);
+                if (overrides == null) return null;
+            }
+            case "ge4j::BlockedMaxPool", "ge4j::BlockedAveragePool" -> {
+                if (!blockedPool(s, in)) return null;
+            }
+            case "ge4j::ReorderToBlocked", "ge4j::ReorderFromBlocked" -> {
+                overrides = reorder(s, in, op.endsWith("FromBlocked"));
+                if (overrides == null) return null;
+            }
             case "MatMul" -> { if (!matMul(s, in, false, false)) return null; }
             case "Gemm" -> { if (!matMul(s, in, s.attrs().getInt("transA", 0) != 0, s.attrs().getInt("transB", 0) != 0)) return null; }
             case "ge4j::FusedMatMul" -> { if (!matMul(s, in, s.attrs().getInt("trans_a", 0) != 0, s.attrs().getInt("trans_b", 0) != 0)) return null; }
@@ -90,7 +106,7 @@ final class Miniature {
                 for (int i = 0; i < x.length; i++) x[i] = last(x[i]);
                 in[0] = x;
             }
-            case "GlobalAveragePool", "GlobalMaxPool", "Softmax", "LayerNormalization", "ge4j::LayerNormalization" -> broadcast(s, in);
+            case "GlobalAveragePool", "GlobalMaxPool", "ge4j::BlockedGlobalAveragePool", "ge4j::BlockedGlobalMaxPool", "Softmax", "LayerNormalization", "ge4j::LayerNormalization" -> broadcast(s, in);
             default -> {
                 if (!schema.traits().contains(Trait.ELEMENTWISE) || s.outputs().size() != 1) return null;
                 broadcast(s, in);
@@ -113,7 +129,7 @@ final class Miniature {
             io = out;
             for (TensorDesc d : s.inputs()) if (d != null && d.shape().isStatic()) io += d.shape().elementCount();
             return switch (op) {
-                case "Conv", "ge4j::FusedConv" -> {
+                case "Conv", "ge4j::FusedConv", "ge4j::BlockedConv" -> {
                     long[] w = s.inputShape(1);
                     double k = 1;
                     for (int i = 1; i < w.length; i++) k *= w[i];
@@ -187,6 +203,89 @@ final class Miniature {
         if (s.input(2) != null) in[2] = new long[] {mm};
         if (in.length > 3 && s.input(3) != null) in[3] = null; // the residual: output-shaped, set once inferred
         return g == 1 ? Map.of() : Map.of("group", new Attr.Int(mg));
+    }
+
+    /** The block size of a blocked op (its {@code block} attribute), or -1. */
+    private static int block(NodeSpec s) {
+        long b = s.attrs().getInt("block", -1);
+        return b < 1 || b > 64 ? -1 : (int) b;
+    }
+
+    /** Logical [N, C, spatial...] of a blocked shape with {@code c} channels. */
+    private static long[] plain(long[] blocked, long c) {
+        long[] p = Arrays.copyOf(blocked, blocked.length - 1);
+        p[1] = c;
+        return p;
+    }
+
+    private static long[] blocked(long[] plain, int b) {
+        long[] x = Arrays.copyOf(plain, plain.length + 1);
+        x[1] = (plain[1] + b - 1) / b;
+        x[plain.length] = b;
+        return x;
+    }
+
+    /** ge4j::BlockedConv (plain or depthwise; X blocked or plain); returns the attributes to override, or null to skip. */
+    private static Map<String, Attr> blockedConv(NodeSpec s, long[][] in) {
+        int b = block(s);
+        long[] ws = s.inputShape(1), ys = s.outputShape(0), xs = s.inputShape(0);
+        if (b < 0 || ws.length != 4 || ys.length != 5) return null;
+        boolean blockedIn = s.attrs().getInt("input_blocked", 1) != 0;
+        long g = s.attrs().getInt("group", 1), m = ws[0], c = ws[1] * g;
+        long mc, mm, mg;
+        if (g == 1) {
+            mc = blockedIn ? Math.min(c, b + c % b) : c;
+            mm = Math.min(m, 4L * b + m % (4L * b));
+            mg = 1;
+        } else if (g == c && ws[1] == 1 && m == c && blockedIn) {
+            mc = mm = mg = Math.min(c, b + c % b);
+        } else {
+            return null;
+        }
+        long[] px = blockedIn ? plain(xs, c) : xs, py = plain(ys, m);
+        if (px.length != 4) return null;
+        long[] x = new long[4];
+        x[0] = 1;
+        x[1] = mc;
+        if (!spatial(s, px, py, Arrays.copyOfRange(ws, 2, 4), x)) return null;
+        long[] w = ws.clone();
+        w[0] = mm;
+        w[1] = mc / mg;
+        in[0] = blockedIn ? blocked(x, b) : x;
+        in[1] = w;
+        if (s.input(2) != null) in[2] = new long[] {mm};
+        if (in.length > 3 && s.input(3) != null) in[3] = null; // the residual: output-shaped, set once inferred
+        return g == 1 ? Map.of() : Map.of("group", new Attr.Int(mg));
+    }
+
+    private static boolean blockedPool(NodeSpec s, long[][] in) {
+        int b = block(s);
+        long[] xs = s.inputShape(0), ys = s.outputShape(0);
+        if (b < 0 || xs.length < 4 || ys.length != xs.length) return false;
+        long[] kernel = s.attrs().getInts("kernel_shape", null);
+        long[] px = plain(xs, xs[1] * b), py = plain(ys, ys[1] * b);
+        if (kernel == null || kernel.length != px.length - 2) return false;
+        long[] x = new long[px.length];
+        x[0] = 1;
+        x[1] = b;
+        if (!spatial(s, px, py, kernel, x)) return false;
+        in[0] = blocked(x, b);
+        return true;
+    }
+
+    /** The reorders: one image, two rows of {@link #row} positions, at most {@code b + C mod b} channels. */
+    private static Map<String, Attr> reorder(NodeSpec s, long[][] in, boolean fromBlocked) {
+        int b = block(s);
+        long[] xs = s.inputShape(0);
+        if (b < 0) return null;
+        long[] px = fromBlocked ? plain(xs, s.attrs().getInt("channels", -1)) : xs.clone();
+        if (px.length < 3 || px[1] < 1) return null;
+        long c = Math.min(px[1], b + px[1] % b);
+        px[0] = 1;
+        px[1] = c;
+        for (int i = 2; i < px.length; i++) px[i] = i == px.length - 1 ? row(px[i]) : Math.min(px[i], 2);
+        in[0] = fromBlocked ? blocked(px, b) : px;
+        return fromBlocked ? Map.of("channels", new Attr.Int(c)) : Map.of();
     }
 
     private static boolean pool(NodeSpec s, long[][] in) {
@@ -334,7 +433,7 @@ final class Miniature {
 
     private static NodeSpec build(NodeSpec s, OpSchema schema, OpRegistry registry, long[][] in, Map<String, Attr> overrides) {
         Node orig = s.node();
-        boolean residual = orig.type().equals("FusedConv") && in.length > 3 && s.input(3) != null;
+        boolean residual = (orig.type().equals("FusedConv") || orig.type().equals("BlockedConv")) && in.length > 3 && s.input(3) != null;
         if (residual) {
             // infer the output without the residual first: it has the output's shape
             long[][] first = in.clone();

@@ -81,6 +81,41 @@ class MiniatureTest {
     }
 
     @Test
+    void blockedConvsKeepWholeBlocksAndTheirGeometry() {
+        GraphBuilder b = GraphBuilder.create("c").opset(17).opset(Node.GE4J_DOMAIN, 1);
+        // a plain group-1 conv on blocked [1, 256 / 16, 56, 56, 16]: C 256 -> 16 + 256 % 16 = 16 (one block), M 130 -> 64 + 130 % 64 = 66
+        OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 16, 56, 56, 16);
+        OutDataAnchor y = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x, b.constant("w", zeros(130, 256, 3, 3)), b.constant("b", zeros(130)))
+                .attr("block", 16L).attr("pads", 1L, 1L, 1L, 1L).call1();
+        NodeSpec m = mini(y);
+        assertThat(m.inputShape(0)).containsExactly(1, 1, 2, 56, 16);
+        assertThat(m.inputShape(1)).containsExactly(66, 16, 3, 3);
+        assertThat(m.outputShape(0)).containsExactly(1, 5, 2, 56, 16);
+        // depthwise on 24 channels (a partial block) stays depthwise with both blocks
+        OutDataAnchor x2 = b.input("x2", DataType.FLOAT, 1, 2, 28, 28, 16);
+        OutDataAnchor y2 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x2, b.constant("w2", zeros(24, 1, 3, 3)))
+                .attr("block", 16L).attr("group", 24L).attr("strides", 2L, 2L).attr("pads", 1L, 1L, 1L, 1L).call1();
+        NodeSpec m2 = mini(y2);
+        assertThat(m2.attrs().getInt("group")).isEqualTo(24);
+        assertThat(m2.inputShape(0)).containsExactly(1, 2, 3, 27, 16);
+        assertThat(m2.outputShape(0)).containsExactly(1, 2, 2, 14, 16);
+        // the stem reads the plain input, keeps its 3 channels; a residual gets the output's blocked shape
+        OutDataAnchor x3 = b.input("x3", DataType.FLOAT, 1, 3, 224, 224);
+        OutDataAnchor y3 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x3, b.constant("w3", zeros(64, 3, 7, 7)), b.constant("b3", zeros(64)))
+                .attr("block", 16L).attr("input_blocked", 0L).attr("strides", 2L, 2L).attr("pads", 3L, 3L, 3L, 3L).call1();
+        NodeSpec m3 = mini(y3);
+        assertThat(m3.inputShape(0)).containsExactly(1, 3, 3, 95);
+        assertThat(m3.outputShape(0)).containsExactly(1, 4, 2, 48, 16);
+        // pools and reorders
+        OutDataAnchor p = b.op(Node.GE4J_DOMAIN, "BlockedMaxPool").in(y3).attr("block", 16L).attr("kernel_shape", 3L, 3L)
+                .attr("strides", 2L, 2L).attr("pads", 1L, 1L, 1L, 1L).call1();
+        assertThat(mini(p).inputShape(0)).containsExactly(1, 1, 3, 111, 16);
+        OutDataAnchor back = b.op(Node.GE4J_DOMAIN, "ReorderFromBlocked").in(y2).attr("block", 16L).attr("channels", 24L).call1();
+        assertThat(mini(back).inputShape(0)).containsExactly(1, 2, 2, 14, 16);
+        assertThat(mini(back).attrs().getInt("channels")).isEqualTo(24);
+    }
+
+    @Test
     void aGroupedConvIsSkipped() {
         GraphBuilder b = GraphBuilder.create("c").opset(17);
         OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 32, 16, 16);
