@@ -32,7 +32,8 @@ public final class TaskCost {
 
     /**
      * Floating-point operations of a contraction, 0 for other ops: input 1 a filter {@code [Cout, Cin/g, k...]}
-     * of the input's rank whose first dim is the output's channel dim (convolution), or input 0 {@code [..., K]}
+     * of the input's rank whose first dim is the output's channel dim (convolution), or a filter with one dim less than a
+     * blocked output {@code [N, ceil(Cout/b), spatial..., b]} (blocked convolution), or input 0 {@code [..., K]}
      * and input 1 {@code [..., K, N]} (matrix product), or a 2-d {@code [N, K]} matrix (transposed Gemm).
      */
     static double flops(Node n) {
@@ -41,6 +42,9 @@ public final class TaskCost {
         if (x == null || w == null || y == null || w.length < 2 || x.length < 2 || y.length < 2) return 0;
         double out = Shape.elementCount(y);
         if (w.length == x.length && w.length >= 3 && w[0] == y[1]) // convolution: K = Cin/g * kernel
+            return 2 * out * (Shape.elementCount(w) / (double) Math.max(1, w[0]));
+        long b = y[y.length - 1];
+        if (y.length == w.length + 1 && w.length >= 3 && b > 0 && (w[0] + b - 1) / b == y[1]) // blocked convolution: Y [N, Cout/b, spatial..., b]
             return 2 * out * (Shape.elementCount(w) / (double) Math.max(1, w[0]));
         long k = x[x.length - 1];
         if (w[w.length - 2] == k) return 2 * out * k; // matrix product
