@@ -20,9 +20,10 @@ import org.ge4j.ops.exec.NodeSpec;
  *
  * <p>The micro-kernel ({@link NchwcKernels}) computes P consecutive output positions of one output row for the
  * group's FB blocks in P·FB accumulator vectors: for each input block, kernel tap and input lane it broadcasts
- * one input value per position and does FB FMAs per position. The epilogue (bias, residual Z, Relu/Clip) runs
- * on the accumulators before the store; other activations run over each finished row segment while it is in
- * cache, and the padded output lanes are written back to zero when the activation does not map 0 to 0.
+ * one input value per position and does FB FMAs per position; it adds the bias and, without a residual,
+ * applies Relu/Clip as a clamp as it stores (the 1×1 kernel stores raw sums: see {@link NchwcKernels}). The
+ * residual Z, what the kernel left of bias and clamp, and other activations run over each finished row segment
+ * while it is in cache, and the padded output lanes are written back to zero when the activation does not map 0 to 0.
  *
  * <p>Kernel rows outside the input are skipped per output row. When the window overhangs the input's left or
  * right edge, each output row reads a zero-bordered copy of its input rows (a patch, in scratch) instead of the
@@ -43,8 +44,11 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
     private final long patchRow, patchCb, patchBytes;
     private final long xImg, xCb, xRow, yImg, yBlock;
     private final MemorySegment w, bias;
+    /** FB·L zeros: the bias of the tail kernels of flat rows. */
+    private final MemorySegment zeros = Specs.allocate((long) FB * L * 4);
     private final long wGroup, wCb, wRow;
     private final Act act;
+    /** Relu, Clip or no activation: a clamp to [lo, hi] as the bias is added. */
     private final boolean clamp, fixPad;
     private final float lo, hi;
     private final VectorMask<Float> padLanes;
@@ -189,40 +193,62 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
                 rowStep = g.dh() * xRow;
             }
         }
+        // the kernels add the bias and clamp (not before a residual is added); flat rows (pw stores raw sums) get
+        // the bias and clamp from finish, their tail kernels a zero bias
+        long bo = grp * (long) FB * L * 4, kbo = flat ? 0 : bo;
+        MemorySegment kb = flat ? zeros : bias;
+        float klo = z == null && !flat ? lo : Float.NEGATIVE_INFINITY, khi = z == null && !flat ? hi : Float.POSITIVE_INFINITY;
         int ow = 0;
         long step = NchwcKernels.P * ps, ystep = NchwcKernels.P * (long) L * 4;
         int colStride = flat ? 1 : g.sw();
         if (flat)
             for (; ow + NchwcKernels.P <= len; ow += NchwcKernels.P, xo += step)
-                NchwcKernels.pw(src, xo, cbs, cb, w, wo, y, yo + ow * (long) L * 4, yBlock, nb, bias, grp * (long) FB * L * 4, z, lo, hi);
+                NchwcKernels.pw(src, xo, cbs, cb, w, wo, y, yo + ow * (long) L * 4, yBlock, nb);
         else if (colStride == 1)
             for (; ow + NchwcKernels.P <= len; ow += NchwcKernels.P, xo += step)
                 NchwcKernels.s1(src, xo, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow,
-                        y, yo + ow * (long) L * 4, yBlock, nb, bias, grp * (long) FB * L * 4, z, lo, hi);
+                        y, yo + ow * (long) L * 4, yBlock, nb, kb, kbo, klo, khi);
         else if (colStride == 2)
             for (; ow + NchwcKernels.P <= len; ow += NchwcKernels.P, xo += step)
                 NchwcKernels.s2(src, xo, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow,
-                        y, yo + ow * (long) L * 4, yBlock, nb, bias, grp * (long) FB * L * 4, z, lo, hi);
+                        y, yo + ow * (long) L * 4, yBlock, nb, kb, kbo, klo, khi);
         while (ow < len) { // the rest (all positions at strides above 2): the tail kernels, variable stride
             int k = Math.min(len - ow, NchwcKernels.P - 1);
-            long yp = yo + ow * (long) L * 4, bo = grp * (long) FB * L * 4;
+            long yp = yo + ow * (long) L * 4;
             switch (k) {
-                case 5 -> NchwcKernels.t5(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, bias, bo, z, lo, hi);
-                case 4 -> NchwcKernels.t4(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, bias, bo, z, lo, hi);
-                case 3 -> NchwcKernels.t3(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, bias, bo, z, lo, hi);
-                case 2 -> NchwcKernels.t2(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, bias, bo, z, lo, hi);
-                default -> NchwcKernels.p1(src, xo, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, bias, bo, z, lo, hi);
+                case 5 -> NchwcKernels.t5(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, kb, kbo, klo, khi);
+                case 4 -> NchwcKernels.t4(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, kb, kbo, klo, khi);
+                case 3 -> NchwcKernels.t3(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, kb, kbo, klo, khi);
+                case 2 -> NchwcKernels.t2(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, kb, kbo, klo, khi);
+                default -> NchwcKernels.p1(src, xo, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, kb, kbo, klo, khi);
             }
             ow += k;
             xo += k * ps;
         }
-        if (!clamp)
-            for (int f = 0; f < nb; f++) act.apply(y, yo + f * yBlock, y, yo + f * yBlock, (long) len * L);
+        for (int f = 0; f < nb; f++) {
+            long yf = yo + f * yBlock;
+            if (flat || z != null) finish(y, yf, len, flat ? bo + f * (long) L * 4 : -1, z);
+            if (!clamp) act.apply(y, yf, y, yf, (long) len * L);
+        }
         if (fixPad && FB * grp + nb == mb) {
             long lb = yo + (nb - 1) * yBlock;
             FloatVector zero = FloatVector.zero(S);
             for (int p = 0; p < len; p++) zero.intoMemorySegment(y, lb + p * (long) L * 4, LE, padLanes);
         }
+    }
+
+    /**
+     * Y = clamp(Y + bias + Z, lo, hi) over the len positions of one block's row segment at yo: the bias at bo
+     * (bo &lt; 0: already added), Z optional, read at Y's offsets.
+     */
+    private void finish(MemorySegment y, long yo, int len, long bo, MemorySegment z) {
+        FloatVector b = FloatVector.fromMemorySegment(S, bias, Math.max(bo, 0), LE).mul(bo < 0 ? 0f : 1f);
+        long v = L * 4L, end = yo + len * v;
+        if (z == null)
+            for (long o = yo; o < end; o += v) FloatVector.fromMemorySegment(S, y, o, LE).add(b).max(lo).min(hi).intoMemorySegment(y, o, LE);
+        else
+            for (long o = yo; o < end; o += v)
+                FloatVector.fromMemorySegment(S, y, o, LE).add(b).add(FloatVector.fromMemorySegment(S, z, o, LE)).max(lo).min(hi).intoMemorySegment(y, o, LE);
     }
 
     /**
