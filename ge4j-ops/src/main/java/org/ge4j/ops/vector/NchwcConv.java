@@ -195,9 +195,10 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         }
         // the kernels add the bias and clamp (not before a residual is added); flat rows (pw stores raw sums) get
         // the bias and clamp from finish, their tail kernels a zero bias
-        long bo = grp * (long) FB * L * 4, kbo = flat ? 0 : bo;
-        MemorySegment kb = flat ? zeros : bias;
-        float klo = z == null && !flat ? lo : Float.NEGATIVE_INFINITY, khi = z == null && !flat ? hi : Float.POSITIVE_INFINITY;
+        boolean raw = flat || NchwcKernels.RAW;
+        long bo = grp * (long) FB * L * 4, kbo = raw ? 0 : bo;
+        MemorySegment kb = raw ? zeros : bias;
+        float klo = z == null && !raw ? lo : Float.NEGATIVE_INFINITY, khi = z == null && !raw ? hi : Float.POSITIVE_INFINITY;
         int ow = 0;
         long step = NchwcKernels.P * ps, ystep = NchwcKernels.P * (long) L * 4;
         int colStride = flat ? 1 : g.sw();
@@ -216,7 +217,6 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
             int k = Math.min(len - ow, NchwcKernels.P - 1);
             long yp = yo + ow * (long) L * 4;
             switch (k) {
-                case 5 -> NchwcKernels.t5(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, kb, kbo, klo, khi);
                 case 4 -> NchwcKernels.t4(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, kb, kbo, klo, khi);
                 case 3 -> NchwcKernels.t3(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, kb, kbo, klo, khi);
                 case 2 -> NchwcKernels.t2(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, kb, kbo, klo, khi);
@@ -227,7 +227,7 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         }
         for (int f = 0; f < nb; f++) {
             long yf = yo + f * yBlock;
-            if (flat || z != null) finish(y, yf, len, flat ? bo + f * (long) L * 4 : -1, z);
+            if (raw || z != null) finish(y, yf, len, raw ? bo + f * (long) L * 4 : -1, z);
             if (!clamp) act.apply(y, yf, y, yf, (long) len * L);
         }
         if (fixPad && FB * grp + nb == mb) {
