@@ -78,6 +78,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--level", paramLabel = "O0..O3", description = "ge4j's optimisation level; default ${DEFAULT-VALUE}")
     String level = "O3";
 
+    @Option(names = {"--optimization_switch", "--optimization-switch"}, paramLabel = "SWITCHES",
+            description = "ge4j's optimisation switches, as for compile: e.g. \"layout:on\" (the NCHWc layout pass)")
+    String switches;
+
     @Option(names = "--ort-spinning", paramLabel = "on|off", description = "ORT intra-op threads spin while waiting for work (ORT's default: on); default ${DEFAULT-VALUE}")
     String ortSpinning = "on";
 
@@ -143,8 +147,17 @@ public final class BenchCommand implements Callable<Integer> {
         };
         Bencher.Plan plan = new Bencher.Plan(warmup, warmupMinTime, warmupTime, untilStable, runs, Math.min(minRuns, runs), maxTime, block, settle);
         return new BenchConfig(model, modelsDir == null ? BenchModels.dir() : modelsDir, engines, specs, threads, batch, plan,
-                OptLevel.parse(level), spin, cold, coldRepeats, coldRuns, tsv, seed, rtol, atol, peakGflops, om || omFile != null, omFile, profile, warmUpAtLoad == null ? null : WarmUp.parse(warmUpAtLoad),
+                OptLevel.parse(level), checkedSwitches(), spin, cold, coldRepeats, coldRuns, tsv, seed, rtol, atol, peakGflops, om || omFile != null, omFile, profile, warmUpAtLoad == null ? null : WarmUp.parse(warmUpAtLoad),
                 "ge4j bench " + String.join(" ", commandArgs(args)));
+    }
+
+    private String checkedSwitches() {
+        try {
+            org.ge4j.compiler.CompilerOptions.parseSwitches(switches);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--optimization_switch: " + e.getMessage(), e);
+        }
+        return switches;
     }
 
     /** The arguments that decide the numbers: all but {@code --tsv FILE} (where rows go). */

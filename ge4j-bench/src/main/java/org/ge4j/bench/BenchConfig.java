@@ -14,10 +14,11 @@ import org.ge4j.runtime.WarmUp;
  * @param peakGflops  FP32 peak of one core in GFLOP/s, for "% of peak" (times {@code threads}); 0: to be measured ({@link PeakProbe})
  * @param warmUpAtLoad ge4j's kernel warm-up at load (null: the runtime's default: off when compiling, background when loading a .om)
  * @param profile     where to write a JFR recording of the timed runs (null: none)
+ * @param switches    ge4j's optimisation switches ({@code compile --optimization_switch}, e.g. {@code layout:on}; null: none)
  * @param om          ge4j loads a {@code .om} (given as {@code omFile}, else compiled from the model first, untimed)
  */
 public record BenchConfig(String model, Path modelsDir, List<String> engines, List<BenchModels.InputSpec> inputs,
-                          int threads, int batch, Bencher.Plan plan, OptLevel level, boolean ortSpinning,
+                          int threads, int batch, Bencher.Plan plan, OptLevel level, String switches, boolean ortSpinning,
                           boolean cold, int coldRepeats, int coldRuns, Path tsv, long seed, double rtol, double atol,
                           double peakGflops, boolean om, Path omFile, Path profile, WarmUp warmUpAtLoad, String command) {
     public BenchConfig {
@@ -36,7 +37,7 @@ public record BenchConfig(String model, Path modelsDir, List<String> engines, Li
 
     /** This configuration with the per-core peak set (e.g. measured). */
     public BenchConfig withPeakGflops(double g) {
-        return new BenchConfig(model, modelsDir, engines, inputs, threads, batch, plan, level, ortSpinning, cold, coldRepeats, coldRuns, tsv, seed,
+        return new BenchConfig(model, modelsDir, engines, inputs, threads, batch, plan, level, switches, ortSpinning, cold, coldRepeats, coldRuns, tsv, seed,
                 rtol, atol, g, om, omFile, profile, warmUpAtLoad, command);
     }
 

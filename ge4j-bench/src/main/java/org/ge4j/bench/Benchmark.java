@@ -83,7 +83,7 @@ public final class Benchmark {
 
     Engine engine(String name, Path file, Path om) {
         return switch (name) {
-            case "ge4j" -> (om != null ? Ge4jEngine.om(om) : Ge4jEngine.onnx(file, config.level())).withWarmUp(config.warmUpAtLoad());
+            case "ge4j" -> (om != null ? Ge4jEngine.om(om) : Ge4jEngine.onnx(file, config.level(), config.switches())).withWarmUp(config.warmUpAtLoad());
             case "ort" -> new OrtEngine(file, config.threads(), config.ortSpinning());
             default -> throw new IllegalArgumentException("unknown engine '" + name + "'");
         };
@@ -97,7 +97,7 @@ public final class Benchmark {
             tempOm = om = Files.createTempFile("ge4j-bench-" + model.name() + "-", ".om");
             log.printf("ge4j: compiling %s to %s (untimed)%n", model.file(), om);
             long t = System.nanoTime();
-            long bytes = Ge4jEngine.compileToOm(model.file(), config.level(), om);
+            long bytes = Ge4jEngine.compileToOm(model.file(), config.level(), config.switches(), om);
             log.printf("ge4j: .om of %.1f MB written in %s%n", bytes / 1e6, Stats.time(System.nanoTime() - t));
         }
         try {

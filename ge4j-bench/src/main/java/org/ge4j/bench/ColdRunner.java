@@ -74,6 +74,7 @@ public final class ColdRunner {
                 "--ort-spinning", config.ortSpinning() ? "on" : "off", "--cold-runs", Integer.toString(config.coldRuns()),
                 "--seed", Long.toString(config.seed()), "--warmup-time", Double.toString(config.plan().warmupSeconds())));
         for (BenchModels.InputSpec s : inputs) cmd.addAll(List.of("--input", s.toString()));
+        if (config.switches() != null) cmd.addAll(List.of("--optimization_switch", config.switches()));
         if (om != null) cmd.addAll(List.of("--om-file", om.toAbsolutePath().toString()));
         if (config.warmUpAtLoad() != null) cmd.addAll(List.of("--warmup-at-load", config.warmUpAtLoad().name().toLowerCase(java.util.Locale.ROOT)));
         cmd.add(file.toAbsolutePath().toString());

@@ -32,13 +32,15 @@ public final class Ge4jEngine implements Engine {
     private final Path om;
     private final Supplier<Graph> graphSource;
     private final OptLevel level;
+    private final String switches;
     private WarmUp warmUp; // null: the runtime's default for the path (compile: off; .om load: -Dge4j.warmup, else background)
     private CompiledModel model;
     private Tensor[] in;
     private Tensor[] out;
     private Map<String, Tensor> inMap;
 
-    private Ge4jEngine(String source, Path onnx, Path om, Supplier<Graph> graphSource, OptLevel level) {
+    private Ge4jEngine(String source, Path onnx, Path om, Supplier<Graph> graphSource, OptLevel level, String switches) {
+        this.switches = switches;
         this.source = source;
         this.onnx = onnx;
         this.om = om;
@@ -47,13 +49,16 @@ public final class Ge4jEngine implements Engine {
     }
 
     /** An engine compiling an ONNX file at load. */
-    public static Ge4jEngine onnx(Path model, OptLevel level) { return new Ge4jEngine(model.toString(), model, null, null, level); }
+    public static Ge4jEngine onnx(Path model, OptLevel level) { return onnx(model, level, null); }
+
+    /** An engine compiling an ONNX file at load with optimisation switches ({@code "layout:on"}; null: none). */
+    public static Ge4jEngine onnx(Path model, OptLevel level, String switches) { return new Ge4jEngine(model.toString(), model, null, null, level, switches); }
 
     /** An engine loading a compiled {@code .om} file. */
-    public static Ge4jEngine om(Path file) { return new Ge4jEngine(file.toString(), null, file, null, null); }
+    public static Ge4jEngine om(Path file) { return new Ge4jEngine(file.toString(), null, file, null, null, null); }
 
     /** An engine over a graph made in memory (the "parse" phase times {@code graph.get()}). */
-    public static Ge4jEngine graph(String name, Supplier<Graph> graph, OptLevel level) { return new Ge4jEngine(name, null, null, graph, level); }
+    public static Ge4jEngine graph(String name, Supplier<Graph> graph, OptLevel level) { return new Ge4jEngine(name, null, null, graph, level, null); }
 
     /** Warms the kernels up at load as {@code w} says (null: the runtime's default for the path). */
     public Ge4jEngine withWarmUp(WarmUp w) {
@@ -62,14 +67,17 @@ public final class Ge4jEngine implements Engine {
     }
 
     /** Compiles {@code onnx} and saves it as {@code om} (for {@code --om}; not timed). Returns the file's size. */
-    public static long compileToOm(Path onnx, OptLevel level, Path om) {
-        try (CompiledModel m = CompiledModel.compile(onnx, options(level, CompileListener.NONE, WarmUp.OFF))) {
+    public static long compileToOm(Path onnx, OptLevel level, Path om) { return compileToOm(onnx, level, null, om); }
+
+    /** As {@link #compileToOm(Path, OptLevel, Path)}, with optimisation switches (null: none). */
+    public static long compileToOm(Path onnx, OptLevel level, String switches, Path om) {
+        try (CompiledModel m = CompiledModel.compile(onnx, options(level, switches, CompileListener.NONE, WarmUp.OFF))) {
             return m.save(om);
         }
     }
 
-    private static CompileOptions options(OptLevel level, CompileListener l, WarmUp w) {
-        CompileOptions.Builder b = CompileOptions.builder().optCompilerOptions(CompilerOptions.builder().setLevel(level).build()).optListener(l);
+    private static CompileOptions options(OptLevel level, String switches, CompileListener l, WarmUp w) {
+        CompileOptions.Builder b = CompileOptions.builder().optCompilerOptions(CompilerOptions.builder().setLevel(level).optSwitches(switches).build()).optListener(l);
         if (w != null) b.optWarmUp(w);
         return b.build();
     }
@@ -85,11 +93,11 @@ public final class Ge4jEngine implements Engine {
             return phases;
         }
         StageClock clock = new StageClock(t0);
-        if (onnx != null) model = CompiledModel.compile(onnx, options(level, clock, warmUp));
+        if (onnx != null) model = CompiledModel.compile(onnx, options(level, switches, clock, warmUp));
         else {
             Graph g = graphSource.get();
             clock.progress("parse", 1, 1, "");
-            model = CompiledModel.compile(g, options(level, clock, warmUp));
+            model = CompiledModel.compile(g, options(level, switches, clock, warmUp));
         }
         return clock.phases(System.nanoTime(), "kernels");
     }

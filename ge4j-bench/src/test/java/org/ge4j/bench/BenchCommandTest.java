@@ -74,6 +74,16 @@ class BenchCommandTest {
     }
 
     @Test
+    void optimizationSwitchesGoToTheCompilerAndToColdChildren() {
+        assertThat(config("m").switches()).isNull();
+        BenchConfig c = config("m", "--optimization_switch", "layout:on");
+        assertThat(c.switches()).isEqualTo("layout:on");
+        assertThat(new ColdRunner(c, new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).childCommand("ge4j", Path.of("m.onnx"), java.util.List.of(), null))
+                .containsSubsequence("--optimization_switch", "layout:on");
+        assertThatThrownBy(() -> config("m", "--optimization_switch", "layout")).hasMessageContaining("--optimization_switch");
+    }
+
+    @Test
     void omFileImpliesOm() {
         assertThat(config("m", "--om").om()).isTrue();
         BenchConfig c = config("m", "--om-file", "m.om");

@@ -82,6 +82,7 @@ public final class CompileCommand implements Callable<Integer> {
             if (logLevel.shows(LogLevel.DEBUG)) err.print(m.report().format());
             if (logLevel.shows(LogLevel.WARNING))
                 m.report().notes().forEach(n -> err.println("ge4j: warning: " + n));
+            err.flush(); // the debug report ends without a newline flush when there are no notes
             out.printf(Locale.ROOT, "compiled %s -> %s (%s) in %.1f s: %s, %d -> %d nodes%n", model, om, Inspect.bytes(size), secs,
                     m.mode().name().toLowerCase(Locale.ROOT), m.report().nodesBefore(), m.report().nodesAfter());
             for (int i = 0; i < m.gears().size(); i++) {

@@ -28,17 +28,28 @@ import org.ge4j.runtime.CompiledModel;
  */
 final class CompiledEngine implements ConformanceRunner.Engine {
     private final OptLevel level;
+    private final String switches;
 
-    CompiledEngine(OptLevel level) { this.level = level; }
+    CompiledEngine(OptLevel level) { this(level, null); }
+
+    /** @param switches optimisation switches as {@code compile --optimization_switch} takes them (null: none) */
+    CompiledEngine(OptLevel level, String switches) {
+        this.level = level;
+        this.switches = switches;
+    }
+
+    private CompilerOptions compilerOptions(OpRegistry registry) {
+        return CompilerOptions.builder().setLevel(level).optSwitches(switches).optRegistry(registry).build();
+    }
 
     @Override public ConformanceRunner.Prepared prepare(Graph g, OpRegistry registry) {
         if (!tensorsOnly(g)) {
-            Compiler.optimize(g, CompilerOptions.builder().setLevel(level).optRegistry(registry).build());
+            Compiler.optimize(g, compilerOptions(registry));
             ReferenceInterpreter interpreter = new ReferenceInterpreter(registry);
             return inputs -> interpreter.runGraph(g, inputs, null);
         }
         CompiledModel session = CompiledModel.compile(g, CompileOptions.builder()
-                .optCompilerOptions(CompilerOptions.builder().setLevel(level).optRegistry(registry).build()).build());
+                .optCompilerOptions(compilerOptions(registry)).build());
         List<String> inNames = session.inputs().stream().map(d -> d.name()).toList();
         List<OutDataAnchor> declared = g.inputs();
         return new ConformanceRunner.Prepared() {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.ge4j.compiler.CompilerOptions;
 import org.ge4j.parser.conformance.ConformanceReport;
 import org.ge4j.parser.conformance.ConformanceRunner;
 import org.ge4j.parser.conformance.TestStatus;
@@ -56,6 +57,10 @@ public final class ConformanceCommand implements Callable<Integer> {
     @Option(names = "--oo_level", paramLabel = "LEVEL", defaultValue = "O3", description = "Optimisation level for --engine compiled: O0..O3 (default: ${DEFAULT-VALUE}).")
     String ooLevel;
 
+    @Option(names = {"--optimization_switch", "--optimization-switch"}, paramLabel = "SWITCHES",
+            description = "Pass switches for --engine compiled, as for compile: e.g. \"layout:on\" (the NCHWc layout pass).")
+    String switches;
+
     @Option(names = {"-v", "--verbose"}, description = "Print every failing test and a per-op failure summary.")
     boolean verbose;
 
@@ -86,7 +91,12 @@ public final class ConformanceCommand implements Callable<Integer> {
                 } catch (IllegalArgumentException e) {
                     throw new ParameterException(spec.commandLine(), "--oo_level must be one of O0, O1, O2, O3, got '" + ooLevel + "'");
                 }
-                yield new CompiledEngine(level);
+                try {
+                    CompilerOptions.parseSwitches(switches);
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(spec.commandLine(), "--optimization_switch: " + e.getMessage());
+                }
+                yield new CompiledEngine(level, switches);
             }
             default -> throw new ParameterException(spec.commandLine(), "--engine must be 'interpreter' or 'compiled', got '" + engine + "'");
         };

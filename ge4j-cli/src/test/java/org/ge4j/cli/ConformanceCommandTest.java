@@ -40,6 +40,16 @@ class ConformanceCommandTest {
         assertThat(rows.get(2)).startsWith("simple\ttest_sign_model\t");
     }
 
+    @Test void compiledEngineTakesOptimizationSwitches() {
+        assumeTrue(ConformanceRunner.locateData() != null, "ONNX test data not installed");
+        Run r = run("conformance", "--suite", "pytorch-converted", "--filter", "^test_Conv2d$", "--engine", "compiled", "--optimization_switch", "layout:on");
+        assertThat(r.code).isZero();
+        assertThat(r.out).contains("conformance: passed 1 of 1");
+        Run bad = run("conformance", "--engine", "compiled", "--optimization_switch", "layout:maybe");
+        assertThat(bad.code).isNotZero();
+        assertThat(bad.err).contains("--optimization_switch");
+    }
+
     @Test void badArgumentsAreReported(@TempDir Path tmp) {
         Run r = run("conformance", "--data", tmp.toString(), "--suite", "nope");
         assertThat(r.code).isNotZero();

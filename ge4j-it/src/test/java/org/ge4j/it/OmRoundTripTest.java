@@ -132,7 +132,7 @@ class OmRoundTripTest {
         }
     }
 
-    private static boolean selected(String name) {
+    static boolean selected(String name) {
         String only = System.getProperty("ge4j.om.models", "");
         return only.isBlank() || Set.of(only.split(",")).contains(name);
     }
@@ -144,7 +144,7 @@ class OmRoundTripTest {
      * agree bit for bit, unless a model does not reproduce itself either: then within 1e-5 relative (the graph
      * and the weights are checked identical separately).
      */
-    private static void checkShapes(String label, CompiledModel compiled, CompiledModel loaded, List<BenchModels.InputSpec> specs) throws Exception {
+    static void checkShapes(String label, CompiledModel compiled, CompiledModel loaded, List<BenchModels.InputSpec> specs) throws Exception {
         assertThat(GraphEquality.diff(compiled.graph(), loaded.graph())).as(label + ": graph after the round trip").isEmpty();
         long wsize = compiled.definition().weights().size();
         assertThat(MemorySegment.mismatch(compiled.weights(), 0, wsize, loaded.weights(), 0, wsize)).as(label + ": weights after the round trip").isEqualTo(-1);
@@ -224,7 +224,8 @@ class OmRoundTripTest {
         }
     }
 
-    private static Map<String, float[]> runOrt(CompiledModel m, Map<String, Tensor> inputs) throws Exception {
+    static Map<String, float[]> runOrt(CompiledModel m, Map<String, Tensor> inputs) throws Exception {
+        if (env == null) env = OrtEnvironment.getEnvironment(); // called from another test class
         String source = m.metadata().get("source");
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setIntraOpNumThreads(1);

@@ -9,6 +9,7 @@ import org.ge4j.compiler.CompilerOptions;
 import org.ge4j.compiler.PassProvider;
 import org.ge4j.compiler.autofuse.AutoFusion;
 import org.ge4j.compiler.kernelselect.KernelSelection;
+import org.ge4j.compiler.layout.NchwcLayout;
 import org.ge4j.compiler.passes.AlgebraicSimplification;
 import org.ge4j.compiler.passes.CommonSubexpressionElimination;
 import org.ge4j.compiler.passes.ConstantFolding;
@@ -41,6 +42,8 @@ public final class PassRegistry {
         r.register(new Entry(DeadCodeElimination.NAME, "remove unused pure nodes and unused optional outputs", o -> new DeadCodeElimination()));
         r.register(new Entry(PatternFusion.NAME, "fuse op patterns (Conv+BN+act, MatMul+bias+act, LayerNorm, GELU, attention)", PatternFusion::new));
         r.register(new Entry(AutoFusion.NAME, "fuse connected elementwise ops into one generated kernel (ge4j::FusedElementwise)", o -> new AutoFusion()));
+        if (NchwcLayout.enabled(options)) // off by default: layout:on or -Dge4j.nchwc=true
+            r.register(new Entry(NchwcLayout.NAME, NchwcLayout.DESCRIPTION, NchwcLayout::new));
         r.register(new Entry(KernelSelection.NAME, "pack constant GEMM weights for the vector kernels (ge4j::PackedMatMul)", KernelSelection::new));
         if (options.loadPlugins()) {
             for (PassProvider p : ServiceLoader.load(PassProvider.class, PassRegistry.class.getClassLoader())) {

@@ -23,6 +23,25 @@ public final class Blocking {
     /** The attributes only the blocked ops have; everything else is the plain op's. */
     static final List<String> OWN_ATTRS = List.of("block", "input_blocked", "channels");
 
+    /**
+     * The block this machine's vector kernels use: the float vector length (16 with AVX-512), or -1 when the
+     * Vector API (jdk.incubator.vector) is not available. Callers that do not use the Vector API themselves
+     * read it here.
+     */
+    public static int nativeBlock() { return Native.BLOCK; }
+
+    private static final class Native {
+        static final int BLOCK = read();
+
+        private static int read() {
+            try {
+                return org.ge4j.ops.vector.VectorOps.floatLanes();
+            } catch (LinkageError e) {
+                return -1;
+            }
+        }
+    }
+
     /** Number of blocks holding {@code channels} channels. */
     public static long blocks(long channels, long block) { return (channels + block - 1) / block; }
 

@@ -18,6 +18,9 @@ public final class VectorOps implements OpLibrary {
      */
     public static void shrinkThreadScratch() { Scratch.shrink(); }
 
+    /** Floats in this machine's preferred vector ({@code FloatVector.SPECIES_PREFERRED.length()}): 16 with AVX-512. */
+    public static int floatLanes() { return VMath.S.length(); }
+
     @Override public void register(OpRegistry r) {
         String v = OpRegistry.VECTOR, ge = Node.GE4J_DOMAIN;
         r.registerCompiler(v, "", "MatMul", MatMulCompilers::matMul);

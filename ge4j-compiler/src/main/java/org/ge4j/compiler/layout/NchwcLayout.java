@@ -1,0 +1,290 @@
+package org.ge4j.compiler.layout;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ge4j.compiler.CompilerOptions;
+import org.ge4j.compiler.pass.Pass;
+import org.ge4j.compiler.pass.PassContext;
+import org.ge4j.compiler.pass.Pipelines;
+import org.ge4j.compiler.pattern.OpFacts;
+import org.ge4j.compiler.pattern.Rewriter;
+import org.ge4j.ir.Attr;
+import org.ge4j.ir.DataType;
+import org.ge4j.ir.Dim;
+import org.ge4j.ir.Graph;
+import org.ge4j.ir.Node;
+import org.ge4j.ir.OutDataAnchor;
+import org.ge4j.ir.Shape;
+import org.ge4j.ir.Tensor;
+import org.ge4j.ir.TensorDesc;
+import org.ge4j.ops.blocked.BlockedOps;
+import org.ge4j.ops.blocked.Blocking;
+
+/**
+ * The {@code layout} pass: rewrites the convolutions of a convnet into the blocked channel layout NCHWc
+ * ({@link org.ge4j.ops.blocked}). Every Conv and {@code ge4j::FusedConv} with 4-D float shapes (static but for
+ * a named symbolic batch), a constant W and group 1 or depthwise becomes {@code ge4j::BlockedConv}; the
+ * blocked region then grows through the consumers that work on blocked tensors as they are: 2-D pools and global pools (their blocked
+ * ops), Relu / LeakyRelu / Clip (which map 0 to 0, so the padding lanes stay 0), Add / Mul / Sub of two
+ * blocked values of the same shape, and Concat on the channel axis of blocked values whose channel counts
+ * are multiples of the block. A plain value entering the region is reordered once
+ * ({@code ge4j::ReorderToBlocked}, shared by all its blocked consumers), except that a convolution reads a
+ * plain input of fewer channels than the block directly (the RGB stem); a blocked value with plain
+ * consumers (any other op, a graph output, a subgraph) is reordered back once ({@code ge4j::ReorderFromBlocked}).
+ *
+ * <p>The block is this machine's float vector length ({@link Blocking#nativeBlock()}; {@code -Dge4j.nchwc.block=B}
+ * overrides it); below 8 the pass does nothing. It is off by default: {@code --optimization_switch "layout:on"}
+ * or {@code -Dge4j.nchwc=true} switch it on ({@link #enabled}). It runs at the {@link Pipelines#LAYOUT_HOOK}
+ * hook of O3, after fusion and before kernel selection, on the root graph only.
+ */
+public final class NchwcLayout implements Pass {
+    public static final String NAME = Pipelines.LAYOUT_HOOK;
+    /** The system property that switches the pass on when the options do not say. */
+    public static final String PROPERTY = "ge4j.nchwc";
+    /** The system property that overrides the block (tests). */
+    public static final String BLOCK_PROPERTY = "ge4j.nchwc.block";
+    public static final String DESCRIPTION = "convnets to the blocked channel layout NCHWc (ge4j::BlockedConv, blocked pools, reorders)";
+
+    /** @param block channels per block (b) */
+    public record Options(int block) {
+        public Options {
+            if (block < 1 || block > 64) throw new IllegalArgumentException("layout: block must be in 1..64, got " + block);
+        }
+
+        /** This machine's block, or {@code -Dge4j.nchwc.block}; null when the Vector API is not available. */
+        public static Options defaults() {
+            int b = Integer.getInteger(BLOCK_PROPERTY, Blocking.nativeBlock());
+            return b < 1 ? null : new Options(b);
+        }
+    }
+
+    private final Options options;
+
+    public NchwcLayout(CompilerOptions o) { this.options = o.passOptions(Options.class, Options.defaults()); }
+
+    /** True when the options switch the pass on ({@code layout:on}) or, when they say nothing, {@code -Dge4j.nchwc=true}. */
+    public static boolean enabled(CompilerOptions o) {
+        Boolean sw = o.switchFor(NAME);
+        return sw != null ? sw : Boolean.getBoolean(PROPERTY);
+    }
+
+    @Override public String name() { return NAME; }
+
+    @Override public String description() { return DESCRIPTION; }
+
+    @Override public boolean run(Graph graph, PassContext ctx) {
+        if (options == null || options.block() < 8) {
+            ctx.note("layout: not converted to NCHWc, the float vector has " + (options == null ? "no" : options.block()) + " lanes (needs 8 or more)");
+            return false;
+        }
+        return new Rewrite(graph, ctx, options.block()).run();
+    }
+
+    /** A blocked value and the logical channel count it holds. */
+    private record Blocked(OutDataAnchor value, long channels) {}
+
+    /** One run of the pass over a graph. */
+    private static final class Rewrite {
+        private static final String CONV = "Conv", FUSED_CONV = Node.GE4J_DOMAIN + "::FusedConv";
+
+        final Graph g;
+        final PassContext ctx;
+        final int b;
+        final Rewriter rw;
+        /** Old (plain) value → its blocked counterpart. */
+        final Map<OutDataAnchor, Blocked> blocked = new HashMap<>();
+        /** Plain value → its ReorderToBlocked output. */
+        final Map<OutDataAnchor, OutDataAnchor> toBlocked = new HashMap<>();
+        /** Old nodes replaced by blocked ones, in topological order. */
+        final List<Node> converted = new ArrayList<>();
+
+        Rewrite(Graph g, PassContext ctx, int b) {
+            this.g = g;
+            this.ctx = ctx;
+            this.b = b;
+            this.rw = new Rewriter(ctx);
+        }
+
+        boolean run() {
+            List<Node> order = g.topologicalOrder();
+            if (order.stream().noneMatch(n -> isConvertibleConv(n) && !hasControlEdges(n))) return false;
+            for (Node n : order) {
+                Blocked y = convert(n);
+                if (y == null) continue;
+                blocked.put(n.output(0), y);
+                converted.add(n);
+                ctx.recordRewrite(rewriteName(y.value().node()));
+            }
+            if (converted.isEmpty()) return false;
+            for (int i = converted.size() - 1; i >= 0; i--) {
+                Node n = converted.get(i);
+                OutDataAnchor v = n.output(0);
+                if (v.isUsed()) rw.replace(v, fromBlocked(blocked.get(v)));
+                rw.erase(n);
+            }
+            rw.commit();
+            return true;
+        }
+
+        /** What the compile report counts: nchwc-conv, nchwc-conv-plain-input, nchwc-pool, nchwc-relu, nchwc-concat, ... */
+        private static String rewriteName(Node m) {
+            if (m.type().equals(BlockedOps.CONV)) return m.attrInt("input_blocked", 1) == 0 ? "nchwc-conv-plain-input" : "nchwc-conv";
+            if (m.domain().equals(Node.GE4J_DOMAIN)) return "nchwc-pool";
+            return "nchwc-" + m.type().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The blocked node replacing {@code n}, or null when {@code n} stays as it is. */
+        private Blocked convert(Node n) {
+            if (n.outputCount() < 1 || n.inputCount() < 1 || hasControlEdges(n)) return null;
+            if (isConvertibleConv(n)) return conv(n);
+            if (!n.domain().isEmpty()) return null;
+            Blocked x = blocked.get(n.inputValue(0));
+            if (x == null || !isStatic4dFloat(n.output(0))) return null;
+            return switch (n.type()) {
+                case "MaxPool" -> n.outputCount() == 1 || !n.output(1).isUsed() ? pool(n, BlockedOps.MAX_POOL, x) : null;
+                case "AveragePool" -> n.hasAttr("dilations") ? null : pool(n, BlockedOps.AVERAGE_POOL, x);
+                case "GlobalAveragePool" -> pool(n, BlockedOps.GLOBAL_AVERAGE_POOL, x);
+                case "GlobalMaxPool" -> pool(n, BlockedOps.GLOBAL_MAX_POOL, x);
+                case "Relu", "LeakyRelu" -> n.inputCount() == 1 ? same(n, x, List.of(x.value()), n.attrs()) : null;
+                case "Clip" -> clipKeepsZero(n) ? same(n, x, clipInputs(n, x), n.attrs()) : null;
+                case "Add", "Mul", "Sub" -> binary(n, x);
+                case "Concat" -> concat(n);
+                default -> null;
+            };
+        }
+
+        boolean isConvertibleConv(Node n) {
+            String t = n.qualifiedType();
+            if (!t.equals(CONV) && !t.equals(FUSED_CONV) || n.outputCount() != 1 || n.inputCount() < 2) return false;
+            OutDataAnchor x = n.inputValue(0);
+            Tensor w = OpFacts.constant(n.inputValue(1));
+            if (x == null || w == null || w.dtype() != DataType.FLOAT || w.rank() != 4) return false;
+            if (!isStatic4dFloat(x) || !isStatic4dFloat(n.output(0))) return false;
+            long c = x.desc().shape().dim(1).valueOr(-1), group = n.attrInt("group", 1);
+            boolean plain = group == 1 && w.dim(1) == c, depthwise = group > 1 && group == c && w.dim(0) == c && w.dim(1) == 1;
+            if (!plain && !depthwise) return false;
+            if (n.inputCount() > 2 && n.inputValue(2) != null && n.inputValue(2).desc().dtype() != DataType.FLOAT) return false;
+            if (n.attrInt("has_residual", 0) != 0) {
+                OutDataAnchor z = n.inputCount() > 3 ? n.inputValue(3) : null;
+                return z != null && isStatic4dFloat(z) && z.desc().shape().equals(n.output(0).desc().shape());
+            }
+            return n.inputCount() <= 3 || n.inputValue(3) == null;
+        }
+
+        private Blocked conv(Node n) {
+            OutDataAnchor x = n.inputValue(0);
+            long c = channels(x);
+            Blocked xb = blocked.get(x);
+            boolean direct = xb == null && c < b;
+            Map<String, Attr> attrs = new LinkedHashMap<>(n.attrs());
+            attrs.put("block", new Attr.Int(b));
+            attrs.put("input_blocked", new Attr.Int(direct ? 0 : 1));
+            List<OutDataAnchor> ins = new ArrayList<>();
+            ins.add(direct ? x : xb != null ? xb.value() : toBlocked(x));
+            ins.add(n.inputValue(1));
+            boolean residual = n.attrInt("has_residual", 0) != 0;
+            if (n.inputCount() > 2 || residual) ins.add(n.inputCount() > 2 ? n.inputValue(2) : null);
+            if (residual) ins.add(blockedOrReordered(n.inputValue(3)));
+            return create(n, BlockedOps.CONV, ins, attrs, channels(n.output(0)));
+        }
+
+        private Blocked pool(Node n, String type, Blocked x) {
+            Map<String, Attr> attrs = new LinkedHashMap<>(n.attrs());
+            if (type.equals(BlockedOps.MAX_POOL)) attrs.remove("storage_order");
+            attrs.put("block", new Attr.Int(b));
+            return create(n, type, List.of(x.value()), attrs, x.channels());
+        }
+
+        /** {@code n} itself on the blocked tensor (an op that maps zeros to zeros lane by lane). */
+        private Blocked same(Node n, Blocked x, List<OutDataAnchor> ins, Map<String, Attr> attrs) {
+            Node m = rw.create(g, n.domain(), n.type(), n.name() + "_nchwc", ins, attrs, 1);
+            return new Blocked(m.output(0), x.channels());
+        }
+
+        private Blocked binary(Node n, Blocked x) {
+            if (n.inputCount() != 2) return null;
+            Blocked y = blocked.get(n.inputValue(1));
+            if (y == null || !n.inputValue(0).desc().shape().equals(n.inputValue(1).desc().shape())) return null;
+            return same(n, x, List.of(x.value(), y.value()), n.attrs());
+        }
+
+        private Blocked concat(Node n) {
+            long axis = n.attrInt("axis", 0);
+            if (axis != 1 && axis != -3) return null;
+            List<OutDataAnchor> ins = new ArrayList<>();
+            long c = 0;
+            for (int i = 0; i < n.inputCount(); i++) {
+                Blocked p = blocked.get(n.inputValue(i));
+                if (p == null || p.channels() % b != 0) return null;
+                ins.add(p.value());
+                c += p.channels();
+            }
+            Map<String, Attr> attrs = new LinkedHashMap<>(n.attrs());
+            attrs.put("axis", new Attr.Int(1));
+            return same(n, new Blocked(null, c), ins, attrs);
+        }
+
+        /** Clip whose bounds are known and keep 0 (min <= 0 <= max). */
+        private static boolean clipKeepsZero(Node n) {
+            double lo = n.attrFloat("min", -Float.MAX_VALUE), hi = n.attrFloat("max", Float.MAX_VALUE);
+            for (int i = 1; i < n.inputCount(); i++) {
+                OutDataAnchor a = n.inputValue(i);
+                if (a == null) continue;
+                Tensor t = OpFacts.constant(a);
+                if (t == null || t.size() != 1) return false;
+                if (i == 1) lo = t.getScalarDouble(0);
+                else hi = t.getScalarDouble(0);
+            }
+            return lo <= 0 && 0 <= hi;
+        }
+
+        private static List<OutDataAnchor> clipInputs(Node n, Blocked x) {
+            List<OutDataAnchor> ins = new ArrayList<>();
+            ins.add(x.value());
+            for (int i = 1; i < n.inputCount(); i++) ins.add(n.inputValue(i));
+            return ins;
+        }
+
+        private Blocked create(Node n, String type, List<OutDataAnchor> ins, Map<String, Attr> attrs, long channels) {
+            Node m = rw.create(g, Node.GE4J_DOMAIN, type, n.name() + "_nchwc", ins, attrs, 1);
+            return new Blocked(m.output(0), channels);
+        }
+
+        private OutDataAnchor blockedOrReordered(OutDataAnchor v) {
+            Blocked p = blocked.get(v);
+            return p != null ? p.value() : toBlocked(v);
+        }
+
+        /** The one ReorderToBlocked of plain value {@code v}. */
+        private OutDataAnchor toBlocked(OutDataAnchor v) {
+            return toBlocked.computeIfAbsent(v, k -> {
+                ctx.recordRewrite("nchwc-reorder-to-blocked");
+                return rw.create(g, Node.GE4J_DOMAIN, BlockedOps.TO_BLOCKED, k.name() + "_to_nchwc", List.of(k),
+                        Map.of("block", new Attr.Int(b)), 1).output(0);
+            });
+        }
+
+        private OutDataAnchor fromBlocked(Blocked v) {
+            ctx.recordRewrite("nchwc-reorder-from-blocked");
+            return rw.create(g, Node.GE4J_DOMAIN, BlockedOps.FROM_BLOCKED, v.value().node().name() + "_from_nchwc", List.of(v.value()),
+                    Map.of("block", new Attr.Int(b), "channels", new Attr.Int(v.channels())), 1).output(0);
+        }
+
+        /** Control edges order a node against others; its replacement would not keep them, so it stays. */
+        private static boolean hasControlEdges(Node n) { return !n.controlIn().peers().isEmpty() || !n.controlOut().peers().isEmpty(); }
+
+        private static long channels(OutDataAnchor v) { return v.desc().shape().dim(1).valueOr(-1); }
+
+        /** A 4-D float value with static C, H and W; the batch is static or a named symbolic dim (a dynamic batch). */
+        private static boolean isStatic4dFloat(OutDataAnchor v) {
+            TensorDesc d = v.desc();
+            Shape s = d.shape();
+            if (d.dtype() != DataType.FLOAT || !s.hasRank() || s.rank() != 4) return false;
+            for (int i = 1; i < 4; i++) if (s.dim(i).valueOr(-1) < 1) return false;
+            return s.dim(0).valueOr(-1) >= 1 || s.dim(0) instanceof Dim.Symbolic;
+        }
+    }
+}
