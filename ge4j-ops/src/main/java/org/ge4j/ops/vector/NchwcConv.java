@@ -28,7 +28,8 @@ import org.ge4j.ops.exec.NodeSpec;
  * <p>Kernel rows outside the input are skipped per output row. When the window overhangs the input's left or
  * right edge, each output row reads a zero-bordered copy of its input rows (a patch, in scratch) instead of the
  * input itself, so every position of the row takes the same taps. A 1×1 stride-1 unpadded conv treats the image
- * as one long row (a GEMM over the positions), cut into segments. Work units are (image, group, row); the pool
+ * as one long row (a GEMM over the positions), cut into segments; a strided unpadded 1×1 conv does the same over
+ * a subsampled copy of its input (in scratch, made once per run). Work units are (image, group, row); the pool
  * takes contiguous runs of them (a run keeps its group's weights in cache).
  */
 final class NchwcConv implements CompiledKernel, WorkerPool.Job {
@@ -39,7 +40,10 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
 
     private final Window2d g;
     private final int cb, mb, groups, rows, rowLen;
-    private final boolean flat, patch;
+    /** flat: 1×1 convs as long rows over the plane; sub: a strided unpadded 1×1 conv, flat over a subsampled copy of X. */
+    private final boolean flat, sub, patch;
+    /** Bytes per image and per input block of what flat rows read (X, or the subsampled copy). */
+    private final long fImg, fCb;
     private final int patchW;
     private final long patchRow, patchCb, patchBytes;
     private final long xImg, xCb, xRow, yImg, yBlock;
@@ -65,7 +69,8 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         cb = (g.c() + L - 1) / L;
         mb = (m + L - 1) / L;
         groups = (mb + FB - 1) / FB;
-        flat = g.pointwise();
+        sub = g.kh() == 1 && g.kw() == 1 && g.pt() == 0 && g.pl() == 0 && (g.sh() > 1 || g.sw() > 1);
+        flat = g.pointwise() || sub;
         patch = !flat && (g.pl() > 0 || (g.ow() - 1) * g.sw() + (g.kw() - 1) * g.dw() >= g.w());
         rows = flat ? (g.outPlane() + SEG - 1) / SEG : g.oh();
         rowLen = flat ? SEG : g.ow();
@@ -77,6 +82,8 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         xCb = xRow * g.h();
         xImg = xCb * cb;
         yBlock = (long) g.outPlane() * L * 4;
+        fCb = sub ? yBlock : xCb;
+        fImg = fCb * cb;
         yImg = yBlock * mb;
         // packed weights [group][ci block][i][j][ci lane][FB][co lane]
         int kh = g.kh(), kw = g.kw(), c = g.c();
@@ -132,18 +139,50 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         return new NchwcConv(g, (int) m, act, weights, b, z, s.inputs().size(), WorkerPool.shared());
     }
 
+    /** The per-run state handed to the workers: the arguments and what flat rows read. */
+    private static final class Run {
+        MemorySegment[] args;
+        MemorySegment x;
+    }
+
+    private static final ThreadLocal<Run> RUN = ThreadLocal.withInitial(Run::new);
+
     @Override public void run(MemorySegment[] args) {
-        if (chunks > 1) pool.run(this, args, chunks);
-        else units(args, 0, g.n() * groups * rows);
+        Run r = RUN.get();
+        r.args = args;
+        r.x = args[0];
+        try {
+            if (sub) {
+                r.x = Scratch.get(1, g.n() * fImg);
+                subsample(args[0], r.x);
+            }
+            if (chunks > 1) pool.run(this, r, chunks);
+            else units(r, 0, g.n() * groups * rows);
+        } finally {
+            r.args = null;
+            r.x = null;
+        }
     }
 
     @Override public void run(Object ctx, int chunk, int n) {
         long units = (long) g.n() * groups * rows;
-        units((MemorySegment[]) ctx, (int) (units * chunk / n), (int) (units * (chunk + 1) / n));
+        units((Run) ctx, (int) (units * chunk / n), (int) (units * (chunk + 1) / n));
     }
 
-    private void units(MemorySegment[] args, int u0, int u1) {
-        MemorySegment x = args[0], y = args[yArg];
+    /** dst[n, c, oh·OW + ow] = X[n, c, oh·sh, ow·sw] (one vector of L lanes each). */
+    private void subsample(MemorySegment x, MemorySegment dst) {
+        long v = L * 4L, d = 0;
+        for (int n = 0; n < g.n(); n++)
+            for (int c = 0; c < cb; c++)
+                for (int oh = 0; oh < g.oh(); oh++) {
+                    long s = n * xImg + c * xCb + (long) oh * g.sh() * xRow, step = g.sw() * v;
+                    for (int ow = 0; ow < g.ow(); ow++, s += step, d += v) FloatVector.fromMemorySegment(S, x, s, LE).intoMemorySegment(dst, d, LE);
+                }
+    }
+
+    private void units(Run run, int u0, int u1) {
+        MemorySegment[] args = run.args;
+        MemorySegment x = run.x, y = args[yArg];
         MemorySegment z = zArg >= 0 ? nullable(args[zArg]) : null;
         MemorySegment buf = patch ? Scratch.get(0, patchBytes) : null;
         for (int u = u0; u < u1; u++) {
@@ -162,10 +201,10 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         if (flat) {
             int p0 = r * SEG;
             len = Math.min(SEG, g.outPlane() - p0);
-            xo = n * xImg + p0 * (long) L * 4;
+            xo = n * fImg + p0 * (long) L * 4;
             yo += p0 * (long) L * 4;
             ps = L * 4L;
-            cbs = xCb;
+            cbs = fCb;
             rowStep = 0;
             colStep = 0;
             nrows = 1;

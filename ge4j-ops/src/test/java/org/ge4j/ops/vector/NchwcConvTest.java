@@ -47,6 +47,8 @@ class NchwcConvTest {
         check(conv(1, 16, 20, 33, 1, 0, 1), 13, "", true, true); // plane of 400: several segments
         check(conv(1, 24, 13, 40, 1, 0, 2), 17, "Relu", true, false); // stride 2
         check(conv(2, 64, 14, 32, 1, 0, 2), 21, "", false, true);
+        check(new Conv(2, 16, 9, 10, 24, 1, 1, new long[] {0, 0, 0, 0}, new long[] {2, 1}, new long[] {1, 1}), 25, "Relu", true, true); // strides 2x1
+        check(conv(1, 32, 30, 48, 1, 0, 3), 29, "Sigmoid", true, false); // stride 3
     }
 
     @Test
