@@ -59,6 +59,19 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
     private final int zArg, yArg;
     private final WorkerPool pool;
     private final int chunks;
+    /**
+     * Input blocks split into parts whose weights (per group) stay in L2: part p covers blocks
+     * [p·cbPer, (p+1)·cbPer); with more than one part a work unit is a whole group's plane, each part over all
+     * its rows before the next (the first stores the sums, the others add theirs through a tile in scratch).
+     */
+    private final int parts, cbPer, rowsPerUnit, unitRows;
+
+    /**
+     * Weight bytes per group above which the input blocks are split into parts ({@code -Dge4j.nchwc.kSplitBytes};
+     * 0: never). Measured: resnet50's 3×3 512-channel layers (1.2 MB per group of 64 output channels) ran at
+     * ~67 GFLOP/s inside the model without the split. Tests set this field.
+     */
+    static long kSplitBytes = Long.getLong("ge4j.nchwc.kSplitBytes", 448 << 10);
 
     private NchwcConv(Window2d g, int m, Act act, Tensor weights, Tensor b, int zArg, int yArg, WorkerPool pool) {
         this.g = g;
@@ -112,7 +125,13 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         fixPad = m % L != 0 && one.get(F, 0) != 0f;
         padLanes = S.indexInRange(0, m % L == 0 ? L : m % L).not();
         double flops = 2.0 * g.n() * m * g.outPlane() * (double) c * kh * kw;
-        int units = g.n() * groups * rows;
+        long split = kSplitBytes;
+        int want = split > 0 ? (int) Math.min(cb, (wGroup + split - 1) / split) : 1;
+        cbPer = (cb + Math.max(1, want) - 1) / Math.max(1, want);
+        parts = (cb + cbPer - 1) / cbPer;
+        rowsPerUnit = parts > 1 ? rows : 1;
+        unitRows = (rows + rowsPerUnit - 1) / rowsPerUnit;
+        int units = g.n() * groups * unitRows;
         int threads = pool.threads();
         chunks = threads <= 1 || flops < Split.PARALLEL_MIN_FLOPS ? 1 : Math.min(units, (flops >= 64 * Split.PARALLEL_MIN_FLOPS ? 4 : 2) * threads);
     }
@@ -157,7 +176,7 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
                 subsample(args[0], r.x);
             }
             if (chunks > 1) pool.run(this, r, chunks);
-            else units(r, 0, g.n() * groups * rows);
+            else units(r, 0, g.n() * groups * unitRows);
         } finally {
             r.args = null;
             r.x = null;
@@ -165,7 +184,7 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
     }
 
     @Override public void run(Object ctx, int chunk, int n) {
-        long units = (long) g.n() * groups * rows;
+        long units = (long) g.n() * groups * unitRows;
         units((Run) ctx, (int) (units * chunk / n), (int) (units * (chunk + 1) / n));
     }
 
@@ -186,13 +205,19 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         MemorySegment z = zArg >= 0 ? nullable(args[zArg]) : null;
         MemorySegment buf = patch ? Scratch.get(0, patchBytes) : null;
         for (int u = u0; u < u1; u++) {
-            int r = u % rows, grp = u / rows % groups, n = u / rows / groups;
-            row(x, y, z, buf, n, grp, r);
+            int ru = u % unitRows, grp = u / unitRows % groups, n = u / unitRows / groups;
+            int r0 = ru * rowsPerUnit, r1 = Math.min(rows, r0 + rowsPerUnit);
+            for (int p = 0; p < parts; p++)
+                for (int r = r0; r < r1; r++) row(x, y, z, buf, n, grp, r, p * cbPer, Math.min(cb, (p + 1) * cbPer), p == 0, p == parts - 1);
         }
     }
 
-    /** Output row r (a segment of the plane when flat) of image n, the blocks of group grp. */
-    private void row(MemorySegment x, MemorySegment y, MemorySegment z, MemorySegment buf, int n, int grp, int r) {
+    /**
+     * Output row r (a segment of the plane when flat) of image n, the blocks of group grp, input blocks [c0, c1):
+     * stored when first, else added; bias, residual and activation applied when last.
+     */
+    private void row(MemorySegment x, MemorySegment y, MemorySegment z, MemorySegment buf, int n, int grp, int r, int c0, int c1,
+                     boolean first, boolean last) {
         int nb = Math.min(FB, mb - FB * grp);
         long yo = n * yImg + FB * grp * yBlock, wo = grp * wGroup;
         MemorySegment src = x;
@@ -221,7 +246,7 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
             colStep = (long) g.dw() * L * 4;
             kw = g.kw();
             if (patch) {
-                fillPatch(x, n, top, i0, i1, buf);
+                fillPatch(x, n, top, i0, i1, buf, c0, c1);
                 src = buf;
                 xo = i0 * patchRow;
                 cbs = patchCb;
@@ -234,7 +259,13 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         }
         // the kernels add the bias and clamp (not before a residual is added); flat rows (pw stores raw sums) get
         // the bias and clamp from finish, their tail kernels a zero bias
-        boolean raw = flat || NchwcKernels.RAW;
+        boolean raw = flat || NchwcKernels.RAW || parts > 1;
+        xo += c0 * cbs;
+        wo += c0 * wCb;
+        int ncb = c1 - c0;
+        // the first part stores into Y; the others into a tile [f][position][lane] in scratch, then added to Y
+        MemorySegment ty = first ? y : Scratch.get(2, (long) FB * len * L * 4);
+        long tyo = first ? yo : 0, tb = first ? yBlock : (long) len * L * 4;
         long bo = grp * (long) FB * L * 4, kbo = raw ? 0 : bo;
         MemorySegment kb = raw ? zeros : bias;
         float klo = z == null && !raw ? lo : Float.NEGATIVE_INFINITY, khi = z == null && !raw ? hi : Float.POSITIVE_INFINITY;
@@ -243,27 +274,30 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         int colStride = flat ? 1 : g.sw();
         if (flat)
             for (; ow + NchwcKernels.P <= len; ow += NchwcKernels.P, xo += step)
-                NchwcKernels.pw(src, xo, cbs, cb, w, wo, y, yo + ow * (long) L * 4, yBlock, nb);
+                NchwcKernels.pw(src, xo, cbs, ncb, w, wo, ty, tyo + ow * (long) L * 4, tb, nb);
         else if (colStride == 1)
             for (; ow + NchwcKernels.P <= len; ow += NchwcKernels.P, xo += step)
-                NchwcKernels.s1(src, xo, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow,
-                        y, yo + ow * (long) L * 4, yBlock, nb, kb, kbo, klo, khi);
+                NchwcKernels.s1(src, xo, cbs, ncb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow,
+                        ty, tyo + ow * (long) L * 4, tb, nb, kb, kbo, klo, khi);
         else if (colStride == 2)
             for (; ow + NchwcKernels.P <= len; ow += NchwcKernels.P, xo += step)
-                NchwcKernels.s2(src, xo, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow,
-                        y, yo + ow * (long) L * 4, yBlock, nb, kb, kbo, klo, khi);
+                NchwcKernels.s2(src, xo, cbs, ncb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow,
+                        ty, tyo + ow * (long) L * 4, tb, nb, kb, kbo, klo, khi);
         while (ow < len) { // the rest (all positions at strides above 2): the tail kernels, variable stride
             int k = Math.min(len - ow, NchwcKernels.P - 1);
-            long yp = yo + ow * (long) L * 4;
+            long yp = tyo + ow * (long) L * 4;
             switch (k) {
-                case 4 -> NchwcKernels.t4(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, kb, kbo, klo, khi);
-                case 3 -> NchwcKernels.t3(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, kb, kbo, klo, khi);
-                case 2 -> NchwcKernels.t2(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, kb, kbo, klo, khi);
-                default -> NchwcKernels.p1(src, xo, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, kb, kbo, klo, khi);
+                case 4 -> NchwcKernels.t4(src, xo, ps, cbs, ncb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, ty, yp, tb, nb, kb, kbo, klo, khi);
+                case 3 -> NchwcKernels.t3(src, xo, ps, cbs, ncb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, ty, yp, tb, nb, kb, kbo, klo, khi);
+                case 2 -> NchwcKernels.t2(src, xo, ps, cbs, ncb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, ty, yp, tb, nb, kb, kbo, klo, khi);
+                default -> NchwcKernels.p1(src, xo, cbs, ncb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, ty, yp, tb, nb, kb, kbo, klo, khi);
             }
             ow += k;
             xo += k * ps;
         }
+        if (!first)
+            for (int f = 0; f < nb; f++) addTile(ty, f * tb, y, yo + f * yBlock, len);
+        if (!last) return;
         for (int f = 0; f < nb; f++) {
             long yf = yo + f * yBlock;
             if (raw || z != null) finish(y, yf, len, raw ? bo + f * (long) L * 4 : -1, z);
@@ -274,6 +308,13 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
             FloatVector zero = FloatVector.zero(S);
             for (int p = 0; p < len; p++) zero.intoMemorySegment(y, lb + p * (long) L * 4, LE, padLanes);
         }
+    }
+
+    /** Y[p] += tile[p] for the len positions of one block's row segment. */
+    private static void addTile(MemorySegment t, long to, MemorySegment y, long yo, int len) {
+        long v = L * 4L;
+        for (int p = 0; p < len; p++)
+            FloatVector.fromMemorySegment(S, y, yo + p * v, LE).add(FloatVector.fromMemorySegment(S, t, to + p * v, LE)).intoMemorySegment(y, yo + p * v, LE);
     }
 
     /**
@@ -294,12 +335,12 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
      * Copies input rows {@code top + i·dh} for kernel rows i in [i0, i1) of every input block of image n into the
      * patch: patch[cb][i][col] = X[n, cb, row, col - pl] for the patch's columns, zero outside the input.
      */
-    private void fillPatch(MemorySegment x, int n, int top, int i0, int i1, MemorySegment buf) {
+    private void fillPatch(MemorySegment x, int n, int top, int i0, int i1, MemorySegment buf, int cFrom, int cTo) {
         int pl = g.pl(), w = g.w();
         int c0 = Math.min(patchW, pl), c1 = Math.max(c0, Math.min(patchW, pl + w)); // patch columns inside the input
         FloatVector zero = FloatVector.zero(S);
         long v = L * 4L;
-        for (int c = 0; c < cb; c++)
+        for (int c = cFrom; c < cTo; c++)
             for (int i = i0; i < i1; i++) {
                 long d = c * patchCb + i * patchRow, s = n * xImg + c * xCb + (long) (top + i * g.dh()) * xRow + (long) (c0 - pl) * v;
                 for (int col = 0; col < c0; col++) zero.intoMemorySegment(buf, d + col * v, LE);

@@ -74,6 +74,20 @@ class NchwcConvTest {
     }
 
     @Test
+    void inputBlocksSplitIntoParts() {
+        long was = NchwcConv.kSplitBytes;
+        NchwcConv.kSplitBytes = 20_000; // a few input blocks per part
+        try {
+            check(conv(1, 80, 7, 40, 3, 1, 1), 51, "Relu", true, true);
+            check(conv(2, 64, 9, 72, 3, 1, 2), 53, "Sigmoid", true, false);
+            check(conv(1, 100, 10, 40, 1, 0, 1), 55, "Clip", false, true);
+            check(conv(1, 64, 12, 24, 1, 0, 2), 57, "", true, false);
+        } finally {
+            NchwcConv.kSplitBytes = was;
+        }
+    }
+
+    @Test
     void activations() {
         for (String act : new String[] {"", "Relu", "LeakyRelu", "Clip", "Sigmoid", "Tanh", "Gelu"})
             for (boolean residual : new boolean[] {false, true}) {
