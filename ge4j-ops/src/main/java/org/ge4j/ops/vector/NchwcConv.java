@@ -20,17 +20,18 @@ import org.ge4j.ops.exec.NodeSpec;
  *
  * <p>The micro-kernel ({@link NchwcKernels}) computes P consecutive output positions of one output row for the
  * group's FB blocks in P·FB accumulator vectors: for each input block, kernel tap and input lane it broadcasts
- * one input value per position and does FB FMAs per position; it adds the bias and, without a residual,
- * applies Relu/Clip as a clamp as it stores (the 1×1 kernel stores raw sums: see {@link NchwcKernels}). The
- * residual Z, what the kernel left of bias and clamp, and other activations run over each finished row segment
- * while it is in cache, and the padded output lanes are written back to zero when the activation does not map 0 to 0.
+ * one input value per position and does FB FMAs per position, and stores the raw sums (see {@link NchwcKernels}
+ * for why). Bias, residual Z and the activation (Relu and Clip as a clamp in the same pass) run over each
+ * finished row segment while it is in cache, and the padded output lanes are written back to zero when the
+ * activation does not map 0 to 0.
  *
  * <p>Kernel rows outside the input are skipped per output row. When the window overhangs the input's left or
  * right edge, each output row reads a zero-bordered copy of its input rows (a patch, in scratch) instead of the
  * input itself, so every position of the row takes the same taps. A 1×1 stride-1 unpadded conv treats the image
  * as one long row (a GEMM over the positions), cut into segments; a strided unpadded 1×1 conv does the same over
  * a subsampled copy of its input (in scratch, made once per run). Work units are (image, group, row); the pool
- * takes contiguous runs of them (a run keeps its group's weights in cache).
+ * takes contiguous runs of them (a run keeps its group's weights in cache). When a group's weights pass
+ * {@link #kSplitBytes} the input blocks are split into parts, each run over the group's whole plane.
  */
 final class NchwcConv implements CompiledKernel, WorkerPool.Job {
     /** Output blocks per group (the accumulators of one position). */
