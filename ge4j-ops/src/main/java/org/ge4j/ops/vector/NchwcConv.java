@@ -20,15 +20,18 @@ import org.ge4j.ops.exec.NodeSpec;
  *
  * <p>The micro-kernel ({@link NchwcKernels}) computes P consecutive output positions of one output row for the
  * group's FB blocks in P·FB accumulator vectors: for each input block, kernel tap and input lane it broadcasts
- * one input value per position and does FB FMAs per position. The epilogue (bias, residual Z, Relu/Clip) runs
- * on the accumulators before the store; other activations run over each finished row segment while it is in
- * cache, and the padded output lanes are written back to zero when the activation does not map 0 to 0.
+ * one input value per position and does FB FMAs per position, and stores the raw sums (see {@link NchwcKernels}
+ * for why). Bias, residual Z and the activation (Relu and Clip as a clamp in the same pass) run over each
+ * finished row segment while it is in cache, and the padded output lanes are written back to zero when the
+ * activation does not map 0 to 0.
  *
  * <p>Kernel rows outside the input are skipped per output row. When the window overhangs the input's left or
  * right edge, each output row reads a zero-bordered copy of its input rows (a patch, in scratch) instead of the
  * input itself, so every position of the row takes the same taps. A 1×1 stride-1 unpadded conv treats the image
- * as one long row (a GEMM over the positions), cut into segments. Work units are (image, group, row); the pool
- * takes contiguous runs of them (a run keeps its group's weights in cache).
+ * as one long row (a GEMM over the positions), cut into segments; a strided unpadded 1×1 conv does the same over
+ * a subsampled copy of its input (in scratch, made once per run). Work units are (image, group, row); the pool
+ * takes contiguous runs of them (a run keeps its group's weights in cache). When a group's weights pass
+ * {@link #kSplitBytes} the input blocks are split into parts, each run over the group's whole plane.
  */
 final class NchwcConv implements CompiledKernel, WorkerPool.Job {
     /** Output blocks per group (the accumulators of one position). */
@@ -38,19 +41,38 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
 
     private final Window2d g;
     private final int cb, mb, groups, rows, rowLen;
-    private final boolean flat, patch;
+    /** flat: 1×1 convs as long rows over the plane; sub: a strided unpadded 1×1 conv, flat over a subsampled copy of X. */
+    private final boolean flat, sub, patch;
+    /** Bytes per image and per input block of what flat rows read (X, or the subsampled copy). */
+    private final long fImg, fCb;
     private final int patchW;
     private final long patchRow, patchCb, patchBytes;
     private final long xImg, xCb, xRow, yImg, yBlock;
     private final MemorySegment w, bias;
+    /** FB·L zeros: the bias of the tail kernels of flat rows. */
+    private final MemorySegment zeros = Specs.allocate((long) FB * L * 4);
     private final long wGroup, wCb, wRow;
     private final Act act;
+    /** Relu, Clip or no activation: a clamp to [lo, hi] as the bias is added. */
     private final boolean clamp, fixPad;
     private final float lo, hi;
     private final VectorMask<Float> padLanes;
     private final int zArg, yArg;
     private final WorkerPool pool;
     private final int chunks;
+    /**
+     * Input blocks split into parts whose weights (per group) stay in L2: part p covers blocks
+     * [p·cbPer, (p+1)·cbPer); with more than one part a work unit is a whole group's plane, each part over all
+     * its rows before the next (the first stores the sums, the others add theirs through a tile in scratch).
+     */
+    private final int parts, cbPer, rowsPerUnit, unitRows;
+
+    /**
+     * Weight bytes per group above which the input blocks are split into parts ({@code -Dge4j.nchwc.kSplitBytes};
+     * 0: never). Measured: resnet50's 3×3 512-channel layers (1.2 MB per group of 64 output channels) ran at
+     * ~67 GFLOP/s inside the model without the split. Tests set this field.
+     */
+    static long kSplitBytes = Long.getLong("ge4j.nchwc.kSplitBytes", 448 << 10);
 
     private NchwcConv(Window2d g, int m, Act act, Tensor weights, Tensor b, int zArg, int yArg, WorkerPool pool) {
         this.g = g;
@@ -61,7 +83,8 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         cb = (g.c() + L - 1) / L;
         mb = (m + L - 1) / L;
         groups = (mb + FB - 1) / FB;
-        flat = g.pointwise();
+        sub = g.kh() == 1 && g.kw() == 1 && g.pt() == 0 && g.pl() == 0 && (g.sh() > 1 || g.sw() > 1);
+        flat = g.pointwise() || sub;
         patch = !flat && (g.pl() > 0 || (g.ow() - 1) * g.sw() + (g.kw() - 1) * g.dw() >= g.w());
         rows = flat ? (g.outPlane() + SEG - 1) / SEG : g.oh();
         rowLen = flat ? SEG : g.ow();
@@ -73,6 +96,8 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         xCb = xRow * g.h();
         xImg = xCb * cb;
         yBlock = (long) g.outPlane() * L * 4;
+        fCb = sub ? yBlock : xCb;
+        fImg = fCb * cb;
         yImg = yBlock * mb;
         // packed weights [group][ci block][i][j][ci lane][FB][co lane]
         int kh = g.kh(), kw = g.kw(), c = g.c();
@@ -101,7 +126,13 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         fixPad = m % L != 0 && one.get(F, 0) != 0f;
         padLanes = S.indexInRange(0, m % L == 0 ? L : m % L).not();
         double flops = 2.0 * g.n() * m * g.outPlane() * (double) c * kh * kw;
-        int units = g.n() * groups * rows;
+        long split = kSplitBytes;
+        int want = split > 0 ? (int) Math.min(cb, (wGroup + split - 1) / split) : 1;
+        cbPer = (cb + Math.max(1, want) - 1) / Math.max(1, want);
+        parts = (cb + cbPer - 1) / cbPer;
+        rowsPerUnit = parts > 1 ? rows : 1;
+        unitRows = (rows + rowsPerUnit - 1) / rowsPerUnit;
+        int units = g.n() * groups * unitRows;
         int threads = pool.threads();
         chunks = threads <= 1 || flops < Split.PARALLEL_MIN_FLOPS ? 1 : Math.min(units, (flops >= 64 * Split.PARALLEL_MIN_FLOPS ? 4 : 2) * threads);
     }
@@ -128,28 +159,66 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         return new NchwcConv(g, (int) m, act, weights, b, z, s.inputs().size(), WorkerPool.shared());
     }
 
+    /** The per-run state handed to the workers: the arguments and what flat rows read. */
+    private static final class Run {
+        MemorySegment[] args;
+        MemorySegment x;
+    }
+
+    private static final ThreadLocal<Run> RUN = ThreadLocal.withInitial(Run::new);
+
     @Override public void run(MemorySegment[] args) {
-        if (chunks > 1) pool.run(this, args, chunks);
-        else units(args, 0, g.n() * groups * rows);
-    }
-
-    @Override public void run(Object ctx, int chunk, int n) {
-        long units = (long) g.n() * groups * rows;
-        units((MemorySegment[]) ctx, (int) (units * chunk / n), (int) (units * (chunk + 1) / n));
-    }
-
-    private void units(MemorySegment[] args, int u0, int u1) {
-        MemorySegment x = args[0], y = args[yArg];
-        MemorySegment z = zArg >= 0 ? nullable(args[zArg]) : null;
-        MemorySegment buf = patch ? Scratch.get(0, patchBytes) : null;
-        for (int u = u0; u < u1; u++) {
-            int r = u % rows, grp = u / rows % groups, n = u / rows / groups;
-            row(x, y, z, buf, n, grp, r);
+        Run r = RUN.get();
+        r.args = args;
+        r.x = args[0];
+        try {
+            if (sub) {
+                r.x = Scratch.get(1, g.n() * fImg);
+                subsample(args[0], r.x);
+            }
+            if (chunks > 1) pool.run(this, r, chunks);
+            else units(r, 0, g.n() * groups * unitRows);
+        } finally {
+            r.args = null;
+            r.x = null;
         }
     }
 
-    /** Output row r (a segment of the plane when flat) of image n, the blocks of group grp. */
-    private void row(MemorySegment x, MemorySegment y, MemorySegment z, MemorySegment buf, int n, int grp, int r) {
+    @Override public void run(Object ctx, int chunk, int n) {
+        long units = (long) g.n() * groups * unitRows;
+        units((Run) ctx, (int) (units * chunk / n), (int) (units * (chunk + 1) / n));
+    }
+
+    /** dst[n, c, oh·OW + ow] = X[n, c, oh·sh, ow·sw] (one vector of L lanes each). */
+    private void subsample(MemorySegment x, MemorySegment dst) {
+        long v = L * 4L, d = 0;
+        for (int n = 0; n < g.n(); n++)
+            for (int c = 0; c < cb; c++)
+                for (int oh = 0; oh < g.oh(); oh++) {
+                    long s = n * xImg + c * xCb + (long) oh * g.sh() * xRow, step = g.sw() * v;
+                    for (int ow = 0; ow < g.ow(); ow++, s += step, d += v) FloatVector.fromMemorySegment(S, x, s, LE).intoMemorySegment(dst, d, LE);
+                }
+    }
+
+    private void units(Run run, int u0, int u1) {
+        MemorySegment[] args = run.args;
+        MemorySegment x = run.x, y = args[yArg];
+        MemorySegment z = zArg >= 0 ? nullable(args[zArg]) : null;
+        MemorySegment buf = patch ? Scratch.get(0, patchBytes) : null;
+        for (int u = u0; u < u1; u++) {
+            int ru = u % unitRows, grp = u / unitRows % groups, n = u / unitRows / groups;
+            int r0 = ru * rowsPerUnit, r1 = Math.min(rows, r0 + rowsPerUnit);
+            for (int p = 0; p < parts; p++)
+                for (int r = r0; r < r1; r++) row(x, y, z, buf, n, grp, r, p * cbPer, Math.min(cb, (p + 1) * cbPer), p == 0, p == parts - 1);
+        }
+    }
+
+    /**
+     * Output row r (a segment of the plane when flat) of image n, the blocks of group grp, input blocks [c0, c1):
+     * stored when first, else added; bias, residual and activation applied when last.
+     */
+    private void row(MemorySegment x, MemorySegment y, MemorySegment z, MemorySegment buf, int n, int grp, int r, int c0, int c1,
+                     boolean first, boolean last) {
         int nb = Math.min(FB, mb - FB * grp);
         long yo = n * yImg + FB * grp * yBlock, wo = grp * wGroup;
         MemorySegment src = x;
@@ -158,10 +227,10 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         if (flat) {
             int p0 = r * SEG;
             len = Math.min(SEG, g.outPlane() - p0);
-            xo = n * xImg + p0 * (long) L * 4;
+            xo = n * fImg + p0 * (long) L * 4;
             yo += p0 * (long) L * 4;
             ps = L * 4L;
-            cbs = xCb;
+            cbs = fCb;
             rowStep = 0;
             colStep = 0;
             nrows = 1;
@@ -178,7 +247,7 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
             colStep = (long) g.dw() * L * 4;
             kw = g.kw();
             if (patch) {
-                fillPatch(x, n, top, i0, i1, buf);
+                fillPatch(x, n, top, i0, i1, buf, c0, c1);
                 src = buf;
                 xo = i0 * patchRow;
                 cbs = patchCb;
@@ -189,35 +258,53 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
                 rowStep = g.dh() * xRow;
             }
         }
+        // the kernels add the bias and clamp (not before a residual is added); flat rows (pw stores raw sums) get
+        // the bias and clamp from finish, their tail kernels a zero bias
+        boolean raw = flat || NchwcKernels.RAW || parts > 1;
+        xo += c0 * cbs;
+        wo += c0 * wCb;
+        int ncb = c1 - c0;
+        // the first part stores into Y; the others into a tile [f][position][lane] in scratch, then added to Y
+        MemorySegment ty = first ? y : Scratch.get(2, (long) FB * len * L * 4);
+        long tyo = first ? yo : 0, tb = first ? yBlock : (long) len * L * 4;
+        long bo = grp * (long) FB * L * 4, kbo = raw ? 0 : bo;
+        MemorySegment kb = raw ? zeros : bias;
+        float klo = z == null && !raw ? lo : Float.NEGATIVE_INFINITY, khi = z == null && !raw ? hi : Float.POSITIVE_INFINITY;
         int ow = 0;
-        long step = NchwcKernels.P * ps, ystep = NchwcKernels.P * (long) L * 4;
+        long step = NchwcKernels.P * ps;
         int colStride = flat ? 1 : g.sw();
+        int main = mainPositions(len);
         if (flat)
-            for (; ow + NchwcKernels.P <= len; ow += NchwcKernels.P, xo += step)
-                NchwcKernels.pw(src, xo, cbs, cb, w, wo, y, yo + ow * (long) L * 4, yBlock, nb, bias, grp * (long) FB * L * 4, z, lo, hi);
+            for (; ow < main; ow += NchwcKernels.P, xo += step)
+                NchwcKernels.pw(src, xo, cbs, ncb, w, wo, ty, tyo + ow * (long) L * 4, tb, nb);
         else if (colStride == 1)
-            for (; ow + NchwcKernels.P <= len; ow += NchwcKernels.P, xo += step)
-                NchwcKernels.s1(src, xo, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow,
-                        y, yo + ow * (long) L * 4, yBlock, nb, bias, grp * (long) FB * L * 4, z, lo, hi);
+            for (; ow < main; ow += NchwcKernels.P, xo += step)
+                NchwcKernels.s1(src, xo, cbs, ncb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow,
+                        ty, tyo + ow * (long) L * 4, tb, nb, kb, kbo, klo, khi);
         else if (colStride == 2)
-            for (; ow + NchwcKernels.P <= len; ow += NchwcKernels.P, xo += step)
-                NchwcKernels.s2(src, xo, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow,
-                        y, yo + ow * (long) L * 4, yBlock, nb, bias, grp * (long) FB * L * 4, z, lo, hi);
+            for (; ow < main; ow += NchwcKernels.P, xo += step)
+                NchwcKernels.s2(src, xo, cbs, ncb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow,
+                        ty, tyo + ow * (long) L * 4, tb, nb, kb, kbo, klo, khi);
         while (ow < len) { // the rest (all positions at strides above 2): the tail kernels, variable stride
-            int k = Math.min(len - ow, NchwcKernels.P - 1);
-            long yp = yo + ow * (long) L * 4, bo = grp * (long) FB * L * 4;
+            int rest = len - ow, k = Math.min(NchwcKernels.P - 1, rest >= NchwcKernels.P ? (rest + 1) / 2 : rest);
+            long yp = tyo + ow * (long) L * 4;
             switch (k) {
-                case 5 -> NchwcKernels.t5(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, bias, bo, z, lo, hi);
-                case 4 -> NchwcKernels.t4(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, bias, bo, z, lo, hi);
-                case 3 -> NchwcKernels.t3(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, bias, bo, z, lo, hi);
-                case 2 -> NchwcKernels.t2(src, xo, ps, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, bias, bo, z, lo, hi);
-                default -> NchwcKernels.p1(src, xo, cbs, cb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, y, yp, yBlock, nb, bias, bo, z, lo, hi);
+                case 4 -> NchwcKernels.t4(src, xo, ps, cbs, ncb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, ty, yp, tb, nb, kb, kbo, klo, khi);
+                case 3 -> NchwcKernels.t3(src, xo, ps, cbs, ncb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, ty, yp, tb, nb, kb, kbo, klo, khi);
+                case 2 -> NchwcKernels.t2(src, xo, ps, cbs, ncb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, ty, yp, tb, nb, kb, kbo, klo, khi);
+                default -> NchwcKernels.p1(src, xo, cbs, ncb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, ty, yp, tb, nb, kb, kbo, klo, khi);
             }
             ow += k;
             xo += k * ps;
         }
-        if (!clamp)
-            for (int f = 0; f < nb; f++) act.apply(y, yo + f * yBlock, y, yo + f * yBlock, (long) len * L);
+        if (!first)
+            for (int f = 0; f < nb; f++) addTile(ty, f * tb, y, yo + f * yBlock, len);
+        if (!last) return;
+        for (int f = 0; f < nb; f++) {
+            long yf = yo + f * yBlock;
+            if (raw || z != null) finish(y, yf, len, raw ? bo + f * (long) L * 4 : -1, z);
+            if (!clamp) act.apply(y, yf, y, yf, (long) len * L);
+        }
         if (fixPad && FB * grp + nb == mb) {
             long lb = yo + (nb - 1) * yBlock;
             FloatVector zero = FloatVector.zero(S);
@@ -226,15 +313,48 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
     }
 
     /**
+     * The positions of a row of len that the P-position kernels take: whole groups of P, but one group fewer when
+     * 1-3 positions would be left, so that the tail kernels get 2 × 3-4 positions instead of one call of 1-3. (A
+     * call streams the group's weights once for its positions: measured, rows of 7 as 5 + 2 ran the 2-position
+     * call at about half the FMA rate, weight bound.)
+     */
+    private static int mainPositions(int len) {
+        int p = NchwcKernels.P, groups = len / p, rest = len % p;
+        if (groups > 0 && rest > 0 && rest < p - 1) groups--;
+        return groups * p;
+    }
+
+    /** Y[p] += tile[p] for the len positions of one block's row segment. */
+    private static void addTile(MemorySegment t, long to, MemorySegment y, long yo, int len) {
+        long v = L * 4L;
+        for (int p = 0; p < len; p++)
+            FloatVector.fromMemorySegment(S, y, yo + p * v, LE).add(FloatVector.fromMemorySegment(S, t, to + p * v, LE)).intoMemorySegment(y, yo + p * v, LE);
+    }
+
+    /**
+     * Y = clamp(Y + bias + Z, lo, hi) over the len positions of one block's row segment at yo: the bias at bo
+     * (bo &lt; 0: already added), Z optional, read at Y's offsets.
+     */
+    private void finish(MemorySegment y, long yo, int len, long bo, MemorySegment z) {
+        FloatVector b = FloatVector.fromMemorySegment(S, bias, Math.max(bo, 0), LE).mul(bo < 0 ? 0f : 1f);
+        long v = L * 4L, end = yo + len * v;
+        if (z == null)
+            for (long o = yo; o < end; o += v) FloatVector.fromMemorySegment(S, y, o, LE).add(b).max(lo).min(hi).intoMemorySegment(y, o, LE);
+        else
+            for (long o = yo; o < end; o += v)
+                FloatVector.fromMemorySegment(S, y, o, LE).add(b).add(FloatVector.fromMemorySegment(S, z, o, LE)).max(lo).min(hi).intoMemorySegment(y, o, LE);
+    }
+
+    /**
      * Copies input rows {@code top + i·dh} for kernel rows i in [i0, i1) of every input block of image n into the
      * patch: patch[cb][i][col] = X[n, cb, row, col - pl] for the patch's columns, zero outside the input.
      */
-    private void fillPatch(MemorySegment x, int n, int top, int i0, int i1, MemorySegment buf) {
+    private void fillPatch(MemorySegment x, int n, int top, int i0, int i1, MemorySegment buf, int cFrom, int cTo) {
         int pl = g.pl(), w = g.w();
         int c0 = Math.min(patchW, pl), c1 = Math.max(c0, Math.min(patchW, pl + w)); // patch columns inside the input
         FloatVector zero = FloatVector.zero(S);
         long v = L * 4L;
-        for (int c = 0; c < cb; c++)
+        for (int c = cFrom; c < cTo; c++)
             for (int i = i0; i < i1; i++) {
                 long d = c * patchCb + i * patchRow, s = n * xImg + c * xCb + (long) (top + i * g.dh()) * xRow + (long) (c0 - pl) * v;
                 for (int col = 0; col < c0; col++) zero.intoMemorySegment(buf, d + col * v, LE);

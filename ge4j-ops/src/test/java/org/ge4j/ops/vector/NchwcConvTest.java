@@ -47,6 +47,8 @@ class NchwcConvTest {
         check(conv(1, 16, 20, 33, 1, 0, 1), 13, "", true, true); // plane of 400: several segments
         check(conv(1, 24, 13, 40, 1, 0, 2), 17, "Relu", true, false); // stride 2
         check(conv(2, 64, 14, 32, 1, 0, 2), 21, "", false, true);
+        check(new Conv(2, 16, 9, 10, 24, 1, 1, new long[] {0, 0, 0, 0}, new long[] {2, 1}, new long[] {1, 1}), 25, "Relu", true, true); // strides 2x1
+        check(conv(1, 32, 30, 48, 1, 0, 3), 29, "Sigmoid", true, false); // stride 3
     }
 
     @Test
@@ -69,6 +71,20 @@ class NchwcConvTest {
         check(new Conv(2, 20, 6, 30, 18, 1, 5, new long[] {0, 2, 0, 2}, new long[] {1, 1}, new long[] {1, 1}), 17, "Relu", false, true); // 1x5
         check(conv(1, 4, 3, 4, 3, 0, 1), 21, "", true, false); // a single output position
         check(conv(1, 8, 4, 8, 5, 3, 3), 23, "", true, false); // kernel taller than the input: rows without taps
+    }
+
+    @Test
+    void inputBlocksSplitIntoParts() {
+        long was = NchwcConv.kSplitBytes;
+        NchwcConv.kSplitBytes = 20_000; // a few input blocks per part
+        try {
+            check(conv(1, 80, 7, 40, 3, 1, 1), 51, "Relu", true, true);
+            check(conv(2, 64, 9, 72, 3, 1, 2), 53, "Sigmoid", true, false);
+            check(conv(1, 100, 10, 40, 1, 0, 1), 55, "Clip", false, true);
+            check(conv(1, 64, 12, 24, 1, 0, 2), 57, "", true, false);
+        } finally {
+            NchwcConv.kSplitBytes = was;
+        }
     }
 
     @Test
