@@ -79,7 +79,7 @@ public final class BenchCommand implements Callable<Integer> {
     String level = "O3";
 
     @Option(names = {"--optimization_switch", "--optimization-switch"}, paramLabel = "SWITCHES",
-            description = "ge4j's optimisation switches, as for compile: e.g. \"layout:on\" (the NCHWc layout pass)")
+            description = "ge4j's optimisation switches, as for compile: e.g. \"layout:off\" (the NCHWc layout pass)")
     String switches;
 
     @Option(names = "--ort-spinning", paramLabel = "on|off", description = "ORT intra-op threads spin while waiting for work (ORT's default: on); default ${DEFAULT-VALUE}")

@@ -58,7 +58,7 @@ public final class ConformanceCommand implements Callable<Integer> {
     String ooLevel;
 
     @Option(names = {"--optimization_switch", "--optimization-switch"}, paramLabel = "SWITCHES",
-            description = "Pass switches for --engine compiled, as for compile: e.g. \"layout:on\" (the NCHWc layout pass).")
+            description = "Pass switches for --engine compiled, as for compile: e.g. \"layout:off\" (the NCHWc layout pass).")
     String switches;
 
     @Option(names = {"-v", "--verbose"}, description = "Print every failing test and a per-op failure summary.")

@@ -37,8 +37,8 @@ import org.ge4j.ops.blocked.Blocking;
  * consumers (any other op, a graph output, a subgraph) is reordered back once ({@code ge4j::ReorderFromBlocked}).
  *
  * <p>The block is this machine's float vector length ({@link Blocking#nativeBlock()}; {@code -Dge4j.nchwc.block=B}
- * overrides it); below 8 the pass does nothing. It is off by default: {@code --optimization_switch "layout:on"}
- * or {@code -Dge4j.nchwc=true} switch it on ({@link #enabled}). It runs at the {@link Pipelines#LAYOUT_HOOK}
+ * overrides it); below 8 the pass does nothing. It is on by default at O3: {@code --optimization_switch "layout:off"}
+ * or {@code -Dge4j.nchwc=false} switch it off ({@link #enabled}). It runs at the {@link Pipelines#LAYOUT_HOOK}
  * hook of O3, after fusion and before kernel selection, on the root graph only.
  */
 public final class NchwcLayout implements Pass {
@@ -66,10 +66,10 @@ public final class NchwcLayout implements Pass {
 
     public NchwcLayout(CompilerOptions o) { this.options = o.passOptions(Options.class, Options.defaults()); }
 
-    /** True when the options switch the pass on ({@code layout:on}) or, when they say nothing, {@code -Dge4j.nchwc=true}. */
+    /** The options' switch ({@code layout:on}/{@code layout:off}) or, when they say nothing, {@code -Dge4j.nchwc} (default true). */
     public static boolean enabled(CompilerOptions o) {
         Boolean sw = o.switchFor(NAME);
-        return sw != null ? sw : Boolean.getBoolean(PROPERTY);
+        return sw != null ? sw : Boolean.parseBoolean(System.getProperty(PROPERTY, "true"));
     }
 
     @Override public String name() { return NAME; }

@@ -42,7 +42,7 @@ public final class PassRegistry {
         r.register(new Entry(DeadCodeElimination.NAME, "remove unused pure nodes and unused optional outputs", o -> new DeadCodeElimination()));
         r.register(new Entry(PatternFusion.NAME, "fuse op patterns (Conv+BN+act, MatMul+bias+act, LayerNorm, GELU, attention)", PatternFusion::new));
         r.register(new Entry(AutoFusion.NAME, "fuse connected elementwise ops into one generated kernel (ge4j::FusedElementwise)", o -> new AutoFusion()));
-        if (NchwcLayout.enabled(options)) // off by default: layout:on or -Dge4j.nchwc=true
+        if (NchwcLayout.enabled(options)) // on by default: layout:off or -Dge4j.nchwc=false
             r.register(new Entry(NchwcLayout.NAME, NchwcLayout.DESCRIPTION, NchwcLayout::new));
         r.register(new Entry(KernelSelection.NAME, "pack constant GEMM weights for the vector kernels (ge4j::PackedMatMul)", KernelSelection::new));
         if (options.loadPlugins()) {

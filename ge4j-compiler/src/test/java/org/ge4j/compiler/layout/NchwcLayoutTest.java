@@ -170,18 +170,19 @@ class NchwcLayoutTest {
     }
 
     @Test
-    void isOffByDefaultAndSwitchedOnByTheOptionsOrTheSystemProperty() {
+    void isOnByDefaultAtO3AndSwitchedOffByTheOptionsOrTheSystemProperty() {
         CompilerOptions dflt = options(8).toBuilder().setLevel(OptLevel.O3).build();
-        assertThat(new PassManager(dflt).passNames()).doesNotContain(NchwcLayout.NAME);
+        assertThat(new PassManager(dflt).passNames()).contains(NchwcLayout.NAME);
+        CompilerOptions off = dflt.toBuilder().optSwitches("layout:off").build();
+        assertThat(new PassManager(off).passNames()).doesNotContain(NchwcLayout.NAME);
         Graph g = chain();
-        Compiler.optimize(g, dflt);
+        Compiler.optimize(g, off);
         assertThat(count(g, CONV)).isZero();
-        assertThat(new PassManager(dflt.toBuilder().optSwitches("layout:on").build()).passNames()).contains(NchwcLayout.NAME);
         String old = System.getProperty(NchwcLayout.PROPERTY);
-        System.setProperty(NchwcLayout.PROPERTY, "true");
+        System.setProperty(NchwcLayout.PROPERTY, "false");
         try {
-            assertThat(new PassManager(dflt).passNames()).contains(NchwcLayout.NAME);
-            assertThat(new PassManager(dflt.toBuilder().optSwitches("layout:off").build()).passNames()).doesNotContain(NchwcLayout.NAME);
+            assertThat(new PassManager(dflt).passNames()).doesNotContain(NchwcLayout.NAME);
+            assertThat(new PassManager(dflt.toBuilder().optSwitches("layout:on").build()).passNames()).contains(NchwcLayout.NAME);
             assertThat(new PassManager(dflt.toBuilder().setLevel(OptLevel.O2).build()).passNames()).doesNotContain(NchwcLayout.NAME);
         } finally {
             if (old == null) System.clearProperty(NchwcLayout.PROPERTY);

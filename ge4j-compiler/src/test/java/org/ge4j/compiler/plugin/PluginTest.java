@@ -73,7 +73,7 @@ class PluginTest {
     @Test
     void aPassRegisteredUnderAHookNameRunsAtThatHook() {
         CompilerOptions o = opts().build();
-        assertThat(new PassManager(o).passNames()).doesNotContain(Pipelines.LAYOUT_HOOK).last().isEqualTo(Pipelines.KERNEL_SELECT_HOOK); // built in
+        assertThat(new PassManager(o).passNames()).endsWith(Pipelines.LAYOUT_HOOK, Pipelines.KERNEL_SELECT_HOOK); // built in (the NCHWc layout pass)
         PassRegistry r = PassRegistry.load(o);
         r.register(new PassRegistry.Entry(Pipelines.LAYOUT_HOOK, "test layout choice", x -> new Pass() {
             @Override public String name() { return Pipelines.LAYOUT_HOOK; }
