@@ -277,6 +277,12 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         if (flat)
             for (; ow < main; ow += NchwcKernels.P, xo += step)
                 NchwcKernels.pw(src, xo, cbs, ncb, w, wo, ty, tyo + ow * (long) L * 4, tb, nb);
+        else if (colStride == 1 && kw == 3 && colStep == L * 4L && NchwcKernels.RAW)
+            for (; ow < main; ow += NchwcKernels.P, xo += step)
+                NchwcKernels.s1k3(src, xo, cbs, ncb, rowStep, nrows, w, wo, wCb, wRow, ty, tyo + ow * (long) L * 4, tb, nb);
+        else if (colStride == 2 && kw == 3 && colStep == L * 4L && NchwcKernels.RAW)
+            for (; ow < main; ow += NchwcKernels.P, xo += step)
+                NchwcKernels.s2k3(src, xo, cbs, ncb, rowStep, nrows, w, wo, wCb, wRow, ty, tyo + ow * (long) L * 4, tb, nb);
         else if (colStride == 1)
             for (; ow < main; ow += NchwcKernels.P, xo += step)
                 NchwcKernels.s1(src, xo, cbs, ncb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow,
