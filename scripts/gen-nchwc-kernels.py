@@ -5,7 +5,7 @@
 import sys
 P=int(sys.argv[1]); FB=int(sys.argv[2]); PW='pw' in sys.argv
 STORE_CLAMPED = 'raw' not in sys.argv
-K3 = 'k3' in sys.argv  # also s1k3/s2k3 (3 columns at dilation 1: one loop of 3·L lanes)
+K3 = 'k3' in sys.argv  # also s1k3, s2k3, t4k3.. (3 columns at dilation 1: one loop of 3·L lanes)
 L=[]
 def w(s): L.append(s)
 w('''package org.ge4j.ops.vector;
@@ -108,23 +108,32 @@ def pw():
     store(False)
     w("    }\n")
 kernel('s1', P, 1); kernel('s2', P, 2)
-if K3:
-    for ST in (1, 2):
-        w(f'''    /** {{@link #s{ST}}} for a kernel 3 columns wide at dilation 1 (colStep = L·4): the columns' 3·L input lanes are consecutive, one loop. */
-    static void s{ST}k3(MemorySegment x, long xo, long cbs, int ncb, long rowStep, int nrows,
+def kernel3(name, NP, ST):
+    global P, acc_names
+    saveP=P; P=NP
+    acc_names=[[f"a{f}{p}" for p in range(P)] for f in range(FB)]
+    what = f"{{@link #s{ST}}}" if ST else f"{{@link #t{NP}}}"
+    param = "" if ST else " long ps,"
+    w(f'''    /** {what} for a kernel 3 columns wide at dilation 1 (colStep = L·4): the columns' 3·L input lanes are consecutive, one loop. */
+    static void {name}(MemorySegment x, long xo,{param} long cbs, int ncb, long rowStep, int nrows,
                    MemorySegment w, long wo, long wCb, long wRow, MemorySegment y, long yo, long yBlock, int nb) {{
         {accs()}
-        long wl = L * 4L, wstep = FB * wl, ps = {ST} * wl;
+        long wl = L * 4L, wstep = FB * wl{f", ps = {ST} * wl" if ST else ""};
         for (int c = 0; c < ncb; c++)
             for (int r = 0; r < nrows; r++) {{
                 long xr = xo + c * cbs + r * rowStep, wk = wo + c * wCb + r * wRow;
                 for (int l = 0; l < 3 * L; l++, wk += wstep) {{
                     long xl = xr + 4L * l;''')
-        body(lambda p: "xl" if p==0 else f"xl + {p} * ps", "                    ")
-        w('''                }
+    body(lambda p: "xl" if p==0 else f"xl + {p} * ps", "                    ")
+    w('''                }
             }''')
-        store(False)
-        w("    }\n")
+    store(False)
+    w("    }\n")
+    P=saveP
+    acc_names=[[f"a{f}{p}" for p in range(P)] for f in range(FB)]
+if K3:
+    kernel3('s1k3', P, 1); kernel3('s2k3', P, 2)
+    for t in range(P-1, 1, -1): kernel3(f't{t}k3', t, 0)
 if PW: pw()
 for t in range(P-1, 1, -1): kernel(f't{t}', t, 0)
 # p1
