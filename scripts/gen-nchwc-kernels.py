@@ -1,9 +1,11 @@
 # Generates ge4j-ops/src/main/java/org/ge4j/ops/vector/NchwcKernels.java (the NchwcConv micro-kernels):
-#   python3 scripts/gen-nchwc-kernels.py 5 4 pw raw   (positions per call, output blocks per call, with the 1x1 kernel, raw stores)
+#   python3 scripts/gen-nchwc-kernels.py 5 4 pw raw k3   (positions per call, output blocks per call, with the 1x1 kernel,
+#   raw stores, with the 3-column kernels)
 # Run from the repository root.
 import sys
 P=int(sys.argv[1]); FB=int(sys.argv[2]); PW='pw' in sys.argv
 STORE_CLAMPED = 'raw' not in sys.argv
+K3 = 'k3' in sys.argv  # also s1k3, s2k3, t4k3.. (3 columns at dilation 1: one loop of 3·L lanes)
 L=[]
 def w(s): L.append(s)
 w('''package org.ge4j.ops.vector;
@@ -71,8 +73,9 @@ def kernel(name, NP, ST):
     acc_names=[[f"a{f}{p}" for p in range(P)] for f in range(FB)]
     param = "" if ST else " long ps,"
     what = f"input column stride {ST}" if ST else "any position stride ps (bytes)"
+    kl = ""
     w(f'''    /** {P} consecutive output positions, {what}. */
-    static void {name}(MemorySegment x, long xo,{param} long cbs, int ncb, long rowStep, int nrows, long colStep, int kw,
+    static void {name}(MemorySegment x, long xo,{param} long cbs, int ncb, long rowStep, int nrows, long colStep, int kw{kl},
                    MemorySegment w, long wo, long wCb, long wRow, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo, float lo, float hi) {{
         {accs()}
@@ -105,6 +108,32 @@ def pw():
     store(False)
     w("    }\n")
 kernel('s1', P, 1); kernel('s2', P, 2)
+def kernel3(name, NP, ST):
+    global P, acc_names
+    saveP=P; P=NP
+    acc_names=[[f"a{f}{p}" for p in range(P)] for f in range(FB)]
+    what = f"{{@link #s{ST}}}" if ST else f"{{@link #t{NP}}}"
+    param = "" if ST else " long ps,"
+    w(f'''    /** {what} for a kernel 3 columns wide at dilation 1 (colStep = L·4): the columns' 3·L input lanes are consecutive, one loop. */
+    static void {name}(MemorySegment x, long xo,{param} long cbs, int ncb, long rowStep, int nrows,
+                   MemorySegment w, long wo, long wCb, long wRow, MemorySegment y, long yo, long yBlock, int nb) {{
+        {accs()}
+        long wl = L * 4L, wstep = FB * wl{f", ps = {ST} * wl" if ST else ""};
+        for (int c = 0; c < ncb; c++)
+            for (int r = 0; r < nrows; r++) {{
+                long xr = xo + c * cbs + r * rowStep, wk = wo + c * wCb + r * wRow;
+                for (int l = 0; l < 3 * L; l++, wk += wstep) {{
+                    long xl = xr + 4L * l;''')
+    body(lambda p: "xl" if p==0 else f"xl + {p} * ps", "                    ")
+    w('''                }
+            }''')
+    store(False)
+    w("    }\n")
+    P=saveP
+    acc_names=[[f"a{f}{p}" for p in range(P)] for f in range(FB)]
+if K3:
+    kernel3('s1k3', P, 1); kernel3('s2k3', P, 2)
+    for t in range(P-1, 1, -1): kernel3(f't{t}k3', t, 0)
 if PW: pw()
 for t in range(P-1, 1, -1): kernel(f't{t}', t, 0)
 # p1

@@ -277,6 +277,12 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         if (flat)
             for (; ow < main; ow += NchwcKernels.P, xo += step)
                 NchwcKernels.pw(src, xo, cbs, ncb, w, wo, ty, tyo + ow * (long) L * 4, tb, nb);
+        else if (colStride == 1 && kw == 3 && colStep == L * 4L && NchwcKernels.RAW)
+            for (; ow < main; ow += NchwcKernels.P, xo += step)
+                NchwcKernels.s1k3(src, xo, cbs, ncb, rowStep, nrows, w, wo, wCb, wRow, ty, tyo + ow * (long) L * 4, tb, nb);
+        else if (colStride == 2 && kw == 3 && colStep == L * 4L && NchwcKernels.RAW)
+            for (; ow < main; ow += NchwcKernels.P, xo += step)
+                NchwcKernels.s2k3(src, xo, cbs, ncb, rowStep, nrows, w, wo, wCb, wRow, ty, tyo + ow * (long) L * 4, tb, nb);
         else if (colStride == 1)
             for (; ow < main; ow += NchwcKernels.P, xo += step)
                 NchwcKernels.s1(src, xo, cbs, ncb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow,
@@ -288,7 +294,13 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         while (ow < len) { // the rest (all positions at strides above 2): the tail kernels, variable stride
             int rest = len - ow, k = Math.min(NchwcKernels.P - 1, rest >= NchwcKernels.P ? (rest + 1) / 2 : rest);
             long yp = tyo + ow * (long) L * 4;
-            switch (k) {
+            if (k > 1 && kw == 3 && colStep == L * 4L && NchwcKernels.RAW) // the tails of a 3-column kernel: one loop per row
+                switch (k) {
+                    case 4 -> NchwcKernels.t4k3(src, xo, ps, cbs, ncb, rowStep, nrows, w, wo, wCb, wRow, ty, yp, tb, nb);
+                    case 3 -> NchwcKernels.t3k3(src, xo, ps, cbs, ncb, rowStep, nrows, w, wo, wCb, wRow, ty, yp, tb, nb);
+                    default -> NchwcKernels.t2k3(src, xo, ps, cbs, ncb, rowStep, nrows, w, wo, wCb, wRow, ty, yp, tb, nb);
+                }
+            else switch (k) {
                 case 4 -> NchwcKernels.t4(src, xo, ps, cbs, ncb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, ty, yp, tb, nb, kb, kbo, klo, khi);
                 case 3 -> NchwcKernels.t3(src, xo, ps, cbs, ncb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, ty, yp, tb, nb, kb, kbo, klo, khi);
                 case 2 -> NchwcKernels.t2(src, xo, ps, cbs, ncb, rowStep, nrows, colStep, kw, w, wo, wCb, wRow, ty, yp, tb, nb, kb, kbo, klo, khi);

@@ -141,6 +141,231 @@ final class NchwcKernels {
         }
     }
 
+    /** {@link #s1} for a kernel 3 columns wide at dilation 1 (colStep = L·4): the columns' 3·L input lanes are consecutive, one loop. */
+    static void s1k3(MemorySegment x, long xo, long cbs, int ncb, long rowStep, int nrows,
+                   MemorySegment w, long wo, long wCb, long wRow, MemorySegment y, long yo, long yBlock, int nb) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a04 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00, a14 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a24 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00, a34 = a00;
+        long wl = L * 4L, wstep = FB * wl, ps = 1 * wl;
+        for (int c = 0; c < ncb; c++)
+            for (int r = 0; r < nrows; r++) {
+                long xr = xo + c * cbs + r * rowStep, wk = wo + c * wCb + r * wRow;
+                for (int l = 0; l < 3 * L; l++, wk += wstep) {
+                    long xl = xr + 4L * l;
+                    FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
+                    FloatVector v;
+                    v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
+                    v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+                    v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
+                    v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
+                    v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14); a24 = w2.fma(v, a24); a34 = w3.fma(v, a34);
+                }
+            }
+        long y0 = yo + 0 * yBlock;
+        a00.intoMemorySegment(y, y0 + 0 * wl, LE);
+        a01.intoMemorySegment(y, y0 + 1 * wl, LE);
+        a02.intoMemorySegment(y, y0 + 2 * wl, LE);
+        a03.intoMemorySegment(y, y0 + 3 * wl, LE);
+        a04.intoMemorySegment(y, y0 + 4 * wl, LE);
+        if (nb > 1) {
+            long y1 = yo + 1 * yBlock;
+            a10.intoMemorySegment(y, y1 + 0 * wl, LE);
+            a11.intoMemorySegment(y, y1 + 1 * wl, LE);
+            a12.intoMemorySegment(y, y1 + 2 * wl, LE);
+            a13.intoMemorySegment(y, y1 + 3 * wl, LE);
+            a14.intoMemorySegment(y, y1 + 4 * wl, LE);
+        }
+        if (nb > 2) {
+            long y2 = yo + 2 * yBlock;
+            a20.intoMemorySegment(y, y2 + 0 * wl, LE);
+            a21.intoMemorySegment(y, y2 + 1 * wl, LE);
+            a22.intoMemorySegment(y, y2 + 2 * wl, LE);
+            a23.intoMemorySegment(y, y2 + 3 * wl, LE);
+            a24.intoMemorySegment(y, y2 + 4 * wl, LE);
+        }
+        if (nb > 3) {
+            long y3 = yo + 3 * yBlock;
+            a30.intoMemorySegment(y, y3 + 0 * wl, LE);
+            a31.intoMemorySegment(y, y3 + 1 * wl, LE);
+            a32.intoMemorySegment(y, y3 + 2 * wl, LE);
+            a33.intoMemorySegment(y, y3 + 3 * wl, LE);
+            a34.intoMemorySegment(y, y3 + 4 * wl, LE);
+        }
+    }
+
+    /** {@link #s2} for a kernel 3 columns wide at dilation 1 (colStep = L·4): the columns' 3·L input lanes are consecutive, one loop. */
+    static void s2k3(MemorySegment x, long xo, long cbs, int ncb, long rowStep, int nrows,
+                   MemorySegment w, long wo, long wCb, long wRow, MemorySegment y, long yo, long yBlock, int nb) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a04 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00, a14 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a24 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00, a34 = a00;
+        long wl = L * 4L, wstep = FB * wl, ps = 2 * wl;
+        for (int c = 0; c < ncb; c++)
+            for (int r = 0; r < nrows; r++) {
+                long xr = xo + c * cbs + r * rowStep, wk = wo + c * wCb + r * wRow;
+                for (int l = 0; l < 3 * L; l++, wk += wstep) {
+                    long xl = xr + 4L * l;
+                    FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
+                    FloatVector v;
+                    v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
+                    v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+                    v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
+                    v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
+                    v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14); a24 = w2.fma(v, a24); a34 = w3.fma(v, a34);
+                }
+            }
+        long y0 = yo + 0 * yBlock;
+        a00.intoMemorySegment(y, y0 + 0 * wl, LE);
+        a01.intoMemorySegment(y, y0 + 1 * wl, LE);
+        a02.intoMemorySegment(y, y0 + 2 * wl, LE);
+        a03.intoMemorySegment(y, y0 + 3 * wl, LE);
+        a04.intoMemorySegment(y, y0 + 4 * wl, LE);
+        if (nb > 1) {
+            long y1 = yo + 1 * yBlock;
+            a10.intoMemorySegment(y, y1 + 0 * wl, LE);
+            a11.intoMemorySegment(y, y1 + 1 * wl, LE);
+            a12.intoMemorySegment(y, y1 + 2 * wl, LE);
+            a13.intoMemorySegment(y, y1 + 3 * wl, LE);
+            a14.intoMemorySegment(y, y1 + 4 * wl, LE);
+        }
+        if (nb > 2) {
+            long y2 = yo + 2 * yBlock;
+            a20.intoMemorySegment(y, y2 + 0 * wl, LE);
+            a21.intoMemorySegment(y, y2 + 1 * wl, LE);
+            a22.intoMemorySegment(y, y2 + 2 * wl, LE);
+            a23.intoMemorySegment(y, y2 + 3 * wl, LE);
+            a24.intoMemorySegment(y, y2 + 4 * wl, LE);
+        }
+        if (nb > 3) {
+            long y3 = yo + 3 * yBlock;
+            a30.intoMemorySegment(y, y3 + 0 * wl, LE);
+            a31.intoMemorySegment(y, y3 + 1 * wl, LE);
+            a32.intoMemorySegment(y, y3 + 2 * wl, LE);
+            a33.intoMemorySegment(y, y3 + 3 * wl, LE);
+            a34.intoMemorySegment(y, y3 + 4 * wl, LE);
+        }
+    }
+
+    /** {@link #t4} for a kernel 3 columns wide at dilation 1 (colStep = L·4): the columns' 3·L input lanes are consecutive, one loop. */
+    static void t4k3(MemorySegment x, long xo, long ps, long cbs, int ncb, long rowStep, int nrows,
+                   MemorySegment w, long wo, long wCb, long wRow, MemorySegment y, long yo, long yBlock, int nb) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        long wl = L * 4L, wstep = FB * wl;
+        for (int c = 0; c < ncb; c++)
+            for (int r = 0; r < nrows; r++) {
+                long xr = xo + c * cbs + r * rowStep, wk = wo + c * wCb + r * wRow;
+                for (int l = 0; l < 3 * L; l++, wk += wstep) {
+                    long xl = xr + 4L * l;
+                    FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
+                    FloatVector v;
+                    v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
+                    v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+                    v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
+                    v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
+                }
+            }
+        long y0 = yo + 0 * yBlock;
+        a00.intoMemorySegment(y, y0 + 0 * wl, LE);
+        a01.intoMemorySegment(y, y0 + 1 * wl, LE);
+        a02.intoMemorySegment(y, y0 + 2 * wl, LE);
+        a03.intoMemorySegment(y, y0 + 3 * wl, LE);
+        if (nb > 1) {
+            long y1 = yo + 1 * yBlock;
+            a10.intoMemorySegment(y, y1 + 0 * wl, LE);
+            a11.intoMemorySegment(y, y1 + 1 * wl, LE);
+            a12.intoMemorySegment(y, y1 + 2 * wl, LE);
+            a13.intoMemorySegment(y, y1 + 3 * wl, LE);
+        }
+        if (nb > 2) {
+            long y2 = yo + 2 * yBlock;
+            a20.intoMemorySegment(y, y2 + 0 * wl, LE);
+            a21.intoMemorySegment(y, y2 + 1 * wl, LE);
+            a22.intoMemorySegment(y, y2 + 2 * wl, LE);
+            a23.intoMemorySegment(y, y2 + 3 * wl, LE);
+        }
+        if (nb > 3) {
+            long y3 = yo + 3 * yBlock;
+            a30.intoMemorySegment(y, y3 + 0 * wl, LE);
+            a31.intoMemorySegment(y, y3 + 1 * wl, LE);
+            a32.intoMemorySegment(y, y3 + 2 * wl, LE);
+            a33.intoMemorySegment(y, y3 + 3 * wl, LE);
+        }
+    }
+
+    /** {@link #t3} for a kernel 3 columns wide at dilation 1 (colStep = L·4): the columns' 3·L input lanes are consecutive, one loop. */
+    static void t3k3(MemorySegment x, long xo, long ps, long cbs, int ncb, long rowStep, int nrows,
+                   MemorySegment w, long wo, long wCb, long wRow, MemorySegment y, long yo, long yBlock, int nb) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00, a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
+        long wl = L * 4L, wstep = FB * wl;
+        for (int c = 0; c < ncb; c++)
+            for (int r = 0; r < nrows; r++) {
+                long xr = xo + c * cbs + r * rowStep, wk = wo + c * wCb + r * wRow;
+                for (int l = 0; l < 3 * L; l++, wk += wstep) {
+                    long xl = xr + 4L * l;
+                    FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
+                    FloatVector v;
+                    v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
+                    v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+                    v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
+                }
+            }
+        long y0 = yo + 0 * yBlock;
+        a00.intoMemorySegment(y, y0 + 0 * wl, LE);
+        a01.intoMemorySegment(y, y0 + 1 * wl, LE);
+        a02.intoMemorySegment(y, y0 + 2 * wl, LE);
+        if (nb > 1) {
+            long y1 = yo + 1 * yBlock;
+            a10.intoMemorySegment(y, y1 + 0 * wl, LE);
+            a11.intoMemorySegment(y, y1 + 1 * wl, LE);
+            a12.intoMemorySegment(y, y1 + 2 * wl, LE);
+        }
+        if (nb > 2) {
+            long y2 = yo + 2 * yBlock;
+            a20.intoMemorySegment(y, y2 + 0 * wl, LE);
+            a21.intoMemorySegment(y, y2 + 1 * wl, LE);
+            a22.intoMemorySegment(y, y2 + 2 * wl, LE);
+        }
+        if (nb > 3) {
+            long y3 = yo + 3 * yBlock;
+            a30.intoMemorySegment(y, y3 + 0 * wl, LE);
+            a31.intoMemorySegment(y, y3 + 1 * wl, LE);
+            a32.intoMemorySegment(y, y3 + 2 * wl, LE);
+        }
+    }
+
+    /** {@link #t2} for a kernel 3 columns wide at dilation 1 (colStep = L·4): the columns' 3·L input lanes are consecutive, one loop. */
+    static void t2k3(MemorySegment x, long xo, long ps, long cbs, int ncb, long rowStep, int nrows,
+                   MemorySegment w, long wo, long wCb, long wRow, MemorySegment y, long yo, long yBlock, int nb) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+        long wl = L * 4L, wstep = FB * wl;
+        for (int c = 0; c < ncb; c++)
+            for (int r = 0; r < nrows; r++) {
+                long xr = xo + c * cbs + r * rowStep, wk = wo + c * wCb + r * wRow;
+                for (int l = 0; l < 3 * L; l++, wk += wstep) {
+                    long xl = xr + 4L * l;
+                    FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
+                    FloatVector v;
+                    v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
+                    v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+                }
+            }
+        long y0 = yo + 0 * yBlock;
+        a00.intoMemorySegment(y, y0 + 0 * wl, LE);
+        a01.intoMemorySegment(y, y0 + 1 * wl, LE);
+        if (nb > 1) {
+            long y1 = yo + 1 * yBlock;
+            a10.intoMemorySegment(y, y1 + 0 * wl, LE);
+            a11.intoMemorySegment(y, y1 + 1 * wl, LE);
+        }
+        if (nb > 2) {
+            long y2 = yo + 2 * yBlock;
+            a20.intoMemorySegment(y, y2 + 0 * wl, LE);
+            a21.intoMemorySegment(y, y2 + 1 * wl, LE);
+        }
+        if (nb > 3) {
+            long y3 = yo + 3 * yBlock;
+            a30.intoMemorySegment(y, y3 + 0 * wl, LE);
+            a31.intoMemorySegment(y, y3 + 1 * wl, LE);
+        }
+    }
+
     /** 5 consecutive output positions of a 1×1 stride-1 conv (one tap; consecutive positions are consecutive in the input). */
     static void pw(MemorySegment x, long xo, long cbs, int ncb, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb) {
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a04 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00, a14 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a24 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00, a34 = a00;
