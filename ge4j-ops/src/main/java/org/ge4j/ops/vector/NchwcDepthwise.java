@@ -104,7 +104,7 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
             long xr = xo + (long) ihBase * g.w() * VB; // may point before the plane: only valid rows are read
             int o = 0;
             for (; o < owA; o++) edge(x, xr, o, i0, i1, cb, y, yr + o * VB, z, pad);
-            if (k3 && i0 < i1) o = interior3(x, xr, tapOff, i0, i1, owA, owB, cb, y, yr, z, pad);
+            if (k3 && i0 == 0 && i1 == 3) o = interior3(x, xr, tapOff, 0, 3, owA, owB, cb, y, yr, z, pad); // edge rows: interior() reads valid kernel rows only
             for (; o < owB; o++) interior(x, xr, tapOff, o, i0, i1, cb, y, yr + o * VB, z, pad);
             for (; o < ow; o++) edge(x, xr, o, i0, i1, cb, y, yr + o * VB, z, pad);
             if (!clamp) activate(y, yr, pad);
@@ -157,9 +157,9 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
     /** Output positions [o0, o1) of a row whose whole 3×3 window is inside the input, two at a time; returns where it stopped. */
     private int interior3(MemorySegment x, long xr, long[] t, int i0, int i1, int o0, int o1, int cb, MemorySegment y, long yr, MemorySegment z, int lanes) {
         VectorMask<Float> pad = S.indexInRange(0, lanes).not();
-        // a kernel row outside the input (top and bottom output rows) takes the zero weights after the packed
-        // ones and reads the first valid row instead (its products are zero: only an infinite input there
-        // would show, as NaN instead of infinity)
+        // a kernel row outside the input would take the zero weights after the packed ones and read the first
+        // valid row instead; the callers pass whole windows only (0, 3), since an infinite input in that row
+        // would give NaN where the convolution gives an infinity
         long zw = (long) blocks * 9 * VB, wo = (long) cb * 9 * VB;
         long wa = i0 <= 0 ? wo : zw, wb = i0 <= 1 && i1 > 1 ? wo + 3 * VB : zw, wc = i1 > 2 ? wo + 6 * VB : zw;
         FloatVector w0 = FloatVector.fromMemorySegment(S, w, wa, LE), w1 = FloatVector.fromMemorySegment(S, w, wa + VB, LE);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.ge4j.ops.vector.KernelHarness.assertMatchesReference;
 import static org.ge4j.ops.vector.KernelHarness.fused;
 import static org.ge4j.ops.vector.KernelHarness.random;
+import static org.ge4j.ops.vector.KernelHarness.uniform;
 
 import org.ge4j.ir.Tensor;
 import org.ge4j.ops.blocked.Blocking;
@@ -63,6 +64,14 @@ class NchwcKernelsTest {
                 var c = conv(seed += 4, true, t[0], t[1], t[2], t[3], t[1], t[1], t[4], t[5], t[6], bias, act, res ? new long[] {t[0], t[1], oh, ow} : null);
                 assertThat(assertMatchesReference(c.build(), TOL)).isInstanceOf(NchwcDepthwise.class);
             }
+        // an infinite input in the first and last rows stays infinite (no zero-weight products of it at the edges)
+        Tensor inf = random(5, 1, 16, 40, 40);
+        for (int q = 0; q < 40; q++) {
+            inf.setScalarDouble(q, Double.POSITIVE_INFINITY);
+            inf.setScalarDouble(39 * 40 + q, Double.POSITIVE_INFINITY);
+        }
+        assertMatchesReference(fused("BlockedConv").opset(1).attr("block", (long) B).attr("group", 16L).ints("strides", 2L, 2L).ints("pads", 1L, 1L, 1L, 1L)
+                .in(Blocking.block(inf, B)).constIn(uniform(6, 0.1, 1, 16, 1, 3, 3)).build(), TOL);
         // dilations and asymmetric pads
         assertMatchesReference(fused("BlockedConv").opset(1).attr("block", (long) B).attr("group", 24L).ints("dilations", 2L, 2L).ints("pads", 2L, 1L, 0L, 2L)
                 .in(blocked(7, 1, 24, 11, 12)).constIn(random(8, 24, 1, 3, 3)).constIn(random(9, 24)).build(), TOL);
