@@ -433,7 +433,7 @@ final class Miniature {
 
     private static NodeSpec build(NodeSpec s, OpSchema schema, OpRegistry registry, long[][] in, Map<String, Attr> overrides) {
         Node orig = s.node();
-        boolean residual = (orig.type().equals("FusedConv") || orig.type().equals("BlockedConv")) && in.length > 3 && s.input(3) != null;
+        boolean residual = s.attrs().getInt("has_residual", 0) != 0 && in.length > 3 && s.input(3) != null; // FusedConv, BlockedConv
         if (residual) {
             // infer the output without the residual first: it has the output's shape
             long[][] first = in.clone();
