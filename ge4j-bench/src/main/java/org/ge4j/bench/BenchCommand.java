@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ge4j.compiler.OptLevel;
 import org.ge4j.runtime.WarmUp;
@@ -82,7 +81,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "ge4j's optimisation switches, as for compile: e.g. \"layout:off\" (the NCHWc layout pass)")
     String switches;
 
-    @Option(names = "--ort-spinning", paramLabel = "on|off", description = "ORT intra-op threads spin while waiting for work (ORT's default: on); default ${DEFAULT-VALUE}")
+    @Option(names = "--ort-spinning", paramLabel = "on|always|off",
+            description = "how ORT's intra-op threads wait for work: on = spin during ORT's runs and stop when a run returns "
+                    + "(session.force_spinning_stop=1, so ORT's idle workers do not hold a core during ge4j's turn); always = ORT's default "
+                    + "(also spin for a while after each run); off = never spin; default ${DEFAULT-VALUE}")
     String ortSpinning = "on";
 
     @Option(names = "--om", description = "ge4j loads a .om compiled from MODEL beforehand (untimed), as a deployment would; load = .om load")
@@ -140,11 +142,7 @@ public final class BenchCommand implements Callable<Integer> {
         else throw new IllegalArgumentException("--engine must be ge4j or ort, got '" + engine + "'");
         List<BenchModels.InputSpec> specs = new ArrayList<>();
         for (String s : inputs) specs.add(BenchModels.InputSpec.parse(s));
-        boolean spin = switch (ortSpinning.toLowerCase(Locale.ROOT)) {
-            case "on", "true", "1" -> true;
-            case "off", "false", "0" -> false;
-            default -> throw new IllegalArgumentException("--ort-spinning must be on or off, got '" + ortSpinning + "'");
-        };
+        OrtEngine.Spinning spin = OrtEngine.Spinning.parse(ortSpinning);
         Bencher.Plan plan = new Bencher.Plan(warmup, warmupMinTime, warmupTime, untilStable, runs, Math.min(minRuns, runs), maxTime, block, settle);
         return new BenchConfig(model, modelsDir == null ? BenchModels.dir() : modelsDir, engines, specs, threads, batch, plan,
                 OptLevel.parse(level), checkedSwitches(), spin, cold, coldRepeats, coldRuns, tsv, seed, rtol, atol, peakGflops, om || omFile != null, omFile, profile, warmUpAtLoad == null ? null : WarmUp.parse(warmUpAtLoad),

@@ -18,7 +18,7 @@ import org.ge4j.runtime.WarmUp;
  * @param om          ge4j loads a {@code .om} (given as {@code omFile}, else compiled from the model first, untimed)
  */
 public record BenchConfig(String model, Path modelsDir, List<String> engines, List<BenchModels.InputSpec> inputs,
-                          int threads, int batch, Bencher.Plan plan, OptLevel level, String switches, boolean ortSpinning,
+                          int threads, int batch, Bencher.Plan plan, OptLevel level, String switches, OrtEngine.Spinning ortSpinning,
                           boolean cold, int coldRepeats, int coldRuns, Path tsv, long seed, double rtol, double atol,
                           double peakGflops, boolean om, Path omFile, Path profile, WarmUp warmUpAtLoad, String command) {
     public BenchConfig {

@@ -168,7 +168,7 @@ public final class Benchmark {
     private List<BenchModels.InputSpec> coldInputSpecs(ResolvedModel model) throws Exception {
         if (!config.inputs().isEmpty() || (!model.manifestInputs().isEmpty() && config.batch() == 1))
             return inputSpecs(config.inputs(), model.manifestInputs(), List.of(), config.batch());
-        try (OrtEngine probe = new OrtEngine(model.file(), 1, false)) {
+        try (OrtEngine probe = new OrtEngine(model.file(), 1, OrtEngine.Spinning.OFF)) {
             probe.load();
             return inputSpecs(config.inputs(), model.manifestInputs(), probe.declaredInputs(), config.batch());
         }

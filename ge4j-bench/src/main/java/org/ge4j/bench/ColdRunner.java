@@ -71,7 +71,7 @@ public final class ColdRunner {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(BenchCommand.class.getName());
         cmd.addAll(List.of("--cold-child", engine, "--threads", Integer.toString(config.threads()), "--level", config.level().name(),
-                "--ort-spinning", config.ortSpinning() ? "on" : "off", "--cold-runs", Integer.toString(config.coldRuns()),
+                "--ort-spinning", config.ortSpinning().option(), "--cold-runs", Integer.toString(config.coldRuns()),
                 "--seed", Long.toString(config.seed()), "--warmup-time", Double.toString(config.plan().warmupSeconds())));
         for (BenchModels.InputSpec s : inputs) cmd.addAll(List.of("--input", s.toString()));
         if (config.switches() != null) cmd.addAll(List.of("--optimization_switch", config.switches()));

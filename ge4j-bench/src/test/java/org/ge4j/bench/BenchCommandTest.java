@@ -26,7 +26,7 @@ class BenchCommandTest {
         assertThat(c.batch()).isEqualTo(1);
         assertThat(c.plan()).isEqualTo(new Bencher.Plan(20, 10, 20, true, 50, 5, 60, 5));
         assertThat(c.level()).isEqualTo(OptLevel.O3);
-        assertThat(c.ortSpinning()).isTrue();
+        assertThat(c.ortSpinning()).isEqualTo(OrtEngine.Spinning.ON);
         assertThat(c.cold()).isFalse();
         assertThat(c.om()).isFalse();
         assertThat(c.seed()).isEqualTo(42);
@@ -49,7 +49,7 @@ class BenchCommandTest {
         assertThat(c.inputs()).containsExactly(BenchModels.InputSpec.parse("x:float32:8x4"));
         assertThat(c.modelsDir()).isEqualTo(Path.of("/m"));
         assertThat(c.level()).isEqualTo(OptLevel.O1);
-        assertThat(c.ortSpinning()).isFalse();
+        assertThat(c.ortSpinning()).isEqualTo(OrtEngine.Spinning.OFF);
         assertThat(c.cold()).isTrue();
         assertThat(c.coldRepeats()).isEqualTo(2);
         assertThat(c.coldRuns()).isZero();
@@ -103,7 +103,7 @@ class BenchCommandTest {
         assertThatThrownBy(() -> config("m", "--batch", "0")).hasMessageContaining("--batch must be >= 1");
         assertThatThrownBy(() -> config("m", "--runs", "0")).hasMessageContaining("--runs must be >= 1");
         assertThatThrownBy(() -> config("m", "--engine", "tvm")).hasMessageContaining("--engine must be ge4j or ort");
-        assertThatThrownBy(() -> config("m", "--ort-spinning", "maybe")).hasMessageContaining("--ort-spinning must be on or off");
+        assertThatThrownBy(() -> config("m", "--ort-spinning", "maybe")).hasMessageContaining("--ort-spinning must be on, always or off");
         assertThatThrownBy(() -> config("m", "--level", "O7")).hasMessageContaining("unknown optimisation level 'O7'");
         assertThatThrownBy(() -> config("m", "--input", "x:f:1")).hasMessageContaining("unsupported dtype 'f'");
         assertThatThrownBy(() -> config("m", "--cold-repeats", "0")).hasMessageContaining("--cold-repeats must be >= 1");

@@ -10,7 +10,10 @@ import java.util.Arrays;
  * the tasks, slowest first, with their kernel and input shapes. Float inputs get a smooth ramp, integer inputs
  * zeros. Run with the CLI jar: {@code java --add-modules jdk.incubator.vector -Dge4j.threads=1 -cp
  * ge4j-cli/target/ge4j-cli.jar:ge4j-runtime/target/test-classes org.ge4j.runtime.TaskTimes model.om [warm-up]
- * [runs]}. Unlike a kernel micro-benchmark, each task here meets caches as the model leaves them (its input just
+ * [runs] [tasks to list, default 60]}; {@code -Dge4j.threads=2} times each task with its kernels on two threads
+ * (the tasks still run one after another, in plan order, so stream parallelism is not measured). A summary per
+ * kernel class follows the list; {@code -Dtasktimes.median=true} lists each task's median time instead of its mean
+ * (robust when other processes share the cores). Unlike a kernel micro-benchmark, each task here meets caches as the model leaves them (its input just
  * written by the task before, its weights not read since the last run); and a plain {@code java} like this one,
  * without the launcher's JIT settings, runs the kernels as an application embedding ge4j would.
  */
@@ -41,17 +44,30 @@ public final class TaskTimes {
         int warm = a.length > 1 ? Integer.parseInt(a[1]) : 400, runs = a.length > 2 ? Integer.parseInt(a[2]) : 60;
         for (int r = 0; r < warm; r++) ctx.run(in, out);
         long total = 0;
+        long[][] each = new long[tasks][runs];
+        long[] totals = new long[runs];
         for (int r = 0; r < runs; r++) {
             long t0 = System.nanoTime();
             last[0] = t0;
-            ctx.run(in, out, (t, args) -> { long now = System.nanoTime(); acc[t] += now - last[0]; last[0] = now; });
-            total += System.nanoTime() - t0;
+            int run = r;
+            ctx.run(in, out, (t, args) -> { long now = System.nanoTime(); acc[t] += now - last[0]; each[t][run] = now - last[0]; last[0] = now; });
+            totals[r] = System.nanoTime() - t0;
+            total += totals[r];
         }
-        System.out.printf("total %.2f ms per run%n", total / 1e6 / runs);
+        if (Boolean.getBoolean("tasktimes.median")) {
+            // per task: the median run times runs (robust when other processes share the machine)
+            for (int t = 0; t < tasks; t++) {
+                Arrays.sort(each[t]);
+                acc[t] = each[t][runs / 2] * runs;
+            }
+        }
+        Arrays.sort(totals);
+        System.out.printf("total %.2f ms per run (median %.2f ms)%n", total / 1e6 / runs, totals[runs / 2] / 1e6);
         Integer[] idx = new Integer[tasks];
         for (int i = 0; i < tasks; i++) idx[i] = i;
         Arrays.sort(idx, (x, y) -> Long.compare(acc[y], acc[x]));
-        for (int k = 0; k < Math.min(60, tasks); k++) {
+        int list = a.length > 3 ? Integer.parseInt(a[3]) : 60;
+        for (int k = 0; k < Math.min(list, tasks); k++) {
             int t = idx[k];
             var task = plan.tasks().get(t);
             var n = task.node();
@@ -59,5 +75,14 @@ public final class TaskTimes {
             for (int i = 0; i < n.inputCount(); i++) { int v = task.args()[i]; if (v >= 0) shapes.append(Arrays.toString(plan.values().get(v).shape())).append(' '); }
             System.out.printf("%3d %8.3f ms  %-12s %s %s%n", t, acc[t] / 1e6 / runs, n.type(), sm.kernels()[t].getClass().getSimpleName(), shapes);
         }
+        java.util.Map<String, long[]> byKernel = new java.util.TreeMap<>();
+        for (int t = 0; t < tasks; t++) {
+            long[] v = byKernel.computeIfAbsent(sm.kernels()[t].getClass().getSimpleName(), k -> new long[2]);
+            v[0] += acc[t];
+            v[1]++;
+        }
+        System.out.println("by kernel:");
+        byKernel.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0]))
+                .forEach(e -> System.out.printf("  %-28s %8.3f ms  %3d tasks%n", e.getKey(), e.getValue()[0] / 1e6 / runs, e.getValue()[1]));
     }
 }
