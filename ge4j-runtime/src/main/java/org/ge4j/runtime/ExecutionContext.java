@@ -149,11 +149,17 @@ public final class ExecutionContext implements AutoCloseable {
             for (int j = 0; j < p.length; j += 2) args[p[j]][p[j + 1]] = out;
         }
         CompiledKernel[] ks = kernels;
-        if (observer == null && streams != null) streams.run();
-        else if (observer == null) for (int t = 0; t < ks.length; t++) ks[t].run(args[t]);
-        else for (int t = 0; t < ks.length; t++) {
-            ks[t].run(args[t]);
-            observer.afterTask(t, args[t]);
+        org.ge4j.ops.vector.WorkerPool pool = org.ge4j.ops.vector.WorkerPool.shared();
+        pool.beginRun(); // the kernels' pool spins between this run's jobs instead of parking
+        try {
+            if (observer == null && streams != null) streams.run();
+            else if (observer == null) for (int t = 0; t < ks.length; t++) ks[t].run(args[t]);
+            else for (int t = 0; t < ks.length; t++) {
+                ks[t].run(args[t]);
+                observer.afterTask(t, args[t]);
+            }
+        } finally {
+            pool.endRun();
         }
         for (int c = 0; c < copies.size(); c++) {
             ExecutionPlan.OutputCopy oc = copies.get(c);

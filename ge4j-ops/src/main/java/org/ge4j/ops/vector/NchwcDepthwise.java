@@ -74,7 +74,7 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
         padW = padded && g.sh() == 1 && g.sw() == 1 && copy <= PADDED_MAX ? width : 0;
         tapPad = NchwcSupport.tapOffsets(g, padW);
         double flops = 2.0 * g.n() * blocks * L * g.outPlane() * taps;
-        split = NchwcSupport.Split.of(g.n(), blocks, g.oh(), flops, pool.threads());
+        split = NchwcSupport.Split.of(g.n(), blocks, g.oh(), flops, pool.threads(), NchwcSupport.Split.MEMORY_BOUND_MIN_FLOPS);
     }
 
     @Override public void run(MemorySegment[] args) {

@@ -72,7 +72,7 @@ final class NchwcPools {
                     && (long) (g.oh() - 1) * g.sh() - g.pt() <= g.h() - 1 && (long) (g.ow() - 1) * g.sw() - g.pl() <= g.w() - 1;
             tapOff = NchwcSupport.tapOffsets(g);
             double work = 2.0 * g.n() * g.c() * g.outPlane() * g.kh() * g.kw();
-            split = NchwcSupport.Split.of(g.n(), blocks, g.oh(), work, pool.threads());
+            split = NchwcSupport.Split.of(g.n(), blocks, g.oh(), work, pool.threads(), NchwcSupport.Split.MEMORY_BOUND_MIN_FLOPS);
         }
 
         @Override public void run(MemorySegment[] args) {

@@ -102,7 +102,16 @@ final class NchwcSupport {
      */
     record Split(int blocks, int rows, int rowsPer, int rowBlocks, int chunks, boolean parallel) {
         static Split of(int images, int blocks, int rows, double flops, int threads) {
-            int target = threads <= 1 || flops < MIN_FLOPS ? 1 : flops >= 64 * MIN_FLOPS ? 4 * threads : 2 * threads;
+            return of(images, blocks, rows, flops, threads, MIN_FLOPS);
+        }
+
+        /**
+         * {@link #of(int, int, int, double, int)} for kernels that move more bytes per flop (depthwise convs,
+         * pools): parallel from {@code minFlops} on. Their inputs were mostly written by the pool's threads
+         * (the layer before was split between them), so one thread reading them all pays the other cores' caches.
+         */
+        static Split of(int images, int blocks, int rows, double flops, int threads, double minFlops) {
+            int target = threads <= 1 || flops < minFlops ? 1 : flops >= 64 * MIN_FLOPS ? 4 * threads : 2 * threads;
             int units = Math.max(1, images * blocks);
             int rb = units >= target ? 1 : Math.min(Math.max(1, rows), (target + units - 1) / units);
             int per = Math.max(1, (rows + rb - 1) / rb);
@@ -112,6 +121,8 @@ final class NchwcSupport {
         }
 
         private static final double MIN_FLOPS = org.ge4j.ops.vector.Split.PARALLEL_MIN_FLOPS;
+        /** The parallel threshold of the memory-bound blocked kernels (a tenth of the GEMM-like kernels'). */
+        static final double MEMORY_BOUND_MIN_FLOPS = MIN_FLOPS / 10;
 
         int image(int chunk) { return chunk / (blocks * rowBlocks); }
 

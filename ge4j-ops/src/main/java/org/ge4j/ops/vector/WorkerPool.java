@@ -12,6 +12,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * nothing. One job runs at a time: a caller that finds the pool busy (another model running on another
  * thread) runs its chunks itself.
  *
+ * <p><b>Spinning during a run.</b> Between {@link #beginRun()} and {@link #endRun()} (a model run: the
+ * runtime brackets each run with them) a worker that finished a job spins for the next one instead of
+ * parking, and a caller waiting for the last chunks of its job spins instead of parking: a model run hands
+ * out a job per layer, and waking a parked thread (on a VM, a halted vCPU) costs more than a small layer's
+ * share of work. Spinning is bounded ({@code ge4j.pool.runSpinMicros}, default 2000: a worker that saw no job
+ * for that long parks), only while exactly fewer runs than threads are in progress (concurrent runs on their
+ * own threads already fill the cores), only by workers a job may use (not those reserved by stream lanes),
+ * and stops as soon as the last run ends: an idle pool costs nothing. {@code -Dge4j.pool.runSpinMicros=0}
+ * turns it off.
+ *
  * <p>The thread count is the system property {@code ge4j.threads} (default: the available processors).
  */
 public final class WorkerPool {
@@ -28,6 +38,8 @@ public final class WorkerPool {
      * Off by default until measured on a quiet machine (2-thread transformer runs: ~200 jobs per inference).
      */
     private static final long SPIN_NANOS = Math.max(0, Long.getLong("ge4j.pool.spinMicros", 0)) * 1000;
+    /** How long a worker spins for the next job during a run, and a caller for its job's last chunks ({@code -Dge4j.pool.runSpinMicros}). */
+    private static final long RUN_SPIN_NANOS = Math.max(0, Long.getLong("ge4j.pool.runSpinMicros", 2000)) * 1000;
 
     private final int threads;
     private final Thread[] workers;
@@ -37,6 +49,8 @@ public final class WorkerPool {
     private final AtomicInteger done = new AtomicInteger();
     /** Threads of the budget busy elsewhere (the stream lanes of multi-stream plans): workers not to wake. */
     private final AtomicInteger reserved = new AtomicInteger();
+    /** Model runs in progress ({@link #beginRun()} .. {@link #endRun()}). */
+    private final AtomicInteger runs = new AtomicInteger();
     private volatile int generation;
     private volatile Thread waiter;
     // volatile so that a worker that sees a new job's fields also sees that job's ticket
@@ -51,7 +65,8 @@ public final class WorkerPool {
         this.threads = threads;
         workers = new Thread[threads - 1];
         for (int i = 0; i < workers.length; i++) {
-            Thread t = new Thread(this::work, "ge4j-worker-" + (i + 1));
+            int index = i;
+            Thread t = new Thread(() -> work(index), "ge4j-worker-" + (i + 1));
             t.setDaemon(true);
             workers[i] = t;
             t.start();
@@ -104,6 +119,21 @@ public final class WorkerPool {
     /** Workers a job may wake now: the workers not reserved (a negative reservation, lent threads, adds none). */
     private int available() { return Math.min(workers.length, workers.length - reserved.get()); }
 
+    /**
+     * A model run starts on the calling thread: until the matching {@link #endRun()}, the pool's threads spin
+     * between its jobs (see the class comment). Cheap (one atomic add); wakes nobody.
+     */
+    public void beginRun() { runs.incrementAndGet(); }
+
+    /** The run begun by {@link #beginRun()} ended: when it was the last, spinning workers park. */
+    public void endRun() { runs.decrementAndGet(); }
+
+    /** Whether threads should spin rather than park now: some run, but fewer runs than threads, in progress. */
+    private boolean spinning() {
+        int r = runs.get();
+        return r > 0 && r < threads && RUN_SPIN_NANOS > 0;
+    }
+
     /** Runs {@code job} for every chunk and returns when all are done; rethrows the first failure. */
     public void run(Job job, Object ctx, int chunks) {
         if (chunks <= 0) return;
@@ -124,9 +154,12 @@ public final class WorkerPool {
             int wake = Math.max(0, Math.min(available(), chunks - 1));
             for (int i = 0; i < wake; i++) LockSupport.unpark(workers[i]);
             drain(gen, job, ctx, chunks);
-            long until = System.nanoTime() + SPIN_NANOS;
-            while (done.get() < chunks && System.nanoTime() - until < 0) Thread.onSpinWait();
-            while (done.get() < chunks) LockSupport.park(this);
+            if (done.get() < chunks) {
+                long until = System.nanoTime() + (spinning() ? Math.max(SPIN_NANOS, RUN_SPIN_NANOS) : SPIN_NANOS);
+                long start = System.nanoTime(), now = start;
+                while (done.get() < chunks && (now = System.nanoTime()) - until < 0) pause(now - start);
+                while (done.get() < chunks) LockSupport.park(this);
+            }
             this.job = null;
             this.ctx = null;
             Throwable f = failure;
@@ -140,6 +173,18 @@ public final class WorkerPool {
             busy.unlock();
         }
     }
+
+    /**
+     * One step of a spin that has lasted {@code spun} ns: a pause instruction for the first microseconds, then
+     * a yield, so that on a machine with more runnable threads than cores the spinner gives its core to the
+     * thread it waits for (or to another process) instead of burning its time slice.
+     */
+    private static void pause(long spun) {
+        if (spun < YIELD_AFTER_NANOS) Thread.onSpinWait();
+        else Thread.yield();
+    }
+
+    private static final long YIELD_AFTER_NANOS = Long.getLong("ge4j.pool.yieldMicros", 20) * 1000;
 
     /** Takes and runs chunks of job {@code gen} until none is left. */
     private void drain(int gen, Job j, Object c, int n) {
@@ -158,15 +203,25 @@ public final class WorkerPool {
         }
     }
 
-    private void work() {
+    private void work(int index) {
         int seen = 0;
         while (true) {
             int gen = generation;
             if (gen == seen) {
                 // the next job usually comes within microseconds (the next layer of the same model run): a
-                // short spin catches it without the wake-up of a parked thread (on a VM, of a halted vCPU)
+                // spin catches it without the wake-up of a parked thread (on a VM, of a halted vCPU)
                 long until = System.nanoTime() + SPIN_NANOS;
                 while ((gen = generation) == seen && System.nanoTime() - until < 0) Thread.onSpinWait();
+                if (gen == seen && spinning() && index < available()) {
+                    long start = System.nanoTime(), now = start;
+                    until = start + RUN_SPIN_NANOS;
+                    int i = 0;
+                    while ((gen = generation) == seen && (now = System.nanoTime()) - until < 0) {
+                        pause(now - start);
+                        // the run ended, or stream lanes took this worker's thread: park
+                        if ((++i & 63) == 0 && !(spinning() && index < available())) break;
+                    }
+                }
                 if (gen == seen) {
                     LockSupport.park(this);
                     continue;

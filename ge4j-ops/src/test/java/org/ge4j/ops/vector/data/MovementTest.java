@@ -183,6 +183,10 @@ class MovementTest {
         }
         assertSame(op("Concat").attr("axis", 1L).in(floats(1, 1, 64, 28, 28)).in(floats(2, 1, 128, 28, 28)).in(floats(3, 1, 32, 28, 28)).build());
         assertSame(op("Concat").attr("axis", 0L).in(floats(1, 0, 3)).in(floats(2, 2, 3)).build());
+        // copies of >= 64 KB are cut into byte ranges on the pool: ranges that end inside runs, several outer rows
+        assertSame(op("Concat").attr("axis", 2L).in(floats(4, 2, 3, 37, 101)).in(floats(5, 2, 3, 50, 101)).in(floats(6, 2, 3, 1, 101)).build());
+        assertSame(op("Split").attr("axis", 1L).in(floats(7, 3, 300, 57)).constIn(longs(11, 250, 39)).outputs(3).build());
+        assertSame(op("Concat").attr("axis", 3L).in(random(DataType.UINT8, 8, 1, 2, 300, 77)).in(random(DataType.UINT8, 9, 1, 2, 300, 33)).build());
         assertSame(op("Split").attr("axis", 1L).in(floats(4, 2, 9)).outputs(3).build()); // equal parts
         assertSame(op("Split").opset(18).attr("axis", 0L).attr("num_outputs", 3L).in(floats(4, 7, 2)).outputs(3).build());
     }
