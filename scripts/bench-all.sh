@@ -72,7 +72,7 @@ write_md() {
 
 - Machine: $(lscpu 2>/dev/null | awk -F': *' '/^Model name/ {print $2; exit}'), $(nproc) processors ($(lscpu 2>/dev/null | awk -F': *' '/^Thread\(s\) per core/ {t=$2} /^Core\(s\) per socket/ {c=$2} /^Socket\(s\)/ {s=$2} END {print c*s " cores, " t " thread(s) per core"}')), $(awk '/MemTotal/ {printf "%.0f GB RAM", $2/1048576}' /proc/meminfo)
 - JDK: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); JVM as \`./ge4j\` starts it: \`--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss16m$([ "${GE4J_MEMORY:-small}" = default ] || [[ "${GE4J_JAVA_OPTS:-}" =~ -XX:\+Use[A-Za-z0-9]*GC ]] || echo ' -XX:+UseSerialGC -Xms16m -Xmn8m')${GE4J_JAVA_OPTS:+ $GE4J_JAVA_OPTS}\` + the launcher's JIT settings (the cold-start JVMs too)
-- ONNX Runtime 1.29.0 (Java API, CPU): ALL_OPT, sequential, intra-op threads = \`--threads\`, spinning on (its default; with more than one thread the run pauses 50 ms, untimed, before each engine's block: \`--settle 50\`); ge4j: \`--level O3\`, \`-Dge4j.threads\` = \`--threads\`
+- ONNX Runtime 1.29.0 (Java API, CPU): ALL_OPT, sequential, intra-op threads = \`--threads\`, intra-op threads spin while one of its runs is in progress (its default) and stop spinning when the run returns (\`session.force_spinning_stop=1\`, the bench's \`--ort-spinning on\`), so in the alternating run ORT's idle workers do not hold a core during ge4j's turn; ge4j: \`--level O3\`, \`-Dge4j.threads\` = \`--threads\` (its pool likewise spins between the jobs of a run and parks when the run ends)
 - Each number: median (and p90) of the timed runs after warm-up (per engine: 20 runs and at least 10 s, at most 20 s), ge4j and ORT alternating in blocks of 5 runs in one JVM; the load average (1, 5, 15 min) at the start and end of each measurement is in the tables: on a busy machine, trust the ratios more than the absolute times
 - FP32 peak: $peak GFLOP/s per core, measured on this machine when the run started (\`org.ge4j.bench.PeakProbe\`: 12 independent FMA chains on the widest vectors, best of 60 rounds of 4 ms); % peak = GFLOP/s / ($peak × threads)"
   local body="<!-- bench-all:begin -->
@@ -96,8 +96,9 @@ PY
 for t in $threads; do
   for m in "${models[@]}"; do
     args=("$m" --vs-ort --threads "$t" --tsv "$tsv" --min-runs 3 --peak-gflops "$peak")
-    # more than one thread: a 50 ms pause before each engine's block, so ORT's spinning workers are idle when ge4j's turn starts
-    [ "$t" -gt 1 ] && args=("$m" --vs-ort --threads "$t" --tsv "$tsv" --min-runs 2 --peak-gflops "$peak" --settle 50)
+    # more than one thread: ORT's workers stop spinning when its run returns (--ort-spinning on, the default), so no
+    # pause between the engines' blocks is needed (a pause lets idle vCPUs sleep: a slow first run per block for both)
+    [ "$t" -gt 1 ] && args=("$m" --vs-ort --threads "$t" --tsv "$tsv" --min-runs 2 --peak-gflops "$peak" --ort-spinning on)
     if [ "$cold" = 1 ] && [ "$t" = 1 ]; then args+=(--cold --cold-repeats "$cold_repeats"); fi
     args+=("${extra[@]}")
     log="$results/logs/$stamp-$m-${t}t.log"

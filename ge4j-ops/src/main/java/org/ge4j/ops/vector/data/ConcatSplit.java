@@ -11,8 +11,8 @@ import org.ge4j.ops.vector.WorkerPool;
 /**
  * Concat and Split as block copies: around the axis the tensors are [outer, dim·inner], so each part is
  * {@code outer} contiguous runs of {@code dim_i·inner} elements, at a column offset in the whole. The split
- * sizes are read off the static output shapes (whatever attribute or input gave them). Large copies are cut
- * into byte ranges of the whole run on the {@link WorkerPool}.
+ * sizes are read off the static output shapes (whatever attribute or input gave them). Large copies run on the
+ * {@link WorkerPool}, each chunk a byte range of every part.
  */
 final class ConcatSplit {
     private ConcatSplit() {}
@@ -107,31 +107,30 @@ final class ConcatSplit {
 
         @Override public void run(MemorySegment[] args) {
             if (chunks > 1) pool.run(this, args, chunks);
-            else copy(args, 0, outer * row);
+            else for (int i = 0; i < parts; i++) copy(args, i, 0, outer * runs[i]);
         }
 
         @Override public void run(Object ctx, int chunk, int n) {
-            long total = outer * row;
-            // 64-byte aligned range boundaries in the whole's run order (outer-major, then part by part)
-            long a = total * chunk / n & ~63L, b = chunk == n - 1 ? total : total * (chunk + 1) / n & ~63L;
-            copy((MemorySegment[]) ctx, a, b);
+            // chunk c copies the c-th n-th of every part (64-byte aligned bounds): the pool runs the front chunks
+            // on the caller and the back ones on a worker, as it ran the front and back parts of the layers that
+            // wrote the parts, so each thread mostly copies what its own core wrote
+            MemorySegment[] args = (MemorySegment[]) ctx;
+            for (int i = 0; i < parts; i++) {
+                long total = outer * runs[i];
+                long a = total * chunk / n & ~63L, b = chunk == n - 1 ? total : total * (chunk + 1) / n & ~63L;
+                copy(args, i, a, b);
+            }
         }
 
-        /** Copies bytes [from, to) of the runs, in the order outer index, then part. */
-        private void copy(MemorySegment[] args, long from, long to) {
-            if (from >= to) return;
-            MemorySegment whole = gather ? args[first] : args[0];
-            long o = from / row, at = o * row; // run-order position of outer index o's first run
-            for (; o < outer && at < to; o++) {
-                for (int i = 0; i < parts && at < to; i++) {
-                    long run = runs[i], s = Math.max(from, at) - at, e = Math.min(to, at + run) - at;
-                    if (e > s) {
-                        MemorySegment part = gather ? args[i] : args[first + i];
-                        if (gather) MemorySegment.copy(part, o * run + s, whole, o * row + cols[i] + s, e - s);
-                        else MemorySegment.copy(whole, o * row + cols[i] + s, part, o * run + s, e - s);
-                    }
-                    at += run;
-                }
+        /** Copies bytes [from, to) of part i (its own order: outer index, then the run). */
+        private void copy(MemorySegment[] args, int i, long from, long to) {
+            long run = runs[i], col = cols[i];
+            if (run == 0 || from >= to) return;
+            MemorySegment whole = gather ? args[first] : args[0], part = gather ? args[i] : args[first + i];
+            for (long o = from / run; o < outer && o * run < to; o++) {
+                long s = Math.max(from, o * run) - o * run, e = Math.min(to, (o + 1) * run) - o * run;
+                if (gather) MemorySegment.copy(part, o * run + s, whole, o * row + col + s, e - s);
+                else MemorySegment.copy(whole, o * row + col + s, part, o * run + s, e - s);
             }
         }
     }
