@@ -195,7 +195,7 @@ public final class WorkerPool {
         else Thread.yield();
     }
 
-    private static final long YIELD_AFTER_NANOS = Long.getLong("ge4j.pool.yieldMicros", 20) * 1000;
+    private static final long YIELD_AFTER_NANOS = 20_000;
 
     /** Jobs of more chunks than this run on the caller alone (the ticket holds 20-bit chunk indexes). */
     private static final int MAX_CHUNKS = (1 << 20) - 1;
