@@ -50,8 +50,12 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     static boolean enabled = Boolean.parseBoolean(System.getProperty("ge4j.nchwc.winograd", "true"));
     /** Tests set this to bypass the shape rule of {@link #profitable}. */
     static boolean force;
-    /** Bytes of transformed input and products per strip ({@code -Dge4j.nchwc.winogradStripBytes}): the strip's tile count. */
-    static long stripBytes = Long.getLong("ge4j.nchwc.winogradStripBytes", 512 << 10);
+    /**
+     * Bytes of transformed input and products per strip ({@code -Dge4j.nchwc.winogradStripBytes}): the strip's tile
+     * count. Measured (WinogradBench, cold): 256 KB beat 512-1024 KB by 5-15 % on 16-64 channels at 55-56, and for
+     * 256 channels at 14 one strip of all 16 tiles (740 KB) beat strips of 5 by ~20 %.
+     */
+    static long stripBytes = Long.getLong("ge4j.nchwc.winogradStripBytes", 256 << 10);
 
     private final Window2d g;
     private final int cb, mb, groups, tilesW, tiles, strip, strips, parts, groupsPer;
@@ -106,10 +110,12 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         act.apply(one, 0, one, 0, 1);
         fixPad = m % L != 0 && one.get(F, 0) != 0f;
         padLanes = S.indexInRange(0, m % L == 0 ? L : m % L).not();
-        // strips of T tiles (a multiple of P) whose transformed input and products stay within stripBytes
-        int fit = (int) Math.max(P, stripBytes / ((long) NP * (cb + FB) * VB) / P * P);
+        // strips of equal tile counts whose transformed input and products stay within stripBytes, or one strip of
+        // all tiles when they fit in 3× that (few tiles, large weights: each strip reads all the weights)
+        int fit = (int) Math.max(P, stripBytes / ((long) NP * (cb + FB) * VB));
+        if (tiles <= 3 * fit) fit = tiles;
         int n = Math.max(1, (tiles + fit - 1) / fit);
-        strip = Math.max(1, (tiles + n - 1) / n + P - 1) / P * P;
+        strip = (tiles + n - 1) / n;
         strips = (tiles + strip - 1) / strip;
         double flops = 2.0 * g.n() * m * g.outPlane() * (double) c * 9;
         int threads = pool.threads();
@@ -169,7 +175,7 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
 
     /** The shape rule: where F(4×4, 3×3) measured faster than the direct conv. */
     static boolean profitable(Window2d g, int m) {
-        return g.c() >= 32 && m >= 32 && g.oh() >= 10 && g.ow() >= 10;
+        return g.c() >= 16 && m >= 16 && g.oh() >= 10 && g.ow() >= 10;
     }
 
     private static final class Run {
@@ -198,24 +204,27 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         MemorySegment[] args = run.args;
         MemorySegment x = args[0], y = args[yArg];
         MemorySegment z = zArg >= 0 ? nullable(args[zArg]) : null;
-        long vp = (long) cb * strip * VB, mp = (long) FB * strip * VB;
+        long rs = (strip + P) * VB, vp = cb * rs, mp = FB * rs;
         MemorySegment v = Scratch.get(0, vp * NP), mm = Scratch.get(1, mp * NP), tmp = Scratch.get(2, 2L * NP * VB);
         for (int un = u0; un < u1; un++) {
             int part = un % parts, s = un / parts % strips, n = un / parts / strips;
             int t0 = s * strip, nt = Math.min(tiles, t0 + strip) - t0;
             for (int t = 0; t < nt; t++) inputTile(x, n, t0 + t, v, t * VB, vp, tmp);
+            // nt = 4·fours + 5·k when it can be, else the last call of 5 runs past nt (on stale scratch, never read)
+            int fours = (4 * nt) % P;
+            if (4 * fours > nt) fours = nt % P == 4 ? 1 : 0;
             int g1 = Math.min(groups, (part + 1) * groupsPer);
             for (int grp = part * groupsPer; grp < g1; grp++) {
                 long ug = grp * uGroup;
                 for (int p = 0; p < NP; p++) {
                     long vo = p * vp, mo = p * mp, uo = ug + p * uPos;
                     int t = 0;
-                    for (; t + P <= nt; t += P) gemm5(v, vo + t * VB, strip * VB, cb, u, uo, mm, mo + t * VB, strip * VB);
-                    for (; t < nt; t++) gemm1(v, vo + t * VB, strip * VB, cb, u, uo, mm, mo + t * VB, strip * VB);
+                    for (int q = 0; q < fours; q++, t += 4) gemm4(v, vo + t * VB, rs, cb, u, uo, mm, mo + t * VB, rs);
+                    for (; t < nt; t += P) gemm5(v, vo + t * VB, rs, cb, u, uo, mm, mo + t * VB, rs);
                 }
                 int nb = Math.min(FB, mb - FB * grp);
                 for (int t = 0; t < nt; t++)
-                    for (int f = 0; f < nb; f++) outputTile(mm, f * strip * VB + t * VB, mp, tmp, y, z, n, t0 + t, FB * grp + f);
+                    for (int f = 0; f < nb; f++) outputTile(mm, f * rs + t * VB, mp, tmp, y, z, n, t0 + t, FB * grp + f);
             }
         }
     }
@@ -227,7 +236,7 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     private void inputTile(MemorySegment x, int n, int t, MemorySegment v, long vo, long vp, MemorySegment tmp) {
         int r0 = t / tilesW * OT - g.pt(), c0 = t % tilesW * OT - g.pl();
         boolean inside = r0 >= 0 && c0 >= 0 && r0 + A <= g.h() && c0 + A <= g.w();
-        long cbs = strip * VB, tb = NP * VB; // tmp: [0, tb) the transform's rows, [tb, 2 tb) the bordered copy
+        long cbs = (strip + P) * VB, tb = NP * VB; // tmp: [0, tb) the transform's rows, [tb, 2 tb) the bordered copy
         for (int c = 0; c < cb; c++) {
             MemorySegment src = x;
             long so = n * xImg + c * xCb + r0 * xRow + c0 * VB, rs = xRow;
@@ -355,24 +364,29 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         a33.intoMemorySegment(y, y3 + 3 * wl, LE); a34.intoMemorySegment(y, y3 + 4 * wl, LE);
     }
 
-    /** {@link #gemm5} for one tile. */
-    static void gemm1(MemorySegment x, long xo, long cbs, int ncb, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-        long wl = VB, wstep = FB * wl, wk = wo;
+    /** {@link #gemm5} for 4 tiles. */
+    static void gemm4(MemorySegment x, long xo, long cbs, int ncb, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00,
+                a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        long wl = VB, wstep = FB * wl, ps = wl, wk = wo;
         for (int c = 0; c < ncb; c++) {
             long xr = xo + c * cbs;
             for (int l = 0; l < L; l++, wk += wstep) {
-                FloatVector v = FloatVector.broadcast(S, x.get(F, xr + 4L * l));
-                a0 = FloatVector.fromMemorySegment(S, w, wk, LE).fma(v, a0);
-                a1 = FloatVector.fromMemorySegment(S, w, wk + wl, LE).fma(v, a1);
-                a2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE).fma(v, a2);
-                a3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE).fma(v, a3);
+                long xl = xr + 4L * l;
+                FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + wl, LE),
+                        w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
+                FloatVector v;
+                v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
+                v = FloatVector.broadcast(S, x.get(F, xl + ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+                v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
+                v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
             }
         }
-        a0.intoMemorySegment(y, yo, LE);
-        a1.intoMemorySegment(y, yo + yBlock, LE);
-        a2.intoMemorySegment(y, yo + 2 * yBlock, LE);
-        a3.intoMemorySegment(y, yo + 3 * yBlock, LE);
+        long y0 = yo, y1 = yo + yBlock, y2 = yo + 2 * yBlock, y3 = yo + 3 * yBlock;
+        a00.intoMemorySegment(y, y0, LE); a01.intoMemorySegment(y, y0 + wl, LE); a02.intoMemorySegment(y, y0 + 2 * wl, LE); a03.intoMemorySegment(y, y0 + 3 * wl, LE);
+        a10.intoMemorySegment(y, y1, LE); a11.intoMemorySegment(y, y1 + wl, LE); a12.intoMemorySegment(y, y1 + 2 * wl, LE); a13.intoMemorySegment(y, y1 + 3 * wl, LE);
+        a20.intoMemorySegment(y, y2, LE); a21.intoMemorySegment(y, y2 + wl, LE); a22.intoMemorySegment(y, y2 + 2 * wl, LE); a23.intoMemorySegment(y, y2 + 3 * wl, LE);
+        a30.intoMemorySegment(y, y3, LE); a31.intoMemorySegment(y, y3 + wl, LE); a32.intoMemorySegment(y, y3 + 2 * wl, LE); a33.intoMemorySegment(y, y3 + 3 * wl, LE);
     }
 
     private static MemorySegment nullable(MemorySegment s) { return s == null || s == MemorySegment.NULL ? null : s; }
