@@ -150,8 +150,10 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
      * The kernel for a BlockedConv node this class handles (blocked input, group 1, 3×3, stride 1, dilation 1, and
      * a shape where it measured faster than {@link NchwcConv}), or null.
      */
-    static CompiledKernel compile(NodeSpec s) {
-        if (!enabled) return null;
+    static CompiledKernel compile(NodeSpec s) { return enabled ? compile(s, WorkerPool.shared()) : null; }
+
+    /** {@link #compile(NodeSpec)} on the given pool, the switch not read (tests). */
+    static CompiledKernel compile(NodeSpec s, WorkerPool pool) {
         long[] xs = s.inputShape(0), ws = s.inputShape(1), ys = s.outputShape(0);
         if (xs.length != 5 || ws.length != 4 || ys.length != 5 || xs[4] != L || ys[4] != L) return null;
         if (ws[2] != 3 || ws[3] != 3 || !Specs.fitsInt(xs) || !Specs.fitsInt(ys) || !Specs.fitsInt(ws)) return null;
@@ -170,13 +172,16 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         }
         int z = s.input(3) != null ? 3 : -1;
         if (z >= 0 && !java.util.Arrays.equals(s.inputShape(3), ys)) return null;
-        return new NchwcWinograd(g, (int) m, act, weights, b, z, s.inputs().size(), WorkerPool.shared());
+        return new NchwcWinograd(g, (int) m, act, weights, b, z, s.inputs().size(), pool);
     }
 
     /** The shape rule: where F(4×4, 3×3) measured faster than the direct conv. */
     static boolean profitable(Window2d g, int m) {
-        return g.c() >= 16 && m >= 16 && g.oh() >= 10 && g.ow() >= 10;
+        return g.c() >= 16 && m >= 16 && g.oh() >= 7 && g.ow() >= 7;
     }
+
+    /** The chunks a run is cut into for the pool (1: on the calling thread). */
+    int chunks() { return chunks; }
 
     private static final class Run {
         MemorySegment[] args;
@@ -230,57 +235,65 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     }
 
     /**
-     * V[p][c][.] at vo + p·vp + c·(strip·VB) = (Bᵀ d B)[p] for tile t of image n and every input block c: d read
-     * from X directly inside the input, else through a zero-bordered copy in tmp.
+     * V[p][c][.] at vo + p·vp + c·cbs = (Bᵀ d B)[p] for tile t of image n and every input block c: d read from X
+     * directly inside the input, else through a zero-bordered copy in tmp. (The transforms are written out: a
+     * helper taking vectors as arguments, when C2 does not inline it, boxes them.)
      */
     private void inputTile(MemorySegment x, int n, int t, MemorySegment v, long vo, long vp, MemorySegment tmp) {
         int r0 = t / tilesW * OT - g.pt(), c0 = t % tilesW * OT - g.pl();
         boolean inside = r0 >= 0 && c0 >= 0 && r0 + A <= g.h() && c0 + A <= g.w();
-        long cbs = (strip + P) * VB, tb = NP * VB; // tmp: [0, tb) the transform's rows, [tb, 2 tb) the bordered copy
+        long cbs = (strip + P) * VB, tb = NP * VB, row = A * VB; // tmp: [0, tb) the transform's rows, [tb, 2 tb) the bordered copy
         for (int c = 0; c < cb; c++) {
             MemorySegment src = x;
             long so = n * xImg + c * xCb + r0 * xRow + c0 * VB, rs = xRow;
             if (!inside) {
-                FloatVector zero = FloatVector.zero(S);
-                for (int i = 0; i < A; i++)
-                    for (int j = 0; j < A; j++) {
-                        int r = r0 + i, cc = c0 + j;
-                        FloatVector e = r >= 0 && r < g.h() && cc >= 0 && cc < g.w()
-                                ? FloatVector.fromMemorySegment(S, x, n * xImg + c * xCb + r * xRow + cc * VB, LE) : zero;
-                        e.intoMemorySegment(tmp, tb + (i * A + j) * VB, LE);
-                    }
+                border(x, n * xImg + c * xCb, r0, c0, tmp, tb);
                 src = tmp;
                 so = tb;
-                rs = A * VB;
+                rs = row;
             }
             // columns: tmp[a][j] = (Bᵀ d)[a][j]
             for (int j = 0; j < A; j++) {
-                long s = so + j * VB;
-                FloatVector d0 = ld(src, s), d1 = ld(src, s + rs), d2 = ld(src, s + 2 * rs), d3 = ld(src, s + 3 * rs),
-                        d4 = ld(src, s + 4 * rs), d5 = ld(src, s + 5 * rs);
-                long o = j * VB, row = A * VB;
-                inputRow(d0, d1, d2, d3, d4, d5, tmp, o, row);
+                long s = so + j * VB, o = j * VB;
+                FloatVector d0 = FloatVector.fromMemorySegment(S, src, s, LE), d1 = FloatVector.fromMemorySegment(S, src, s + rs, LE),
+                        d2 = FloatVector.fromMemorySegment(S, src, s + 2 * rs, LE), d3 = FloatVector.fromMemorySegment(S, src, s + 3 * rs, LE),
+                        d4 = FloatVector.fromMemorySegment(S, src, s + 4 * rs, LE), d5 = FloatVector.fromMemorySegment(S, src, s + 5 * rs, LE);
+                FloatVector p = d4.sub(d2), q = d3.sub(d1);
+                d0.fma(K4, d2.fma(KM5, d4)).intoMemorySegment(tmp, o, LE);
+                d1.add(d2).fma(KM4, d3.add(d4)).intoMemorySegment(tmp, o + row, LE);
+                d1.sub(d2).fma(K4, d4.sub(d3)).intoMemorySegment(tmp, o + 2 * row, LE);
+                q.fma(K2, p).intoMemorySegment(tmp, o + 3 * row, LE);
+                q.fma(KM2, p).intoMemorySegment(tmp, o + 4 * row, LE);
+                d1.fma(K4, d3.fma(KM5, d5)).intoMemorySegment(tmp, o + 5 * row, LE);
             }
             // rows: V[a·6 + b] = (Bᵀ d B)[a][b]
             long vc = vo + c * cbs;
             for (int a = 0; a < A; a++) {
-                long s = a * A * VB;
-                inputRow(ld(tmp, s), ld(tmp, s + VB), ld(tmp, s + 2 * VB), ld(tmp, s + 3 * VB), ld(tmp, s + 4 * VB), ld(tmp, s + 5 * VB),
-                        v, vc + a * A * vp, vp);
+                long s = a * row, o = vc + a * A * vp;
+                FloatVector d0 = FloatVector.fromMemorySegment(S, tmp, s, LE), d1 = FloatVector.fromMemorySegment(S, tmp, s + VB, LE),
+                        d2 = FloatVector.fromMemorySegment(S, tmp, s + 2 * VB, LE), d3 = FloatVector.fromMemorySegment(S, tmp, s + 3 * VB, LE),
+                        d4 = FloatVector.fromMemorySegment(S, tmp, s + 4 * VB, LE), d5 = FloatVector.fromMemorySegment(S, tmp, s + 5 * VB, LE);
+                FloatVector p = d4.sub(d2), q = d3.sub(d1);
+                d0.fma(K4, d2.fma(KM5, d4)).intoMemorySegment(v, o, LE);
+                d1.add(d2).fma(KM4, d3.add(d4)).intoMemorySegment(v, o + vp, LE);
+                d1.sub(d2).fma(K4, d4.sub(d3)).intoMemorySegment(v, o + 2 * vp, LE);
+                q.fma(K2, p).intoMemorySegment(v, o + 3 * vp, LE);
+                q.fma(KM2, p).intoMemorySegment(v, o + 4 * vp, LE);
+                d1.fma(K4, d3.fma(KM5, d5)).intoMemorySegment(v, o + 5 * vp, LE);
             }
         }
     }
 
-    /** The 1-D input transform Bᵀ d of F(4, 3): its 6 values stored at o + i·step. */
-    private static void inputRow(FloatVector d0, FloatVector d1, FloatVector d2, FloatVector d3, FloatVector d4, FloatVector d5,
-                                 MemorySegment dst, long o, long step) {
-        FloatVector p = d4.sub(d2), q = d3.sub(d1);
-        d0.fma(K4, d2.fma(KM5, d4)).intoMemorySegment(dst, o, LE);
-        d1.add(d2).fma(KM4, d3.add(d4)).intoMemorySegment(dst, o + step, LE);
-        d1.sub(d2).fma(K4, d4.sub(d3)).intoMemorySegment(dst, o + 2 * step, LE);
-        q.fma(K2, p).intoMemorySegment(dst, o + 3 * step, LE);
-        q.fma(KM2, p).intoMemorySegment(dst, o + 4 * step, LE);
-        d1.fma(K4, d3.fma(KM5, d5)).intoMemorySegment(dst, o + 5 * step, LE);
+    /** tmp[to + (i·6 + j)·VB] = X[block at xo][r0 + i][c0 + j], zero outside the input. */
+    private void border(MemorySegment x, long xo, int r0, int c0, MemorySegment tmp, long to) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < A; i++)
+            for (int j = 0; j < A; j++) {
+                int r = r0 + i, cc = c0 + j;
+                long d = to + (i * A + j) * VB;
+                if (r >= 0 && r < g.h() && cc >= 0 && cc < g.w()) FloatVector.fromMemorySegment(S, x, xo + r * xRow + cc * VB, LE).intoMemorySegment(tmp, d, LE);
+                else zero.intoMemorySegment(tmp, d, LE);
+            }
     }
 
     /**
@@ -288,13 +301,14 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
      * written to Y's positions inside the output.
      */
     private void outputTile(MemorySegment mm, long mo, long mp, MemorySegment tmp, MemorySegment y, MemorySegment z, int n, int t, int ob) {
+        long row = A * VB;
         // columns: tmp[r][b] = (Aᵀ M)[r][b]
         for (int b = 0; b < A; b++) {
-            long s = mo + b * mp, step = A * mp;
-            FloatVector m0 = ld(mm, s), m1 = ld(mm, s + step), m2 = ld(mm, s + 2 * step), m3 = ld(mm, s + 3 * step),
-                    m4 = ld(mm, s + 4 * step), m5 = ld(mm, s + 5 * step);
+            long s = mo + b * mp, step = A * mp, o = b * VB;
+            FloatVector m0 = FloatVector.fromMemorySegment(S, mm, s, LE), m1 = FloatVector.fromMemorySegment(S, mm, s + step, LE),
+                    m2 = FloatVector.fromMemorySegment(S, mm, s + 2 * step, LE), m3 = FloatVector.fromMemorySegment(S, mm, s + 3 * step, LE),
+                    m4 = FloatVector.fromMemorySegment(S, mm, s + 4 * step, LE), m5 = FloatVector.fromMemorySegment(S, mm, s + 5 * step, LE);
             FloatVector a = m1.add(m2), d = m1.sub(m2), e = m3.add(m4), f = m3.sub(m4);
-            long o = b * VB, row = A * VB;
             m0.add(a).add(e).intoMemorySegment(tmp, o, LE);
             f.fma(K2, d).intoMemorySegment(tmp, o + row, LE);
             e.fma(K4, a).intoMemorySegment(tmp, o + 2 * row, LE);
@@ -303,33 +317,51 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         int or0 = t / tilesW * OT, oc0 = t % tilesW * OT;
         int rows = Math.min(OT, g.oh() - or0), cols = Math.min(OT, g.ow() - oc0);
         FloatVector bv = FloatVector.fromMemorySegment(S, bias, ob * VB, LE);
-        boolean pad = fixPad && ob == mb - 1;
         for (int r = 0; r < rows; r++) {
-            long s = r * A * VB;
-            FloatVector m0 = ld(tmp, s), m1 = ld(tmp, s + VB), m2 = ld(tmp, s + 2 * VB), m3 = ld(tmp, s + 3 * VB), m4 = ld(tmp, s + 4 * VB),
-                    m5 = ld(tmp, s + 5 * VB);
+            long s = r * row;
+            FloatVector m0 = FloatVector.fromMemorySegment(S, tmp, s, LE), m1 = FloatVector.fromMemorySegment(S, tmp, s + VB, LE),
+                    m2 = FloatVector.fromMemorySegment(S, tmp, s + 2 * VB, LE), m3 = FloatVector.fromMemorySegment(S, tmp, s + 3 * VB, LE),
+                    m4 = FloatVector.fromMemorySegment(S, tmp, s + 4 * VB, LE), m5 = FloatVector.fromMemorySegment(S, tmp, s + 5 * VB, LE);
             FloatVector a = m1.add(m2), d = m1.sub(m2), e = m3.add(m4), f = m3.sub(m4);
+            FloatVector o0 = m0.add(a).add(e).add(bv), o1 = f.fma(K2, d).add(bv), o2 = e.fma(K4, a).add(bv), o3 = f.fma(K8, d).add(m5).add(bv);
             long yo = n * yImg + ob * yBlock + (or0 + r) * yRow + oc0 * VB;
-            put(m0.add(a).add(e).add(bv), y, yo, z);
-            if (cols > 1) put(f.fma(K2, d).add(bv), y, yo + VB, z);
-            if (cols > 2) put(e.fma(K4, a).add(bv), y, yo + 2 * VB, z);
-            if (cols > 3) put(f.fma(K8, d).add(m5).add(bv), y, yo + 3 * VB, z);
+            if (cols == OT) {
+                if (z != null) {
+                    o0 = o0.add(FloatVector.fromMemorySegment(S, z, yo, LE));
+                    o1 = o1.add(FloatVector.fromMemorySegment(S, z, yo + VB, LE));
+                    o2 = o2.add(FloatVector.fromMemorySegment(S, z, yo + 2 * VB, LE));
+                    o3 = o3.add(FloatVector.fromMemorySegment(S, z, yo + 3 * VB, LE));
+                }
+                if (clamp) {
+                    o0 = o0.max(lo).min(hi);
+                    o1 = o1.max(lo).min(hi);
+                    o2 = o2.max(lo).min(hi);
+                    o3 = o3.max(lo).min(hi);
+                }
+                o0.intoMemorySegment(y, yo, LE);
+                o1.intoMemorySegment(y, yo + VB, LE);
+                o2.intoMemorySegment(y, yo + 2 * VB, LE);
+                o3.intoMemorySegment(y, yo + 3 * VB, LE);
+            } else { // a tile overhanging the right edge: through tmp's second half, then the columns inside
+                long e0 = NP * VB;
+                o0.intoMemorySegment(tmp, e0, LE);
+                o1.intoMemorySegment(tmp, e0 + VB, LE);
+                o2.intoMemorySegment(tmp, e0 + 2 * VB, LE);
+                o3.intoMemorySegment(tmp, e0 + 3 * VB, LE);
+                for (int col = 0; col < cols; col++) {
+                    FloatVector o = FloatVector.fromMemorySegment(S, tmp, e0 + col * VB, LE);
+                    if (z != null) o = o.add(FloatVector.fromMemorySegment(S, z, yo + col * VB, LE));
+                    if (clamp) o = o.max(lo).min(hi);
+                    o.intoMemorySegment(y, yo + col * VB, LE);
+                }
+            }
             if (!clamp) act.apply(y, yo, y, yo, (long) cols * L);
-            if (pad) {
+            if (fixPad && ob == mb - 1) {
                 FloatVector zero = FloatVector.zero(S);
                 for (int col = 0; col < cols; col++) zero.intoMemorySegment(y, yo + col * VB, LE, padLanes);
             }
         }
     }
-
-    /** Y[yo] = clamp(o + Z[yo]) (Z optional). */
-    private void put(FloatVector o, MemorySegment y, long yo, MemorySegment z) {
-        if (z != null) o = o.add(FloatVector.fromMemorySegment(S, z, yo, LE));
-        if (clamp) o = o.max(lo).min(hi);
-        o.intoMemorySegment(y, yo, LE);
-    }
-
-    private static FloatVector ld(MemorySegment m, long o) { return FloatVector.fromMemorySegment(S, m, o, LE); }
 
     /**
      * 5 tiles × FB output blocks: M[f][t] (at mo + f·mBlock + t·VB) = Σ over input blocks c and lanes l of

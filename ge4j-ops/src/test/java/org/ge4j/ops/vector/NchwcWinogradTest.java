@@ -72,15 +72,31 @@ class NchwcWinogradTest {
     }
 
     @Test
+    void twoThreads() {
+        WorkerPool two = new WorkerPool(2);
+        for (Conv cv : new Conv[] {conv(1, 64, 14, 14, 256, 1, 1, 1, 1), conv(1, 32, 30, 30, 48, 1, 1, 1, 1), conv(2, 48, 13, 13, 64, 1, 1, 1, 1)}) {
+            var c = cv.builder(51, "Relu", true, true).build();
+            NchwcWinograd k = (NchwcWinograd) NchwcWinograd.compile(c.spec(), two);
+            var args = KernelHarness.args(c);
+            k.run(args);
+            KernelHarness.assertClose(KernelHarness.output(c, args, 0), KernelHarness.reference(c, 0), TOL, "2 threads " + cv);
+            assertThat(k.chunks()).as("chunks of %s", cv).isGreaterThan(1);
+        }
+    }
+
+    @Test
     void switchAndShapeRule() {
         NchwcWinograd.force = false;
+        assertThat(KernelHarness.compile(conv(1, 16, 7, 7, 16, 1, 1, 1, 1).builder(1, "Relu", true, false).build())).isInstanceOf(NchwcWinograd.class);
+        assertThat(KernelHarness.compile(conv(1, 64, 6, 6, 64, 1, 1, 1, 1).builder(1, "Relu", true, false).build())).isInstanceOf(NchwcConv.class);
         assertThat(KernelHarness.compile(conv(1, 64, 56, 56, 64, 1, 1, 1, 1).builder(1, "Relu", true, false).build())).isInstanceOf(NchwcWinograd.class);
         assertThat(KernelHarness.compile(NchwcConvTest.conv(1, 64, 28, 64, 3, 1, 2).builder(1, "Relu", true, false).build())).isInstanceOf(NchwcConv.class);
+        boolean was = NchwcWinograd.enabled;
         NchwcWinograd.enabled = false;
         try {
             assertThat(KernelHarness.compile(conv(1, 64, 56, 56, 64, 1, 1, 1, 1).builder(1, "Relu", true, false).build())).isInstanceOf(NchwcConv.class);
         } finally {
-            NchwcWinograd.enabled = true;
+            NchwcWinograd.enabled = was;
         }
     }
 }
