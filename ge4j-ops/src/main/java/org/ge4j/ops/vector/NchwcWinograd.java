@@ -36,8 +36,8 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     static final int FB = 4;
     /** Tiles per micro-kernel call. */
     static final int P = 5;
-    /** Tile positions (6×6) and output tile side. */
-    private static final int A = 6, NP = A * A, OT = 4;
+    /** F(4×4, 3×3): input tile side and output tile side. */
+    private static final int A = 6, OT = 4;
     private static final long VB = L * 4L;
     /** The transforms' constants. */
     private static final FloatVector K2 = FloatVector.broadcast(S, 2f), KM2 = FloatVector.broadcast(S, -2f), K4 = FloatVector.broadcast(S, 4f),
@@ -55,9 +55,12 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
      * count. Measured (WinogradBench, cold): 256 KB beat 512-1024 KB by 5-15 % on 16-64 channels at 55-56, and for
      * 256 channels at 14 one strip of all 16 tiles (740 KB) beat strips of 5 by ~20 %.
      */
+    static long bigTileMaxBytes = Long.getLong("ge4j.nchwc.winogradBigTileMaxBytes", Long.MAX_VALUE);
     static long stripBytes = Long.getLong("ge4j.nchwc.winogradStripBytes", 256 << 10);
 
     private final Window2d g;
+    /** Input tile side (6 for F(4×4, 3×3), 4 for F(2×2, 3×3)), output tile side, positions of a tile. */
+    private final int a, ot, np;
     private final int cb, mb, groups, tilesW, tiles, strip, strips, parts, groupsPer;
     private final MemorySegment u, bias;
     private final long uPos, uGroup, xImg, xCb, xRow, yImg, yBlock, yRow;
@@ -69,8 +72,11 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     private final WorkerPool pool;
     private final int chunks;
 
-    private NchwcWinograd(Window2d g, int m, Act act, Tensor weights, Tensor b, int zArg, int yArg, WorkerPool pool) {
+    private NchwcWinograd(Window2d g, int m, int out, Act act, Tensor weights, Tensor b, int zArg, int yArg, WorkerPool pool) {
         this.g = g;
+        ot = out;
+        a = out + 2;
+        np = a * a;
         this.act = act;
         this.zArg = zArg;
         this.yArg = yArg;
@@ -79,8 +85,8 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         cb = (c + L - 1) / L;
         mb = (m + L - 1) / L;
         groups = (mb + FB - 1) / FB;
-        tilesW = (g.ow() + OT - 1) / OT;
-        tiles = tilesW * ((g.oh() + OT - 1) / OT);
+        tilesW = (g.ow() + ot - 1) / ot;
+        tiles = tilesW * ((g.oh() + ot - 1) / ot);
         xRow = (long) g.w() * VB;
         xCb = xRow * g.h();
         xImg = xCb * cb;
@@ -89,17 +95,9 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         yImg = yBlock * mb;
         // U[group][p][ci][f][lane], ci over cb·L input channels
         uPos = (long) cb * L * FB * VB;
-        uGroup = uPos * NP;
+        uGroup = uPos * np;
         u = Specs.allocate(uGroup * groups);
-        MemorySegment src = weights.segment();
-        double[] k = new double[9], t = new double[NP];
-        for (int o = 0; o < m; o++)
-            for (int ci = 0; ci < c; ci++) {
-                for (int i = 0; i < 9; i++) k[i] = src.get(F, ((long) o * c + ci) * 36L + i * 4L);
-                transformFilter(k, t);
-                long base = (o / L / FB) * uGroup + (long) ci * FB * VB + ((o / L) % FB) * VB + (o % L) * 4L;
-                for (int p = 0; p < NP; p++) u.set(F, base + p * uPos, (float) t[p]);
-            }
+        transformWeights(weights.segment(), m, c, out == OT ? G4 : G2);
         bias = Specs.allocate((long) groups * FB * VB);
         if (b != null) MemorySegment.copy(b.segment(), 0, bias, 0, (long) m * 4);
         int kind = act.kind();
@@ -112,7 +110,7 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         padLanes = S.indexInRange(0, m % L == 0 ? L : m % L).not();
         // strips of equal tile counts whose transformed input and products stay within stripBytes, or one strip of
         // all tiles when they fit in 3× that (few tiles, large weights: each strip reads all the weights)
-        int fit = (int) Math.max(P, stripBytes / ((long) NP * (cb + FB) * VB));
+        int fit = (int) Math.max(P, stripBytes / ((long) np * (cb + FB) * VB));
         if (tiles <= 3 * fit) fit = tiles;
         int n = Math.max(1, (tiles + fit - 1) / fit);
         strip = (tiles + n - 1) / n;
@@ -127,22 +125,38 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         chunks = par ? Math.min(units, (flops >= 64 * Split.PARALLEL_MIN_FLOPS ? 4 : 2) * threads) : 1;
     }
 
-    /** t[a·6 + b] = (G k Gᵀ)[a][b] for the 3×3 kernel k (row-major), G the 6×3 filter transform of F(4, 3). */
-    static void transformFilter(double[] k, double[] t) {
-        double[][] gm = {{1 / 4.0, 0, 0}, {-1 / 6.0, -1 / 6.0, -1 / 6.0}, {-1 / 6.0, 1 / 6.0, -1 / 6.0},
-                {1 / 24.0, 1 / 12.0, 1 / 6.0}, {1 / 24.0, -1 / 12.0, 1 / 6.0}, {0, 0, 1}};
-        double[] gk = new double[A * 3];
-        for (int a = 0; a < A; a++)
-            for (int j = 0; j < 3; j++) {
-                double s = 0;
-                for (int i = 0; i < 3; i++) s += gm[a][i] * k[i * 3 + j];
-                gk[a * 3 + j] = s;
+    /** The filter transforms G of F(4×4, 3×3) (6×3) and F(2×2, 3×3) (4×3). */
+    private static final double[][] G4 = {{1 / 4.0, 0, 0}, {-1 / 6.0, -1 / 6.0, -1 / 6.0}, {-1 / 6.0, 1 / 6.0, -1 / 6.0},
+            {1 / 24.0, 1 / 12.0, 1 / 6.0}, {1 / 24.0, -1 / 12.0, 1 / 6.0}, {0, 0, 1}};
+    private static final double[][] G2 = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+
+    /** U = G W Gᵀ per output and input channel, one group at a time through an array (a per-value segment write is slow before the JIT). */
+    private void transformWeights(MemorySegment src, int m, int c, double[][] gm) {
+        float[] buf = new float[(int) (uGroup / 4)];
+        double[] t = new double[np];
+        for (int grp = 0; grp < groups; grp++) {
+            java.util.Arrays.fill(buf, 0f);
+            for (int o = grp * FB * L; o < Math.min(m, (grp + 1) * FB * L); o++) {
+                float[] k = src.asSlice((long) o * c * 36, (long) c * 36).toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT);
+                int base = ((o / L) % FB) * L + o % L, pos = (int) (uPos / 4);
+                for (int ci = 0; ci < c; ci++) {
+                    transformFilter(gm, k, ci * 9, t);
+                    for (int p = 0; p < np; p++) buf[p * pos + ci * FB * L + base] = (float) t[p];
+                }
             }
-        for (int a = 0; a < A; a++)
-            for (int b = 0; b < A; b++) {
-                double s = 0;
-                for (int j = 0; j < 3; j++) s += gk[a * 3 + j] * gm[b][j];
-                t[a * A + b] = s;
+            MemorySegment.copy(buf, 0, u, java.lang.foreign.ValueLayout.JAVA_FLOAT, grp * uGroup, buf.length);
+        }
+    }
+
+    /** t[i·a + j] = (G k Gᵀ)[i][j] for the 3×3 kernel at k[ko..ko+9) (row-major), G of a rows. */
+    static void transformFilter(double[][] gm, float[] k, int ko, double[] t) {
+        int a = gm.length;
+        for (int i = 0; i < a; i++)
+            for (int j = 0; j < a; j++) {
+                double sum = 0;
+                for (int r = 0; r < 3; r++)
+                    for (int q = 0; q < 3; q++) sum += gm[i][r] * k[ko + r * 3 + q] * gm[j][q];
+                t[i * a + j] = sum;
             }
     }
 
@@ -172,7 +186,16 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         }
         int z = s.input(3) != null ? 3 : -1;
         if (z >= 0 && !java.util.Arrays.equals(s.inputShape(3), ys)) return null;
-        return new NchwcWinograd(g, (int) m, act, weights, b, z, s.inputs().size(), pool);
+        return new NchwcWinograd(g, (int) m, outputTile(g, (int) m), act, weights, b, z, s.inputs().size(), pool);
+    }
+
+    /** Tests set this to 2 or 4 to choose F(2×2, 3×3) or F(4×4, 3×3) over {@link #outputTile(Window2d, int)}. */
+    static int forceTile;
+
+    /** The output tile side for a conv: 4 (F(4×4, 3×3)), or 2 for a conv whose F(4×4) weights would pass {@link #bigTileMaxBytes}. */
+    static int outputTile(Window2d g, int m) {
+        if (forceTile != 0) return forceTile;
+        return 36L * g.c() * m * 4 > bigTileMaxBytes ? 2 : OT;
     }
 
     /** The shape rule: where F(4×4, 3×3) measured faster than the direct conv. */
@@ -210,18 +233,22 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         MemorySegment x = args[0], y = args[yArg];
         MemorySegment z = zArg >= 0 ? nullable(args[zArg]) : null;
         long rs = (strip + P) * VB, vp = cb * rs, mp = FB * rs;
-        MemorySegment v = Scratch.get(0, vp * NP), mm = Scratch.get(1, mp * NP), tmp = Scratch.get(2, 2L * NP * VB);
+        MemorySegment v = Scratch.get(0, vp * np), mm = Scratch.get(1, mp * np), tmp = Scratch.get(2, 2L * np * VB);
+        boolean big = a == A;
         for (int un = u0; un < u1; un++) {
             int part = un % parts, s = un / parts % strips, n = un / parts / strips;
             int t0 = s * strip, nt = Math.min(tiles, t0 + strip) - t0;
-            for (int t = 0; t < nt; t++) inputTile(x, n, t0 + t, v, t * VB, vp, tmp);
+            for (int t = 0; t < nt; t++) {
+                if (big) inputTile4(x, n, t0 + t, v, t * VB, vp, tmp);
+                else inputTile2(x, n, t0 + t, v, t * VB, vp, tmp);
+            }
             // nt = 4·fours + 5·k when it can be, else the last call of 5 runs past nt (on stale scratch, never read)
             int fours = (4 * nt) % P;
             if (4 * fours > nt) fours = nt % P == 4 ? 1 : 0;
             int g1 = Math.min(groups, (part + 1) * groupsPer);
             for (int grp = part * groupsPer; grp < g1; grp++) {
                 long ug = grp * uGroup;
-                for (int p = 0; p < NP; p++) {
+                for (int p = 0; p < np; p++) {
                     long vo = p * vp, mo = p * mp, uo = ug + p * uPos;
                     int t = 0;
                     for (int q = 0; q < fours; q++, t += 4) gemm4(v, vo + t * VB, rs, cb, u, uo, mm, mo + t * VB, rs);
@@ -229,30 +256,48 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
                 }
                 int nb = Math.min(FB, mb - FB * grp);
                 for (int t = 0; t < nt; t++)
-                    for (int f = 0; f < nb; f++) outputTile(mm, f * rs + t * VB, mp, tmp, y, z, n, t0 + t, FB * grp + f);
+                    for (int f = 0; f < nb; f++) {
+                        if (big) outputTile4(mm, f * rs + t * VB, mp, tmp, y, z, n, t0 + t, FB * grp + f);
+                        else outputTile2(mm, f * rs + t * VB, mp, tmp, y, z, n, t0 + t, FB * grp + f);
+                    }
             }
         }
     }
 
     /**
-     * V[p][c][.] at vo + p·vp + c·cbs = (Bᵀ d B)[p] for tile t of image n and every input block c: d read from X
-     * directly inside the input, else through a zero-bordered copy in tmp. (The transforms are written out: a
-     * helper taking vectors as arguments, when C2 does not inline it, boxes them.)
+     * The tile's input block c of image n: its offset in X when the tile lies inside the input, else -1 after a
+     * zero-bordered copy of it into tmp at {@code to} (rows of a·VB bytes).
      */
-    private void inputTile(MemorySegment x, int n, int t, MemorySegment v, long vo, long vp, MemorySegment tmp) {
+    private long source(MemorySegment x, int n, int c, int r0, int c0, MemorySegment tmp, long to) {
+        long xo = n * xImg + c * xCb;
+        if (r0 >= 0 && c0 >= 0 && r0 + a <= g.h() && c0 + a <= g.w()) return xo + r0 * xRow + c0 * VB;
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < a; i++)
+            for (int j = 0; j < a; j++) {
+                int r = r0 + i, cc = c0 + j;
+                long d = to + (i * a + j) * VB;
+                if (r >= 0 && r < g.h() && cc >= 0 && cc < g.w()) FloatVector.fromMemorySegment(S, x, xo + r * xRow + cc * VB, LE).intoMemorySegment(tmp, d, LE);
+                else zero.intoMemorySegment(tmp, d, LE);
+            }
+        return -1;
+    }
+
+    /**
+     * F(4×4, 3×3): V[p][c][.] at vo + p·vp + c·cbs = (Bᵀ d B)[p] for tile t of image n and every input block c. (The
+     * transforms are written out: a helper taking vectors as arguments, when C2 does not inline it, boxes them.)
+     */
+    private void inputTile4(MemorySegment x, int n, int t, MemorySegment v, long vo, long vp, MemorySegment tmp) {
         int r0 = t / tilesW * OT - g.pt(), c0 = t % tilesW * OT - g.pl();
-        boolean inside = r0 >= 0 && c0 >= 0 && r0 + A <= g.h() && c0 + A <= g.w();
-        long cbs = (strip + P) * VB, tb = NP * VB, row = A * VB; // tmp: [0, tb) the transform's rows, [tb, 2 tb) the bordered copy
+        long cbs = (strip + P) * VB, tb = np * VB, row = A * VB; // tmp: [0, tb) the transform's rows, [tb, 2 tb) the bordered copy
         for (int c = 0; c < cb; c++) {
             MemorySegment src = x;
-            long so = n * xImg + c * xCb + r0 * xRow + c0 * VB, rs = xRow;
-            if (!inside) {
-                border(x, n * xImg + c * xCb, r0, c0, tmp, tb);
+            long so = source(x, n, c, r0, c0, tmp, tb), rs = xRow;
+            if (so < 0) {
                 src = tmp;
                 so = tb;
                 rs = row;
             }
-            // columns: tmp[a][j] = (Bᵀ d)[a][j]
+            // columns: tmp[i][j] = (Bᵀ d)[i][j]
             for (int j = 0; j < A; j++) {
                 long s = so + j * VB, o = j * VB;
                 FloatVector d0 = FloatVector.fromMemorySegment(S, src, s, LE), d1 = FloatVector.fromMemorySegment(S, src, s + rs, LE),
@@ -266,10 +311,10 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
                 q.fma(KM2, p).intoMemorySegment(tmp, o + 4 * row, LE);
                 d1.fma(K4, d3.fma(KM5, d5)).intoMemorySegment(tmp, o + 5 * row, LE);
             }
-            // rows: V[a·6 + b] = (Bᵀ d B)[a][b]
+            // rows: V[i·6 + j] = (Bᵀ d B)[i][j]
             long vc = vo + c * cbs;
-            for (int a = 0; a < A; a++) {
-                long s = a * row, o = vc + a * A * vp;
+            for (int i = 0; i < A; i++) {
+                long s = i * row, o = vc + i * A * vp;
                 FloatVector d0 = FloatVector.fromMemorySegment(S, tmp, s, LE), d1 = FloatVector.fromMemorySegment(S, tmp, s + VB, LE),
                         d2 = FloatVector.fromMemorySegment(S, tmp, s + 2 * VB, LE), d3 = FloatVector.fromMemorySegment(S, tmp, s + 3 * VB, LE),
                         d4 = FloatVector.fromMemorySegment(S, tmp, s + 4 * VB, LE), d5 = FloatVector.fromMemorySegment(S, tmp, s + 5 * VB, LE);
@@ -284,82 +329,112 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         }
     }
 
-    /** tmp[to + (i·6 + j)·VB] = X[block at xo][r0 + i][c0 + j], zero outside the input. */
-    private void border(MemorySegment x, long xo, int r0, int c0, MemorySegment tmp, long to) {
-        FloatVector zero = FloatVector.zero(S);
-        for (int i = 0; i < A; i++)
-            for (int j = 0; j < A; j++) {
-                int r = r0 + i, cc = c0 + j;
-                long d = to + (i * A + j) * VB;
-                if (r >= 0 && r < g.h() && cc >= 0 && cc < g.w()) FloatVector.fromMemorySegment(S, x, xo + r * xRow + cc * VB, LE).intoMemorySegment(tmp, d, LE);
-                else zero.intoMemorySegment(tmp, d, LE);
+    /** F(2×2, 3×3): {@link #inputTile4} with Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1] on 4×4 tiles. */
+    private void inputTile2(MemorySegment x, int n, int t, MemorySegment v, long vo, long vp, MemorySegment tmp) {
+        int r0 = t / tilesW * 2 - g.pt(), c0 = t % tilesW * 2 - g.pl();
+        long cbs = (strip + P) * VB, tb = np * VB, row = 4 * VB;
+        for (int c = 0; c < cb; c++) {
+            MemorySegment src = x;
+            long so = source(x, n, c, r0, c0, tmp, tb), rs = xRow;
+            if (so < 0) {
+                src = tmp;
+                so = tb;
+                rs = row;
             }
+            for (int j = 0; j < 4; j++) {
+                long s = so + j * VB, o = j * VB;
+                FloatVector d0 = FloatVector.fromMemorySegment(S, src, s, LE), d1 = FloatVector.fromMemorySegment(S, src, s + rs, LE),
+                        d2 = FloatVector.fromMemorySegment(S, src, s + 2 * rs, LE), d3 = FloatVector.fromMemorySegment(S, src, s + 3 * rs, LE);
+                d0.sub(d2).intoMemorySegment(tmp, o, LE);
+                d1.add(d2).intoMemorySegment(tmp, o + row, LE);
+                d2.sub(d1).intoMemorySegment(tmp, o + 2 * row, LE);
+                d1.sub(d3).intoMemorySegment(tmp, o + 3 * row, LE);
+            }
+            long vc = vo + c * cbs;
+            for (int i = 0; i < 4; i++) {
+                long s = i * row, o = vc + i * 4 * vp;
+                FloatVector d0 = FloatVector.fromMemorySegment(S, tmp, s, LE), d1 = FloatVector.fromMemorySegment(S, tmp, s + VB, LE),
+                        d2 = FloatVector.fromMemorySegment(S, tmp, s + 2 * VB, LE), d3 = FloatVector.fromMemorySegment(S, tmp, s + 3 * VB, LE);
+                d0.sub(d2).intoMemorySegment(v, o, LE);
+                d1.add(d2).intoMemorySegment(v, o + vp, LE);
+                d2.sub(d1).intoMemorySegment(v, o + 2 * vp, LE);
+                d1.sub(d3).intoMemorySegment(v, o + 3 * vp, LE);
+            }
+        }
     }
 
     /**
-     * Output tile t of image n, output block ob: Aᵀ M A from M[p] at mo + p·mp, plus bias and residual, activated,
-     * written to Y's positions inside the output.
+     * F(4×4, 3×3): output tile t of image n, output block ob: Aᵀ M A from M[p] at mo + p·mp, each row of it
+     * finished by {@link #finishRow}.
      */
-    private void outputTile(MemorySegment mm, long mo, long mp, MemorySegment tmp, MemorySegment y, MemorySegment z, int n, int t, int ob) {
-        long row = A * VB;
-        // columns: tmp[r][b] = (Aᵀ M)[r][b]
-        for (int b = 0; b < A; b++) {
-            long s = mo + b * mp, step = A * mp, o = b * VB;
+    private void outputTile4(MemorySegment mm, long mo, long mp, MemorySegment tmp, MemorySegment y, MemorySegment z, int n, int t, int ob) {
+        long row = A * VB, e0 = np * VB;
+        // columns: tmp[r][j] = (Aᵀ M)[r][j]
+        for (int j = 0; j < A; j++) {
+            long s = mo + j * mp, step = A * mp, o = j * VB;
             FloatVector m0 = FloatVector.fromMemorySegment(S, mm, s, LE), m1 = FloatVector.fromMemorySegment(S, mm, s + step, LE),
                     m2 = FloatVector.fromMemorySegment(S, mm, s + 2 * step, LE), m3 = FloatVector.fromMemorySegment(S, mm, s + 3 * step, LE),
                     m4 = FloatVector.fromMemorySegment(S, mm, s + 4 * step, LE), m5 = FloatVector.fromMemorySegment(S, mm, s + 5 * step, LE);
-            FloatVector a = m1.add(m2), d = m1.sub(m2), e = m3.add(m4), f = m3.sub(m4);
-            m0.add(a).add(e).intoMemorySegment(tmp, o, LE);
+            FloatVector p = m1.add(m2), d = m1.sub(m2), e = m3.add(m4), f = m3.sub(m4);
+            m0.add(p).add(e).intoMemorySegment(tmp, o, LE);
             f.fma(K2, d).intoMemorySegment(tmp, o + row, LE);
-            e.fma(K4, a).intoMemorySegment(tmp, o + 2 * row, LE);
+            e.fma(K4, p).intoMemorySegment(tmp, o + 2 * row, LE);
             f.fma(K8, d).add(m5).intoMemorySegment(tmp, o + 3 * row, LE);
         }
         int or0 = t / tilesW * OT, oc0 = t % tilesW * OT;
         int rows = Math.min(OT, g.oh() - or0), cols = Math.min(OT, g.ow() - oc0);
-        FloatVector bv = FloatVector.fromMemorySegment(S, bias, ob * VB, LE);
         for (int r = 0; r < rows; r++) {
             long s = r * row;
             FloatVector m0 = FloatVector.fromMemorySegment(S, tmp, s, LE), m1 = FloatVector.fromMemorySegment(S, tmp, s + VB, LE),
                     m2 = FloatVector.fromMemorySegment(S, tmp, s + 2 * VB, LE), m3 = FloatVector.fromMemorySegment(S, tmp, s + 3 * VB, LE),
                     m4 = FloatVector.fromMemorySegment(S, tmp, s + 4 * VB, LE), m5 = FloatVector.fromMemorySegment(S, tmp, s + 5 * VB, LE);
-            FloatVector a = m1.add(m2), d = m1.sub(m2), e = m3.add(m4), f = m3.sub(m4);
-            FloatVector o0 = m0.add(a).add(e).add(bv), o1 = f.fma(K2, d).add(bv), o2 = e.fma(K4, a).add(bv), o3 = f.fma(K8, d).add(m5).add(bv);
-            long yo = n * yImg + ob * yBlock + (or0 + r) * yRow + oc0 * VB;
-            if (cols == OT) {
-                if (z != null) {
-                    o0 = o0.add(FloatVector.fromMemorySegment(S, z, yo, LE));
-                    o1 = o1.add(FloatVector.fromMemorySegment(S, z, yo + VB, LE));
-                    o2 = o2.add(FloatVector.fromMemorySegment(S, z, yo + 2 * VB, LE));
-                    o3 = o3.add(FloatVector.fromMemorySegment(S, z, yo + 3 * VB, LE));
-                }
-                if (clamp) {
-                    o0 = o0.max(lo).min(hi);
-                    o1 = o1.max(lo).min(hi);
-                    o2 = o2.max(lo).min(hi);
-                    o3 = o3.max(lo).min(hi);
-                }
-                o0.intoMemorySegment(y, yo, LE);
-                o1.intoMemorySegment(y, yo + VB, LE);
-                o2.intoMemorySegment(y, yo + 2 * VB, LE);
-                o3.intoMemorySegment(y, yo + 3 * VB, LE);
-            } else { // a tile overhanging the right edge: through tmp's second half, then the columns inside
-                long e0 = NP * VB;
-                o0.intoMemorySegment(tmp, e0, LE);
-                o1.intoMemorySegment(tmp, e0 + VB, LE);
-                o2.intoMemorySegment(tmp, e0 + 2 * VB, LE);
-                o3.intoMemorySegment(tmp, e0 + 3 * VB, LE);
-                for (int col = 0; col < cols; col++) {
-                    FloatVector o = FloatVector.fromMemorySegment(S, tmp, e0 + col * VB, LE);
-                    if (z != null) o = o.add(FloatVector.fromMemorySegment(S, z, yo + col * VB, LE));
-                    if (clamp) o = o.max(lo).min(hi);
-                    o.intoMemorySegment(y, yo + col * VB, LE);
-                }
-            }
-            if (!clamp) act.apply(y, yo, y, yo, (long) cols * L);
-            if (fixPad && ob == mb - 1) {
-                FloatVector zero = FloatVector.zero(S);
-                for (int col = 0; col < cols; col++) zero.intoMemorySegment(y, yo + col * VB, LE, padLanes);
-            }
+            FloatVector p = m1.add(m2), d = m1.sub(m2), e = m3.add(m4), f = m3.sub(m4);
+            m0.add(p).add(e).intoMemorySegment(tmp, e0, LE);
+            f.fma(K2, d).intoMemorySegment(tmp, e0 + VB, LE);
+            e.fma(K4, p).intoMemorySegment(tmp, e0 + 2 * VB, LE);
+            f.fma(K8, d).add(m5).intoMemorySegment(tmp, e0 + 3 * VB, LE);
+            finishRow(tmp, e0, cols, ob, y, n * yImg + ob * yBlock + (or0 + r) * yRow + oc0 * VB, z);
+        }
+    }
+
+    /** F(2×2, 3×3): {@link #outputTile4} with Aᵀ = [1 1 1 0; 0 1 -1 -1] on 4×4 products. */
+    private void outputTile2(MemorySegment mm, long mo, long mp, MemorySegment tmp, MemorySegment y, MemorySegment z, int n, int t, int ob) {
+        long row = 4 * VB, e0 = np * VB;
+        for (int j = 0; j < 4; j++) {
+            long s = mo + j * mp, step = 4 * mp, o = j * VB;
+            FloatVector m0 = FloatVector.fromMemorySegment(S, mm, s, LE), m1 = FloatVector.fromMemorySegment(S, mm, s + step, LE),
+                    m2 = FloatVector.fromMemorySegment(S, mm, s + 2 * step, LE), m3 = FloatVector.fromMemorySegment(S, mm, s + 3 * step, LE);
+            m0.add(m1).add(m2).intoMemorySegment(tmp, o, LE);
+            m1.sub(m2).sub(m3).intoMemorySegment(tmp, o + row, LE);
+        }
+        int or0 = t / tilesW * 2, oc0 = t % tilesW * 2;
+        int rows = Math.min(2, g.oh() - or0), cols = Math.min(2, g.ow() - oc0);
+        for (int r = 0; r < rows; r++) {
+            long s = r * row;
+            FloatVector m0 = FloatVector.fromMemorySegment(S, tmp, s, LE), m1 = FloatVector.fromMemorySegment(S, tmp, s + VB, LE),
+                    m2 = FloatVector.fromMemorySegment(S, tmp, s + 2 * VB, LE), m3 = FloatVector.fromMemorySegment(S, tmp, s + 3 * VB, LE);
+            m0.add(m1).add(m2).intoMemorySegment(tmp, e0, LE);
+            m1.sub(m2).sub(m3).intoMemorySegment(tmp, e0 + VB, LE);
+            finishRow(tmp, e0, cols, ob, y, n * yImg + ob * yBlock + (or0 + r) * yRow + oc0 * VB, z);
+        }
+    }
+
+    /**
+     * Y[yo + col·VB] = act(tmp[e0 + col·VB] + bias[ob] + Z[yo + col·VB]) for the cols positions of an output tile's
+     * row inside the output (Z optional); the padded lanes of the last block back to zero when act(0) is not 0.
+     */
+    private void finishRow(MemorySegment tmp, long e0, int cols, int ob, MemorySegment y, long yo, MemorySegment z) {
+        FloatVector bv = FloatVector.fromMemorySegment(S, bias, ob * VB, LE);
+        for (int col = 0; col < cols; col++) {
+            FloatVector o = FloatVector.fromMemorySegment(S, tmp, e0 + col * VB, LE).add(bv);
+            if (z != null) o = o.add(FloatVector.fromMemorySegment(S, z, yo + col * VB, LE));
+            if (clamp) o = o.max(lo).min(hi);
+            o.intoMemorySegment(y, yo + col * VB, LE);
+        }
+        if (!clamp) act.apply(y, yo, y, yo, (long) cols * L);
+        if (fixPad && ob == mb - 1) {
+            FloatVector zero = FloatVector.zero(S);
+            for (int col = 0; col < cols; col++) zero.intoMemorySegment(y, yo + col * VB, LE, padLanes);
         }
     }
 

@@ -28,9 +28,17 @@ class NchwcWinogradTest {
         return new Conv(n, c, h, w, m, 3, 3, new long[] {pt, pl, pb, pr}, new long[] {1, 1}, new long[] {1, 1});
     }
 
+    /** Checks the conv with F(4×4, 3×3) and with F(2×2, 3×3). */
     private static void check(Conv cv, long seed, String act, boolean bias, boolean residual) {
-        var k = assertMatchesReference(cv.builder(seed, act, bias, residual).build(), TOL);
-        assertThat(k).isInstanceOf(NchwcWinograd.class);
+        for (int tile : new int[] {4, 2}) {
+            NchwcWinograd.forceTile = tile;
+            try {
+                var k = assertMatchesReference(cv.builder(seed, act, bias, residual).build(), TOL);
+                assertThat(k).isInstanceOf(NchwcWinograd.class);
+            } finally {
+                NchwcWinograd.forceTile = 0;
+            }
+        }
     }
 
     @Test
@@ -74,6 +82,7 @@ class NchwcWinogradTest {
     @Test
     void twoThreads() {
         WorkerPool two = new WorkerPool(2);
+        NchwcWinograd.forceTile = 0;
         for (Conv cv : new Conv[] {conv(1, 64, 14, 14, 256, 1, 1, 1, 1), conv(1, 32, 30, 30, 48, 1, 1, 1, 1), conv(2, 48, 13, 13, 64, 1, 1, 1, 1)}) {
             var c = cv.builder(51, "Relu", true, true).build();
             NchwcWinograd k = (NchwcWinograd) NchwcWinograd.compile(c.spec(), two);

@@ -8,7 +8,7 @@ import org.ge4j.ops.exec.CompiledKernel;
 
 /**
  * The 3×3 stride-1 convs of resnet50, googlenet and squeezenet1_1 (batch 1, bias, Relu) as {@code ge4j::BlockedConv}
- * through {@link NchwcConv} and through {@link NchwcWinograd}, in GFLOP/s of the direct conv's flops (so Winograd's
+ * through {@link NchwcConv} and through {@link NchwcWinograd} (F(4×4, 3×3) and F(2×2, 3×3)), in GFLOP/s of the direct conv's flops (so Winograd's
  * figure is the speed-up times the direct rate). Cold: several kernels (their own weights) and buffer sets, more
  * than 64 MB in all, run in turn, as layers inside a model meet their weights. Run with the test class path:
  * {@code java --add-modules jdk.incubator.vector -Dge4j.threads=1 -cp ... org.ge4j.ops.vector.WinogradBench [filter] [seconds]}.
@@ -31,9 +31,10 @@ public final class WinogradBench {
             String name = String.format("3x3 %d->%d @%d", c[0], c[1], c[2]);
             if (!name.contains(filter)) continue;
             double flops = 2.0 * c[0] * c[1] * 9 * c[2] * c[2];
-            double[] direct = measure(c, false, seconds, cpu), wino = measure(c, true, seconds, cpu);
-            System.out.printf("%-22s direct %6.1f | %5.1f   winograd %6.1f | %5.1f   cold x%.2f%n", name, flops / direct[0] / 1e9, flops / direct[1] / 1e9,
-                    flops / wino[0] / 1e9, flops / wino[1] / 1e9, direct[1] / wino[1]);
+            double[] direct = measure(c, 0, seconds, cpu), f4 = measure(c, 4, seconds, cpu), f2 = measure(c, 2, seconds, cpu);
+            System.out.printf("%-22s direct %6.1f | %5.1f   F(4x4) %6.1f | %5.1f cold x%.2f   F(2x2) %6.1f | %5.1f cold x%.2f%n", name,
+                    flops / direct[0] / 1e9, flops / direct[1] / 1e9, flops / f4[0] / 1e9, flops / f4[1] / 1e9, direct[1] / f4[1],
+                    flops / f2[0] / 1e9, flops / f2[1] / 1e9, direct[1] / f2[1]);
         }
     }
 
@@ -44,16 +45,17 @@ public final class WinogradBench {
     }
 
     /** Seconds per run, hot and cold. */
-    private static double[] measure(int[] c, boolean winograd, double seconds, boolean cpu) {
-        boolean was = NchwcWinograd.enabled, forced = NchwcWinograd.force;
+    private static double[] measure(int[] c, int tile, double seconds, boolean cpu) {
+        boolean was = NchwcWinograd.enabled, forced = NchwcWinograd.force, winograd = tile != 0;
         NchwcWinograd.enabled = winograd;
         NchwcWinograd.force = winograd;
+        NchwcWinograd.forceTile = tile;
         try {
             KernelHarness.Case hot = build(c, 0);
             CompiledKernel k = KernelHarness.compile(hot);
             if ((k instanceof NchwcWinograd) != winograd) throw new IllegalStateException("unexpected kernel " + k.getClass());
             MemorySegment[] args = KernelHarness.args(hot);
-            long bytes = (long) c[1] * c[0] * 9 * 4 * (winograd ? 4 : 1);
+            long bytes = (long) c[1] * c[0] * 4 * (tile == 4 ? 36 : tile == 2 ? 16 : 9);
             for (MemorySegment s : args) bytes += s == null ? 0 : s.byteSize();
             int sets = (int) Math.min(32, COLD_BYTES / bytes + 1);
             CompiledKernel[] ks = new CompiledKernel[sets];
@@ -76,6 +78,7 @@ public final class WinogradBench {
         } finally {
             NchwcWinograd.enabled = was;
             NchwcWinograd.force = forced;
+            NchwcWinograd.forceTile = 0;
         }
     }
 
