@@ -16,10 +16,11 @@ import org.ge4j.ops.exec.NodeSpec;
  * {@code ge4j::BlockedConv} with group 1, a blocked input and a 3×3 stride-1 undilated window, by Winograd's
  * minimal filtering F(4×4, 3×3) (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2015):
  * each 4×4 output tile is {@code Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A} for the 6×6 input tile d, so the 36 products per
- * input/output channel pair replace 144 multiply-adds of the direct conv (4× fewer).
+ * input/output channel pair replace 144 multiply-adds of the direct conv (4× fewer); or F(2×2, 3×3) (4×4 input
+ * tiles, 16 products for 36: 2.25× fewer) for convs whose F(4×4) weights would pass {@link #bigTileMaxBytes}.
  *
  * <p>A lane is a channel, so every transform is vector adds and FMAs over L channels at once. The weights are
- * transformed once here into {@code U[group][p][ci][FB][co lane]} (p = the 36 positions of the 6×6 tile, groups of
+ * transformed once here into {@code U[group][p][ci][FB][co lane]} (p = the positions of the input tile, groups of
  * FB output blocks; padded channels zero). A run takes strips of T consecutive tiles (row-major over the tile
  * grid): the strip's input tiles are transformed into {@code V[p][ci block][tile][lane]} (scratch), then for each
  * group and position a GEMM {@code M[p] = V[p] × U[p]} (the micro-kernel: 5 tiles × FB output blocks of
@@ -28,8 +29,9 @@ import org.ge4j.ops.exec.NodeSpec;
  * the output). Tiles that overhang the input are read through a zero-bordered copy. Work units are (image, strip,
  * part of the groups); the pool takes contiguous runs of them.
  *
- * <p>Rounding: the transforms multiply by up to 8 (Aᵀ) and 5 (Bᵀ) and divide by 24 (G), so the error grows to about
- * 10× that of the direct conv's sums (still ~1e-6 relative to the output's magnitude in float).
+ * <p>Rounding: F(4×4)'s transforms multiply by up to 8 (Aᵀ) and 5 (Bᵀ) and divide by 24 (G), so the rounding error
+ * grows with the sum of the terms' magnitudes rather than with the output (see NchwcWinogradTest's tolerance);
+ * resnet50's logits differ from ONNX Runtime's by at most 7.6e-5 instead of 3.7e-5 with the direct conv.
  */
 final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     /** Output blocks per group (the accumulators of one tile). */
@@ -48,14 +50,21 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
      * Tests set this field.
      */
     static boolean enabled = Boolean.parseBoolean(System.getProperty("ge4j.nchwc.winograd", "true"));
-    /** Tests set this to bypass the shape rule of {@link #profitable}. */
+    /** Tests set this to bypass the shape rule of {@link #profitable(Window2d, int)}. */
     static boolean force;
     /**
      * Bytes of transformed input and products per strip ({@code -Dge4j.nchwc.winogradStripBytes}): the strip's tile
      * count. Measured (WinogradBench, cold): 256 KB beat 512-1024 KB by 5-15 % on 16-64 channels at 55-56, and for
      * 256 channels at 14 one strip of all 16 tiles (740 KB) beat strips of 5 by ~20 %.
      */
-    static long bigTileMaxBytes = Long.getLong("ge4j.nchwc.winogradBigTileMaxBytes", Long.MAX_VALUE);
+    /**
+     * Transformed-weight bytes of F(4×4, 3×3) above which a conv takes F(2×2, 3×3) instead
+     * ({@code -Dge4j.nchwc.winogradBigTileMaxBytes}). F(4×4) keeps 4× the direct conv's weights, F(2×2) 16/9×.
+     * Measured (WinogradBench, cold, direct = 1): 256→256 @14 F(4×4) 2.02, F(2×2) 1.68; 512→512 @7 1.96 and 1.35;
+     * resnet50's peak RSS (.om run) 224 MB direct, 337 MB all F(4×4), 271 MB with 4-8 MB here (its 256- and
+     * 512-channel layers in F(2×2)), for ~3 % of its latency. 8 MB keeps googlenet's 3×3s up to 160→320 in F(4×4).
+     */
+    static long bigTileMaxBytes = Long.getLong("ge4j.nchwc.winogradBigTileMaxBytes", 8L << 20);
     static long stripBytes = Long.getLong("ge4j.nchwc.winogradStripBytes", 256 << 10);
 
     private final Window2d g;
@@ -130,34 +139,39 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
             {1 / 24.0, 1 / 12.0, 1 / 6.0}, {1 / 24.0, -1 / 12.0, 1 / 6.0}, {0, 0, 1}};
     private static final double[][] G2 = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
 
-    /** U = G W Gᵀ per output and input channel, one group at a time through an array (a per-value segment write is slow before the JIT). */
+    /**
+     * U = G W Gᵀ per output and input channel, one group and input block at a time through a small array (a
+     * per-value segment write is slow before the JIT compiles this).
+     */
     private void transformWeights(MemorySegment src, int m, int c, double[][] gm) {
-        float[] buf = new float[(int) (uGroup / 4)];
-        double[] t = new double[np];
-        for (int grp = 0; grp < groups; grp++) {
-            java.util.Arrays.fill(buf, 0f);
-            for (int o = grp * FB * L; o < Math.min(m, (grp + 1) * FB * L); o++) {
-                float[] k = src.asSlice((long) o * c * 36, (long) c * 36).toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT);
-                int base = ((o / L) % FB) * L + o % L, pos = (int) (uPos / 4);
-                for (int ci = 0; ci < c; ci++) {
-                    transformFilter(gm, k, ci * 9, t);
-                    for (int p = 0; p < np; p++) buf[p * pos + ci * FB * L + base] = (float) t[p];
+        int perPos = L * FB * L; // floats of one input block at one position: [ci lane][f][co lane]
+        float[] buf = new float[np * perPos];
+        double[] t = new double[np], gk = new double[a * 3];
+        float[] k = new float[L * 9];
+        for (int grp = 0; grp < groups; grp++)
+            for (int cbi = 0; cbi < cb; cbi++) {
+                java.util.Arrays.fill(buf, 0f);
+                int nci = Math.min(L, c - cbi * L);
+                for (int o = grp * FB * L; o < Math.min(m, (grp + 1) * FB * L); o++) {
+                    MemorySegment.copy(src, java.lang.foreign.ValueLayout.JAVA_FLOAT, ((long) o * c + cbi * L) * 36, k, 0, nci * 9);
+                    int base = ((o / L) % FB) * L + o % L;
+                    for (int l = 0; l < nci; l++) {
+                        transformFilter(gm, k, l * 9, gk, t);
+                        for (int p = 0; p < np; p++) buf[p * perPos + l * FB * L + base] = (float) t[p];
+                    }
                 }
+                for (int p = 0; p < np; p++)
+                    MemorySegment.copy(buf, p * perPos, u, java.lang.foreign.ValueLayout.JAVA_FLOAT, grp * uGroup + p * uPos + cbi * perPos * 4L, perPos);
             }
-            MemorySegment.copy(buf, 0, u, java.lang.foreign.ValueLayout.JAVA_FLOAT, grp * uGroup, buf.length);
-        }
     }
 
-    /** t[i·a + j] = (G k Gᵀ)[i][j] for the 3×3 kernel at k[ko..ko+9) (row-major), G of a rows. */
-    static void transformFilter(double[][] gm, float[] k, int ko, double[] t) {
+    /** t[i·a + j] = (G k Gᵀ)[i][j] for the 3×3 kernel at k[ko..ko+9) (row-major), G of a rows; gk: a·3 scratch. */
+    static void transformFilter(double[][] gm, float[] k, int ko, double[] gk, double[] t) {
         int a = gm.length;
         for (int i = 0; i < a; i++)
-            for (int j = 0; j < a; j++) {
-                double sum = 0;
-                for (int r = 0; r < 3; r++)
-                    for (int q = 0; q < 3; q++) sum += gm[i][r] * k[ko + r * 3 + q] * gm[j][q];
-                t[i * a + j] = sum;
-            }
+            for (int q = 0; q < 3; q++) gk[i * 3 + q] = gm[i][0] * k[ko + q] + gm[i][1] * k[ko + 3 + q] + gm[i][2] * k[ko + 6 + q];
+        for (int i = 0; i < a; i++)
+            for (int j = 0; j < a; j++) t[i * a + j] = gk[i * 3] * gm[j][0] + gk[i * 3 + 1] * gm[j][1] + gk[i * 3 + 2] * gm[j][2];
     }
 
     /**
@@ -198,7 +212,11 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         return 36L * g.c() * m * 4 > bigTileMaxBytes ? 2 : OT;
     }
 
-    /** The shape rule: where F(4×4, 3×3) measured faster than the direct conv. */
+    /**
+     * The shape rule: where F(4×4, 3×3) measured faster than the direct conv. WinogradBench (1 thread, cold
+     * caches): 1.33-2.7× the direct conv for every 3×3 stride-1 layer of resnet50, googlenet and squeezenet1_1
+     * (16-512 channels, planes 7-56); fewer channels and smaller planes were not measured and stay direct.
+     */
     static boolean profitable(Window2d g, int m) {
         return g.c() >= 16 && m >= 16 && g.oh() >= 7 && g.ow() >= 7;
     }

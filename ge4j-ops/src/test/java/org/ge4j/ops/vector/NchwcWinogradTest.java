@@ -93,11 +93,31 @@ class NchwcWinogradTest {
         }
     }
 
+    /** AllocationFreeTest covers F(4×4) through the dispatch; here both tiles, forced. */
+    @Test
+    void bothTilesAllocateNothingOnceWarm() {
+        for (int tile : new int[] {4, 2}) {
+            NchwcWinograd.forceTile = tile;
+            try {
+                var c = conv(1, 24, 14, 13, 40, 1, 1, 1, 1).builder(61, "Sigmoid", true, true).build();
+                var k = KernelHarness.compile(c);
+                var args = KernelHarness.args(c);
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (System.nanoTime() < deadline && KernelHarness.allocatedBytes(k, args, 200) > 0) Thread.onSpinWait();
+                assertThat(KernelHarness.allocatedBytes(k, args, 1000)).as("F(%dx%d)", tile, tile).isLessThan(4096);
+            } finally {
+                NchwcWinograd.forceTile = 0;
+            }
+        }
+    }
+
     @Test
     void switchAndShapeRule() {
         NchwcWinograd.force = false;
         assertThat(KernelHarness.compile(conv(1, 16, 7, 7, 16, 1, 1, 1, 1).builder(1, "Relu", true, false).build())).isInstanceOf(NchwcWinograd.class);
         assertThat(KernelHarness.compile(conv(1, 64, 6, 6, 64, 1, 1, 1, 1).builder(1, "Relu", true, false).build())).isInstanceOf(NchwcConv.class);
+        assertThat(NchwcWinograd.outputTile(new Window2d(1, 128, 14, 14, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1), 128)).isEqualTo(4);
+        assertThat(NchwcWinograd.outputTile(new Window2d(1, 512, 7, 7, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1), 512)).isEqualTo(2);
         assertThat(KernelHarness.compile(conv(1, 64, 56, 56, 64, 1, 1, 1, 1).builder(1, "Relu", true, false).build())).isInstanceOf(NchwcWinograd.class);
         assertThat(KernelHarness.compile(NchwcConvTest.conv(1, 64, 28, 64, 3, 1, 2).builder(1, "Relu", true, false).build())).isInstanceOf(NchwcConv.class);
         boolean was = NchwcWinograd.enabled;
