@@ -109,10 +109,9 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         transformWeights(weights.segment(), m, c, out == OT ? G4 : G2);
         bias = Specs.allocate((long) groups * FB * VB);
         if (b != null) MemorySegment.copy(b.segment(), 0, bias, 0, (long) m * 4);
-        int kind = act.kind();
-        clamp = kind == Act.NONE || kind == Act.RELU || kind == Act.CLIP;
-        lo = kind == Act.RELU ? 0f : kind == Act.CLIP ? act.p0() : Float.NEGATIVE_INFINITY;
-        hi = kind == Act.CLIP ? act.p1() : Float.POSITIVE_INFINITY;
+        clamp = NchwcSupport.clamps(act);
+        lo = NchwcSupport.lo(act);
+        hi = NchwcSupport.hi(act);
         MemorySegment one = Specs.allocate(4);
         act.apply(one, 0, one, 0, 1);
         fixPad = m % L != 0 && one.get(F, 0) != 0f;

@@ -2,7 +2,6 @@ package org.ge4j.ops.vector;
 
 import static org.ge4j.ops.vector.KernelHarness.random;
 
-import java.lang.foreign.MemorySegment;
 import org.ge4j.ops.blocked.Blocking;
 import org.ge4j.ops.exec.CompiledKernel;
 
@@ -14,8 +13,6 @@ import org.ge4j.ops.exec.CompiledKernel;
  * {@code java --add-modules jdk.incubator.vector -Dge4j.threads=1 -cp ... org.ge4j.ops.vector.WinogradBench [filter] [seconds]}.
  */
 public final class WinogradBench {
-    private static final long COLD_BYTES = 64L << 20;
-
     public static void main(String[] a) {
         String filter = a.length > 0 ? a[0] : "";
         double seconds = a.length > 1 ? Double.parseDouble(a[1]) : 1;
@@ -44,54 +41,21 @@ public final class WinogradBench {
                 .constIn(random(seed + 3, c[1])).build();
     }
 
-    /** Seconds per run, hot and cold. */
+    /** Seconds per run, hot and cold (tile 0: the direct conv). */
     private static double[] measure(int[] c, int tile, double seconds, boolean cpu) {
         boolean was = NchwcWinograd.enabled, forced = NchwcWinograd.force, winograd = tile != 0;
         NchwcWinograd.enabled = winograd;
         NchwcWinograd.force = winograd;
         NchwcWinograd.forceTile = tile;
         try {
-            KernelHarness.Case hot = build(c, 0);
-            CompiledKernel k = KernelHarness.compile(hot);
+            CompiledKernel k = KernelHarness.compile(build(c, 0));
             if ((k instanceof NchwcWinograd) != winograd) throw new IllegalStateException("unexpected kernel " + k.getClass());
-            MemorySegment[] args = KernelHarness.args(hot);
-            long bytes = (long) c[1] * c[0] * 4 * (tile == 4 ? 36 : tile == 2 ? 16 : 9);
-            for (MemorySegment s : args) bytes += s == null ? 0 : s.byteSize();
-            int sets = (int) Math.min(32, COLD_BYTES / bytes + 1);
-            CompiledKernel[] ks = new CompiledKernel[sets];
-            MemorySegment[][] as = new MemorySegment[sets][];
-            for (int i = 0; i < sets; i++) {
-                KernelHarness.Case ci = build(c, 10L * (i + 1));
-                ks[i] = KernelHarness.compile(ci);
-                as[i] = KernelHarness.args(ci);
-            }
-            double bestHot = Double.MAX_VALUE, bestCold = Double.MAX_VALUE;
-            for (int round = 0; round < 5; round++) {
-                double t = VectorBench.time(k, args, seconds / 10, cpu);
-                double tc = cycle(ks, as, seconds / 10, cpu);
-                if (round > 0) {
-                    bestHot = Math.min(bestHot, t);
-                    bestCold = Math.min(bestCold, tc);
-                }
-            }
-            return new double[] {bestHot, bestCold};
+            long weights = (long) c[1] * c[0] * 4 * (tile == 4 ? 36 : tile == 2 ? 16 : 9);
+            return NchwcBench.hotCold(seed -> build(c, seed), weights, 32, seconds, cpu);
         } finally {
             NchwcWinograd.enabled = was;
             NchwcWinograd.force = forced;
             NchwcWinograd.forceTile = 0;
         }
-    }
-
-    private static double cycle(CompiledKernel[] ks, MemorySegment[][] as, double budget, boolean cpu) {
-        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        long t0 = cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime();
-        long limit = (long) (budget * 1e9), t;
-        int runs = 0;
-        do {
-            for (int i = 0; i < ks.length; i++) KernelHarness.invoke(ks[i], as[i]);
-            runs += ks.length;
-            t = (cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime()) - t0;
-        } while (t < limit);
-        return t / 1e9 / runs;
     }
 }
