@@ -126,7 +126,8 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         double flops = 2.0 * g.n() * m * g.outPlane() * (double) c * 9;
         int threads = pool.threads();
         boolean par = threads > 1 && flops >= Split.PARALLEL_MIN_FLOPS;
-        int want = par ? 2 * threads : 1, have = g.n() * strips;
+        // at least 4 units per thread (parts of the groups, each transforming the input again) so the threads end together
+        int want = par ? 4 * threads : 1, have = g.n() * strips;
         parts = have >= want ? 1 : Math.min(groups, (want + have - 1) / have);
         groupsPer = (groups + parts - 1) / parts;
         int units = g.n() * strips * parts;
