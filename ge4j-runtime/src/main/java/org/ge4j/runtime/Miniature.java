@@ -31,7 +31,8 @@ import org.ge4j.ops.exec.NodeSpec;
  *   <li>The blocked (NCHWc) ops: ge4j::BlockedConv as Conv, but with whole blocks: input channels at most
  *       {@code b + C mod b} (one or two blocks, a partial last block kept), output channels at most
  *       {@code 4b + M mod 4b} (the kernels work on up to four output blocks at a time), depthwise at most
- *       {@code b + C mod b} channels; an input read plain keeps its channels (few, the stem). The blocked
+ *       {@code b + C mod b} channels; an input read plain keeps its channels (few, the stem); 3×3 stride-1 convs
+ *       keep up to {@link #WINOGRAD_ROWS} output rows. The blocked
  *       pools as the plain ones with one block; the reorders on two rows of {@link #row} positions.</li>
  *   <li>MatMul, Gemm, ge4j::FusedMatMul, ge4j::PackedMatMul: M by {@link #rows}, K at most 23, N one full
  *       32-column panel plus the original remainder; batch dims at most 2; the bias broadcast kept; packed
@@ -225,6 +226,9 @@ final class Miniature {
         return x;
     }
 
+    /** Output rows of the miniature of a 3×3 stride-1 blocked conv: the Winograd kernel's minimum plane (NchwcWinograd). */
+    static final long WINOGRAD_ROWS = 10;
+
     /** ge4j::BlockedConv (plain or depthwise; X blocked or plain); returns the attributes to override, or null to skip. */
     private static Map<String, Attr> blockedConv(NodeSpec s, long[][] in) {
         int b = block(s);
@@ -247,7 +251,11 @@ final class Miniature {
         long[] x = new long[4];
         x[0] = 1;
         x[1] = mc;
-        if (!spatial(s, px, py, Arrays.copyOfRange(ws, 2, 4), x)) return null;
+        // a 3×3 stride-1 conv keeps up to WINOGRAD_ROWS output rows: the Winograd kernel takes planes that tall, and
+        // reads the input directly (not through a bordered copy) from the second row of 4-row tiles on
+        boolean winograd = g == 1 && blockedIn && ws[2] == 3 && ws[3] == 3 && Arrays.equals(s.attrs().getInts("strides", ones(2)), ones(2))
+                && Arrays.equals(s.attrs().getInts("dilations", ones(2)), ones(2));
+        if (!spatial(s, px, py, Arrays.copyOfRange(ws, 2, 4), x, winograd ? WINOGRAD_ROWS : 2)) return null;
         long[] w = ws.clone();
         w[0] = mm;
         w[1] = mc / mg;
@@ -305,14 +313,17 @@ final class Miniature {
      * Input spatial sizes giving output planes of at most 2 rows of {@link #row} outputs with the original's
      * kernel, strides, dilations and padding, written into {@code x[2..]}.
      */
-    private static boolean spatial(NodeSpec s, long[] xs, long[] ys, long[] kernel, long[] x) {
+    private static boolean spatial(NodeSpec s, long[] xs, long[] ys, long[] kernel, long[] x) { return spatial(s, xs, ys, kernel, x, 2); }
+
+    /** {@link #spatial(NodeSpec, long[], long[], long[], long[])} with up to {@code rows} output rows (2-D). */
+    private static boolean spatial(NodeSpec s, long[] xs, long[] ys, long[] kernel, long[] x, long rows) {
         int sp = xs.length - 2;
         long[] strides = s.attrs().getInts("strides", ones(sp)), dil = s.attrs().getInts("dilations", ones(sp));
         long[] pads = s.attrs().getInts("pads", new long[2 * sp]);
         String autoPad = s.attrs().getString("auto_pad", "NOTSET");
         if (strides.length != sp || dil.length != sp || pads.length != 2 * sp || kernel.length != sp) return false;
         for (int i = 0; i < sp; i++) {
-            long o = i == sp - 1 ? row(ys[2 + i]) : Math.min(ys[2 + i], 2);
+            long o = i == sp - 1 ? row(ys[2 + i]) : Math.min(ys[2 + i], rows);
             long extent = (kernel[i] - 1) * dil[i] + 1;
             long n = switch (autoPad) {
                 case "SAME_UPPER", "SAME_LOWER" -> (o - 1) * strides[i] + 1;

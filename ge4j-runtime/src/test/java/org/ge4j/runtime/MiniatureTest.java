@@ -83,14 +83,15 @@ class MiniatureTest {
     @Test
     void blockedConvsKeepWholeBlocksAndTheirGeometry() {
         GraphBuilder b = GraphBuilder.create("c").opset(17).opset(Node.GE4J_DOMAIN, 1);
-        // a plain group-1 conv on blocked [1, 256 / 16, 56, 56, 16]: C 256 -> 16 + 256 % 16 = 16 (one block), M 130 -> 64 + 130 % 64 = 66
+        // a plain group-1 conv on blocked [1, 256 / 16, 56, 56, 16]: C 256 -> 16 + 256 % 16 = 16 (one block), M 130 -> 64 + 130 % 64 = 66;
+        // 3x3 stride 1: 10 output rows (the Winograd kernel's minimum)
         OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 16, 56, 56, 16);
         OutDataAnchor y = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x, b.constant("w", zeros(130, 256, 3, 3)), b.constant("b", zeros(130)))
                 .attr("block", 16L).attr("pads", 1L, 1L, 1L, 1L).call1();
         NodeSpec m = mini(y);
-        assertThat(m.inputShape(0)).containsExactly(1, 1, 2, 56, 16);
+        assertThat(m.inputShape(0)).containsExactly(1, 1, 10, 56, 16);
         assertThat(m.inputShape(1)).containsExactly(66, 16, 3, 3);
-        assertThat(m.outputShape(0)).containsExactly(1, 5, 2, 56, 16);
+        assertThat(m.outputShape(0)).containsExactly(1, 5, 10, 56, 16);
         // depthwise on 24 channels (a partial block) stays depthwise with both blocks
         OutDataAnchor x2 = b.input("x2", DataType.FLOAT, 1, 2, 28, 28, 16);
         OutDataAnchor y2 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x2, b.constant("w2", zeros(24, 1, 3, 3)))

@@ -18,7 +18,9 @@ final class BlockedCompilers {
         boolean blockedIn = s.attrs().getInt("input_blocked", 1) != 0;
         long group = s.attrs().getInt("group", 1);
         if (group != 1) return blockedIn ? NchwcDepthwise.compile(s) : null;
-        return blockedIn ? NchwcConv.compile(s) : NchwcPlainInputConv.compile(s);
+        if (!blockedIn) return NchwcPlainInputConv.compile(s);
+        CompiledKernel k = NchwcWinograd.compile(s);
+        return k != null ? k : NchwcConv.compile(s);
     }
 
     static CompiledKernel pool(NodeSpec s, OpSchema schema) {

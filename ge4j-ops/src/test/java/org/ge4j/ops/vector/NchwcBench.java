@@ -55,16 +55,25 @@ public final class NchwcBench {
 
     /** Seconds per run, hot and cold. */
     private static double[] measure(int[] c, int pad, boolean blocked, double seconds, boolean cpu) {
-        KernelHarness.Case hot = build(c, pad, blocked, 0);
+        return hotCold(seed -> build(c, pad, blocked, seed), 0, 64, seconds, cpu);
+    }
+
+    /**
+     * Seconds per run of the kernel of {@code build.apply(0)}, hot (one set of buffers again and again) and cold
+     * (up to {@code maxSets} cases of other seeds, each compiled, run in turn over more than {@link #COLD_BYTES} of
+     * buffers; {@code extraBytes}: what each kernel holds besides its arguments); the best of 5 rounds after one.
+     */
+    static double[] hotCold(java.util.function.LongFunction<KernelHarness.Case> build, long extraBytes, int maxSets, double seconds, boolean cpu) {
+        KernelHarness.Case hot = build.apply(0);
         CompiledKernel k = KernelHarness.compile(hot);
         MemorySegment[] args = KernelHarness.args(hot);
-        long bytes = 0;
+        long bytes = extraBytes;
         for (MemorySegment s : args) bytes += s == null ? 0 : s.byteSize();
-        int sets = (int) Math.min(64, COLD_BYTES / bytes + 1);
+        int sets = (int) Math.min(maxSets, COLD_BYTES / bytes + 1);
         List<CompiledKernel> ks = new ArrayList<>();
         List<MemorySegment[]> as = new ArrayList<>();
         for (int i = 0; i < sets; i++) {
-            KernelHarness.Case ci = build(c, pad, blocked, 10L * (i + 1));
+            KernelHarness.Case ci = build.apply(10L * (i + 1));
             ks.add(KernelHarness.compile(ci));
             as.add(KernelHarness.args(ci));
         }

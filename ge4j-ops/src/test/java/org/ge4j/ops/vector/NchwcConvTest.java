@@ -6,12 +6,26 @@ import static org.ge4j.ops.vector.KernelHarness.fused;
 import static org.ge4j.ops.vector.KernelHarness.random;
 
 import org.ge4j.ops.blocked.Blocking;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code ge4j::BlockedConv} (group 1, blocked input) through {@link NchwcConv} against the reference kernel. */
 class NchwcConvTest {
     private static final double TOL = 1e-4;
     private static final int B = 16;
+
+    /** The 3×3 stride-1 cases test the direct conv, not {@link NchwcWinograd} (NchwcWinogradTest). */
+    private boolean winograd;
+
+    @BeforeEach
+    void directOnly() {
+        winograd = NchwcWinograd.enabled;
+        NchwcWinograd.enabled = false;
+    }
+
+    @AfterEach
+    void restore() { NchwcWinograd.enabled = winograd; }
 
     /** A conv case: X [n, c, h, w] blocked, W [m, c, kh, kw]; pads top, left, bottom, right; strides and dilations (h, w). */
     record Conv(long n, long c, long h, long w, long m, long kh, long kw, long[] pads, long[] strides, long[] dil) {

@@ -1,0 +1,131 @@
+package org.ge4j.ops.vector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ge4j.ops.vector.KernelHarness.assertMatchesReference;
+
+import org.ge4j.ops.vector.NchwcConvTest.Conv;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code ge4j::BlockedConv} 3×3 stride 1 through {@link NchwcWinograd} (its shape rule bypassed) against the reference
+ * kernel. Tolerance: the transforms scale the products by up to 8·5·5·8/36 and cancel them again, so the float
+ * rounding of one output grows with the sum of |terms| rather than with the output; measured errors are a few 1e-6 of
+ * the output's rms for 64-256 input channels, so 5e-5 relative to |expected| + rms leaves a 10× margin and still
+ * catches a wrong tap (errors of order 1).
+ */
+class NchwcWinogradTest {
+    private static final double TOL = 5e-5;
+
+    @BeforeEach
+    void force() { NchwcWinograd.force = true; }
+
+    @AfterEach
+    void unforce() { NchwcWinograd.force = false; }
+
+    static Conv conv(long n, long c, long h, long w, long m, long pt, long pl, long pb, long pr) {
+        return new Conv(n, c, h, w, m, 3, 3, new long[] {pt, pl, pb, pr}, new long[] {1, 1}, new long[] {1, 1});
+    }
+
+    /** Checks the conv with F(4×4, 3×3) and with F(2×2, 3×3). */
+    private static void check(Conv cv, long seed, String act, boolean bias, boolean residual) {
+        for (int tile : new int[] {4, 2}) {
+            NchwcWinograd.forceTile = tile;
+            try {
+                var k = assertMatchesReference(cv.builder(seed, act, bias, residual).build(), TOL);
+                assertThat(k).isInstanceOf(NchwcWinograd.class);
+            } finally {
+                NchwcWinograd.forceTile = 0;
+            }
+        }
+    }
+
+    @Test
+    void shapes() {
+        check(conv(1, 32, 8, 8, 32, 1, 1, 1, 1), 1, "Relu", true, false); // whole tiles
+        check(conv(1, 24, 7, 7, 40, 1, 1, 1, 1), 3, "", true, false); // 7x7: edge tiles overhang, channels not multiples of 16
+        check(conv(2, 16, 13, 11, 20, 1, 1, 1, 1), 5, "Relu", true, true); // batch 2, odd sizes
+        check(conv(1, 48, 14, 14, 72, 0, 0, 0, 0), 7, "Relu", false, false); // pads 0
+        check(conv(1, 20, 9, 10, 36, 0, 2, 1, 0), 9, "", true, true); // asymmetric pads
+        check(conv(1, 3, 3, 3, 5, 1, 1, 1, 1), 11, "Relu", true, false); // one tile, few channels
+        check(conv(1, 16, 27, 27, 96, 1, 1, 1, 1), 13, "Relu", true, false); // several strips and groups
+        check(conv(1, 64, 28, 28, 64, 1, 1, 1, 1), 15, "", true, true);
+        check(conv(1, 256, 14, 14, 48, 1, 1, 1, 1), 17, "Relu", true, false); // deep: larger rounding
+        check(conv(1, 8, 5, 30, 16, 2, 2, 2, 2), 19, "", false, true); // pads 2, a wide row of tiles
+    }
+
+    @Test
+    void stripsOfFewTiles() {
+        long was = NchwcWinograd.stripBytes;
+        NchwcWinograd.stripBytes = 1; // 5 tiles per strip
+        try {
+            check(conv(1, 40, 17, 19, 24, 1, 1, 1, 1), 21, "Relu", true, true);
+            check(conv(2, 16, 9, 9, 16, 1, 1, 1, 1), 23, "Sigmoid", true, false);
+        } finally {
+            NchwcWinograd.stripBytes = was;
+        }
+    }
+
+    @Test
+    void activations() {
+        for (String act : new String[] {"", "Relu", "LeakyRelu", "Clip", "Sigmoid", "Tanh", "Gelu"})
+            for (boolean residual : new boolean[] {false, true}) {
+                check(conv(1, 24, 8, 9, 40, 1, 1, 1, 1), 31, act, true, residual);
+                check(conv(1, 24, 6, 6, 20, 1, 1, 1, 1), 37, act, !residual, residual);
+            }
+        // a clip whose range excludes 0 must still leave the padded lanes zero
+        var clip = conv(1, 16, 7, 7, 20, 1, 1, 1, 1).builder(41, "Clip", true, true).attrFloats("activation_params", 0.25f, 0.5f).build();
+        assertThat(assertMatchesReference(clip, TOL)).isInstanceOf(NchwcWinograd.class);
+    }
+
+    @Test
+    void twoThreads() {
+        WorkerPool two = new WorkerPool(2);
+        NchwcWinograd.forceTile = 0;
+        for (Conv cv : new Conv[] {conv(1, 64, 14, 14, 256, 1, 1, 1, 1), conv(1, 32, 30, 30, 48, 1, 1, 1, 1), conv(2, 48, 13, 13, 64, 1, 1, 1, 1)}) {
+            var c = cv.builder(51, "Relu", true, true).build();
+            NchwcWinograd k = (NchwcWinograd) NchwcWinograd.compile(c.spec(), two);
+            var args = KernelHarness.args(c);
+            k.run(args);
+            KernelHarness.assertClose(KernelHarness.output(c, args, 0), KernelHarness.reference(c, 0), TOL, "2 threads " + cv);
+            assertThat(k.chunks()).as("chunks of %s", cv).isGreaterThan(1);
+        }
+    }
+
+    /** AllocationFreeTest covers F(4×4) through the dispatch; here both tiles, forced. */
+    @Test
+    void bothTilesAllocateNothingOnceWarm() {
+        for (int tile : new int[] {4, 2}) {
+            NchwcWinograd.forceTile = tile;
+            try {
+                var c = conv(1, 24, 14, 13, 40, 1, 1, 1, 1).builder(61, "Sigmoid", true, true).build();
+                var k = KernelHarness.compile(c);
+                var args = KernelHarness.args(c);
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (System.nanoTime() < deadline && KernelHarness.allocatedBytes(k, args, 200) > 0) Thread.onSpinWait();
+                assertThat(KernelHarness.allocatedBytes(k, args, 1000)).as("F(%dx%d)", tile, tile).isLessThan(4096);
+            } finally {
+                NchwcWinograd.forceTile = 0;
+            }
+        }
+    }
+
+    @Test
+    void switchAndShapeRule() {
+        NchwcWinograd.force = false;
+        assertThat(KernelHarness.compile(conv(1, 16, 7, 7, 16, 1, 1, 1, 1).builder(1, "Relu", true, false).build())).isInstanceOf(NchwcWinograd.class);
+        assertThat(KernelHarness.compile(conv(1, 64, 6, 6, 64, 1, 1, 1, 1).builder(1, "Relu", true, false).build())).isInstanceOf(NchwcConv.class);
+        assertThat(NchwcWinograd.outputTile(new Window2d(1, 128, 14, 14, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1), 128)).isEqualTo(4);
+        assertThat(NchwcWinograd.outputTile(new Window2d(1, 512, 7, 7, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1), 512)).isEqualTo(2);
+        assertThat(KernelHarness.compile(conv(1, 64, 56, 56, 64, 1, 1, 1, 1).builder(1, "Relu", true, false).build())).isInstanceOf(NchwcWinograd.class);
+        assertThat(KernelHarness.compile(NchwcConvTest.conv(1, 64, 28, 64, 3, 1, 2).builder(1, "Relu", true, false).build())).isInstanceOf(NchwcConv.class);
+        boolean was = NchwcWinograd.enabled;
+        NchwcWinograd.enabled = false;
+        try {
+            assertThat(KernelHarness.compile(conv(1, 64, 56, 56, 64, 1, 1, 1, 1).builder(1, "Relu", true, false).build())).isInstanceOf(NchwcConv.class);
+        } finally {
+            NchwcWinograd.enabled = was;
+        }
+    }
+}
