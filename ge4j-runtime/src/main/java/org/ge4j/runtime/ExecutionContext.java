@@ -9,6 +9,7 @@ import org.ge4j.compiler.plan.ExecutionPlan.Storage;
 import org.ge4j.compiler.plan.ExecutionPlan.ValueSlot;
 import org.ge4j.ir.Ge4jException;
 import org.ge4j.ops.exec.CompiledKernel;
+import org.ge4j.ops.vector.WorkerPool;
 
 /**
  * The per-run state of a {@link StaticModel}: one planned arena and, for each task, its argument array
@@ -149,7 +150,7 @@ public final class ExecutionContext implements AutoCloseable {
             for (int j = 0; j < p.length; j += 2) args[p[j]][p[j + 1]] = out;
         }
         CompiledKernel[] ks = kernels;
-        org.ge4j.ops.vector.WorkerPool pool = org.ge4j.ops.vector.WorkerPool.shared();
+        WorkerPool pool = WorkerPool.shared();
         pool.beginRun(); // the kernels' pool spins between this run's jobs instead of parking
         try {
             if (observer == null && streams != null) streams.run();
