@@ -45,9 +45,11 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
     static final int FB = NchwcKernels.FB;
     /**
      * Relative FMA rate of the 1×1 kernels by output blocks per group (index: blocks - 1), with which a flat conv
-     * picks its group width: the fewest wasted blocks, weighed by these.
+     * picks its group width: the fewest wasted blocks, weighed by these. Measured (NchwcBench, whole groups):
+     * 3 blocks ran at 0.97 of 4 at 576 input channels, 0.96-1.0 at 48 and 64, but 1.08 at 32, hence
+     * {@link #PW_RATE_SMALL_K} up to 32.
      */
-    private static final double[] PW_RATE = {0.6, 0.8, 0.96, 1.0};
+    private static final double[] PW_RATE = {0.6, 0.8, 0.96, 1.0}, PW_RATE_SMALL_K = {0.6, 0.8, 1.05, 1.0};
     /** Weight bytes (all groups) up to which a flat conv runs every group over a segment before the next segment. */
     private static final long SEG_OUTER_BYTES = 64 << 10;
 
@@ -99,7 +101,7 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         mb = (m + L - 1) / L;
         sub = g.kh() == 1 && g.kw() == 1 && g.pt() == 0 && g.pl() == 0 && (g.sh() > 1 || g.sw() > 1);
         flat = g.pointwise() || sub;
-        gw = flat ? groupWidth(mb) : FB;
+        gw = flat ? groupWidth(mb, cb) : FB;
         groups = (mb + gw - 1) / gw;
         pwP = NchwcKernels.PW_POSITIONS[gw - 1];
         // a flat segment: input of about 16 KB (at least 80 positions), whole kernel calls
@@ -162,13 +164,14 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
     /** A fixed group width for flat convs (1..FB; 0: chosen per conv): {@code -Dge4j.nchwc.pwGroup}, for measuring. Tests set this field. */
     static int pwGroup = Integer.getInteger("ge4j.nchwc.pwGroup", 0);
 
-    /** The group width of a flat conv with mb output blocks: the fewest blocks computed, weighed by {@link #PW_RATE}. */
-    static int groupWidth(int mb) {
+    /** The group width of a flat conv with mb output blocks and cb input blocks: the fewest blocks computed, weighed by {@link #PW_RATE}. */
+    static int groupWidth(int mb, int cb) {
         if (pwGroup >= 1 && pwGroup <= FB) return pwGroup;
+        double[] rate = cb <= 2 ? PW_RATE_SMALL_K : PW_RATE;
         int best = FB;
         double bestCost = Double.MAX_VALUE;
         for (int w = FB; w >= 1; w--) {
-            double cost = (double) ((mb + w - 1) / w) * w / PW_RATE[w - 1];
+            double cost = (double) ((mb + w - 1) / w) * w / rate[w - 1];
             if (cost < bestCost - 1e-9) {
                 best = w;
                 bestCost = cost;
