@@ -40,7 +40,8 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>The 1×1 kernels {@code pwG} (G = 1..4 output blocks, weights packed in groups of G: the vector of lane l
  * of input block c for block f at {@code wo + (c·L + l)·G·L·4 + f·L·4}) start their accumulators from the
- * bias and store {@code sum + bias}, so that a 1×1 conv without residual and activation needs no pass over
+ * bias, skip the lanes past ln of the last input block (channels that are padding) and store
+ * {@code sum + bias}, so that a 1×1 conv without residual and activation needs no pass over
  * its output; fewer output blocks take more positions per call (about 24 accumulators each). (Clamped stores
  * in the kernels made them too big for C1: their compiles failed, out of virtual registers.)
  *
@@ -112,14 +113,14 @@ def pwg(G, NP, clamp):
     cl = ", float lo, float hi" if clamp else ""
     what = "clamp(sum + bias, lo, hi)" if clamp else "sum + bias"
     w(f'''    /** {NP} consecutive output positions of a 1×1 stride-1 conv for {G} output block{"s" if G>1 else ""} (weights packed for groups of {G}): {what}. */
-    static void pw{G}{"c" if clamp else ""}(MemorySegment x, long xo, long cbs, int ncb, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
+    static void pw{G}{"c" if clamp else ""}(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo{cl}) {{
         long wl = L * 4L, wstep = {G} * wl, ps = wl, wk = wo;
         FloatVector {init};
         FloatVector {rest};
         for (int c = 0; c < ncb; c++) {{
             long xr = xo + c * cbs;
-            for (int l = 0; l < L; l++, wk += wstep) {{
+            for (int l = 0, nl = c == ncb - 1 ? ln : L; l < nl; l++, wk += wstep) {{
                 long xl = xr + 4L * l;''')
     ws=", ".join(f"w{f} = FloatVector.fromMemorySegment(S, w, wk{'' if f==0 else f' + {f} * wl'}, LE)" for f in range(G))
     ind="                "

@@ -56,6 +56,8 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
     private final Window2d g;
     /** gw: output blocks per group (FB, or for a flat conv 1..FB); pwP: positions per 1×1 kernel call; seg: positions per flat segment. */
     private final int cb, mb, gw, groups, rows, pwP, seg;
+    /** Input channels in the last input block (the flat kernels skip its padding lanes). */
+    private final int lastLanes;
     /** Flat convs with small weights: a work unit is one segment of one image for every group. */
     private final boolean segOuter;
     /** flat: 1×1 convs as long rows over the plane; sub: a strided unpadded 1×1 conv, flat over a subsampled copy of X. */
@@ -98,6 +100,7 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         this.yArg = yArg;
         this.pool = pool;
         cb = (g.c() + L - 1) / L;
+        lastLanes = g.c() - (cb - 1) * L;
         mb = (m + L - 1) / L;
         sub = g.kh() == 1 && g.kw() == 1 && g.pt() == 0 && g.pl() == 0 && (g.sh() > 1 || g.sw() > 1);
         flat = g.pointwise() || sub;
@@ -315,7 +318,7 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         long tyo = first ? yo : 0, tb = first ? yBlock : (long) len * L * 4;
         long bo = grp * (long) gw * L * 4, kbo = raw ? 0 : bo;
         if (flat) {
-            flatRow(src, xo, cbs, ncb, wo, ty, tyo, tb, nb, first ? bias : zeros, first ? bo : 0, len, z == null && last && parts == 1);
+            flatRow(src, xo, cbs, ncb, c1 == cb ? lastLanes : L, wo, ty, tyo, tb, nb, first ? bias : zeros, first ? bo : 0, len, z == null && last && parts == 1);
             if (!first)
                 for (int f = 0; f < nb; f++) addTile(ty, f * tb, y, yo + f * yBlock, len);
             if (last) epilogue(y, z, yo, len, grp, nb, z != null || parts > 1 ? -1 : -2);
@@ -387,15 +390,15 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
      * end of a call that overlaps the one before; in a row shorter than a call they go through a copy of their
      * input in scratch and a tile of its outputs.
      */
-    private void flatRow(MemorySegment x, long xo, long cbs, int ncb, long wo, MemorySegment y, long yo, long yb, int nb, MemorySegment b, long bo,
+    private void flatRow(MemorySegment x, long xo, long cbs, int ncb, int ln, long wo, MemorySegment y, long yo, long yb, int nb, MemorySegment b, long bo,
                          int len, boolean clampHere) {
         long v = L * 4L;
         int ow = 0;
-        for (; ow + pwP <= len; ow += pwP) pw(x, xo + ow * v, cbs, ncb, wo, y, yo + ow * v, yb, nb, b, bo, clampHere);
+        for (; ow + pwP <= len; ow += pwP) pw(x, xo + ow * v, cbs, ncb, ln, wo, y, yo + ow * v, yb, nb, b, bo, clampHere);
         if (ow == len) return;
         if (ow > 0) { // the last pwP positions again (the kernels only store: positions computed twice get the same values)
             ow = len - pwP;
-            pw(x, xo + ow * v, cbs, ncb, wo, y, yo + ow * v, yb, nb, b, bo, clampHere);
+            pw(x, xo + ow * v, cbs, ncb, ln, wo, y, yo + ow * v, yb, nb, b, bo, clampHere);
             return;
         }
         int rest = len - ow;
@@ -406,20 +409,20 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
             long s = xo + ow * v + c * cbs, d = c * tcb;
             for (int p = 0; p < pwP; p++) (p < rest ? FloatVector.fromMemorySegment(S, x, s + p * v, LE) : zero).intoMemorySegment(t, d + p * v, LE);
         }
-        pw(t, 0, tcb, ncb, wo, t, xt, tcb, nb, b, bo, clampHere);
+        pw(t, 0, tcb, ncb, ln, wo, t, xt, tcb, nb, b, bo, clampHere);
         for (int f = 0; f < nb; f++)
             for (int p = 0; p < rest; p++)
                 FloatVector.fromMemorySegment(S, t, xt + f * tcb + p * v, LE).intoMemorySegment(y, yo + f * yb + (ow + p) * v, LE);
     }
 
     /** One call of the 1×1 kernel of this conv's group width; its outputs clamped to [lo, hi] when clampHere and the activation is Relu or Clip. */
-    private void pw(MemorySegment x, long xo, long cbs, int ncb, long wo, MemorySegment y, long yo, long yb, int nb, MemorySegment b, long bo,
+    private void pw(MemorySegment x, long xo, long cbs, int ncb, int ln, long wo, MemorySegment y, long yo, long yb, int nb, MemorySegment b, long bo,
                     boolean clampHere) {
         switch (gw) {
-            case 1 -> NchwcKernels.pw1(x, xo, cbs, ncb, w, wo, y, yo, yb, nb, b, bo);
-            case 2 -> NchwcKernels.pw2(x, xo, cbs, ncb, w, wo, y, yo, yb, nb, b, bo);
-            case 3 -> NchwcKernels.pw3(x, xo, cbs, ncb, w, wo, y, yo, yb, nb, b, bo);
-            default -> NchwcKernels.pw4(x, xo, cbs, ncb, w, wo, y, yo, yb, nb, b, bo);
+            case 1 -> NchwcKernels.pw1(x, xo, cbs, ncb, ln, w, wo, y, yo, yb, nb, b, bo);
+            case 2 -> NchwcKernels.pw2(x, xo, cbs, ncb, ln, w, wo, y, yo, yb, nb, b, bo);
+            case 3 -> NchwcKernels.pw3(x, xo, cbs, ncb, ln, w, wo, y, yo, yb, nb, b, bo);
+            default -> NchwcKernels.pw4(x, xo, cbs, ncb, ln, w, wo, y, yo, yb, nb, b, bo);
         }
         if (clampHere && bounded) { // while the call's outputs are in L1
             long v = L * 4L;

@@ -27,7 +27,8 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>The 1×1 kernels {@code pwG} (G = 1..4 output blocks, weights packed in groups of G: the vector of lane l
  * of input block c for block f at {@code wo + (c·L + l)·G·L·4 + f·L·4}) start their accumulators from the
- * bias and store {@code sum + bias}, so that a 1×1 conv without residual and activation needs no pass over
+ * bias, skip the lanes past ln of the last input block (channels that are padding) and store
+ * {@code sum + bias}, so that a 1×1 conv without residual and activation needs no pass over
  * its output; fewer output blocks take more positions per call (about 24 accumulators each). (Clamped stores
  * in the kernels made them too big for C1: their compiles failed, out of virtual registers.)
  *
@@ -378,14 +379,14 @@ final class NchwcKernels {
     static final int[] PW_POSITIONS = {12, 8, 6, 5};
 
     /** 12 consecutive output positions of a 1×1 stride-1 conv for 1 output block (weights packed for groups of 1): sum + bias. */
-    static void pw1(MemorySegment x, long xo, long cbs, int ncb, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
+    static void pw1(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo) {
         long wl = L * 4L, wstep = 1 * wl, ps = wl, wk = wo;
         FloatVector a00 = FloatVector.fromMemorySegment(S, bias, bo, LE);
         FloatVector a01 = a00, a02 = a00, a03 = a00, a04 = a00, a05 = a00, a06 = a00, a07 = a00, a08 = a00, a09 = a00, a010 = a00, a011 = a00;
         for (int c = 0; c < ncb; c++) {
             long xr = xo + c * cbs;
-            for (int l = 0; l < L; l++, wk += wstep) {
+            for (int l = 0, nl = c == ncb - 1 ? ln : L; l < nl; l++, wk += wstep) {
                 long xl = xr + 4L * l;
                 FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE);
                 FloatVector v;
@@ -419,14 +420,14 @@ final class NchwcKernels {
     }
 
     /** 8 consecutive output positions of a 1×1 stride-1 conv for 2 output blocks (weights packed for groups of 2): sum + bias. */
-    static void pw2(MemorySegment x, long xo, long cbs, int ncb, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
+    static void pw2(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo) {
         long wl = L * 4L, wstep = 2 * wl, ps = wl, wk = wo;
         FloatVector a00 = FloatVector.fromMemorySegment(S, bias, bo, LE), a10 = FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE);
         FloatVector a01 = a00, a02 = a00, a03 = a00, a04 = a00, a05 = a00, a06 = a00, a07 = a00, a11 = a10, a12 = a10, a13 = a10, a14 = a10, a15 = a10, a16 = a10, a17 = a10;
         for (int c = 0; c < ncb; c++) {
             long xr = xo + c * cbs;
-            for (int l = 0; l < L; l++, wk += wstep) {
+            for (int l = 0, nl = c == ncb - 1 ? ln : L; l < nl; l++, wk += wstep) {
                 long xl = xr + 4L * l;
                 FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE);
                 FloatVector v;
@@ -463,14 +464,14 @@ final class NchwcKernels {
     }
 
     /** 6 consecutive output positions of a 1×1 stride-1 conv for 3 output blocks (weights packed for groups of 3): sum + bias. */
-    static void pw3(MemorySegment x, long xo, long cbs, int ncb, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
+    static void pw3(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo) {
         long wl = L * 4L, wstep = 3 * wl, ps = wl, wk = wo;
         FloatVector a00 = FloatVector.fromMemorySegment(S, bias, bo, LE), a10 = FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE), a20 = FloatVector.fromMemorySegment(S, bias, bo + 2 * wl, LE);
         FloatVector a01 = a00, a02 = a00, a03 = a00, a04 = a00, a05 = a00, a11 = a10, a12 = a10, a13 = a10, a14 = a10, a15 = a10, a21 = a20, a22 = a20, a23 = a20, a24 = a20, a25 = a20;
         for (int c = 0; c < ncb; c++) {
             long xr = xo + c * cbs;
-            for (int l = 0; l < L; l++, wk += wstep) {
+            for (int l = 0, nl = c == ncb - 1 ? ln : L; l < nl; l++, wk += wstep) {
                 long xl = xr + 4L * l;
                 FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE);
                 FloatVector v;
@@ -510,14 +511,14 @@ final class NchwcKernels {
     }
 
     /** 5 consecutive output positions of a 1×1 stride-1 conv for 4 output blocks (weights packed for groups of 4): sum + bias. */
-    static void pw4(MemorySegment x, long xo, long cbs, int ncb, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
+    static void pw4(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo) {
         long wl = L * 4L, wstep = 4 * wl, ps = wl, wk = wo;
         FloatVector a00 = FloatVector.fromMemorySegment(S, bias, bo, LE), a10 = FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE), a20 = FloatVector.fromMemorySegment(S, bias, bo + 2 * wl, LE), a30 = FloatVector.fromMemorySegment(S, bias, bo + 3 * wl, LE);
         FloatVector a01 = a00, a02 = a00, a03 = a00, a04 = a00, a11 = a10, a12 = a10, a13 = a10, a14 = a10, a21 = a20, a22 = a20, a23 = a20, a24 = a20, a31 = a30, a32 = a30, a33 = a30, a34 = a30;
         for (int c = 0; c < ncb; c++) {
             long xr = xo + c * cbs;
-            for (int l = 0; l < L; l++, wk += wstep) {
+            for (int l = 0, nl = c == ncb - 1 ? ln : L; l < nl; l++, wk += wstep) {
                 long xl = xr + 4L * l;
                 FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
                 FloatVector v;
