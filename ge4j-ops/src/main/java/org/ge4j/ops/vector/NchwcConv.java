@@ -25,6 +25,13 @@ import org.ge4j.ops.exec.NodeSpec;
  * finished row segment while it is in cache, and the padded output lanes are written back to zero when the
  * activation does not map 0 to 0.
  *
+ * <p>Flat convs (below) pack their weights in groups of 1 to FB output blocks, whichever wastes the least
+ * work ({@link #groupWidth}: a conv with 1 or 2 output blocks computed 4), and run the 1×1 kernels
+ * {@code NchwcKernels.pwG}, which start from the bias: without residual they need no pass over the output
+ * (Relu and Clip clamp each call's outputs while they are in L1); with one, a pass adds Z and clamps. Flat
+ * convs whose weights are small take every group over a segment before the next segment (the segment's
+ * input stays in L1), with segments of about 16 KB of input.
+ *
  * <p>Kernel rows outside the input are skipped per output row. When the window overhangs the input's left or
  * right edge, each output row reads a zero-bordered copy of its input rows (a patch, in scratch) instead of the
  * input itself, so every position of the row takes the same taps. A 1×1 stride-1 unpadded conv treats the image
@@ -34,13 +41,25 @@ import org.ge4j.ops.exec.NodeSpec;
  * {@link #kSplitBytes} the input blocks are split into parts, each run over the group's whole plane.
  */
 final class NchwcConv implements CompiledKernel, WorkerPool.Job {
-    /** Output blocks per group (the accumulators of one position). */
+    /** Output blocks per group (the accumulators of one position) of the convs that are not flat. */
     static final int FB = NchwcKernels.FB;
-    /** Positions per segment of a flattened 1×1 plane. */
-    private static final int SEG = 16 * NchwcKernels.P;
+    /**
+     * Relative FMA rate of the 1×1 kernels by output blocks per group (index: blocks - 1), with which a flat conv
+     * picks its group width: the fewest wasted blocks, weighed by these. Measured (NchwcBench, whole groups):
+     * 3 blocks ran at 0.97 of 4 at 576 input channels, 0.96-1.0 at 48 and 64, but 1.08 at 32, hence
+     * {@link #PW_RATE_SMALL_K} up to 32.
+     */
+    private static final double[] PW_RATE = {0.6, 0.8, 0.96, 1.0}, PW_RATE_SMALL_K = {0.6, 0.8, 1.05, 1.0};
+    /** Weight bytes (all groups) up to which a flat conv runs every group over a segment before the next segment. */
+    private static final long SEG_OUTER_BYTES = 64 << 10;
 
     private final Window2d g;
-    private final int cb, mb, groups, rows, rowLen;
+    /** gw: output blocks per group (FB, or for a flat conv 1..FB); pwP: positions per 1×1 kernel call; seg: positions per flat segment. */
+    private final int cb, mb, gw, groups, rows, pwP, seg;
+    /** Input channels in the last input block (the flat kernels skip its padding lanes). */
+    private final int lastLanes;
+    /** Flat convs with small weights: a work unit is one segment of one image for every group. */
+    private final boolean segOuter;
     /** flat: 1×1 convs as long rows over the plane; sub: a strided unpadded 1×1 conv, flat over a subsampled copy of X. */
     private final boolean flat, sub, patch;
     /** Bytes per image and per input block of what flat rows read (X, or the subsampled copy). */
@@ -49,12 +68,12 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
     private final long patchRow, patchCb, patchBytes;
     private final long xImg, xCb, xRow, yImg, yBlock;
     private final MemorySegment w, bias;
-    /** FB·L zeros: the bias of the tail kernels of flat rows. */
+    /** FB·L zeros: the bias of the second and later parts of flat rows. */
     private final MemorySegment zeros = Specs.allocate((long) FB * L * 4);
     private final long wGroup, wCb, wRow;
     private final Act act;
-    /** Relu, Clip or no activation: a clamp to [lo, hi] as the bias is added. */
-    private final boolean clamp, fixPad;
+    /** Relu, Clip or no activation: a clamp to [lo, hi] as the bias is added; bounded: Relu or Clip. */
+    private final boolean clamp, bounded, fixPad;
     private final float lo, hi;
     private final VectorMask<Float> padLanes;
     private final int zArg, yArg;
@@ -65,7 +84,7 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
      * [p·cbPer, (p+1)·cbPer); with more than one part a work unit is a whole group's plane, each part over all
      * its rows before the next (the first stores the sums, the others add theirs through a tile in scratch).
      */
-    private final int parts, cbPer, rowsPerUnit, unitRows;
+    private final int parts, cbPer, rowsPerUnit, unitRows, unitGroups;
 
     /**
      * Weight bytes per group above which the input blocks are split into parts ({@code -Dge4j.nchwc.kSplitBytes};
@@ -81,13 +100,18 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         this.yArg = yArg;
         this.pool = pool;
         cb = (g.c() + L - 1) / L;
+        lastLanes = g.c() - (cb - 1) * L;
         mb = (m + L - 1) / L;
-        groups = (mb + FB - 1) / FB;
         sub = g.kh() == 1 && g.kw() == 1 && g.pt() == 0 && g.pl() == 0 && (g.sh() > 1 || g.sw() > 1);
         flat = g.pointwise() || sub;
+        gw = flat ? groupWidth(mb, cb) : FB;
+        groups = (mb + gw - 1) / gw;
+        pwP = NchwcKernels.PW_POSITIONS[gw - 1];
+        // a flat segment: input of about 16 KB (at least 80 positions), whole kernel calls
+        int target = Math.max(80, 256 / cb);
+        seg = pwP * ((target + pwP - 1) / pwP);
         patch = !flat && (g.pl() > 0 || (g.ow() - 1) * g.sw() + (g.kw() - 1) * g.dw() >= g.w());
-        rows = flat ? (g.outPlane() + SEG - 1) / SEG : g.oh();
-        rowLen = flat ? SEG : g.ow();
+        rows = flat ? (g.outPlane() + seg - 1) / seg : g.oh();
         patchW = (g.ow() - 1) * g.sw() + (g.kw() - 1) * g.dw() + 1;
         patchRow = (long) patchW * L * 4;
         patchCb = patchRow * g.kh();
@@ -101,24 +125,25 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         yImg = yBlock * mb;
         // packed weights [group][ci block][i][j][ci lane][FB][co lane]
         int kh = g.kh(), kw = g.kw(), c = g.c();
-        wRow = (long) kw * L * FB * L * 4;
+        wRow = (long) kw * L * gw * L * 4;
         wCb = wRow * kh;
         wGroup = wCb * cb;
         w = Specs.allocate(wGroup * groups);
         MemorySegment src = weights.segment();
         for (int o = 0; o < m; o++) {
-            long go = (o / L / FB) * wGroup + ((o / L) % FB) * L * 4L + (o % L) * 4L;
+            long go = (o / L / gw) * wGroup + ((o / L) % gw) * L * 4L + (o % L) * 4L;
             for (int ci = 0; ci < c; ci++)
                 for (int i = 0; i < kh; i++)
                     for (int j = 0; j < kw; j++) {
-                        long d = go + (ci / L) * wCb + i * wRow + ((long) j * L + ci % L) * FB * L * 4;
+                        long d = go + (ci / L) * wCb + i * wRow + ((long) j * L + ci % L) * gw * L * 4;
                         w.set(F, d, src.get(F, (((long) o * c + ci) * kh + i) * kw * 4L + j * 4L));
                     }
         }
-        bias = Specs.allocate((long) groups * FB * L * 4);
+        bias = Specs.allocate((long) groups * gw * L * 4);
         if (b != null) MemorySegment.copy(b.segment(), 0, bias, 0, (long) m * 4);
         int kind = act.kind();
         clamp = kind == Act.NONE || kind == Act.RELU || kind == Act.CLIP;
+        bounded = kind == Act.RELU || kind == Act.CLIP;
         lo = kind == Act.RELU ? 0f : kind == Act.CLIP ? act.p0() : Float.NEGATIVE_INFINITY;
         hi = kind == Act.CLIP ? act.p1() : Float.POSITIVE_INFINITY;
         MemorySegment one = Specs.allocate(4);
@@ -132,9 +157,30 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         parts = (cb + cbPer - 1) / cbPer;
         rowsPerUnit = parts > 1 ? rows : 1;
         unitRows = (rows + rowsPerUnit - 1) / rowsPerUnit;
-        int units = g.n() * groups * unitRows;
+        segOuter = flat && parts == 1 && groups > 1 && wGroup * groups <= SEG_OUTER_BYTES;
+        unitGroups = segOuter ? 1 : groups;
+        int units = g.n() * unitGroups * unitRows;
         int threads = pool.threads();
         chunks = threads <= 1 || flops < Split.PARALLEL_MIN_FLOPS ? 1 : Math.min(units, (flops >= 64 * Split.PARALLEL_MIN_FLOPS ? 4 : 2) * threads);
+    }
+
+    /** A fixed group width for flat convs (1..FB; 0: chosen per conv): {@code -Dge4j.nchwc.pwGroup}, for measuring. Tests set this field. */
+    static int pwGroup = Integer.getInteger("ge4j.nchwc.pwGroup", 0);
+
+    /** The group width of a flat conv with mb output blocks and cb input blocks: the fewest blocks computed, weighed by {@link #PW_RATE}. */
+    static int groupWidth(int mb, int cb) {
+        if (pwGroup >= 1 && pwGroup <= FB) return pwGroup;
+        double[] rate = cb <= 2 ? PW_RATE_SMALL_K : PW_RATE;
+        int best = FB;
+        double bestCost = Double.MAX_VALUE;
+        for (int w = FB; w >= 1; w--) {
+            double cost = (double) ((mb + w - 1) / w) * w / rate[w - 1];
+            if (cost < bestCost - 1e-9) {
+                best = w;
+                bestCost = cost;
+            }
+        }
+        return best;
     }
 
     /** The kernel for a BlockedConv node with group 1 and a blocked input, or null (the reference kernel runs). */
@@ -177,7 +223,7 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
                 subsample(args[0], r.x);
             }
             if (chunks > 1) pool.run(this, r, chunks);
-            else units(r, 0, g.n() * groups * unitRows);
+            else units(r, 0, g.n() * unitGroups * unitRows);
         } finally {
             r.args = null;
             r.x = null;
@@ -185,7 +231,7 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
     }
 
     @Override public void run(Object ctx, int chunk, int n) {
-        long units = (long) g.n() * groups * unitRows;
+        long units = (long) g.n() * unitGroups * unitRows;
         units((Run) ctx, (int) (units * chunk / n), (int) (units * (chunk + 1) / n));
     }
 
@@ -206,10 +252,14 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         MemorySegment z = zArg >= 0 ? nullable(args[zArg]) : null;
         MemorySegment buf = patch ? Scratch.get(0, patchBytes) : null;
         for (int u = u0; u < u1; u++) {
-            int ru = u % unitRows, grp = u / unitRows % groups, n = u / unitRows / groups;
+            int ru = u % unitRows, ug = u / unitRows % unitGroups, n = u / unitRows / unitGroups;
+            if (segOuter) {
+                for (int grp = 0; grp < groups; grp++) row(x, y, z, buf, n, grp, ru, 0, cb, true, true);
+                continue;
+            }
             int r0 = ru * rowsPerUnit, r1 = Math.min(rows, r0 + rowsPerUnit);
             for (int p = 0; p < parts; p++)
-                for (int r = r0; r < r1; r++) row(x, y, z, buf, n, grp, r, p * cbPer, Math.min(cb, (p + 1) * cbPer), p == 0, p == parts - 1);
+                for (int r = r0; r < r1; r++) row(x, y, z, buf, n, ug, r, p * cbPer, Math.min(cb, (p + 1) * cbPer), p == 0, p == parts - 1);
         }
     }
 
@@ -219,14 +269,14 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
      */
     private void row(MemorySegment x, MemorySegment y, MemorySegment z, MemorySegment buf, int n, int grp, int r, int c0, int c1,
                      boolean first, boolean last) {
-        int nb = Math.min(FB, mb - FB * grp);
-        long yo = n * yImg + FB * grp * yBlock, wo = grp * wGroup;
+        int nb = Math.min(gw, mb - gw * grp);
+        long yo = n * yImg + gw * grp * yBlock, wo = grp * wGroup;
         MemorySegment src = x;
         long xo, ps, cbs, rowStep, colStep;
         int len, nrows, kw;
         if (flat) {
-            int p0 = r * SEG;
-            len = Math.min(SEG, g.outPlane() - p0);
+            int p0 = r * seg;
+            len = Math.min(seg, g.outPlane() - p0);
             xo = n * fImg + p0 * (long) L * 4;
             yo += p0 * (long) L * 4;
             ps = L * 4L;
@@ -258,26 +308,29 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
                 rowStep = g.dh() * xRow;
             }
         }
-        // the kernels add the bias and clamp (not before a residual is added); flat rows (pw stores raw sums) get
-        // the bias and clamp from finish, their tail kernels a zero bias
-        boolean raw = flat || NchwcKernels.RAW || parts > 1;
+        // the kernels add the bias and clamp (not before a residual is added), else finish does
+        boolean raw = NchwcKernels.RAW || parts > 1;
         xo += c0 * cbs;
         wo += c0 * wCb;
         int ncb = c1 - c0;
         // the first part stores into Y; the others into a tile [f][position][lane] in scratch, then added to Y
-        MemorySegment ty = first ? y : Scratch.get(2, (long) FB * len * L * 4);
+        MemorySegment ty = first ? y : Scratch.get(2, (long) gw * len * L * 4);
         long tyo = first ? yo : 0, tb = first ? yBlock : (long) len * L * 4;
-        long bo = grp * (long) FB * L * 4, kbo = raw ? 0 : bo;
+        long bo = grp * (long) gw * L * 4, kbo = raw ? 0 : bo;
+        if (flat) {
+            flatRow(src, xo, cbs, ncb, c1 == cb ? lastLanes : L, wo, ty, tyo, tb, nb, first ? bias : zeros, first ? bo : 0, len, z == null && last && parts == 1);
+            if (!first)
+                for (int f = 0; f < nb; f++) addTile(ty, f * tb, y, yo + f * yBlock, len);
+            if (last) epilogue(y, z, yo, len, grp, nb, z != null || parts > 1 ? -1 : -2);
+            return;
+        }
         MemorySegment kb = raw ? zeros : bias;
         float klo = z == null && !raw ? lo : Float.NEGATIVE_INFINITY, khi = z == null && !raw ? hi : Float.POSITIVE_INFINITY;
         int ow = 0;
         long step = NchwcKernels.P * ps;
-        int colStride = flat ? 1 : g.sw();
+        int colStride = g.sw();
         int main = mainPositions(len);
-        if (flat)
-            for (; ow < main; ow += NchwcKernels.P, xo += step)
-                NchwcKernels.pw(src, xo, cbs, ncb, w, wo, ty, tyo + ow * (long) L * 4, tb, nb);
-        else if (colStride == 1 && kw == 3 && colStep == L * 4L && NchwcKernels.RAW)
+        if (colStride == 1 && kw == 3 && colStep == L * 4L && NchwcKernels.RAW)
             for (; ow < main; ow += NchwcKernels.P, xo += step)
                 NchwcKernels.s1k3(src, xo, cbs, ncb, rowStep, nrows, w, wo, wCb, wRow, ty, tyo + ow * (long) L * 4, tb, nb);
         else if (colStride == 2 && kw == 3 && colStep == L * 4L && NchwcKernels.RAW)
@@ -311,16 +364,71 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         }
         if (!first)
             for (int f = 0; f < nb; f++) addTile(ty, f * tb, y, yo + f * yBlock, len);
-        if (!last) return;
+        if (last) epilogue(y, z, yo, len, grp, nb, raw ? bo : z != null ? -1 : -2);
+    }
+
+    /**
+     * What is left to do over a finished row segment of Y: the bias at bo (-1: already added) and Z added and the
+     * clamp applied (bo = -2: all done by the kernel), the activation when it is not a clamp, the padded lanes.
+     */
+    private void epilogue(MemorySegment y, MemorySegment z, long yo, int len, int grp, int nb, long bo) {
         for (int f = 0; f < nb; f++) {
             long yf = yo + f * yBlock;
-            if (raw || z != null) finish(y, yf, len, raw ? bo + f * (long) L * 4 : -1, z);
+            if (bo != -2) finish(y, yf, len, bo >= 0 ? bo + f * (long) L * 4 : -1, z);
             if (!clamp) act.apply(y, yf, y, yf, (long) len * L);
         }
-        if (fixPad && FB * grp + nb == mb) {
+        if (fixPad && gw * grp + nb == mb) {
             long lb = yo + (nb - 1) * yBlock;
             FloatVector zero = FloatVector.zero(S);
             for (int p = 0; p < len; p++) zero.intoMemorySegment(y, lb + p * (long) L * 4, LE, padLanes);
+        }
+    }
+
+    /**
+     * len positions of a flat row (1×1 over consecutive positions) for the group's nb blocks: sum + bias (at bo
+     * in bias), clamped to [lo, hi] when clampHere. The last positions that do not fill a kernel call are the
+     * end of a call that overlaps the one before; in a row shorter than a call they go through a copy of their
+     * input in scratch and a tile of its outputs.
+     */
+    private void flatRow(MemorySegment x, long xo, long cbs, int ncb, int ln, long wo, MemorySegment y, long yo, long yb, int nb, MemorySegment b, long bo,
+                         int len, boolean clampHere) {
+        long v = L * 4L;
+        int ow = 0;
+        for (; ow + pwP <= len; ow += pwP) pw(x, xo + ow * v, cbs, ncb, ln, wo, y, yo + ow * v, yb, nb, b, bo, clampHere);
+        if (ow == len) return;
+        if (ow > 0) { // the last pwP positions again (the kernels only store: positions computed twice get the same values)
+            ow = len - pwP;
+            pw(x, xo + ow * v, cbs, ncb, ln, wo, y, yo + ow * v, yb, nb, b, bo, clampHere);
+            return;
+        }
+        int rest = len - ow;
+        long tcb = pwP * v, xt = tcb * ncb;
+        MemorySegment t = Scratch.get(0, xt + gw * tcb);
+        FloatVector zero = FloatVector.zero(S);
+        for (int c = 0; c < ncb; c++) {
+            long s = xo + ow * v + c * cbs, d = c * tcb;
+            for (int p = 0; p < pwP; p++) (p < rest ? FloatVector.fromMemorySegment(S, x, s + p * v, LE) : zero).intoMemorySegment(t, d + p * v, LE);
+        }
+        pw(t, 0, tcb, ncb, ln, wo, t, xt, tcb, nb, b, bo, clampHere);
+        for (int f = 0; f < nb; f++)
+            for (int p = 0; p < rest; p++)
+                FloatVector.fromMemorySegment(S, t, xt + f * tcb + p * v, LE).intoMemorySegment(y, yo + f * yb + (ow + p) * v, LE);
+    }
+
+    /** One call of the 1×1 kernel of this conv's group width; its outputs clamped to [lo, hi] when clampHere and the activation is Relu or Clip. */
+    private void pw(MemorySegment x, long xo, long cbs, int ncb, int ln, long wo, MemorySegment y, long yo, long yb, int nb, MemorySegment b, long bo,
+                    boolean clampHere) {
+        switch (gw) {
+            case 1 -> NchwcKernels.pw1(x, xo, cbs, ncb, ln, w, wo, y, yo, yb, nb, b, bo);
+            case 2 -> NchwcKernels.pw2(x, xo, cbs, ncb, ln, w, wo, y, yo, yb, nb, b, bo);
+            case 3 -> NchwcKernels.pw3(x, xo, cbs, ncb, ln, w, wo, y, yo, yb, nb, b, bo);
+            default -> NchwcKernels.pw4(x, xo, cbs, ncb, ln, w, wo, y, yo, yb, nb, b, bo);
+        }
+        if (clampHere && bounded) { // while the call's outputs are in L1
+            long v = L * 4L;
+            for (int f = 0; f < nb; f++)
+                for (long o = yo + f * yb, end = o + pwP * v; o < end; o += v)
+                    FloatVector.fromMemorySegment(S, y, o, LE).max(lo).min(hi).intoMemorySegment(y, o, LE);
         }
     }
 

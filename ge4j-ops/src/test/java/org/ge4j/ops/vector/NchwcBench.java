@@ -9,7 +9,7 @@ import org.ge4j.ops.blocked.Blocking;
 import org.ge4j.ops.exec.CompiledKernel;
 
 /**
- * GFLOP/s of resnet50's convolutions (not the 7×7 stem, whose input is plain) as {@code ge4j::BlockedConv} on
+ * GFLOP/s of resnet50's convolutions (then mobilenet_v2's 1×1 convs with few channels and squeezenet's last) (not the 7×7 stem, whose input is plain) as {@code ge4j::BlockedConv} on
  * blocked tensors next to the NCHW {@code ge4j::FusedConv} form, each with bias and Relu. Hot: one set of
  * buffers run again and again (everything stays in cache). Cold: the kernel compiled several times (its own
  * packed weights each) and run in turn on as many sets of input and output buffers, more than 64 MB in all,
@@ -30,7 +30,10 @@ public final class NchwcBench {
             {64, 64, 56, 1, 1}, {64, 64, 56, 3, 1}, {64, 256, 56, 1, 1}, {256, 64, 56, 1, 1}, {256, 128, 56, 1, 1}, {128, 128, 56, 3, 2},
             {128, 512, 28, 1, 1}, {256, 512, 56, 1, 2}, {512, 128, 28, 1, 1}, {128, 128, 28, 3, 1}, {512, 256, 28, 1, 1}, {256, 256, 28, 3, 2},
             {512, 1024, 28, 1, 2}, {256, 1024, 14, 1, 1}, {1024, 256, 14, 1, 1}, {256, 256, 14, 3, 1}, {1024, 512, 14, 1, 1}, {512, 512, 14, 3, 2},
-            {1024, 2048, 14, 1, 2}, {512, 2048, 7, 1, 1}, {2048, 512, 7, 1, 1}, {512, 512, 7, 3, 1}};
+            {1024, 2048, 14, 1, 2}, {512, 2048, 7, 1, 1}, {2048, 512, 7, 1, 1}, {512, 512, 7, 3, 1},
+            // mobilenet_v2's 1x1 convs with few channels, squeezenet's last
+            {32, 16, 112, 1, 1}, {16, 96, 112, 1, 1}, {96, 24, 56, 1, 1}, {24, 144, 56, 1, 1}, {144, 24, 56, 1, 1}, {144, 32, 28, 1, 1},
+            {32, 192, 28, 1, 1}, {192, 32, 28, 1, 1}, {64, 384, 14, 1, 1}, {48, 192, 27, 1, 1}, {576, 96, 14, 1, 1}, {960, 160, 7, 1, 1}, {320, 1280, 7, 1, 1}, {512, 1000, 13, 1, 1}};
         System.out.printf("threads=%d, %s; GFLOP/s hot | cold (> %d MB of buffers cycled)%n", WorkerPool.shared().threads(), cpu ? "thread CPU time" : "wall time",
                 COLD_BYTES >> 20);
         System.out.printf("%-26s %14s %14s   %-12s%n", "layer", "NCHW", "NCHWc", "NCHW form");

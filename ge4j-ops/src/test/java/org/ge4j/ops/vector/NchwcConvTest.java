@@ -65,6 +65,35 @@ class NchwcConvTest {
         check(conv(1, 32, 30, 48, 1, 0, 3), 29, "Sigmoid", true, false); // stride 3
     }
 
+    /** 1×1 convs whose output blocks make groups of 1, 2, 3 or 4 (chosen per conv, then forced), planes shorter than a kernel call and not a multiple of it. */
+    @Test
+    void pointwiseGroupWidths() {
+        long seed = 100;
+        String[] acts = {"", "Relu", "Clip", "Sigmoid", "LeakyRelu"};
+        long[][] shapes = { // n, c, hw, m
+            {1, 32, 13, 16}, {2, 16, 9, 20}, {1, 24, 10, 32}, {1, 40, 7, 40}, {2, 16, 11, 48}, {1, 48, 12, 70}, {1, 16, 3, 96}, {1, 96, 7, 160},
+            {1, 8, 1, 24}, {1, 16, 56, 96}}; // the last: parallel
+        int i = 0;
+        for (long[] t : shapes)
+            for (String act : acts) {
+                boolean bias = i % 3 != 2, residual = i % 2 == 1;
+                i++;
+                check(conv(t[0], t[1], t[2], t[3], 1, 0, 1), seed += 4, act, bias, residual);
+            }
+        int was = NchwcConv.pwGroup;
+        try {
+            for (int gw = 1; gw <= NchwcConv.FB; gw++) {
+                NchwcConv.pwGroup = gw;
+                check(conv(1, 24, 13, 40, 1, 0, 1), seed += 4, "Relu", true, false);
+                check(conv(2, 40, 7, 72, 1, 0, 1), seed += 4, "Clip", false, true);
+                check(conv(1, 16, 2, 50, 1, 0, 1), seed += 4, "Sigmoid", true, true);
+                check(conv(1, 24, 13, 40, 1, 0, 2), seed += 4, "", true, false); // stride 2
+            }
+        } finally {
+            NchwcConv.pwGroup = was;
+        }
+    }
+
     @Test
     void threeByThree() {
         check(conv(1, 24, 9, 40, 3, 1, 1), 1, "Relu", true, false);
@@ -96,6 +125,9 @@ class NchwcConvTest {
             check(conv(2, 64, 9, 72, 3, 1, 2), 53, "Sigmoid", true, false);
             check(conv(1, 100, 10, 40, 1, 0, 1), 55, "Clip", false, true);
             check(conv(1, 64, 12, 24, 1, 0, 2), 57, "", true, false);
+            check(conv(1, 100, 10, 16, 1, 0, 1), 59, "Relu", true, false); // groups of 1, 2 and 3 blocks
+            check(conv(2, 100, 9, 32, 1, 0, 1), 61, "", true, true);
+            check(conv(1, 100, 5, 48, 1, 0, 1), 63, "Tanh", false, false);
         } finally {
             NchwcConv.kSplitBytes = was;
         }
