@@ -53,11 +53,6 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     /** Tests set this to bypass the shape rule of {@link #profitable(Window2d, int)}. */
     static boolean force;
     /**
-     * Bytes of transformed input and products per strip ({@code -Dge4j.nchwc.winogradStripBytes}): the strip's tile
-     * count. Measured (WinogradBench, cold): 256 KB beat 512-1024 KB by 5-15 % on 16-64 channels at 55-56, and for
-     * 256 channels at 14 one strip of all 16 tiles (740 KB) beat strips of 5 by ~20 %.
-     */
-    /**
      * Transformed-weight bytes of F(4×4, 3×3) above which a conv takes F(2×2, 3×3) instead
      * ({@code -Dge4j.nchwc.winogradBigTileMaxBytes}). F(4×4) keeps 4× the direct conv's weights, F(2×2) 16/9×.
      * Measured (WinogradBench, cold, direct = 1): 256→256 @14 F(4×4) 2.02, F(2×2) 1.68; 512→512 @7 1.96 and 1.35;
@@ -65,6 +60,11 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
      * 512-channel layers in F(2×2)), for ~3 % of its latency. 8 MB keeps googlenet's 3×3s up to 160→320 in F(4×4).
      */
     static long bigTileMaxBytes = Long.getLong("ge4j.nchwc.winogradBigTileMaxBytes", 8L << 20);
+    /**
+     * Bytes of transformed input and products per strip ({@code -Dge4j.nchwc.winogradStripBytes}): the strip's tile
+     * count. Measured (WinogradBench, cold): 256 KB beat 512-1024 KB by 5-15 % on 16-64 channels at 55-56, and for
+     * 256 channels at 14 one strip of all 16 tiles (740 KB) beat strips of 5 by ~20 %.
+     */
     static long stripBytes = Long.getLong("ge4j.nchwc.winogradStripBytes", 256 << 10);
 
     private final Window2d g;
