@@ -185,24 +185,8 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
 
     /** The kernel for a BlockedConv node with group 1 and a blocked input, or null (the reference kernel runs). */
     static CompiledKernel compile(NodeSpec s) {
-        long[] xs = s.inputShape(0), ws = s.inputShape(1), ys = s.outputShape(0);
-        if (xs.length != 5 || ws.length != 4 || ys.length != 5 || xs[4] != L || ys[4] != L) return null;
-        if (!Specs.fitsInt(xs) || !Specs.fitsInt(ys) || !Specs.fitsInt(ws)) return null;
-        Act act = Act.ofFusedAttrs(s.attrs());
-        Tensor weights = s.constant(1);
-        if (act == null || weights == null) return null;
-        long c = ws[1], m = ws[0];
-        if (xs[1] != (c + L - 1) / L || ys[1] != (m + L - 1) / L || c < 1 || m < 1) return null;
-        Window2d g = Window2d.of(s.attrs(), new long[] {xs[0], c, xs[2], xs[3]}, new long[] {ys[0], m, ys[2], ys[3]}, new long[] {ws[2], ws[3]});
-        if (g == null || g.n() == 0 || g.outPlane() == 0) return null;
-        Tensor b = null;
-        if (s.input(2) != null) {
-            b = s.constant(2);
-            if (b == null || Specs.count(s.inputShape(2)) != m) return null;
-        }
-        int z = s.input(3) != null ? 3 : -1;
-        if (z >= 0 && !java.util.Arrays.equals(s.inputShape(3), ys)) return null;
-        return new NchwcConv(g, (int) m, act, weights, b, z, s.inputs().size(), WorkerPool.shared());
+        NchwcSupport.GroupConv o = NchwcSupport.GroupConv.of(s, null);
+        return o == null ? null : new NchwcConv(o.g(), o.m(), o.act(), o.weights(), o.bias(), o.z(), s.inputs().size(), WorkerPool.shared());
     }
 
     /** The per-run state handed to the workers: the arguments and what flat rows read. */

@@ -22,6 +22,40 @@ final class NchwcSupport {
     static int blocks(long c) { return (int) ((c + L - 1) / L); }
 
     /**
+     * The operands of a group-1 BlockedConv on a blocked input, as the direct and Winograd kernels take them:
+     * the window (logical channels), M, the activation, the constant weights, the constant bias (or null), and the
+     * residual's argument index (-1: none).
+     */
+    record GroupConv(Window2d g, int m, Act act, Tensor weights, Tensor bias, int z) {
+        /**
+         * The operands of {@code s}, or null when a kernel cannot take it: not 5-D blocked X/Y of block L with a 4-D
+         * W, sizes beyond int, an unknown activation, non-constant weights or bias, a residual not shaped like Y, or
+         * a window whose W is not {@code kernel} (null: any).
+         */
+        static GroupConv of(NodeSpec s, long[] kernel) {
+            long[] xs = s.inputShape(0), ws = s.inputShape(1), ys = s.outputShape(0);
+            if (xs.length != 5 || ws.length != 4 || ys.length != 5 || xs[4] != L || ys[4] != L) return null;
+            if (kernel != null && (ws[2] != kernel[0] || ws[3] != kernel[1])) return null;
+            if (!Specs.fitsInt(xs) || !Specs.fitsInt(ys) || !Specs.fitsInt(ws)) return null;
+            Act act = Act.ofFusedAttrs(s.attrs());
+            Tensor weights = s.constant(1);
+            if (act == null || weights == null) return null;
+            long c = ws[1], m = ws[0];
+            if (xs[1] != blocks(c) || ys[1] != blocks(m) || c < 1 || m < 1) return null;
+            Window2d g = Window2d.of(s.attrs(), new long[] {xs[0], c, xs[2], xs[3]}, new long[] {ys[0], m, ys[2], ys[3]}, new long[] {ws[2], ws[3]});
+            if (g == null || g.n() == 0 || g.outPlane() == 0) return null;
+            Tensor b = null;
+            if (s.input(2) != null) {
+                b = s.constant(2);
+                if (b == null || Specs.count(s.inputShape(2)) != m) return null;
+            }
+            int z = s.input(3) != null ? 3 : -1;
+            if (z >= 0 && !java.util.Arrays.equals(s.inputShape(3), ys)) return null;
+            return new GroupConv(g, (int) m, act, weights, b, z);
+        }
+    }
+
+    /**
      * The plain-layout window of a blocked node: input {@code x} (blocked 5-D when {@code channels} is given
      * as the logical count, or plain 4-D), blocked output {@code y} with {@code outChannels} channels. Null
      * when unsupported (the caller declines).

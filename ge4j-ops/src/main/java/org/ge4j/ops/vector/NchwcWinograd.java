@@ -182,25 +182,12 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
 
     /** {@link #compile(NodeSpec)} on the given pool, the switch not read (tests). */
     static CompiledKernel compile(NodeSpec s, WorkerPool pool) {
-        long[] xs = s.inputShape(0), ws = s.inputShape(1), ys = s.outputShape(0);
-        if (xs.length != 5 || ws.length != 4 || ys.length != 5 || xs[4] != L || ys[4] != L) return null;
-        if (ws[2] != 3 || ws[3] != 3 || !Specs.fitsInt(xs) || !Specs.fitsInt(ys) || !Specs.fitsInt(ws)) return null;
-        Act act = Act.ofFusedAttrs(s.attrs());
-        Tensor weights = s.constant(1);
-        if (act == null || weights == null) return null;
-        long c = ws[1], m = ws[0];
-        if (xs[1] != (c + L - 1) / L || ys[1] != (m + L - 1) / L || c < 1 || m < 1) return null;
-        Window2d g = Window2d.of(s.attrs(), new long[] {xs[0], c, xs[2], xs[3]}, new long[] {ys[0], m, ys[2], ys[3]}, new long[] {3, 3});
-        if (g == null || g.n() == 0 || g.outPlane() == 0 || g.sh() != 1 || g.sw() != 1 || g.dh() != 1 || g.dw() != 1) return null;
-        if (!force && !profitable(g, (int) m)) return null;
-        Tensor b = null;
-        if (s.input(2) != null) {
-            b = s.constant(2);
-            if (b == null || Specs.count(s.inputShape(2)) != m) return null;
-        }
-        int z = s.input(3) != null ? 3 : -1;
-        if (z >= 0 && !java.util.Arrays.equals(s.inputShape(3), ys)) return null;
-        return new NchwcWinograd(g, (int) m, outputTile(g, (int) m), act, weights, b, z, s.inputs().size(), pool);
+        NchwcSupport.GroupConv o = NchwcSupport.GroupConv.of(s, new long[] {3, 3});
+        if (o == null) return null;
+        Window2d g = o.g();
+        if (g.sh() != 1 || g.sw() != 1 || g.dh() != 1 || g.dw() != 1) return null;
+        if (!force && !profitable(g, o.m())) return null;
+        return new NchwcWinograd(g, o.m(), outputTile(g, o.m()), o.act(), o.weights(), o.bias(), o.z(), s.inputs().size(), pool);
     }
 
     /** Tests set this to 2 or 4 to choose F(2×2, 3×3) or F(4×4, 3×3) over {@link #outputTile(Window2d, int)}. */
