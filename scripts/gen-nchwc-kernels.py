@@ -105,16 +105,16 @@ def kernel(name, NP, ST):
     w("    }\n")
     P=saveP
     acc_names=[[f"a{f}{p}" for p in range(P)] for f in range(FB)]
-def pwg(G, NP, clamp):
-    """G output blocks x NP positions of a 1x1 stride-1 conv; accumulators start from the bias; stores clamped or not."""
+def pwg(G, NP):
+    """G output blocks x NP positions of a 1x1 stride-1 conv; accumulators start from the bias; raw stores.
+    (Clamped stores in the kernel made every pwG too big for C1: out of virtual registers; NchwcConv clamps after each call.)"""
     names=[f"a{f}{p}" for f in range(G) for p in range(NP)]
     init=", ".join(f"a{f}0 = FloatVector.fromMemorySegment(S, bias, bo{'' if f==0 else f' + {f} * wl'}, LE)" for f in range(G))
     rest=", ".join(f"a{f}{p} = a{f}0" for f in range(G) for p in range(1, NP))
-    cl = ", float lo, float hi" if clamp else ""
-    what = "clamp(sum + bias, lo, hi)" if clamp else "sum + bias"
+    what = "sum + bias"
     w(f'''    /** {NP} consecutive output positions of a 1×1 stride-1 conv for {G} output block{"s" if G>1 else ""} (weights packed for groups of {G}): {what}. */
-    static void pw{G}{"c" if clamp else ""}(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
-                   MemorySegment bias, long bo{cl}) {{
+    static void pw{G}(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
+                   MemorySegment bias, long bo) {{
         long wl = L * 4L, wstep = {G} * wl, ps = wl, wk = wo;
         FloatVector {init};
         FloatVector {rest};
@@ -131,14 +131,12 @@ def pwg(G, NP, clamp):
         w(f"{ind}v = FloatVector.broadcast(S, x.get(F, {'xl' if p==0 else f'xl + {p} * ps'})); {fm}")
     w('''            }
         }''')
-    if clamp: w("        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);")
     for f in range(G):
         i2 = "        " if f==0 else "            "
         if f>0: w(f"        if (nb > {f}) {{")
         w(f"{i2}long y{f} = yo + {f} * yBlock;")
         for p in range(NP):
-            if clamp: w(f"{i2}a{f}{p}.max(vlo).min(vhi).intoMemorySegment(y, y{f} + {p} * wl, LE);")
-            else: w(f"{i2}a{f}{p}.intoMemorySegment(y, y{f} + {p} * wl, LE);")
+            w(f"{i2}a{f}{p}.intoMemorySegment(y, y{f} + {p} * wl, LE);")
         if f>0: w("        }")
     w("    }\n")
 kernel('s1', P, 1); kernel('s2', P, 2)
@@ -173,14 +171,13 @@ if PWP:
     static final int[] PW_POSITIONS = {''' + ", ".join(map(str, PWP)) + '''};
 ''')
     for g, np_ in enumerate(PWP, 1):
-        pwg(g, np_, False)  # (clamped stores, pwg(.., True), made every pwG too big for C1: out of virtual registers)
+        pwg(g, np_)
 for t in range(P-1, 1, -1): kernel(f't{t}', t, 0)
 # p1
 w('''    /** One output position; two accumulators per block (even and odd input lanes) to hide the FMA latency. */
     static void p1(MemorySegment x, long xo, long cbs, int ncb, long rowStep, int nrows, long colStep, int kw,
                    MemorySegment w, long wo, long wCb, long wRow, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo, float lo, float hi) {''')
-w("        " + accs().replace(f"a{FB-1}{P-1}", "XX") if False else "")
 names=[f"e{f}" for f in range(FB)]+[f"o{f}" for f in range(FB)]
 w("        FloatVector " + names[0] + " = FloatVector.zero(S), " + ", ".join(f"{n} = e0" for n in names[1:]) + ";")
 w('''        long wl = L * 4L, wstep = FB * wl;

@@ -142,10 +142,10 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         bias = Specs.allocate((long) groups * gw * L * 4);
         if (b != null) MemorySegment.copy(b.segment(), 0, bias, 0, (long) m * 4);
         int kind = act.kind();
-        clamp = kind == Act.NONE || kind == Act.RELU || kind == Act.CLIP;
-        bounded = kind == Act.RELU || kind == Act.CLIP;
-        lo = kind == Act.RELU ? 0f : kind == Act.CLIP ? act.p0() : Float.NEGATIVE_INFINITY;
-        hi = kind == Act.CLIP ? act.p1() : Float.POSITIVE_INFINITY;
+        clamp = NchwcSupport.clamps(act);
+        bounded = clamp && !act.isIdentity();
+        lo = NchwcSupport.lo(act);
+        hi = NchwcSupport.hi(act);
         MemorySegment one = Specs.allocate(4);
         act.apply(one, 0, one, 0, 1);
         fixPad = m % L != 0 && one.get(F, 0) != 0f;
