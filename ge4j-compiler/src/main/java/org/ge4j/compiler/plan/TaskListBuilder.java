@@ -160,7 +160,7 @@ public final class TaskListBuilder {
             OpSchema s = registry.schemaFor(n);
             if (s == null) throw GraphInference.unknownOp(n);
             schemas[t] = s;
-            if (s.has(Trait.VIEW) && n.outputCount() == 1 && n.inputValue(0) != null && storage[ids.get(n.output(0))] == null && n.subgraphs().isEmpty()) {
+            if ((s.has(Trait.VIEW) || movesOnlyUnitDims(n)) && n.outputCount() == 1 && n.inputValue(0) != null && storage[ids.get(n.output(0))] == null && n.subgraphs().isEmpty()) {
                 int in = root(aliasOf, ids.get(n.inputValue(0)));
                 if (storage[in] == ExecutionPlan.Storage.ARENA || storage[in] == ExecutionPlan.Storage.WEIGHT) {
                     int out = ids.get(n.output(0));
@@ -418,6 +418,35 @@ public final class TaskListBuilder {
             }
         }
     }
+
+    /**
+     * A Transpose that keeps the order of its input's dims longer than 1 (it only moves dims of size 1, as
+     * [1, S, D] → [S, 1, D]) moves no element: a view like Reshape ({@code -Dge4j.plan.unitTransposeView=false}: a copy).
+     */
+    static boolean movesOnlyUnitDims(Node n) {
+        if (!unitTransposeView || !n.type().equals("Transpose") || !n.domain().isEmpty() || n.inputCount() != 1 || n.inputValue(0) == null) return false;
+        TensorDesc d = n.inputValue(0).desc();
+        if (!d.shape().isStatic()) return false;
+        long[] shape = d.shape().toArray();
+        int r = shape.length;
+        long[] perm = new long[r];
+        long[] p = n.attrInts("perm", null);
+        if (p != null) {
+            if (p.length != r) return false;
+            perm = p;
+        } else for (int i = 0; i < r; i++) perm[i] = r - 1 - i;
+        long last = -1;
+        for (long q : perm) {
+            if (q < 0 || q >= r) return false;
+            if (shape[(int) q] == 1) continue;
+            if (q < last) return false;
+            last = q;
+        }
+        return true;
+    }
+
+    /** Whether Transposes that only move dims of size 1 are planned as views ({@code -Dge4j.plan.unitTransposeView}); tests set this. */
+    static boolean unitTransposeView = !"false".equals(System.getProperty("ge4j.plan.unitTransposeView"));
 
     /** Byte offset of value {@code id} in the buffer of its alias root. */
     private static long offsetInRoot(int[] aliasOf, long[] aliasOff, int id) {
