@@ -30,6 +30,8 @@ import org.ge4j.ops.onnx.tensor.ShapeValues;
 public final class TaskListBuilder {
     private final OpRegistry registry;
     private final StreamPlanner.Options streams;
+    /** Whether Concat parts are computed in place into the Concat's output ({@code -Dge4j.plan.concatInPlace}); tests set this. */
+    static boolean concatInPlace = !"false".equals(System.getProperty("ge4j.plan.concatInPlace"));
 
     /** A builder of single-stream plans. */
     public TaskListBuilder(OpRegistry registry) { this(registry, StreamPlanner.Options.single()); }
@@ -158,7 +160,7 @@ public final class TaskListBuilder {
             OpSchema s = registry.schemaFor(n);
             if (s == null) throw GraphInference.unknownOp(n);
             schemas[t] = s;
-            if (s.has(Trait.VIEW) && n.outputCount() == 1 && n.inputValue(0) != null && storage[ids.get(n.output(0))] == null && n.subgraphs().isEmpty()) {
+            if ((s.has(Trait.VIEW) || movesOnlyUnitDims(n)) && n.outputCount() == 1 && n.inputValue(0) != null && storage[ids.get(n.output(0))] == null && n.subgraphs().isEmpty()) {
                 int in = root(aliasOf, ids.get(n.inputValue(0)));
                 if (storage[in] == ExecutionPlan.Storage.ARENA || storage[in] == ExecutionPlan.Storage.WEIGHT) {
                     int out = ids.get(n.output(0));
@@ -174,6 +176,8 @@ public final class TaskListBuilder {
             for (OutDataAnchor o : n.outputs()) if (storage[ids.get(o)] == null) storage[ids.get(o)] = ExecutionPlan.Storage.ARENA;
         }
         for (int i = 0; i < nv; i++) if (storage[i] == null) storage[i] = storage[root(aliasOf, i)];
+        long[] aliasOff = new long[nv]; // a value's byte offset in the buffer of aliasOf[value]
+        if (concatInPlace) concatsInPlace(g, order, ids, storage, aliasOf, aliasOff);
 
         // pass 2: lifetimes of each value on the node clock (definition .. last use)
         int[] start = new int[nv], end = new int[nv];
@@ -225,7 +229,7 @@ public final class TaskListBuilder {
                 int in = root(aliasOf, ids.get(n.inputValue(0)));
                 int out = ids.get(n.output(0));
                 if (storage[in] == ExecutionPlan.Storage.ARENA && storage[out] == ExecutionPlan.Storage.ARENA && aliasOf[out] == out
-                        && bufEnd[in] == t && bytes(anchors.get(in)) == bytes(anchors.get(out)) && !readsTwice(n, anchors.get(in), aliasOf, ids)
+                        && offsetInRoot(aliasOf, aliasOff, ids.get(n.inputValue(0))) == 0 && bufEnd[in] == t && bytes(anchors.get(in)) == bytes(anchors.get(out)) && !readsTwice(n, anchors.get(in), aliasOf, ids)
                         && (clocks == null || allOrderedBefore(in, k, aliasOf, uses, clocks, streamOf))) {
                     aliasOf[out] = in;
                     bufEnd[in] = Math.max(bufEnd[in], bufEnd[out]);
@@ -242,7 +246,7 @@ public final class TaskListBuilder {
         for (int i = 0; i < nv; i++) {
             if (aliasOf[i] != i || storage[i] != ExecutionPlan.Storage.ARENA) continue;
             long size = bytes(anchors.get(i));
-            for (int j = 0; j < nv; j++) if (j != i && root(aliasOf, j) == i) size = Math.max(size, bytes(anchors.get(j)));
+            for (int j = 0; j < nv; j++) if (j != i && root(aliasOf, j) == i) size = Math.max(size, offsetInRoot(aliasOf, aliasOff, j) + bytes(anchors.get(j)));
             buffers.add(new MemoryPlanner.Buffer(i, size, start2[i], Math.max(end2[i], start2[i])));
         }
         MemoryPlanner.Plan mem = MemoryPlanner.plan(buffers);
@@ -251,7 +255,7 @@ public final class TaskListBuilder {
             OutDataAnchor o = anchors.get(i);
             int r = root(aliasOf, i);
             ExecutionPlan.Storage st = storage[i];
-            long off = st == ExecutionPlan.Storage.ARENA ? mem.offset(r) : offset[i];
+            long off = st == ExecutionPlan.Storage.ARENA ? mem.offset(r) + offsetInRoot(aliasOf, aliasOff, i) : offset[i];
             slots.add(new ExecutionPlan.ValueSlot(i, o.name(), o.desc().dtype(), o.desc().shape().toArray(), st, off, bytes(o)));
         }
         return new ExecutionPlan(slots, tasks, copies, mem.arenaSize(), weights, mem, inputs.size(), outs.size(), constants.toByteArray(), streamPlan);
@@ -365,6 +369,90 @@ public final class TaskListBuilder {
         for (int i = 1; i < n.inputCount(); i++)
             if (n.inputValue(i) != null && root(aliasOf, ids.get(n.inputValue(i))) == r) return true;
         return false;
+    }
+
+    /**
+     * Concat in place: where the parts of a Concat are adjacent byte ranges of its output (every dim before the
+     * axis is 1, as a channel concat of one image in NCHW or in the blocked layout), each part that only this
+     * Concat reads, once, and that a task computes into the arena is placed inside the output's buffer at its
+     * byte offset (a multiple of {@link MemoryPlanner#ALIGN}), so its producer writes it where the Concat would
+     * copy it and the copy becomes a copy onto itself (the Concat kernel skips it). The output's buffer then
+     * lives from the first part's producer on. Parts that are graph inputs, weights, constants, graph outputs,
+     * views, read by other nodes or twice by this one stay copies. {@code -Dge4j.plan.concatInPlace=false}
+     * turns it off.
+     */
+    private static void concatsInPlace(Graph g, List<Node> order, Map<OutDataAnchor, Integer> ids, ExecutionPlan.Storage[] storage,
+                                       int[] aliasOf, long[] aliasOff) {
+        java.util.Set<OutDataAnchor> captured = new java.util.HashSet<>();
+        for (Node n : order) captured.addAll(n.capturedValues());
+        for (Node n : order) {
+            if (!n.type().equals("Concat") || !n.domain().isEmpty() || n.outputCount() != 1 || !n.subgraphs().isEmpty() || !n.hasAttr("axis")) continue;
+            OutDataAnchor o = n.output(0);
+            int out = ids.get(o);
+            if (storage[out] != ExecutionPlan.Storage.ARENA || aliasOf[out] != out) continue;
+            long[] shape = o.desc().shape().toArray();
+            long axis = n.attrInt("axis", 0);
+            if (axis < 0) axis += shape.length;
+            if (axis < 0 || axis >= shape.length) continue;
+            long outer = 1;
+            for (int k = 0; k < axis; k++) outer *= shape[k];
+            if (outer != 1) continue;
+            long col = 0;
+            boolean ok = true;
+            for (int i = 0; i < n.inputCount() && ok; i++) {
+                OutDataAnchor a = n.inputValue(i);
+                ok = a != null && a.desc().dtype() == o.desc().dtype();
+                if (ok) col += bytes(a);
+            }
+            if (!ok || col != bytes(o)) continue;
+            col = 0;
+            for (int i = 0; i < n.inputCount(); i++) {
+                OutDataAnchor a = n.inputValue(i);
+                int v = ids.get(a);
+                if (col % MemoryPlanner.ALIGN == 0 && storage[v] == ExecutionPlan.Storage.ARENA && aliasOf[v] == v && v != out
+                        && a.peers().size() == 1 && !captured.contains(a) && !g.isOutput(a)) {
+                    aliasOf[v] = out;
+                    aliasOff[v] = col;
+                }
+                col += bytes(a);
+            }
+        }
+    }
+
+    /**
+     * A Transpose that keeps the order of its input's dims longer than 1 (it only moves dims of size 1, as
+     * [1, S, D] → [S, 1, D]) moves no element: a view like Reshape ({@code -Dge4j.plan.unitTransposeView=false}: a copy).
+     */
+    static boolean movesOnlyUnitDims(Node n) {
+        if (!unitTransposeView || !n.type().equals("Transpose") || !n.domain().isEmpty() || n.inputCount() != 1 || n.inputValue(0) == null) return false;
+        TensorDesc d = n.inputValue(0).desc();
+        if (!d.shape().isStatic()) return false;
+        long[] shape = d.shape().toArray();
+        int r = shape.length;
+        long[] perm = new long[r];
+        long[] p = n.attrInts("perm", null);
+        if (p != null) {
+            if (p.length != r) return false;
+            perm = p;
+        } else for (int i = 0; i < r; i++) perm[i] = r - 1 - i;
+        long last = -1;
+        for (long q : perm) {
+            if (q < 0 || q >= r) return false;
+            if (shape[(int) q] == 1) continue;
+            if (q < last) return false;
+            last = q;
+        }
+        return true;
+    }
+
+    /** Whether Transposes that only move dims of size 1 are planned as views ({@code -Dge4j.plan.unitTransposeView}); tests set this. */
+    static boolean unitTransposeView = !"false".equals(System.getProperty("ge4j.plan.unitTransposeView"));
+
+    /** Byte offset of value {@code id} in the buffer of its alias root. */
+    private static long offsetInRoot(int[] aliasOf, long[] aliasOff, int id) {
+        long off = 0;
+        for (; aliasOf[id] != id; id = aliasOf[id]) off += aliasOff[id];
+        return off;
     }
 
     private static void use(int id, int t, int[] end) { end[id] = Math.max(end[id], t); }

@@ -26,8 +26,8 @@ import org.ge4j.ops.exec.NodeSpec;
  * group and position a GEMM {@code M[p] = V[p] × U[p]} (the micro-kernel: 5 tiles × FB output blocks of
  * accumulators, one broadcast input value per tile and input channel, FB weight vectors), then the output
  * transform adds bias and residual, applies the activation and writes the tile into Y (only its positions inside
- * the output). Tiles that overhang the input are read through a zero-bordered copy. Work units are (image, strip,
- * part of the groups); the pool takes contiguous runs of them.
+ * the output). Tiles that overhang the input are read through a zero-bordered copy. Work items are (image, strip,
+ * group, micro-kernel call); the pool takes contiguous runs of them of equal work (see {@link #chunkStarts}).
  *
  * <p>Rounding: F(4×4)'s transforms multiply by up to 8 (Aᵀ) and 5 (Bᵀ) and divide by 24 (G), so the rounding error
  * grows with the sum of the terms' magnitudes rather than with the output (see NchwcWinogradTest's tolerance);
@@ -70,7 +70,7 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     private final Window2d g;
     /** Input tile side (6 for F(4×4, 3×3), 4 for F(2×2, 3×3)), output tile side, positions of a tile. */
     private final int a, ot, np;
-    private final int cb, mb, groups, tilesW, tiles, strip, strips, parts, groupsPer;
+    private final int cb, mb, groups, tilesW, tiles, strip, strips, calls, items;
     private final MemorySegment u, bias;
     private final long uPos, uGroup, xImg, xCb, xRow, yImg, yBlock, yRow;
     private final Act act;
@@ -80,6 +80,8 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     private final int zArg, yArg;
     private final WorkerPool pool;
     private final int chunks;
+    /** The first item of each chunk, and the item count at the end ({@link #chunks} + 1 entries). */
+    private final int[] chunkStart;
 
     private NchwcWinograd(Window2d g, int m, int out, Act act, Tensor weights, Tensor b, int zArg, int yArg, WorkerPool pool) {
         this.g = g;
@@ -123,16 +125,86 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         int n = Math.max(1, (tiles + fit - 1) / fit);
         strip = (tiles + n - 1) / n;
         strips = (tiles + strip - 1) / strip;
+        calls = calls(strip);
+        items = g.n() * strips * groups * calls;
         double flops = 2.0 * g.n() * m * g.outPlane() * (double) c * 9;
         int threads = pool.threads();
-        boolean par = threads > 1 && flops >= Split.PARALLEL_MIN_FLOPS;
-        // at least 4 units per thread (parts of the groups, each transforming the input again) so the threads end together
-        int want = par ? 4 * threads : 1, have = g.n() * strips;
-        parts = have >= want ? 1 : Math.min(groups, (want + have - 1) / have);
-        groupsPer = (groups + parts - 1) / parts;
-        int units = g.n() * strips * parts;
-        chunks = par ? Math.min(units, (flops >= 64 * Split.PARALLEL_MIN_FLOPS ? 4 : 2) * threads) : 1;
+        boolean par = threads > 1 && flops >= parallelMinFlops;
+        chunkStart = chunkStarts(par ? (flops >= 64 * Split.PARALLEL_MIN_FLOPS ? 4 : 2) * threads : 1);
+        chunks = chunkStart.length - 1;
     }
+
+    /**
+     * Direct-conv flops from which a conv runs on the pool ({@code -Dge4j.nchwc.winogradParallelMinFlops}): its input
+     * was mostly written by the pool's threads, so even small convs pay the other core's cache when run on one.
+     */
+    static double parallelMinFlops = Double.parseDouble(System.getProperty("ge4j.nchwc.winogradParallelMinFlops", Double.toString(Split.PARALLEL_MIN_FLOPS)));
+
+    /**
+     * Work items: (image, strip, group, micro-kernel call of 4 or 5 tiles), in that order, item
+     * {@code ((n·strips + s)·groups + grp)·calls + k}; a strip with fewer tiles than {@link #strip} (the last) has
+     * empty items at its end. The chunks are contiguous runs of items of about equal work. Reading a group's
+     * transformed weights (up to MBs: these layers are mostly bound by that stream) costs as much as its micro-kernel
+     * calls, so a chunk ends between groups when there are at least as many (image, strip, group) units as chunks;
+     * a layer with fewer (14×14 and 7×7 planes with few outputs) is cut between calls, each chunk transforming
+     * the input tiles it needs once per strip.
+     */
+    private int[] chunkStarts(int want) {
+        int unit = (long) g.n() * strips * groups >= want ? calls : 1, units = items / unit;
+        long total = 0;
+        int busy = 0;
+        for (int i = 0; i < units; i++) {
+            long w = work(i, unit);
+            total += w;
+            if (w > 0) busy++;
+        }
+        want = Math.max(1, Math.min(want, busy));
+        int[] starts = new int[want + 1];
+        long sum = 0;
+        int c = 1;
+        // chunk c starts at the unit boundary nearest to c/want of the work
+        for (int i = 0; i < units && c < want; i++) {
+            long w = work(i, unit);
+            while (c < want && (sum + w) * want > total * c && total * c - sum * want <= (sum + w) * want - total * c)
+                starts[c++] = i * unit; // before unit i: nearer
+            sum += w;
+            while (c < want && sum * want >= total * c) starts[c++] = (i + 1) * unit;
+        }
+        while (c < want) starts[c++] = items;
+        starts[want] = items;
+        for (int k = 1; k <= want; k++) starts[k] = Math.max(starts[k], starts[k - 1]);
+        return starts;
+    }
+
+    /** Tiles × FB (the micro-kernel's output blocks, however many the group has) of items [i·unit, (i + 1)·unit). */
+    private long work(int i, int unit) {
+        long w = 0;
+        for (int j = i * unit; j < (i + 1) * unit; j++) {
+            int k = j % calls, s = j / calls / groups % strips;
+            int nt = stripTiles(s), fours = fours(nt), t0 = callStart(k, fours);
+            if (t0 < nt) w += (long) FB * Math.min(nt - t0, k < fours ? 4 : P);
+        }
+        return w;
+    }
+
+    /** Tiles of strip s. */
+    private int stripTiles(int s) { return Math.min(tiles, (s + 1) * strip) - s * strip; }
+
+    /** Of nt tiles, the calls of 4 tiles (first), the rest in calls of 5: nt = 4·fours + 5·k when it can be, else the last call of 5 runs past nt (on stale scratch, never read). */
+    private static int fours(int nt) {
+        int fours = (4 * nt) % P;
+        if (4 * fours > nt) fours = nt % P == 4 ? 1 : 0;
+        return fours;
+    }
+
+    /** Micro-kernel calls over nt tiles. */
+    private static int calls(int nt) {
+        int fours = fours(nt);
+        return fours + (nt - 4 * fours + P - 1) / P;
+    }
+
+    /** First tile of call k. */
+    private static int callStart(int k, int fours) { return k < fours ? 4 * k : 4 * fours + P * (k - fours); }
 
     /** The filter transforms G of F(4×4, 3×3) (6×3) and F(2×2, 3×3) (4×3). */
     private static final double[][] G4 = {{1 / 4.0, 0, 0}, {-1 / 6.0, -1 / 6.0, -1 / 6.0}, {-1 / 6.0, 1 / 6.0, -1 / 6.0},
@@ -222,45 +294,56 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         r.args = args;
         try {
             if (chunks > 1) pool.run(this, r, chunks);
-            else units(r, 0, g.n() * strips * parts);
+            else items(r, 0, items);
         } finally {
             r.args = null;
         }
     }
 
-    @Override public void run(Object ctx, int chunk, int n) {
-        long units = (long) g.n() * strips * parts;
-        units((Run) ctx, (int) (units * chunk / n), (int) (units * (chunk + 1) / n));
-    }
+    @Override public void run(Object ctx, int chunk, int n) { items((Run) ctx, chunkStart[chunk], chunkStart[chunk + 1]); }
 
-    private void units(Run run, int u0, int u1) {
+    private void items(Run run, int i0, int i1) {
         MemorySegment[] args = run.args;
         MemorySegment x = args[0], y = args[yArg];
         MemorySegment z = zArg >= 0 ? nullable(args[zArg]) : null;
         long rs = (strip + P) * VB, vp = cb * rs, mp = FB * rs;
         MemorySegment v = Scratch.get(0, vp * np), mm = Scratch.get(1, mp * np), tmp = Scratch.get(2, 2L * np * VB);
         boolean big = a == A;
-        for (int un = u0; un < u1; un++) {
-            int part = un % parts, s = un / parts % strips, n = un / parts / strips;
-            int t0 = s * strip, nt = Math.min(tiles, t0 + strip) - t0;
-            for (int t = 0; t < nt; t++) {
+        int perStrip = groups * calls;
+        for (int i = i0; i < i1; ) {
+            int gs = i / perStrip, s = gs % strips, n = gs / strips, end = Math.min(i1, (gs + 1) * perStrip);
+            int t0 = s * strip, nt = stripTiles(s), fours = fours(nt);
+            // the strip's tiles this run of items needs: all when it covers a whole group, else its calls' tiles
+            int lo = nt, hi = 0;
+            if (end - i >= calls) {
+                lo = 0;
+                hi = nt;
+            } else
+                for (int j = i; j < end; j++) {
+                    int cs = callStart(j % calls, fours);
+                    lo = Math.min(lo, cs);
+                    hi = Math.max(hi, Math.min(nt, cs + (j % calls < fours ? 4 : P)));
+                }
+            for (int t = lo; t < hi; t++) {
                 if (big) inputTile4(x, n, t0 + t, v, t * VB, vp, tmp);
                 else inputTile2(x, n, t0 + t, v, t * VB, vp, tmp);
             }
-            // nt = 4·fours + 5·k when it can be, else the last call of 5 runs past nt (on stale scratch, never read)
-            int fours = (4 * nt) % P;
-            if (4 * fours > nt) fours = nt % P == 4 ? 1 : 0;
-            int g1 = Math.min(groups, (part + 1) * groupsPer);
-            for (int grp = part * groupsPer; grp < g1; grp++) {
+            while (i < end) {
+                int grp = i / calls % groups, k0 = i % calls, k1 = Math.min(calls, k0 + end - i);
+                i += k1 - k0;
                 long ug = grp * uGroup;
                 for (int p = 0; p < np; p++) {
                     long vo = p * vp, mo = p * mp, uo = ug + p * uPos;
-                    int t = 0;
-                    for (int q = 0; q < fours; q++, t += 4) gemm4(v, vo + t * VB, rs, cb, u, uo, mm, mo + t * VB, rs);
-                    for (; t < nt; t += P) gemm5(v, vo + t * VB, rs, cb, u, uo, mm, mo + t * VB, rs);
+                    for (int k = k0; k < k1; k++) {
+                        int t = callStart(k, fours);
+                        if (t >= nt) break;
+                        if (k < fours) gemm4(v, vo + t * VB, rs, cb, u, uo, mm, mo + t * VB, rs);
+                        else gemm5(v, vo + t * VB, rs, cb, u, uo, mm, mo + t * VB, rs);
+                    }
                 }
                 int nb = Math.min(FB, mb - FB * grp);
-                for (int t = 0; t < nt; t++)
+                int ta = Math.min(nt, callStart(k0, fours)), tb = Math.min(nt, callStart(k1, fours));
+                for (int t = ta; t < tb; t++)
                     for (int f = 0; f < nb; f++) {
                         if (big) outputTile4(mm, f * rs + t * VB, mp, tmp, y, z, n, t0 + t, FB * grp + f);
                         else outputTile2(mm, f * rs + t * VB, mp, tmp, y, z, n, t0 + t, FB * grp + f);

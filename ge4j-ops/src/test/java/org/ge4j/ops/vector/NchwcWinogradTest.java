@@ -93,6 +93,46 @@ class NchwcWinogradTest {
         }
     }
 
+    /**
+     * Layers with few groups and strips (the chunks split groups and calls), uneven last groups (13, 18 and 20
+     * blocks), several strips, both tiles, batch 2, small layers made parallel, on 2 and 3 threads, several runs
+     * of one kernel (stale scratch from another chunk must never reach the output).
+     */
+    @Test
+    void chunksOfEqualWork() {
+        double wasMin = NchwcWinograd.parallelMinFlops;
+        long wasStrip = NchwcWinograd.stripBytes;
+        Conv[] convs = {conv(1, 144, 14, 14, 288, 1, 1, 1, 1), conv(1, 160, 7, 7, 320, 1, 1, 1, 1), conv(1, 96, 14, 14, 208, 1, 1, 1, 1),
+                conv(1, 24, 14, 14, 64, 1, 1, 1, 1), conv(2, 32, 11, 13, 48, 1, 1, 1, 1), conv(1, 16, 28, 28, 32, 1, 1, 1, 1)};
+        try {
+            NchwcWinograd.parallelMinFlops = 1;
+            for (int threads : new int[] {2, 3}) {
+                WorkerPool pool = new WorkerPool(threads);
+                for (int tile : new int[] {4, 2})
+                    for (long strip : new long[] {wasStrip, 1}) {
+                        NchwcWinograd.forceTile = tile;
+                        NchwcWinograd.stripBytes = strip;
+                        for (Conv cv : convs) {
+                            var c = cv.builder(71, "Relu", true, true).build();
+                            NchwcWinograd k = (NchwcWinograd) NchwcWinograd.compile(c.spec(), pool);
+                            var args = KernelHarness.args(c);
+                            var ref = KernelHarness.reference(c, 0);
+                            for (int run = 0; run < 3; run++) {
+                                k.run(args);
+                                KernelHarness.assertClose(KernelHarness.output(c, args, 0), ref, TOL,
+                                        threads + " threads, F(" + tile + "), strip bytes " + strip + ", run " + run + ": " + cv);
+                            }
+                            assertThat(k.chunks()).as("chunks of %s", cv).isGreaterThan(1);
+                        }
+                    }
+            }
+        } finally {
+            NchwcWinograd.parallelMinFlops = wasMin;
+            NchwcWinograd.stripBytes = wasStrip;
+            NchwcWinograd.forceTile = 0;
+        }
+    }
+
     /** AllocationFreeTest covers F(4×4) through the dispatch; here both tiles, forced. */
     @Test
     void bothTilesAllocateNothingOnceWarm() {

@@ -106,6 +106,7 @@ final class ConcatSplit {
         }
 
         @Override public void run(MemorySegment[] args) {
+            if (outer == 1 && allInPlace(args)) return;
             if (chunks > 1) pool.run(this, args, chunks);
             else for (int i = 0; i < parts; i++) copy(args, i, 0, outer * runs[i]);
         }
@@ -122,11 +123,28 @@ final class ConcatSplit {
             }
         }
 
+        /** Whether every part already lies at its place in the whole (nothing to copy, no pool job). */
+        private boolean allInPlace(MemorySegment[] args) {
+            MemorySegment whole = gather ? args[first] : args[0];
+            for (int i = 0; i < parts; i++)
+                if (runs[i] != 0 && !inPlace(gather ? args[i] : args[first + i], whole, cols[i])) return false;
+            return true;
+        }
+
+        /**
+         * Whether the part already lies at its place in the whole (the memory planner put a Concat's part inside
+         * its output, or a Split's output inside its input): then the copy would copy it onto itself.
+         */
+        private static boolean inPlace(MemorySegment part, MemorySegment whole, long col) {
+            return part.isNative() && whole.isNative() && part.address() == whole.address() + col;
+        }
+
         /** Copies bytes [from, to) of part i (its own order: outer index, then the run). */
         private void copy(MemorySegment[] args, int i, long from, long to) {
             long run = runs[i], col = cols[i];
             if (run == 0 || from >= to) return;
             MemorySegment whole = gather ? args[first] : args[0], part = gather ? args[i] : args[first + i];
+            if (outer == 1 && inPlace(part, whole, col)) return;
             for (long o = from / run; o < outer && o * run < to; o++) {
                 long s = Math.max(from, o * run) - o * run, e = Math.min(to, (o + 1) * run) - o * run;
                 if (gather) MemorySegment.copy(part, o * run + s, whole, o * row + col + s, e - s);
