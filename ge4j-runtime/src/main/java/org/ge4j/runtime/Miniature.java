@@ -17,6 +17,7 @@ import org.ge4j.ops.OpRegistry;
 import org.ge4j.ops.OpSchema;
 import org.ge4j.ops.Trait;
 import org.ge4j.ops.exec.NodeSpec;
+import org.ge4j.ops.vector.VectorOps;
 
 /**
  * A small copy of a node for warming its kernel's code up: the same op and attributes on shrunken float
@@ -238,8 +239,9 @@ final class Miniature {
         long g = s.attrs().getInt("group", 1), m = ws[0], c = ws[1] * g;
         long mc, mm, mg;
         if (g == 1) {
-            mc = blockedIn ? Math.min(c, b + c % b) : c;
-            mm = Math.min(m, 4L * b + m % (4L * b));
+            mc = blockedIn ? blockedInputChannels(c, b) : c;
+            boolean flat = ws[2] == 1 && ws[3] == 1 && Arrays.equals(s.attrs().getInts("pads", new long[4]), new long[4]);
+            mm = flat && blockedIn ? pointwiseOutputChannels(m, c, mc, b) : Math.min(m, 4L * b + m % (4L * b));
             mg = 1;
         } else if (g == c && ws[1] == 1 && m == c && blockedIn) {
             mc = mm = mg = Math.min(c, b + c % b);
@@ -264,6 +266,33 @@ final class Miniature {
         if (s.input(2) != null) in[2] = new long[] {mm};
         if (in.length > 3 && s.input(3) != null) in[3] = null; // the residual: output-shaped, set once inferred
         return g == 1 ? Map.of() : Map.of("group", new Attr.Int(mg));
+    }
+
+    /**
+     * Input channels of a group-1 blocked conv's miniature: all when they fit in two blocks, else three blocks
+     * (the last one as partial as the original's): the kernels loop over input blocks with the partial or full last
+     * block as a separate case, and choose their 1×1 kernels differently for up to two input blocks and for more.
+     */
+    static long blockedInputChannels(long c, long b) { return c <= 2 * b ? c : 2 * b + (c % b == 0 ? b : c % b); }
+
+    /**
+     * Output channels of a flat (1×1, unpadded) group-1 blocked conv's miniature: the fewest blocks for which the
+     * kernel picks the same group width as for the original (it chooses one per conv from the block counts) with
+     * the same remainder of blocks in the last group, and at least two groups when the original has them, the
+     * last block as partial as the original's; so that the miniature runs the 1×1 kernel and tail the model runs.
+     */
+    static long pointwiseOutputChannels(long m, long c, long mc, long b) {
+        int mb = (int) ((m + b - 1) / b), cb = (int) ((c + b - 1) / b), mcb = (int) ((mc + b - 1) / b);
+        int gw = VectorOps.pointwiseGroupWidth(mb, cb);
+        int want = mb;
+        for (int k = 1; k < mb; k++) {
+            if (VectorOps.pointwiseGroupWidth(k, mcb) == gw && k % gw == mb % gw && (k > gw || mb <= gw)) {
+                want = k;
+                break;
+            }
+        }
+        long last = m % b == 0 ? b : m % b;
+        return Math.min(m, (want - 1) * b + last);
     }
 
     private static boolean blockedPool(NodeSpec s, long[][] in) {
