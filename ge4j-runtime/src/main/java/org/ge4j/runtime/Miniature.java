@@ -239,8 +239,8 @@ final class Miniature {
         long g = s.attrs().getInt("group", 1), m = ws[0], c = ws[1] * g;
         long mc, mm, mg;
         if (g == 1) {
-            mc = blockedIn ? blockedInputChannels(c, b) : c;
             boolean flat = ws[2] == 1 && ws[3] == 1 && Arrays.equals(s.attrs().getInts("pads", new long[4]), new long[4]);
+            mc = blockedIn ? blockedInputChannels(c, b, flat) : c;
             mm = flat && blockedIn ? pointwiseOutputChannels(m, c, mc, b) : Math.min(m, 4L * b + m % (4L * b));
             mg = 1;
         } else if (g == c && ws[1] == 1 && m == c && blockedIn) {
@@ -269,11 +269,15 @@ final class Miniature {
     }
 
     /**
-     * Input channels of a group-1 blocked conv's miniature: all when they fit in two blocks, else three blocks
-     * (the last one as partial as the original's): the kernels loop over input blocks with the partial or full last
-     * block as a separate case, and choose their 1×1 kernels differently for up to two input blocks and for more.
+     * Input channels of a group-1 blocked conv's miniature: all when they fit in one block, else two blocks, the
+     * last one as partial as the original's: the kernels loop over input blocks with the last block as a separate
+     * case (a conv with several input blocks that warmed up on one would deoptimise on its first real run). A flat
+     * (1×1) conv with more than two input blocks keeps three: its kernel's group width is chosen differently for
+     * up to two input blocks and for more.
      */
-    static long blockedInputChannels(long c, long b) { return c <= 2 * b ? c : 2 * b + (c % b == 0 ? b : c % b); }
+    static long blockedInputChannels(long c, long b, boolean flat) {
+        return c <= b ? c : (flat && c > 2 * b ? 2 * b : b) + (c % b == 0 ? b : c % b);
+    }
 
     /**
      * Output channels of a flat (1×1, unpadded) group-1 blocked conv's miniature: the fewest blocks for which the

@@ -83,15 +83,15 @@ class MiniatureTest {
     @Test
     void blockedConvsKeepWholeBlocksAndTheirGeometry() {
         GraphBuilder b = GraphBuilder.create("c").opset(17).opset(Node.GE4J_DOMAIN, 1);
-        // a plain group-1 conv on blocked [1, 256 / 16, 56, 56, 16]: C 256 -> three blocks (48: more than two, as the original), M 130 -> 64 + 130 % 64 = 66;
+        // a plain group-1 conv on blocked [1, 256 / 16, 56, 56, 16]: C 256 -> two blocks (32: the last block a separate case, as in the original), M 130 -> 64 + 130 % 64 = 66;
         // 3x3 stride 1: 10 output rows (the Winograd kernel's minimum)
         OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 16, 56, 56, 16);
         OutDataAnchor y = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x, b.constant("w", zeros(130, 256, 3, 3)), b.constant("b", zeros(130)))
                 .attr("block", 16L).attr("pads", 1L, 1L, 1L, 1L).call1();
         NodeSpec m = mini(y);
-        assertThat(m.inputShape(0)).containsExactly(1, 3, 10, 56, 16);
-        assertThat(m.inputShape(1)).containsExactly(66, 48, 3, 3);
-        // a 1x1 conv 64 -> 384 (24 output blocks, four at a time): 48 input channels, 8 output blocks (two whole groups of four)
+        assertThat(m.inputShape(0)).containsExactly(1, 2, 10, 56, 16);
+        assertThat(m.inputShape(1)).containsExactly(66, 32, 3, 3);
+        // a 1x1 conv 64 -> 384 (24 output blocks, four at a time): 48 input channels (three blocks: more than two, as the original), 8 output blocks (two whole groups of four)
         OutDataAnchor x1 = b.input("x1", DataType.FLOAT, 1, 4, 14, 14, 16);
         OutDataAnchor y1 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x1, b.constant("w1", zeros(384, 64, 1, 1)), b.constant("b1", zeros(384)))
                 .attr("block", 16L).call1();
