@@ -29,10 +29,11 @@ import org.ge4j.ops.vector.VectorOps;
  *       {@link #rows}, output planes of at most 2 rows of {@link #row} outputs with the padding and strides of the original;
  *       depthwise convs keep depthwise (4 channels); other grouped convs are skipped.</li>
  *   <li>MaxPool, AveragePool: the same planes, 3 channels. Global pools: 3 channels, small planes.</li>
- *   <li>The blocked (NCHWc) ops: ge4j::BlockedConv as Conv, but with whole blocks: input channels at most
- *       {@code b + C mod b} (one or two blocks, a partial last block kept), output channels at most
- *       {@code 4b + M mod 4b} (the kernels work on up to four output blocks at a time), depthwise at most
- *       {@code b + C mod b} channels; an input read plain keeps its channels (few, the stem); 3×3 stride-1 convs
+ *   <li>The blocked (NCHWc) ops: ge4j::BlockedConv as Conv, but with whole blocks: input channels: one
+ *       or two blocks (three for 1×1 convs over more than two, a partial last block kept), output channels at most
+ *       {@code 4b + M mod 4b} (the kernels work on up to four output blocks at a time; 1×1 convs: the count that
+ *       gives the original's group width and tail), depthwise at most {@code b + C mod b} channels and kernel
+ *       height + 1 output rows; an input read plain keeps its channels (few, the stem); 3×3 stride-1 convs
  *       keep up to {@link #WINOGRAD_ROWS} output rows. The blocked
  *       pools as the plain ones with one block; the reorders on two rows of {@link #row} positions.</li>
  *   <li>MatMul, Gemm, ge4j::FusedMatMul, ge4j::PackedMatMul: M by {@link #rows}, K at most 23, N one full
@@ -257,7 +258,10 @@ final class Miniature {
         // reads the input directly (not through a bordered copy) from the second row of 4-row tiles on
         boolean winograd = g == 1 && blockedIn && ws[2] == 3 && ws[3] == 3 && Arrays.equals(s.attrs().getInts("strides", ones(2)), ones(2))
                 && Arrays.equals(s.attrs().getInts("dilations", ones(2)), ones(2));
-        if (!spatial(s, px, py, Arrays.copyOfRange(ws, 2, 4), x, winograd ? WINOGRAD_ROWS : 2)) return null;
+        // a depthwise conv keeps kernel height + 1 output rows: rows whose window lies inside the input take their own
+        // path (2 rows of a padded 3x3 are both edge rows, and the first real run deoptimised the kernel's row loop)
+        long rows = winograd ? WINOGRAD_ROWS : g > 1 ? Math.max(2, ws[2] + 1) : 2;
+        if (!spatial(s, px, py, Arrays.copyOfRange(ws, 2, 4), x, rows)) return null;
         long[] w = ws.clone();
         w[0] = mm;
         w[1] = mc / mg;

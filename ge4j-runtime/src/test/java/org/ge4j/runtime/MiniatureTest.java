@@ -101,14 +101,14 @@ class MiniatureTest {
         OutDataAnchor y1b = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x1, b.constant("w1b", zeros(160, 64, 1, 1))).attr("block", 16L).call1();
         assertThat(mini(y1b).inputShape(1)).containsExactly(160, 48, 1, 1);
         assertThat(m.outputShape(0)).containsExactly(1, 5, 10, 56, 16);
-        // depthwise on 24 channels (a partial block) stays depthwise with both blocks
+        // depthwise on 24 channels (a partial block) stays depthwise with both blocks, 4 output rows (kernel height + 1)
         OutDataAnchor x2 = b.input("x2", DataType.FLOAT, 1, 2, 28, 28, 16);
         OutDataAnchor y2 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x2, b.constant("w2", zeros(24, 1, 3, 3)))
                 .attr("block", 16L).attr("group", 24L).attr("strides", 2L, 2L).attr("pads", 1L, 1L, 1L, 1L).call1();
         NodeSpec m2 = mini(y2);
         assertThat(m2.attrs().getInt("group")).isEqualTo(24);
-        assertThat(m2.inputShape(0)).containsExactly(1, 2, 3, 27, 16);
-        assertThat(m2.outputShape(0)).containsExactly(1, 2, 2, 14, 16);
+        assertThat(m2.inputShape(0)).containsExactly(1, 2, 7, 27, 16);
+        assertThat(m2.outputShape(0)).containsExactly(1, 2, 4, 14, 16);
         // the stem reads the plain input, keeps its 3 channels; a residual gets the output's blocked shape
         OutDataAnchor x3 = b.input("x3", DataType.FLOAT, 1, 3, 224, 224);
         OutDataAnchor y3 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x3, b.constant("w3", zeros(64, 3, 7, 7)), b.constant("b3", zeros(64)))
