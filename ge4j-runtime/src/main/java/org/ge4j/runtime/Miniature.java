@@ -17,6 +17,7 @@ import org.ge4j.ops.OpRegistry;
 import org.ge4j.ops.OpSchema;
 import org.ge4j.ops.Trait;
 import org.ge4j.ops.exec.NodeSpec;
+import org.ge4j.ops.vector.VectorOps;
 
 /**
  * A small copy of a node for warming its kernel's code up: the same op and attributes on shrunken float
@@ -28,10 +29,11 @@ import org.ge4j.ops.exec.NodeSpec;
  *       {@link #rows}, output planes of at most 2 rows of {@link #row} outputs with the padding and strides of the original;
  *       depthwise convs keep depthwise (4 channels); other grouped convs are skipped.</li>
  *   <li>MaxPool, AveragePool: the same planes, 3 channels. Global pools: 3 channels, small planes.</li>
- *   <li>The blocked (NCHWc) ops: ge4j::BlockedConv as Conv, but with whole blocks: input channels at most
- *       {@code b + C mod b} (one or two blocks, a partial last block kept), output channels at most
- *       {@code 4b + M mod 4b} (the kernels work on up to four output blocks at a time), depthwise at most
- *       {@code b + C mod b} channels; an input read plain keeps its channels (few, the stem); 3×3 stride-1 convs
+ *   <li>The blocked (NCHWc) ops: ge4j::BlockedConv as Conv, but with whole blocks: input channels: one
+ *       or two blocks (three for 1×1 convs over more than two, a partial last block kept), output channels at most
+ *       {@code 4b + M mod 4b} (the kernels work on up to four output blocks at a time; 1×1 convs: the count that
+ *       gives the original's group width and tail), depthwise at most {@code b + C mod b} channels and kernel
+ *       height + 1 output rows; an input read plain keeps its channels (few, the stem); 3×3 stride-1 convs
  *       keep up to {@link #WINOGRAD_ROWS} output rows. The blocked
  *       pools as the plain ones with one block; the reorders on two rows of {@link #row} positions.</li>
  *   <li>MatMul, Gemm, ge4j::FusedMatMul, ge4j::PackedMatMul: M by {@link #rows}, K at most 23, N one full
@@ -238,8 +240,9 @@ final class Miniature {
         long g = s.attrs().getInt("group", 1), m = ws[0], c = ws[1] * g;
         long mc, mm, mg;
         if (g == 1) {
-            mc = blockedIn ? Math.min(c, b + c % b) : c;
-            mm = Math.min(m, 4L * b + m % (4L * b));
+            boolean flat = ws[2] == 1 && ws[3] == 1 && Arrays.equals(s.attrs().getInts("pads", new long[4]), new long[4]);
+            mc = blockedIn ? blockedInputChannels(c, b, flat) : c;
+            mm = flat && blockedIn ? pointwiseOutputChannels(m, c, mc, b) : Math.min(m, 4L * b + m % (4L * b));
             mg = 1;
         } else if (g == c && ws[1] == 1 && m == c && blockedIn) {
             mc = mm = mg = Math.min(c, b + c % b);
@@ -255,7 +258,10 @@ final class Miniature {
         // reads the input directly (not through a bordered copy) from the second row of 4-row tiles on
         boolean winograd = g == 1 && blockedIn && ws[2] == 3 && ws[3] == 3 && Arrays.equals(s.attrs().getInts("strides", ones(2)), ones(2))
                 && Arrays.equals(s.attrs().getInts("dilations", ones(2)), ones(2));
-        if (!spatial(s, px, py, Arrays.copyOfRange(ws, 2, 4), x, winograd ? WINOGRAD_ROWS : 2)) return null;
+        // a depthwise conv keeps kernel height + 1 output rows: rows whose window lies inside the input take their own
+        // path (2 rows of a padded 3x3 are both edge rows, and the first real run deoptimised the kernel's row loop)
+        long rows = winograd ? WINOGRAD_ROWS : g > 1 ? Math.max(2, ws[2] + 1) : 2;
+        if (!spatial(s, px, py, Arrays.copyOfRange(ws, 2, 4), x, rows)) return null;
         long[] w = ws.clone();
         w[0] = mm;
         w[1] = mc / mg;
@@ -264,6 +270,37 @@ final class Miniature {
         if (s.input(2) != null) in[2] = new long[] {mm};
         if (in.length > 3 && s.input(3) != null) in[3] = null; // the residual: output-shaped, set once inferred
         return g == 1 ? Map.of() : Map.of("group", new Attr.Int(mg));
+    }
+
+    /**
+     * Input channels of a group-1 blocked conv's miniature: all when they fit in one block, else two blocks, the
+     * last one as partial as the original's: the kernels loop over input blocks with the last block as a separate
+     * case (a conv with several input blocks that warmed up on one would deoptimise on its first real run). A flat
+     * (1×1) conv with more than two input blocks keeps three: its kernel's group width is chosen differently for
+     * up to two input blocks and for more.
+     */
+    static long blockedInputChannels(long c, long b, boolean flat) {
+        return c <= b ? c : (flat && c > 2 * b ? 2 * b : b) + (c % b == 0 ? b : c % b);
+    }
+
+    /**
+     * Output channels of a flat (1×1, unpadded) group-1 blocked conv's miniature: the fewest blocks for which the
+     * kernel picks the same group width as for the original (it chooses one per conv from the block counts) with
+     * the same remainder of blocks in the last group, and at least two groups when the original has them, the
+     * last block as partial as the original's; so that the miniature runs the 1×1 kernel and tail the model runs.
+     */
+    static long pointwiseOutputChannels(long m, long c, long mc, long b) {
+        int mb = (int) ((m + b - 1) / b), cb = (int) ((c + b - 1) / b), mcb = (int) ((mc + b - 1) / b);
+        int gw = VectorOps.pointwiseGroupWidth(mb, cb);
+        int want = mb;
+        for (int k = 1; k < mb; k++) {
+            if (VectorOps.pointwiseGroupWidth(k, mcb) == gw && k % gw == mb % gw && (k > gw || mb <= gw)) {
+                want = k;
+                break;
+            }
+        }
+        long last = m % b == 0 ? b : m % b;
+        return Math.min(m, (want - 1) * b + last);
     }
 
     private static boolean blockedPool(NodeSpec s, long[][] in) {

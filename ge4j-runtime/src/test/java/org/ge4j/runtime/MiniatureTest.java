@@ -83,23 +83,32 @@ class MiniatureTest {
     @Test
     void blockedConvsKeepWholeBlocksAndTheirGeometry() {
         GraphBuilder b = GraphBuilder.create("c").opset(17).opset(Node.GE4J_DOMAIN, 1);
-        // a plain group-1 conv on blocked [1, 256 / 16, 56, 56, 16]: C 256 -> 16 + 256 % 16 = 16 (one block), M 130 -> 64 + 130 % 64 = 66;
+        // a plain group-1 conv on blocked [1, 256 / 16, 56, 56, 16]: C 256 -> two blocks (32: the last block a separate case, as in the original), M 130 -> 64 + 130 % 64 = 66;
         // 3x3 stride 1: 10 output rows (the Winograd kernel's minimum)
         OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 16, 56, 56, 16);
         OutDataAnchor y = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x, b.constant("w", zeros(130, 256, 3, 3)), b.constant("b", zeros(130)))
                 .attr("block", 16L).attr("pads", 1L, 1L, 1L, 1L).call1();
         NodeSpec m = mini(y);
-        assertThat(m.inputShape(0)).containsExactly(1, 1, 10, 56, 16);
-        assertThat(m.inputShape(1)).containsExactly(66, 16, 3, 3);
+        assertThat(m.inputShape(0)).containsExactly(1, 2, 10, 56, 16);
+        assertThat(m.inputShape(1)).containsExactly(66, 32, 3, 3);
+        // a 1x1 conv 64 -> 384 (24 output blocks, four at a time): 48 input channels (three blocks: more than two, as the original), 8 output blocks (two whole groups of four)
+        OutDataAnchor x1 = b.input("x1", DataType.FLOAT, 1, 4, 14, 14, 16);
+        OutDataAnchor y1 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x1, b.constant("w1", zeros(384, 64, 1, 1)), b.constant("b1", zeros(384)))
+                .attr("block", 16L).call1();
+        NodeSpec m1 = mini(y1);
+        assertThat(m1.inputShape(1)).containsExactly(128, 48, 1, 1);
+        // 160 output channels (10 blocks: groups of four, the last of two) keep all ten blocks: fewer give another group width
+        OutDataAnchor y1b = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x1, b.constant("w1b", zeros(160, 64, 1, 1))).attr("block", 16L).call1();
+        assertThat(mini(y1b).inputShape(1)).containsExactly(160, 48, 1, 1);
         assertThat(m.outputShape(0)).containsExactly(1, 5, 10, 56, 16);
-        // depthwise on 24 channels (a partial block) stays depthwise with both blocks
+        // depthwise on 24 channels (a partial block) stays depthwise with both blocks, 4 output rows (kernel height + 1)
         OutDataAnchor x2 = b.input("x2", DataType.FLOAT, 1, 2, 28, 28, 16);
         OutDataAnchor y2 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x2, b.constant("w2", zeros(24, 1, 3, 3)))
                 .attr("block", 16L).attr("group", 24L).attr("strides", 2L, 2L).attr("pads", 1L, 1L, 1L, 1L).call1();
         NodeSpec m2 = mini(y2);
         assertThat(m2.attrs().getInt("group")).isEqualTo(24);
-        assertThat(m2.inputShape(0)).containsExactly(1, 2, 3, 27, 16);
-        assertThat(m2.outputShape(0)).containsExactly(1, 2, 2, 14, 16);
+        assertThat(m2.inputShape(0)).containsExactly(1, 2, 7, 27, 16);
+        assertThat(m2.outputShape(0)).containsExactly(1, 2, 4, 14, 16);
         // the stem reads the plain input, keeps its 3 channels; a residual gets the output's blocked shape
         OutDataAnchor x3 = b.input("x3", DataType.FLOAT, 1, 3, 224, 224);
         OutDataAnchor y3 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x3, b.constant("w3", zeros(64, 3, 7, 7)), b.constant("b3", zeros(64)))

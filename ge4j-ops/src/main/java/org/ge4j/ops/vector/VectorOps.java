@@ -21,6 +21,12 @@ public final class VectorOps implements OpLibrary {
     /** Floats in this machine's preferred vector ({@code FloatVector.SPECIES_PREFERRED.length()}): 16 with AVX-512. */
     public static int floatLanes() { return VMath.S.length(); }
 
+    /**
+     * For a warm-up that builds small copies of blocked 1×1 convs: how many output blocks the 1×1 kernel computes
+     * at a time for a conv of {@code outBlocks} output and {@code inBlocks} input channel blocks.
+     */
+    public static int pointwiseGroupWidth(int outBlocks, int inBlocks) { return NchwcConv.groupWidth(outBlocks, inBlocks); }
+
     @Override public void register(OpRegistry r) {
         String v = OpRegistry.VECTOR, ge = Node.GE4J_DOMAIN;
         r.registerCompiler(v, "", "MatMul", MatMulCompilers::matMul);
