@@ -472,10 +472,13 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         FloatVector b = FloatVector.fromMemorySegment(S, bias, Math.max(bo, 0), LE).mul(bo < 0 ? 0f : 1f);
         long v = L * 4L, end = yo + len * v;
         if (z == null)
-            for (long o = yo; o < end; o += v) FloatVector.fromMemorySegment(S, y, o, LE).add(b).max(lo).min(hi).intoMemorySegment(y, o, LE);
+            for (long o = yo; o < end; o += v) NchwcSupport.clamp(FloatVector.fromMemorySegment(S, y, o, LE).add(b), lo, hi).intoMemorySegment(y, o, LE);
+        else if (!bounded) // no clamp: a residual add of a linear conv (the projections of inverted-residual blocks)
+            for (long o = yo; o < end; o += v)
+                FloatVector.fromMemorySegment(S, y, o, LE).add(b).add(FloatVector.fromMemorySegment(S, z, o, LE)).intoMemorySegment(y, o, LE);
         else
             for (long o = yo; o < end; o += v)
-                FloatVector.fromMemorySegment(S, y, o, LE).add(b).add(FloatVector.fromMemorySegment(S, z, o, LE)).max(lo).min(hi).intoMemorySegment(y, o, LE);
+                NchwcSupport.clamp(FloatVector.fromMemorySegment(S, y, o, LE).add(b).add(FloatVector.fromMemorySegment(S, z, o, LE)), lo, hi).intoMemorySegment(y, o, LE);
     }
 
     /**
