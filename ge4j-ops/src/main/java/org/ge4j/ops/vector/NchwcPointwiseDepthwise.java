@@ -48,7 +48,10 @@ final class NchwcPointwiseDepthwise implements CompiledKernel, WorkerPool.Job {
         double flops = 2.0 * g.n() * mb * L * ((double) g.plane() * pw.inputChannels() + (double) g.outPlane() * g.kh() * g.kw());
         int threads = pool.threads(), base = g.n() * groups;
         boolean parallel = threads > 1 && flops >= Split.PARALLEL_MIN_FLOPS;
-        int s = parallel ? Math.min(Math.max(1, g.oh() / 2), (4 * threads + base - 1) / base) : 1;
+        // strips only as many as the threads need (a strip recomputes the intermediate rows it shares with the
+        // one before): units a multiple of the threads, or 4 per thread
+        int s = 1;
+        if (parallel) while (s < g.oh() / 2 && (base * s) % threads != 0 && base * s < 4 * threads) s++;
         rowsPer = (g.oh() + s - 1) / s;
         strips = (g.oh() + rowsPer - 1) / rowsPer;
         units = base * strips;
