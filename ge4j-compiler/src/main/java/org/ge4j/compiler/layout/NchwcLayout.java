@@ -35,6 +35,8 @@ import org.ge4j.ops.blocked.Blocking;
  * ({@code ge4j::ReorderToBlocked}, shared by all its blocked consumers), except that a convolution reads a
  * plain input of fewer channels than the block directly (the RGB stem); a blocked value with plain
  * consumers (any other op, a graph output, a subgraph) is reordered back once ({@code ge4j::ReorderFromBlocked}).
+ * Then a blocked 1×1 conv read only by a depthwise blocked conv becomes one {@code ge4j::BlockedPointwiseDepthwise}
+ * with it ({@link Options#fuseDepthwise()}; {@code -Dge4j.nchwc.fuseDw=false} switches it off).
  *
  * <p>The block is this machine's float vector length ({@link Blocking#nativeBlock()}; {@code -Dge4j.nchwc.block=B}
  * overrides it); below 8 the pass does nothing. It is on by default at O3: {@code --optimization_switch "layout:off"}
