@@ -35,6 +35,8 @@ import org.ge4j.ops.blocked.Blocking;
  * ({@code ge4j::ReorderToBlocked}, shared by all its blocked consumers), except that a convolution reads a
  * plain input of fewer channels than the block directly (the RGB stem); a blocked value with plain
  * consumers (any other op, a graph output, a subgraph) is reordered back once ({@code ge4j::ReorderFromBlocked}).
+ * Then a blocked 1×1 conv read only by a depthwise blocked conv becomes one {@code ge4j::BlockedPointwiseDepthwise}
+ * with it ({@link Options#fuseDepthwise()}; {@code -Dge4j.nchwc.fuseDw=false} switches it off).
  *
  * <p>The block is this machine's float vector length ({@link Blocking#nativeBlock()}; {@code -Dge4j.nchwc.block=B}
  * overrides it); below 8 the pass does nothing. It is on by default at O3: {@code --optimization_switch "layout:off"}
@@ -49,10 +51,25 @@ public final class NchwcLayout implements Pass {
     public static final String BLOCK_PROPERTY = "ge4j.nchwc.block";
     public static final String DESCRIPTION = "convnets to the blocked channel layout NCHWc (ge4j::BlockedConv, blocked pools, reorders)";
 
-    /** @param block channels per block (b) */
-    public record Options(int block) {
+    /** The system property that switches the pointwise-depthwise fusion off ({@code -Dge4j.nchwc.fuseDw=false}). */
+    public static final String FUSE_DW_PROPERTY = "ge4j.nchwc.fuseDw";
+    /** The system property with the smallest plane (H·W of the 1×1 conv's output) the fusion takes. */
+    public static final String FUSE_DW_MIN_PLANE_PROPERTY = "ge4j.nchwc.fuseDwMinPlane";
+
+    /**
+     * @param block channels per block (b)
+     * @param fuseDepthwise whether a blocked 1×1 conv whose only consumer is a depthwise conv becomes one
+     *        {@code ge4j::BlockedPointwiseDepthwise} with it (the M-channel intermediate then never goes to memory)
+     * @param fuseMinPlane the smallest intermediate plane (H·W) fused: small intermediates stay in cache anyway
+     */
+    public record Options(int block, boolean fuseDepthwise, long fuseMinPlane) {
         public Options {
             if (block < 1 || block > 64) throw new IllegalArgumentException("layout: block must be in 1..64, got " + block);
+        }
+
+        /** The block with the fusion as {@code -Dge4j.nchwc.fuseDw} and {@code -Dge4j.nchwc.fuseDwMinPlane} say (default: on, planes of 28×28 and more). */
+        public Options(int block) {
+            this(block, Boolean.parseBoolean(System.getProperty(FUSE_DW_PROPERTY, "true")), Long.getLong(FUSE_DW_MIN_PLANE_PROPERTY, 28 * 28));
         }
 
         /** This machine's block, or {@code -Dge4j.nchwc.block}; null when the Vector API is not available. */
@@ -81,7 +98,68 @@ public final class NchwcLayout implements Pass {
             ctx.note("layout: not converted to NCHWc, the float vector has " + (options == null ? "no" : options.block()) + " lanes (needs 8 or more)");
             return false;
         }
-        return new Rewrite(graph, ctx, options.block()).run();
+        boolean changed = new Rewrite(graph, ctx, options.block()).run();
+        if (changed && options.fuseDepthwise()) new PointwiseDepthwise(graph, ctx, options.fuseMinPlane()).run();
+        return changed;
+    }
+
+    /**
+     * A blocked 1×1 conv (stride 1, no pads, no residual, an activation that is none, Relu or a Clip keeping 0)
+     * whose output only a depthwise blocked conv (no residual) reads, with an intermediate plane of at least
+     * minPlane positions, becomes {@code ge4j::BlockedPointwiseDepthwise}: the depthwise conv's attributes, the
+     * 1×1 conv's activation as {@code pointwise_*}. MobileNet's inverted residual blocks are such pairs.
+     */
+    private record PointwiseDepthwise(Graph g, PassContext ctx, long minPlane) {
+        void run() {
+            if (g.nodes().stream().anyMatch(n -> !n.subgraphs().isEmpty())) return; // a subgraph might read an intermediate
+            Rewriter rw = new Rewriter(ctx);
+            for (Node d : g.topologicalOrder()) {
+                if (d.graph() == null || !isBlockedConv(d) || d.attrInt("group", 1) == 1) continue;
+                OutDataAnchor t = d.inputValue(0);
+                Node p = t == null ? null : t.node();
+                if (p == null || !isBlockedConv(p) || p.attrInt("group", 1) != 1 || !isPointwise(p) || !keepsZero(p)) continue;
+                if (t.peers().size() != 1 || g.isOutput(t)) continue;
+                Shape ts = t.desc().shape();
+                if (!ts.isStatic() || ts.dim(2).valueOr(0) * ts.dim(3).valueOr(0) < minPlane) continue;
+                List<OutDataAnchor> ins = new ArrayList<>(List.of(p.inputValue(0), p.inputValue(1), d.inputValue(1)));
+                ins.add(p.inputCount() > 2 ? p.inputValue(2) : null);
+                ins.add(d.inputCount() > 2 ? d.inputValue(2) : null);
+                Map<String, Attr> attrs = new LinkedHashMap<>(d.attrs());
+                for (String k : List.of("group", "has_residual", "input_blocked")) attrs.remove(k);
+                for (String k : List.of("activation", "activation_params", "approximate"))
+                    if (p.hasAttr(k)) attrs.put(BlockedOps.POINTWISE_PREFIX + k, p.attr(k));
+                Node f = rw.create(g, Node.GE4J_DOMAIN, BlockedOps.POINTWISE_DEPTHWISE, d.name() + "_pw", ins, attrs, 1);
+                rw.replace(d.output(0), f.output(0));
+                rw.erase(d);
+                ctx.recordRewrite("nchwc-pointwise-depthwise");
+            }
+            rw.commit();
+        }
+
+        /** A blocked conv of a blocked input, without residual. */
+        private static boolean isBlockedConv(Node n) {
+            return n.domain().equals(Node.GE4J_DOMAIN) && n.type().equals(BlockedOps.CONV) && n.attrInt("input_blocked", 1) != 0
+                    && n.attrInt("has_residual", 0) == 0 && n.inputCount() >= 2 && n.outputCount() == 1 && !Rewrite.hasControlEdges(n);
+        }
+
+        /** A 1×1 window with stride 1 and no pads. */
+        private static boolean isPointwise(Node n) {
+            Tensor w = OpFacts.constant(n.inputValue(1));
+            if (w == null || w.rank() != 4 || w.dim(2) != 1 || w.dim(3) != 1) return false;
+            String auto = n.attrString("auto_pad", "NOTSET");
+            if (!auto.equals("NOTSET") && !auto.equals("VALID")) return false;
+            if (java.util.Arrays.stream(n.attrInts("strides", new long[0])).anyMatch(v -> v != 1)) return false;
+            return java.util.Arrays.stream(n.attrInts("pads", new long[0])).allMatch(v -> v == 0);
+        }
+
+        /** No activation, Relu, or a Clip whose range holds 0 (the fused kernel's 1×1 part clamps). */
+        private static boolean keepsZero(Node n) {
+            String a = n.attrString("activation", "");
+            if (a.isEmpty() || a.equals("Relu")) return true;
+            if (!a.equals("Clip")) return false;
+            float[] q = n.attrFloats("activation_params", new float[0]);
+            return (q.length < 1 || q[0] <= 0) && (q.length < 2 || q[1] >= 0);
+        }
     }
 
     /** A blocked value and the logical channel count it holds. */
@@ -303,7 +381,7 @@ public final class NchwcLayout implements Pass {
         }
 
         /** Control edges order a node against others; its replacement would not keep them, so it stays. */
-        private static boolean hasControlEdges(Node n) { return !n.controlIn().peers().isEmpty() || !n.controlOut().peers().isEmpty(); }
+        static boolean hasControlEdges(Node n) { return !n.controlIn().peers().isEmpty() || !n.controlOut().peers().isEmpty(); }
 
         private static long channels(OutDataAnchor v) { return v.desc().shape().dim(1).valueOr(-1); }
 

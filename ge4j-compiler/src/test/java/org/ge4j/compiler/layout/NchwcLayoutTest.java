@@ -393,4 +393,44 @@ class NchwcLayoutTest {
         assertThat(runPass(new NchwcLayout(options(8)), g)).isFalse();
         assertThat(count(g, "Conv")).isEqualTo(3);
     }
+
+    /** An inverted-residual block: 1×1 expand, depthwise 3×3 (stride 1 or 2), 1×1 project; the expand's output read twice when shared. */
+    static Graph invertedResidual(int stride, boolean shared) {
+        GraphBuilder b = GraphBuilder.create("block");
+        OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 8, 9, 9);
+        OutDataAnchor t = conv(b, x, 8, 24, 1, 1, 1);
+        OutDataAnchor d = b.conv(t, b.constant(random(3, 24, 1, 3, 3)), b.constant(random(4, 24)), stride, 1, 24);
+        OutDataAnchor y = conv(b, d, 24, 8, 1, 1, 5);
+        return shared ? b.output("y", y).output("t", t).build() : b.output("y", y).build();
+    }
+
+    private static CompilerOptions fusing(boolean on) {
+        return PassTests.options().toBuilder().optPassOptions(new NchwcLayout.Options(8, on, 1)).build();
+    }
+
+    @Test
+    void expandThenDepthwiseBecomesOnePointwiseDepthwiseOp() {
+        for (int stride : new int[] {1, 2}) {
+            Supplier<Graph> make = () -> invertedResidual(stride, false);
+            Graph g = make.get();
+            assertThat(runPass(new NchwcLayout(fusing(true)), g)).isTrue();
+            assertThat(count(g, "ge4j::BlockedPointwiseDepthwise")).isEqualTo(1);
+            assertThat(count(g, CONV)).isEqualTo(1); // the project conv
+            assertSameFunction(make, x -> runPass(new NchwcLayout(fusing(true)), x), 5);
+        }
+    }
+
+    @Test
+    void pointwiseDepthwiseFusionLeavesASharedIntermediateAndCanBeSwitchedOff() {
+        Graph shared = invertedResidual(1, true);
+        runPass(new NchwcLayout(fusing(true)), shared);
+        assertThat(count(shared, "ge4j::BlockedPointwiseDepthwise")).isZero();
+        Graph off = invertedResidual(1, false);
+        runPass(new NchwcLayout(fusing(false)), off);
+        assertThat(count(off, "ge4j::BlockedPointwiseDepthwise")).isZero();
+        assertThat(count(off, CONV)).isEqualTo(3);
+        Graph small = invertedResidual(1, false); // the default smallest plane (28x28) is larger than 9x9
+        runPass(new NchwcLayout(options(8)), small);
+        assertThat(count(small, "ge4j::BlockedPointwiseDepthwise")).isZero();
+    }
 }

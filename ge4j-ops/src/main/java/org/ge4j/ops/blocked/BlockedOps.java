@@ -23,13 +23,15 @@ import org.ge4j.ops.util.NodeRunner;
 /**
  * The blocked-layout ops (package doc): {@code ReorderToBlocked}, {@code ReorderFromBlocked},
  * {@code BlockedConv}, {@code BlockedMaxPool}, {@code BlockedAveragePool}, {@code BlockedGlobalAveragePool},
- * {@code BlockedGlobalMaxPool}. Each carries the plain op's attributes plus {@code block} (b, the channels per
+ * {@code BlockedGlobalMaxPool}, {@code BlockedPointwiseDepthwise} (a 1×1 conv and a depthwise conv of its output). Each carries the plain op's attributes plus {@code block} (b, the channels per
  * block). The reference kernels unblock the inputs, run the plain op's reference kernel and block the result.
  */
 public final class BlockedOps implements OpLibrary {
     public static final String TO_BLOCKED = "ReorderToBlocked", FROM_BLOCKED = "ReorderFromBlocked", CONV = "BlockedConv",
             MAX_POOL = "BlockedMaxPool", AVERAGE_POOL = "BlockedAveragePool", GLOBAL_AVERAGE_POOL = "BlockedGlobalAveragePool",
-            GLOBAL_MAX_POOL = "BlockedGlobalMaxPool";
+            GLOBAL_MAX_POOL = "BlockedGlobalMaxPool", POINTWISE_DEPTHWISE = "BlockedPointwiseDepthwise";
+    /** The prefix of a BlockedPointwiseDepthwise's attributes that belong to its 1×1 conv (the others are the depthwise conv's). */
+    public static final String POINTWISE_PREFIX = "pointwise_";
 
     /** The plain op each pool runs as, with the ONNX opset whose attributes it carries. */
     private record Plain(String domain, String type, int opset) {}
@@ -65,6 +67,19 @@ public final class BlockedOps implements OpLibrary {
                 .requiredAttr("block", AttrType.INT).attr("input_blocked", 1L)
                 .traits(Trait.PURE).inference(BlockedOps::inferConv).build());
         r.registerKernel(OpRegistry.REFERENCE, ge, CONV, BlockedOps::computeConv);
+        r.register(OpSchema.builder(ge, POINTWISE_DEPTHWISE, 1)
+                .doc("A blocked 1x1 conv and the depthwise conv of its output, in one op: T = FusedConv(X, W, B) with the pointwise_* "
+                        + "activation (1x1, stride 1, no pads, group 1), Y = FusedConv(T, DW, DB) with the window attributes and activation "
+                        + "(group = the channels of T). X and Y are blocked; W [M, C, 1, 1], DW [M, 1, kH, kW], B and DB [M] keep the plain layout.")
+                .input("X", "T").input("W", "T").input("DW", "T").optionalInput("B", "T").optionalInput("DB", "T").output("Y", "T")
+                .types("T", DataTypes.FLOATS)
+                .attr("auto_pad", "NOTSET").optionalAttr("dilations", AttrType.INTS).optionalAttr("kernel_shape", AttrType.INTS)
+                .optionalAttr("pads", AttrType.INTS).optionalAttr("strides", AttrType.INTS)
+                .attr("activation", "").optionalAttr("activation_params", AttrType.FLOATS).attr("approximate", "none")
+                .attr(POINTWISE_PREFIX + "activation", "").optionalAttr(POINTWISE_PREFIX + "activation_params", AttrType.FLOATS)
+                .attr(POINTWISE_PREFIX + "approximate", "none").requiredAttr("block", AttrType.INT)
+                .traits(Trait.PURE).inference(BlockedOps::inferPointwiseDepthwise).build());
+        r.registerKernel(OpRegistry.REFERENCE, ge, POINTWISE_DEPTHWISE, BlockedOps::computePointwiseDepthwise);
         poolSchema(r, MAX_POOL, b -> b.attr("auto_pad", "NOTSET").attr("ceil_mode", 0L).optionalAttr("dilations", AttrType.INTS)
                 .requiredAttr("kernel_shape", AttrType.INTS).optionalAttr("pads", AttrType.INTS).attr("storage_order", 0L).optionalAttr("strides", AttrType.INTS));
         poolSchema(r, AVERAGE_POOL, b -> b.attr("auto_pad", "NOTSET").attr("ceil_mode", 0L).attr("count_include_pad", 0L)
@@ -162,6 +177,63 @@ public final class BlockedOps implements OpLibrary {
         List<Value> ins = new ArrayList<>(Arrays.asList(plainX, w, ctx.input(2)));
         if (ctx.hasInput(3)) ins.add(Blocking.unblock(ctx.requireInput(3), m));
         Tensor y = (Tensor) new NodeRunner(OpRegistry.global()).run(FUSED_CONV.domain(), FUSED_CONV.type(), FUSED_CONV.opset(), Blocking.plainAttrs(n), ins, 1).get(0);
+        ctx.setOutput(0, Blocking.block(y, b));
+    }
+
+    /** The plain FusedConv attributes of a BlockedPointwiseDepthwise's 1×1 conv. */
+    private static Map<String, Attr> pointwiseAttrs(Node n) {
+        Map<String, Attr> a = new java.util.LinkedHashMap<>();
+        n.attrs().forEach((k, v) -> {
+            if (k.startsWith(POINTWISE_PREFIX)) a.put(k.substring(POINTWISE_PREFIX.length()), v);
+        });
+        return a;
+    }
+
+    /** The plain FusedConv attributes of a BlockedPointwiseDepthwise's depthwise conv of m channels. */
+    private static Map<String, Attr> depthwiseAttrs(Node n, long m) {
+        Map<String, Attr> a = Blocking.plainAttrs(n);
+        a.keySet().removeIf(k -> k.startsWith(POINTWISE_PREFIX));
+        a.put("group", new Attr.Int(m));
+        return a;
+    }
+
+    /** M and C of a BlockedPointwiseDepthwise from its weights W [M, C, 1, 1] and DW [M, 1, kH, kW] (static). */
+    private static long[] pointwiseDepthwiseChannels(Shape w, Shape d, java.util.function.Function<String, ? extends RuntimeException> fail) {
+        boolean ok = w.isStatic() && d.isStatic() && w.rank() == 4 && d.rank() == 4 && w.dim(2).valueOr(-1) == 1 && w.dim(3).valueOr(-1) == 1
+                && d.dim(0).equals(w.dim(0)) && d.dim(1).valueOr(-1) == 1;
+        if (!ok) throw fail.apply("input 1 ('W') must be static [M, C, 1, 1] and input 2 ('DW') [M, 1, kH, kW], got " + w + " and " + d);
+        return new long[] {w.dim(0).valueOr(-1), w.dim(1).valueOr(-1)};
+    }
+
+    static void inferPointwiseDepthwise(InferenceContext ctx) {
+        int b = block(ctx);
+        Shape x = requireBlocked(ctx, 0, b);
+        long[] mc = pointwiseDepthwiseChannels(ctx.inputShape(1), ctx.inputShape(2), ctx::fail);
+        if (x.hasRank() && x.dim(1).isStatic() && x.dim(1).valueOr(-1) != Blocking.blocks(mc[1], b))
+            throw ctx.fail("input 0 ('X') " + x + " must hold " + Blocking.blocks(mc[1], b) + " blocks for the " + mc[1] + " channels W expects");
+        List<TensorDesc> ins = new ArrayList<>();
+        ins.add(new TensorDesc(ctx.inputType(0), Blocking.plainShape(x, mc[1])));
+        ins.add(ctx.requireInput(1));
+        ins.add(ctx.hasInput(3) ? ctx.input(3) : null);
+        TensorDesc t = Blocking.inferPlain(ctx.node(), FUSED_CONV.domain(), FUSED_CONV.type(), FUSED_CONV.opset(), pointwiseAttrs(ctx.node()), ins);
+        List<TensorDesc> dins = new ArrayList<>();
+        dins.add(t);
+        dins.add(ctx.requireInput(2));
+        dins.add(ctx.hasInput(4) ? ctx.input(4) : null);
+        TensorDesc y = Blocking.inferPlain(ctx.node(), FUSED_CONV.domain(), FUSED_CONV.type(), FUSED_CONV.opset(), depthwiseAttrs(ctx.node(), mc[0]), dins);
+        ctx.setOutput(0, ctx.inputType(0), Blocking.blockedShape(y.shape(), b));
+    }
+
+    /** The composition of the two FusedConv reference kernels on the unblocked input. */
+    static void computePointwiseDepthwise(KernelContext ctx) {
+        Node n = ctx.node();
+        Tensor x = ctx.requireInput(0), w = ctx.requireInput(1), d = ctx.requireInput(2);
+        int b = block(ctx.attrs().getInt("block"), ctx::fail);
+        NodeRunner runner = new NodeRunner(OpRegistry.global());
+        Value t = runner.run(FUSED_CONV.domain(), FUSED_CONV.type(), FUSED_CONV.opset(), pointwiseAttrs(n),
+                Arrays.asList(Blocking.unblock(x, w.shape()[1]), w, ctx.input(3)), 1).get(0);
+        Tensor y = (Tensor) runner.run(FUSED_CONV.domain(), FUSED_CONV.type(), FUSED_CONV.opset(), depthwiseAttrs(n, w.shape()[0]),
+                Arrays.asList(t, d, ctx.input(4)), 1).get(0);
         ctx.setOutput(0, Blocking.block(y, b));
     }
 

@@ -29,9 +29,12 @@ record Act(int kind, float p0, float p1) {
      * The activation named by a fused op's attributes ({@code activation}, {@code activation_params},
      * {@code approximate}); null for a name this library does not know (the caller declines).
      */
-    static Act ofFusedAttrs(Attrs a) {
-        String name = a.getString("activation", "");
-        float[] p = a.getFloats("activation_params", new float[0]);
+    static Act ofFusedAttrs(Attrs a) { return ofFusedAttrs(a, ""); }
+
+    /** {@link #ofFusedAttrs(Attrs)} from the attributes {@code prefix + "activation"}, {@code ..._params}, {@code prefix + "approximate"}. */
+    static Act ofFusedAttrs(Attrs a, String prefix) {
+        String name = a.getString(prefix + "activation", "");
+        float[] p = a.getFloats(prefix + "activation_params", new float[0]);
         return switch (name) {
             case "" -> IDENTITY;
             case "Relu" -> new Act(RELU, 0, 0);
@@ -39,7 +42,7 @@ record Act(int kind, float p0, float p1) {
             case "Clip" -> new Act(CLIP, p.length > 0 ? p[0] : Float.NEGATIVE_INFINITY, p.length > 1 ? p[1] : Float.POSITIVE_INFINITY);
             case "Sigmoid" -> new Act(SIGMOID, 0, 0);
             case "Tanh" -> new Act(TANH, 0, 0);
-            case "Gelu" -> switch (a.getString("approximate", "none")) {
+            case "Gelu" -> switch (a.getString(prefix + "approximate", "none")) {
                 case "none" -> new Act(GELU, 0, 0);
                 case "tanh" -> new Act(GELU_TANH, 0, 0);
                 default -> null;

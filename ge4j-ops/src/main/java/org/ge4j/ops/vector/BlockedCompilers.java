@@ -6,7 +6,7 @@ import org.ge4j.ops.exec.NodeSpec;
 
 /**
  * Compiles the blocked-layout (NCHWc) ops of {@code org.ge4j.ops.blocked} for static float 2-D shapes whose
- * block is the vector length: {@code BlockedConv} (plain, depthwise, or reading a plain NCHW input), the
+ * block is the vector length: {@code BlockedConv} (plain, depthwise, or reading a plain NCHW input), {@code BlockedPointwiseDepthwise}, the
  * blocked pools and the reorders. Each form's class declines (null) what it does not handle, and the
  * reference kernel runs instead.
  */
@@ -21,6 +21,11 @@ final class BlockedCompilers {
         if (!blockedIn) return NchwcPlainInputConv.compile(s);
         CompiledKernel k = NchwcWinograd.compile(s);
         return k != null ? k : NchwcConv.compile(s);
+    }
+
+    static CompiledKernel pointwiseDepthwise(NodeSpec s, OpSchema schema) {
+        if (!Specs.allFloatStatic(s) || s.attrs().getInt("block", 0) != VMath.S.length()) return null;
+        return NchwcPointwiseDepthwise.compile(s);
     }
 
     static CompiledKernel pool(NodeSpec s, OpSchema schema) {

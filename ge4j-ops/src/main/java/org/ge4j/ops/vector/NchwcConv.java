@@ -189,6 +189,35 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         return o == null ? null : new NchwcConv(o.g(), o.m(), o.act(), o.weights(), o.bias(), o.z(), s.inputs().size(), WorkerPool.shared());
     }
 
+    /**
+     * The 1×1 stride-1 unpadded conv of window g (C to m channels) for a kernel that runs it on pieces of its
+     * plane ({@link #pointwiseRow}), or null when this conv would not take it row by row: its weights split into
+     * parts, or an activation that is not a clamp keeping 0 (the padded lanes must come out zero).
+     */
+    static NchwcConv pointwise(Window2d g, int m, Act act, Tensor weights, Tensor b, WorkerPool pool) {
+        if (!g.pointwise() || act == null) return null;
+        NchwcConv k = new NchwcConv(g, m, act, weights, b, -1, -1, pool);
+        return k.parts == 1 && k.clamp && !k.fixPad && k.lo <= 0 && k.hi >= 0 ? k : null;
+    }
+
+    /** Output blocks per group and groups of this conv's packed weights. */
+    int groupWidth() { return gw; }
+
+    int groups() { return groups; }
+
+    /** Input channels (C). */
+    int inputChannels() { return g.c(); }
+
+    /**
+     * len consecutive positions of image n from plane position p0, the output blocks of group grp, into dst
+     * (block f of the group at {@code dstOff + f·dstBlock}, positions L·4 bytes apart): bias and clamp applied.
+     * Only for a kernel made by {@link #pointwise}; scratch slot 0 is taken.
+     */
+    void pointwiseRow(MemorySegment x, int n, long p0, int len, int grp, MemorySegment dst, long dstOff, long dstBlock) {
+        int nb = Math.min(gw, mb - gw * grp);
+        flatRow(x, n * fImg + p0 * L * 4L, fCb, cb, lastLanes, grp * wGroup, dst, dstOff, dstBlock, nb, bias, grp * (long) gw * L * 4, len, true);
+    }
+
     /** The per-run state handed to the workers: the arguments and what flat rows read. */
     private static final class Run {
         MemorySegment[] args;
@@ -412,7 +441,7 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
             long v = L * 4L;
             for (int f = 0; f < nb; f++)
                 for (long o = yo + f * yb, end = o + pwP * v; o < end; o += v)
-                    FloatVector.fromMemorySegment(S, y, o, LE).max(lo).min(hi).intoMemorySegment(y, o, LE);
+                    NchwcSupport.clamp(FloatVector.fromMemorySegment(S, y, o, LE), lo, hi).intoMemorySegment(y, o, LE);
         }
     }
 
@@ -443,10 +472,13 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         FloatVector b = FloatVector.fromMemorySegment(S, bias, Math.max(bo, 0), LE).mul(bo < 0 ? 0f : 1f);
         long v = L * 4L, end = yo + len * v;
         if (z == null)
-            for (long o = yo; o < end; o += v) FloatVector.fromMemorySegment(S, y, o, LE).add(b).max(lo).min(hi).intoMemorySegment(y, o, LE);
+            for (long o = yo; o < end; o += v) NchwcSupport.clamp(FloatVector.fromMemorySegment(S, y, o, LE).add(b), lo, hi).intoMemorySegment(y, o, LE);
+        else if (!bounded) // no clamp: a residual add of a linear conv (the projections of inverted-residual blocks)
+            for (long o = yo; o < end; o += v)
+                FloatVector.fromMemorySegment(S, y, o, LE).add(b).add(FloatVector.fromMemorySegment(S, z, o, LE)).intoMemorySegment(y, o, LE);
         else
             for (long o = yo; o < end; o += v)
-                FloatVector.fromMemorySegment(S, y, o, LE).add(b).add(FloatVector.fromMemorySegment(S, z, o, LE)).max(lo).min(hi).intoMemorySegment(y, o, LE);
+                NchwcSupport.clamp(FloatVector.fromMemorySegment(S, y, o, LE).add(b).add(FloatVector.fromMemorySegment(S, z, o, LE)), lo, hi).intoMemorySegment(y, o, LE);
     }
 
     /**

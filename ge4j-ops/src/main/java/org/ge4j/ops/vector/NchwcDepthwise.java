@@ -8,6 +8,7 @@ import static org.ge4j.ops.vector.Sgemm.S;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import org.ge4j.ir.Tensor;
 import org.ge4j.ops.exec.CompiledKernel;
 import org.ge4j.ops.exec.NodeSpec;
@@ -50,7 +51,12 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
         Window2d g = NchwcSupport.window(s, xs, ws[0], ys, ws[0], new long[] {ws[2], ws[3]});
         if (g == null || xs[1] != NchwcSupport.blocks(g.c()) || ys[1] != xs[1]) return null;
         if (g.n() == 0 || g.outPlane() == 0) return args -> {};
-        return new NchwcDepthwise(g, act, zArg, s.inputs().size(), NchwcSupport.packWeights(wt, ws[2] * ws[3] * VB), NchwcSupport.packBias(bt, g.c()), WorkerPool.shared());
+        return of(g, act, zArg, s.inputs().size(), wt, bt, WorkerPool.shared());
+    }
+
+    /** The kernel of window g (depthwise: C = M) with constant weights wt [C, 1, kH, kW] and bias bt (or null); Z at zArg (-1: none). */
+    static NchwcDepthwise of(Window2d g, Act act, int zArg, int yArg, Tensor wt, Tensor bt, WorkerPool pool) {
+        return new NchwcDepthwise(g, act, zArg, yArg, NchwcSupport.packWeights(wt, (long) g.kh() * g.kw() * VB), NchwcSupport.packBias(bt, g.c()), pool);
     }
 
     private NchwcDepthwise(Window2d g, Act act, int zArg, int yArg, MemorySegment w, MemorySegment bias, WorkerPool pool) {
@@ -145,13 +151,19 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
             MemorySegment.copy(x, xo + (long) ih * iw * VB, buf, d + pl * VB, iw * VB);
             for (int q = 0; q < right; q++) zero.intoMemorySegment(buf, d + (pl + iw + q) * VB, LE);
         }
+        for (int oh = r0; oh < r1; oh++)
+            paddedRow(buf, (long) (oh - r0) * g.sh() * rs + pl * VB, tapPad, cb, y, yo + (long) oh * g.ow() * VB, z);
+    }
+
+    /**
+     * One output row (at yr in y) of channel block cb from a zero-margined copy of its input rows: position 0's
+     * window starts at {@code xr - pl·VB} in buf, its taps at the offsets t (every position an interior one).
+     */
+    void paddedRow(MemorySegment buf, long xr, long[] t, int cb, MemorySegment y, long yr, MemorySegment z) {
         int pad = g.c() - cb * L, ow = g.ow();
-        for (int oh = r0; oh < r1; oh++) {
-            long xr = (long) (oh - r0) * g.sh() * rs + pl * VB, yr = yo + (long) oh * ow * VB;
-            int o = k3 ? interior3(buf, xr, tapPad, 0, 3, 0, ow, cb, y, yr, z, pad) : 0;
-            for (; o < ow; o++) interior(buf, xr, tapPad, o, 0, g.kh(), cb, y, yr + o * VB, z, pad);
-            if (!clamp) activate(y, yr, pad);
-        }
+        int o = k3 ? interior3(buf, xr, t, 0, 3, 0, ow, cb, y, yr, z, pad) : 0;
+        for (; o < ow; o++) interior(buf, xr, t, o, 0, g.kh(), cb, y, yr + o * VB, z, pad);
+        if (!clamp) activate(y, yr, pad);
     }
 
     /** Output positions [o0, o1) of a row whose whole 3×3 window is inside the input, two at a time; returns where it stopped. */
@@ -200,8 +212,9 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
                 s0 = s0.add(FloatVector.fromMemorySegment(S, z, yp, LE));
                 s1 = s1.add(FloatVector.fromMemorySegment(S, z, yp + VB, LE));
             }
-            s0.max(lo).min(hi).blend(0f, pad).intoMemorySegment(y, yp, LE);
-            s1.max(lo).min(hi).blend(0f, pad).intoMemorySegment(y, yp + VB, LE);
+            // the clamp as NchwcSupport.clamp, written out: a call C2 does not inline here would box the vectors
+            s0.blend(lo, s0.lt(lo)).blend(hi, s0.compare(VectorOperators.GT, hi)).blend(0f, pad).intoMemorySegment(y, yp, LE);
+            s1.blend(lo, s1.lt(lo)).blend(hi, s1.compare(VectorOperators.GT, hi)).blend(0f, pad).intoMemorySegment(y, yp + VB, LE);
         }
         return o;
     }

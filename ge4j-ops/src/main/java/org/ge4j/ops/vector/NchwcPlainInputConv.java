@@ -9,6 +9,7 @@ import static org.ge4j.ops.vector.Sgemm.S;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import org.ge4j.ir.Tensor;
 import org.ge4j.ops.exec.CompiledKernel;
 import org.ge4j.ops.exec.NodeSpec;
@@ -222,7 +223,7 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
             long p = yr + o * VB;
             FloatVector v = FloatVector.fromMemorySegment(S, y, p, LE);
             if (z != null) v = v.add(FloatVector.fromMemorySegment(S, z, p, LE));
-            v.max(lo).min(hi).blend(0f, pad).intoMemorySegment(y, p, LE);
+            v.blend(lo, v.lt(lo)).blend(hi, v.compare(VectorOperators.GT, hi)).blend(0f, pad).intoMemorySegment(y, p, LE); // NchwcSupport.clamp
         }
         if (!clamp) {
             act.apply(y, yr, y, yr, (long) g.ow() * L);

@@ -56,6 +56,7 @@ public final class VectorOps implements OpLibrary {
         r.registerCompiler(v, ge, "LayerNormalization", RowOps::fusedLayerNorm);
         r.registerCompiler(v, ge, "Attention", AttentionKernel::compile);
         r.registerCompiler(v, ge, "BlockedConv", BlockedCompilers::conv);
+        r.registerCompiler(v, ge, "BlockedPointwiseDepthwise", BlockedCompilers::pointwiseDepthwise);
         for (String pool : new String[] {"BlockedMaxPool", "BlockedAveragePool", "BlockedGlobalAveragePool", "BlockedGlobalMaxPool"})
             r.registerCompiler(v, ge, pool, BlockedCompilers::pool);
         r.registerCompiler(v, ge, "ReorderToBlocked", BlockedCompilers::reorder);

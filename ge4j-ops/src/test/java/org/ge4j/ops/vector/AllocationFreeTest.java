@@ -59,6 +59,11 @@ class AllocationFreeTest {
             if (m2 == 32) b.in(org.ge4j.ops.blocked.Blocking.block(random(4, 1, m2, hw, hw), 16));
             m.put("BlockedConv 1x1 " + c[0] + " channels " + c[1] + " @" + hw, b.build());
         }
+        for (long s : new long[] {1, 2})
+            m.put("BlockedPointwiseDepthwise s" + s, fused("BlockedPointwiseDepthwise").opset(1).attr("block", 16L).ints("pads", 1, 1, 1, 1).ints("strides", s, s)
+                    .attr("pointwise_activation", "Clip").attrFloats("pointwise_activation_params", 0f, 6f).attr("activation", "Relu")
+                    .in(org.ge4j.ops.blocked.Blocking.block(random(1, 1, 24, 30, 30), 16)).constIn(random(2, 40, 24, 1, 1)).constIn(random(3, 40, 1, 3, 3))
+                    .constIn(random(4, 40)).constIn(random(5, 40)).build());
         m.put("BlockedConv 1x1 s2 (subsampled copy)", fused("BlockedConv").opset(1).attr("block", 16L).attr("strides", 2L, 2L).attr("activation", "Relu")
                 .in(org.ge4j.ops.blocked.Blocking.block(random(1, 1, 32, 14, 14), 16)).constIn(random(2, 64, 32, 1, 1)).constIn(random(3, 64)).build());
         m.put("BlockedConv 3x3 s2 (parallel)", fused("BlockedConv").opset(1).attr("block", 16L).attr("pads", 1L, 1L, 1L, 1L).attr("strides", 2L, 2L)
