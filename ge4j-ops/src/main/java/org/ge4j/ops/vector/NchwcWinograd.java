@@ -259,17 +259,33 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         Window2d g = o.g();
         if (g.sh() != 1 || g.sw() != 1 || g.dh() != 1 || g.dw() != 1) return null;
         if (!force && !profitable(g, o.m())) return null;
-        return new NchwcWinograd(g, o.m(), outputTile(g, o.m()), o.act(), o.weights(), o.bias(), o.z(), s.inputs().size(), pool);
+        return new NchwcWinograd(g, o.m(), outputTile(s, g, o.m()), o.act(), o.weights(), o.bias(), o.z(), s.inputs().size(), pool);
     }
 
     /** Tests set this to 2 or 4 to choose F(2×2, 3×3) or F(4×4, 3×3) over {@link #outputTile(Window2d, int)}. */
     static int forceTile;
 
+    /**
+     * A private attribute (int 2 or 4) that the warm-up sets on the miniature of a conv, after its shape inference, to
+     * make it run the original's transform: the miniature has too few channels for {@link #outputTile(Window2d, int)}
+     * to choose F(2×2) ({@link VectorOps#WINOGRAD_TILE_ATTR}).
+     */
+    static final String TILE_ATTR = "_ge4j_winograd_tile";
+
+    /** {@link #outputTile(Window2d, int)}, or the tile that node {@code s} asks for in {@link #TILE_ATTR}. */
+    private static int outputTile(NodeSpec s, Window2d g, int m) {
+        long t = s.attrs().getInt(TILE_ATTR, 0);
+        return forceTile == 0 && (t == 2 || t == OT) ? (int) t : outputTile(g, m);
+    }
+
     /** The output tile side for a conv: 4 (F(4×4, 3×3)), or 2 for a conv whose F(4×4) weights would pass {@link #bigTileMaxBytes}. */
     static int outputTile(Window2d g, int m) {
         if (forceTile != 0) return forceTile;
-        return 36L * g.c() * m * 4 > bigTileMaxBytes ? 2 : OT;
+        return outputTile(g.c(), m);
     }
+
+    /** {@link #outputTile(Window2d, int)}'s size rule for c input and m output channels. */
+    static int outputTile(long c, long m) { return 36L * c * m * 4 > bigTileMaxBytes ? 2 : OT; }
 
     /**
      * The shape rule: where F(4×4, 3×3) measured faster than the direct conv. WinogradBench (1 thread, cold
@@ -279,6 +295,9 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     static boolean profitable(Window2d g, int m) {
         return g.c() >= 16 && m >= 16 && g.oh() >= 7 && g.ow() >= 7;
     }
+
+    /** The output tile side: 4 (F(4×4, 3×3)) or 2 (F(2×2, 3×3)). */
+    int outputTileSide() { return ot; }
 
     /** The chunks a run is cut into for the pool (1: on the calling thread). */
     int chunks() { return chunks; }
