@@ -34,7 +34,7 @@ import org.ge4j.ops.vector.VectorOps;
  *       {@code 4b + M mod 4b} (the kernels work on up to four output blocks at a time; 1×1 convs: the count that
  *       gives the original's group width and tail), depthwise at most {@code b + C mod b} channels and kernel
  *       height + 1 output rows; an input read plain keeps its channels (few, the stem); 3×3 stride-1 convs
- *       keep up to {@link #WINOGRAD_ROWS} output rows and the original's Winograd tile (F(2×2) or F(4×4)). The blocked
+ *       keep up to {@link #WINOGRAD_ROWS} output rows, the original's Winograd tile (F(2×2) or F(4×4)) and strip length. The blocked
  *       pools as the plain ones with one block; the reorders on two rows of {@link #row} positions.</li>
  *   <li>MatMul, Gemm, ge4j::FusedMatMul, ge4j::PackedMatMul: M by {@link #rows}, K at most 23, N one full
  *       32-column panel plus the original remainder; batch dims at most 2; the bias broadcast kept; packed
@@ -124,13 +124,18 @@ final class Miniature {
      * A 3×3 stride-1 blocked conv whose Winograd tile (chosen by its channel counts: F(2×2) for large transformed
      * weights) differs from its miniature's gets the original's on the miniature, through the kernel's private
      * attribute (set after shape inference: it is not in the op's schema), so that the warm-up compiles the path the
-     * model runs (resnet50's 256- and 512-channel 3×3s run F(2×2); their miniatures had run F(4×4)).
+     * model runs (resnet50's 256- and 512-channel 3×3s run F(2×2); their miniatures had run F(4×4)); likewise the
+     * original's tiles per strip when it has several strips.
      */
     private static void keepWinogradTile(NodeSpec s, NodeSpec mini) {
         if (!winogradShaped(s)) return;
-        long[] w = s.inputShape(1), mw = mini.inputShape(1);
+        long[] w = s.inputShape(1), mw = mini.inputShape(1), y = s.outputShape(0), my = mini.outputShape(0);
         int tile = VectorOps.winogradTile(w[1], w[0]);
         if (tile != VectorOps.winogradTile(mw[1], mw[0])) mini.node().setAttr(VectorOps.WINOGRAD_TILE_ATTR, new Attr.Int(tile));
+        // and the original's strip length when it has several strips (its last one may be shorter: calls that end early)
+        int strip = VectorOps.winogradStrip(w[1], y[2], y[3], tile), tiles = (int) (((y[2] + tile - 1) / tile) * ((y[3] + tile - 1) / tile));
+        if (strip < tiles && strip != VectorOps.winogradStrip(mw[1], my[2], my[3], tile))
+            mini.node().setAttr(VectorOps.WINOGRAD_STRIP_ATTR, new Attr.Int(strip));
     }
 
     /** A group-1 blocked conv over a blocked input with a 3×3 stride-1 undilated window: one the Winograd kernel may take. */

@@ -147,7 +147,12 @@ class MiniatureTest {
         OutDataAnchor x2 = b.input("x2", DataType.FLOAT, 1, 8, 28, 28, 16);
         OutDataAnchor y2 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x2, b.constant("w2", zeros(128, 128, 3, 3)))
                 .attr("block", 16L).attr("pads", 1L, 1L, 1L, 1L).call1();
-        assertThat(mini(y2).node().hasAttr(VectorOps.WINOGRAD_TILE_ATTR)).isFalse();
+        NodeSpec m2 = mini(y2);
+        assertThat(m2.node().hasAttr(VectorOps.WINOGRAD_TILE_ATTR)).isFalse();
+        // but the original's strips: 7 x 7 tiles in strips of 9 (the last of 4), where the miniature's 3 x 7 tiles would make one strip
+        assertThat(VectorOps.winogradStrip(128, 28, 28, 4)).isEqualTo(9);
+        assertThat(m2.attrs().getInt(VectorOps.WINOGRAD_STRIP_ATTR, 0)).isEqualTo(9);
+        assertThat(m.attrs().getInt(VectorOps.WINOGRAD_STRIP_ATTR, 0)).isEqualTo(10); // 256 -> 256 on 14 x 14 in F(2x2): 7 x 7 tiles in strips of 10
         // a strided 3x3 (never Winograd) neither
         OutDataAnchor y3 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x, b.constant("w3", zeros(256, 256, 3, 3)))
                 .attr("block", 16L).attr("pads", 1L, 1L, 1L, 1L).attr("strides", 2L, 2L).call1();

@@ -40,6 +40,16 @@ public final class VectorOps implements OpLibrary {
      */
     public static final String WINOGRAD_TILE_ATTR = NchwcWinograd.TILE_ATTR;
 
+    /**
+     * For the same warm-up: the Winograd kernel's tiles per strip for a conv of {@code inChannels} input channels on
+     * an {@code outH} × {@code outW} output plane with output tile side {@code tile}; {@link #WINOGRAD_STRIP_ATTR} makes
+     * a node use a given strip length (the same kind of private attribute as {@link #WINOGRAD_TILE_ATTR}).
+     */
+    public static int winogradStrip(long inChannels, long outH, long outW, int tile) { return NchwcWinograd.strip(inChannels, outH, outW, tile); }
+
+    /** See {@link #winogradStrip}. */
+    public static final String WINOGRAD_STRIP_ATTR = NchwcWinograd.STRIP_ATTR;
+
     @Override public void register(OpRegistry r) {
         String v = OpRegistry.VECTOR, ge = Node.GE4J_DOMAIN;
         r.registerCompiler(v, "", "MatMul", MatMulCompilers::matMul);

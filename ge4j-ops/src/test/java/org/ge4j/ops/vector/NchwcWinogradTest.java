@@ -166,6 +166,17 @@ class NchwcWinogradTest {
             k.run(args);
             KernelHarness.assertClose(KernelHarness.output(c, args, 0), expected, TOL, "tile " + tile);
         }
+        // and the strip attribute: strips of 4 tiles over 3 x 4 tiles of F(4x4), of 7 over 5 x 7 tiles of F(2x2) (the last of 0 + 7 ... calls past its end)
+        for (int[] ts : new int[][] {{4, 4}, {2, 7}, {2, 9}}) {
+            var c = conv(1, 32, 10, 14, 66, 1, 1, 1, 1).builder(23, "", true, false).build();
+            var expected = KernelHarness.reference(c, 0);
+            c.spec().node().setAttr(VectorOps.WINOGRAD_TILE_ATTR, new org.ge4j.ir.Attr.Int(ts[0]));
+            c.spec().node().setAttr(VectorOps.WINOGRAD_STRIP_ATTR, new org.ge4j.ir.Attr.Int(ts[1]));
+            var k = KernelHarness.compile(c);
+            var args = KernelHarness.args(c);
+            k.run(args);
+            KernelHarness.assertClose(KernelHarness.output(c, args, 0), expected, TOL, "tile " + ts[0] + " strip " + ts[1]);
+        }
         var plain = KernelHarness.compile(conv(1, 32, 10, 14, 66, 1, 1, 1, 1).builder(21, "Relu", true, true).build());
         assertThat(((NchwcWinograd) plain).outputTileSide()).isEqualTo(4);
     }
