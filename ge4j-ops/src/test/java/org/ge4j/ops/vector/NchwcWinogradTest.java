@@ -166,8 +166,9 @@ class NchwcWinogradTest {
             k.run(args);
             KernelHarness.assertClose(KernelHarness.output(c, args, 0), expected, TOL, "tile " + tile);
         }
-        // and the strip attribute: strips of 4 tiles over 3 x 4 tiles of F(4x4), of 7 over 5 x 7 tiles of F(2x2) (the last of 0 + 7 ... calls past its end)
-        for (int[] ts : new int[][] {{4, 4}, {2, 7}, {2, 9}}) {
+        // and the strip attribute: 3 x 4 tiles of F(4x4) in strips of 4; 5 x 7 tiles of F(2x2) in strips of 7, of 9 (the
+        // last of 8), of 31 (the last of 4 tiles, whose second call of the strip's seven starts past its end)
+        for (int[] ts : new int[][] {{4, 4}, {2, 7}, {2, 9}, {2, 31}}) {
             var c = conv(1, 32, 10, 14, 66, 1, 1, 1, 1).builder(23, "", true, false).build();
             var expected = KernelHarness.reference(c, 0);
             c.spec().node().setAttr(VectorOps.WINOGRAD_TILE_ATTR, new org.ge4j.ir.Attr.Int(ts[0]));
