@@ -179,16 +179,22 @@ final class KernelWarmUp {
      * each within 25 % of the fastest round seen and no compilation finished meanwhile (the JVM's total
      * compilation time unchanged), for at most twice the budget; or the time cap.
      */
-    private void loop(List<Item> items, long t0, int budget) {
+    private void loop(List<Item> items, long t0, int budget) throws InterruptedException {
         java.lang.management.CompilationMXBean jit = compilationBean();
         long fastest = Long.MAX_VALUE, jitMillis = -1;
         int steady = 0, quiet = 0;
         for (int r = 0; !cancelled; r++) {
             long s = System.nanoTime();
-            // every 16th round the kernels grow their scratch again: the real runs grow it too (larger shapes, other threads)
+            // every 16th round the kernels grow their scratch again: the real runs grow it too (larger shapes, other threads);
+            // every other of those runs on a thread of its own: the real runs call the kernels from threads that have
+            // not used their thread-locals yet (the caller's, the pool's), whose first ThreadLocal.get takes a path
+            // that C2 would otherwise compile as a trap (resnet50's first run deoptimised NchwcWinograd.items, NchwcConv.run)
             boolean regrow = (r & 15) == 15;
-            if (regrow) org.ge4j.ops.vector.VectorOps.shrinkThreadScratch();
-            for (Item it : items) it.kernel().run(it.args());
+            if (regrow && (r & 31) == 31) roundOnNewThread(items);
+            else {
+                if (regrow) org.ge4j.ops.vector.VectorOps.shrinkThreadScratch();
+                for (Item it : items) it.kernel().run(it.args());
+            }
             long e = System.nanoTime(), d = e - s;
             rounds = r + 1;
             long j = jit == null ? 0 : jit.getTotalCompilationTime();
@@ -201,6 +207,23 @@ final class KernelWarmUp {
             }
             if (rounds >= budget && steady >= 20 && quiet >= 20 || rounds >= 2 * budget || e - t0 > CAP_NANOS) return;
         }
+    }
+
+    /** One round of the items on a new thread (the warm-up thread waits for it). */
+    private static void roundOnNewThread(List<Item> items) throws InterruptedException {
+        Throwable[] failed = {null};
+        Thread t = new Thread(() -> {
+            try {
+                for (Item it : items) it.kernel().run(it.args());
+            } catch (Throwable e) {
+                failed[0] = e;
+            }
+        }, "ge4j-warmup-round");
+        t.setDaemon(true);
+        t.start();
+        t.join();
+        if (failed[0] instanceof RuntimeException e) throw e;
+        if (failed[0] instanceof Error e) throw e;
     }
 
     /** The JVM's compilation bean when it reports compilation times, else null (then only the round times count). */

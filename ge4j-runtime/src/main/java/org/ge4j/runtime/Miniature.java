@@ -34,7 +34,7 @@ import org.ge4j.ops.vector.VectorOps;
  *       {@code 4b + M mod 4b} (the kernels work on up to four output blocks at a time; 1×1 convs: the count that
  *       gives the original's group width and tail), depthwise at most {@code b + C mod b} channels and kernel
  *       height + 1 output rows; an input read plain keeps its channels (few, the stem); 3×3 stride-1 convs
- *       keep up to {@link #WINOGRAD_ROWS} output rows. The blocked
+ *       keep up to {@link #WINOGRAD_ROWS} output rows, the original's Winograd tile (F(2×2) or F(4×4)) and strip length. The blocked
  *       pools as the plain ones with one block; the reorders on two rows of {@link #row} positions.</li>
  *   <li>MatMul, Gemm, ge4j::FusedMatMul, ge4j::PackedMatMul: M by {@link #rows}, K at most 23, N one full
  *       32-column panel plus the original remainder; batch dims at most 2; the bias broadcast kept; packed
@@ -115,7 +115,34 @@ final class Miniature {
                 broadcast(s, in);
             }
         }
-        return build(s, schema, registry, in, overrides);
+        NodeSpec mini = build(s, schema, registry, in, overrides);
+        if (mini != null && op.equals("ge4j::BlockedConv")) keepWinogradTile(s, mini);
+        return mini;
+    }
+
+    /**
+     * A 3×3 stride-1 blocked conv whose Winograd tile (chosen by its channel counts: F(2×2) for large transformed
+     * weights) differs from its miniature's gets the original's on the miniature, through the kernel's private
+     * attribute (set after shape inference: it is not in the op's schema), so that the warm-up compiles the path the
+     * model runs (resnet50's 256- and 512-channel 3×3s run F(2×2); their miniatures had run F(4×4)); likewise the
+     * original's tiles per strip when it has several strips.
+     */
+    private static void keepWinogradTile(NodeSpec s, NodeSpec mini) {
+        if (!winogradShaped(s)) return;
+        long[] w = s.inputShape(1), mw = mini.inputShape(1), y = s.outputShape(0), my = mini.outputShape(0);
+        int tile = VectorOps.winogradTile(w[1], w[0]);
+        if (tile != VectorOps.winogradTile(mw[1], mw[0])) mini.node().setAttr(VectorOps.WINOGRAD_TILE_ATTR, new Attr.Int(tile));
+        // and the original's strip length when it has several strips (its last one may be shorter: calls that end early)
+        int strip = VectorOps.winogradStrip(w[1], y[2], y[3], tile), tiles = (int) (((y[2] + tile - 1) / tile) * ((y[3] + tile - 1) / tile));
+        if (strip < tiles && strip != VectorOps.winogradStrip(mw[1], my[2], my[3], tile))
+            mini.node().setAttr(VectorOps.WINOGRAD_STRIP_ATTR, new Attr.Int(strip));
+    }
+
+    /** A group-1 blocked conv over a blocked input with a 3×3 stride-1 undilated window: one the Winograd kernel may take. */
+    private static boolean winogradShaped(NodeSpec s) {
+        long[] ws = s.inputShape(1);
+        return s.attrs().getInt("group", 1) == 1 && s.attrs().getInt("input_blocked", 1) != 0 && ws.length == 4 && ws[2] == 3 && ws[3] == 3
+                && Arrays.equals(s.attrs().getInts("strides", ones(2)), ones(2)) && Arrays.equals(s.attrs().getInts("dilations", ones(2)), ones(2));
     }
 
     /**
@@ -256,8 +283,7 @@ final class Miniature {
         x[1] = mc;
         // a 3×3 stride-1 conv keeps up to WINOGRAD_ROWS output rows: the Winograd kernel takes planes that tall, and
         // reads the input directly (not through a bordered copy) from the second row of 4-row tiles on
-        boolean winograd = g == 1 && blockedIn && ws[2] == 3 && ws[3] == 3 && Arrays.equals(s.attrs().getInts("strides", ones(2)), ones(2))
-                && Arrays.equals(s.attrs().getInts("dilations", ones(2)), ones(2));
+        boolean winograd = winogradShaped(s);
         // a depthwise conv keeps kernel height + 1 output rows: rows whose window lies inside the input take their own
         // path (2 rows of a padded 3x3 are both edge rows, and the first real run deoptimised the kernel's row loop)
         long rows = winograd ? WINOGRAD_ROWS : g > 1 ? Math.max(2, ws[2] + 1) : 2;

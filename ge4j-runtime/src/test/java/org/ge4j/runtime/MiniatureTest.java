@@ -14,7 +14,9 @@ import org.ge4j.ops.GraphInference;
 import org.ge4j.ops.OpRegistry;
 import org.ge4j.ops.OpSchema;
 import org.ge4j.ops.api.GraphBuilder;
+import org.ge4j.ops.exec.CompiledKernel;
 import org.ge4j.ops.exec.NodeSpec;
+import org.ge4j.ops.vector.VectorOps;
 import org.junit.jupiter.api.Test;
 
 class MiniatureTest {
@@ -123,6 +125,38 @@ class MiniatureTest {
         OutDataAnchor back = b.op(Node.GE4J_DOMAIN, "ReorderFromBlocked").in(y2).attr("block", 16L).attr("channels", 24L).call1();
         assertThat(mini(back).inputShape(0)).containsExactly(1, 2, 2, 14, 16);
         assertThat(mini(back).attrs().getInt("channels")).isEqualTo(24);
+    }
+
+    @Test
+    void aConvThatRunsWinogradF2x2GetsAMiniatureThatRunsItToo() {
+        GraphBuilder b = GraphBuilder.create("c").opset(17).opset(Node.GE4J_DOMAIN, 1);
+        // 256 -> 256 3x3 on 14x14: F(4x4)'s transformed weights would be 9.4 MB, so the kernel runs F(2x2); the
+        // miniature (32 -> 64 channels) would run F(4x4) by its size, so it carries the original's tile
+        OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 16, 14, 14, 16);
+        OutDataAnchor y = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x, b.constant("w", zeros(256, 256, 3, 3)), b.constant("b", zeros(256)))
+                .attr("block", 16L).attr("pads", 1L, 1L, 1L, 1L).attr("activation", "Relu").call1();
+        assertThat(VectorOps.winogradTile(256, 256)).isEqualTo(2);
+        NodeSpec m = mini(y);
+        assertThat(m.inputShape(1)).containsExactly(64, 32, 3, 3);
+        assertThat(m.attrs().getInt(VectorOps.WINOGRAD_TILE_ATTR, 0)).isEqualTo(2);
+        if (VectorOps.floatLanes() == 16) {
+            CompiledKernel k = R.compiler(OpRegistry.VECTOR, Node.GE4J_DOMAIN, "BlockedConv").compile(m, R.schemaFor(m.node()));
+            assertThat(k.getClass().getSimpleName()).isEqualTo("NchwcWinograd");
+        }
+        // 128 -> 128 runs F(4x4) like its miniature: no attribute
+        OutDataAnchor x2 = b.input("x2", DataType.FLOAT, 1, 8, 28, 28, 16);
+        OutDataAnchor y2 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x2, b.constant("w2", zeros(128, 128, 3, 3)))
+                .attr("block", 16L).attr("pads", 1L, 1L, 1L, 1L).call1();
+        NodeSpec m2 = mini(y2);
+        assertThat(m2.node().hasAttr(VectorOps.WINOGRAD_TILE_ATTR)).isFalse();
+        // but the original's strips: 7 x 7 tiles in strips of 9 (the last of 4), where the miniature's 3 x 7 tiles would make one strip
+        assertThat(VectorOps.winogradStrip(128, 28, 28, 4)).isEqualTo(9);
+        assertThat(m2.attrs().getInt(VectorOps.WINOGRAD_STRIP_ATTR, 0)).isEqualTo(9);
+        assertThat(m.attrs().getInt(VectorOps.WINOGRAD_STRIP_ATTR, 0)).isEqualTo(10); // 256 -> 256 on 14 x 14 in F(2x2): 7 x 7 tiles in strips of 10
+        // a strided 3x3 (never Winograd) neither
+        OutDataAnchor y3 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x, b.constant("w3", zeros(256, 256, 3, 3)))
+                .attr("block", 16L).attr("pads", 1L, 1L, 1L, 1L).attr("strides", 2L, 2L).call1();
+        assertThat(mini(y3).node().hasAttr(VectorOps.WINOGRAD_TILE_ATTR)).isFalse();
     }
 
     @Test

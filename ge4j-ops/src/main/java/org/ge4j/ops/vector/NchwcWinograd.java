@@ -83,7 +83,7 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     /** The first item of each chunk, and the item count at the end ({@link #chunks} + 1 entries). */
     private final int[] chunkStart;
 
-    private NchwcWinograd(Window2d g, int m, int out, Act act, Tensor weights, Tensor b, int zArg, int yArg, WorkerPool pool) {
+    private NchwcWinograd(Window2d g, int m, int out, int stripOverride, Act act, Tensor weights, Tensor b, int zArg, int yArg, WorkerPool pool) {
         this.g = g;
         ot = out;
         a = out + 2;
@@ -120,10 +120,7 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         padLanes = S.indexInRange(0, m % L == 0 ? L : m % L).not();
         // strips of equal tile counts whose transformed input and products stay within stripBytes, or one strip of
         // all tiles when they fit in 3× that (few tiles, large weights: each strip reads all the weights)
-        int fit = (int) Math.max(P, stripBytes / ((long) np * (cb + FB) * VB));
-        if (tiles <= 3 * fit) fit = tiles;
-        int n = Math.max(1, (tiles + fit - 1) / fit);
-        strip = (tiles + n - 1) / n;
+        strip = stripOverride > 0 ? Math.min(stripOverride, tiles) : strip(tiles, np, cb);
         strips = (tiles + strip - 1) / strip;
         calls = calls(strip);
         items = g.n() * strips * groups * calls;
@@ -132,6 +129,23 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         boolean par = threads > 1 && flops >= parallelMinFlops;
         chunkStart = chunkStarts(par ? (flops >= 64 * Split.PARALLEL_MIN_FLOPS ? 4 : 2) * threads : 1);
         chunks = chunkStart.length - 1;
+    }
+
+    /** Tiles per strip for a conv of {@code tiles} tiles of np positions over cb input blocks (see the constructor). */
+    private static int strip(int tiles, int np, int cb) {
+        int fit = (int) Math.max(P, stripBytes / ((long) np * (cb + FB) * VB));
+        if (tiles <= 3 * fit) fit = tiles;
+        int n = Math.max(1, (tiles + fit - 1) / fit);
+        return (tiles + n - 1) / n;
+    }
+
+    /**
+     * Tiles per strip of the kernel for a conv of c input and m output channels on an oh × ow output plane, with the
+     * output tile side {@code tile} (2 or 4).
+     */
+    static int strip(long c, long oh, long ow, int tile) {
+        long tiles = ((ow + tile - 1) / tile) * ((oh + tile - 1) / tile);
+        return strip((int) Math.min(tiles, Integer.MAX_VALUE), (tile + 2) * (tile + 2), (int) ((c + L - 1) / L));
     }
 
     /**
@@ -259,17 +273,40 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         Window2d g = o.g();
         if (g.sh() != 1 || g.sw() != 1 || g.dh() != 1 || g.dw() != 1) return null;
         if (!force && !profitable(g, o.m())) return null;
-        return new NchwcWinograd(g, o.m(), outputTile(g, o.m()), o.act(), o.weights(), o.bias(), o.z(), s.inputs().size(), pool);
+        int strip = forceTile == 0 ? (int) Math.max(0, Math.min(Integer.MAX_VALUE, s.attrs().getInt(STRIP_ATTR, 0))) : 0;
+        return new NchwcWinograd(g, o.m(), outputTile(s, g, o.m()), strip, o.act(), o.weights(), o.bias(), o.z(), s.inputs().size(), pool);
     }
 
     /** Tests set this to 2 or 4 to choose F(2×2, 3×3) or F(4×4, 3×3) over {@link #outputTile(Window2d, int)}. */
     static int forceTile;
 
+    /**
+     * A private attribute (int 2 or 4) that the warm-up sets on the miniature of a conv, after its shape inference, to
+     * make it run the original's transform: the miniature has too few channels for {@link #outputTile(Window2d, int)}
+     * to choose F(2×2) ({@link VectorOps#WINOGRAD_TILE_ATTR}).
+     */
+    static final String TILE_ATTR = "_ge4j_winograd_tile";
+    /**
+     * A private attribute (int, tiles per strip) that the warm-up sets on the miniature of a conv with the original's
+     * strip length: its few channels would give longer strips, and never a last strip whose calls end early (resnet50's
+     * 128-channel 3×3 has 6 strips of 9 tiles and a last one of 4), a branch the first real run then deoptimised.
+     */
+    static final String STRIP_ATTR = "_ge4j_winograd_strip";
+
+    /** {@link #outputTile(Window2d, int)}, or the tile that node {@code s} asks for in {@link #TILE_ATTR}. */
+    private static int outputTile(NodeSpec s, Window2d g, int m) {
+        long t = s.attrs().getInt(TILE_ATTR, 0);
+        return forceTile == 0 && (t == 2 || t == OT) ? (int) t : outputTile(g, m);
+    }
+
     /** The output tile side for a conv: 4 (F(4×4, 3×3)), or 2 for a conv whose F(4×4) weights would pass {@link #bigTileMaxBytes}. */
     static int outputTile(Window2d g, int m) {
         if (forceTile != 0) return forceTile;
-        return 36L * g.c() * m * 4 > bigTileMaxBytes ? 2 : OT;
+        return outputTile(g.c(), m);
     }
+
+    /** {@link #outputTile(Window2d, int)}'s size rule for c input and m output channels. */
+    static int outputTile(long c, long m) { return 36L * c * m * 4 > bigTileMaxBytes ? 2 : OT; }
 
     /**
      * The shape rule: where F(4×4, 3×3) measured faster than the direct conv. WinogradBench (1 thread, cold
@@ -279,6 +316,9 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     static boolean profitable(Window2d g, int m) {
         return g.c() >= 16 && m >= 16 && g.oh() >= 7 && g.ow() >= 7;
     }
+
+    /** The output tile side: 4 (F(4×4, 3×3)) or 2 (F(2×2, 3×3)). */
+    int outputTileSide() { return ot; }
 
     /** The chunks a run is cut into for the pool (1: on the calling thread). */
     int chunks() { return chunks; }

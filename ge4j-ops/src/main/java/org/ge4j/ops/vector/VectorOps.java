@@ -27,6 +27,29 @@ public final class VectorOps implements OpLibrary {
      */
     public static int pointwiseGroupWidth(int outBlocks, int inBlocks) { return NchwcConv.groupWidth(outBlocks, inBlocks); }
 
+    /**
+     * For a warm-up that builds small copies of blocked 3×3 convs: the output tile side (4 or 2) of the Winograd
+     * kernel for a conv of {@code inChannels} and {@code outChannels} channels, should it take the conv.
+     */
+    public static int winogradTile(long inChannels, long outChannels) { return NchwcWinograd.outputTile(inChannels, outChannels); }
+
+    /**
+     * The private int attribute that makes the Winograd kernel use that output tile side (2 or 4) for a node, set by
+     * the warm-up on a small copy of a conv whose original gets another tile than its channels alone would give. It
+     * is not part of the op's schema: it is set after shape inference, on nodes that are only compiled, never checked.
+     */
+    public static final String WINOGRAD_TILE_ATTR = NchwcWinograd.TILE_ATTR;
+
+    /**
+     * For the same warm-up: the Winograd kernel's tiles per strip for a conv of {@code inChannels} input channels on
+     * an {@code outH} × {@code outW} output plane with output tile side {@code tile}; {@link #WINOGRAD_STRIP_ATTR} makes
+     * a node use a given strip length (the same kind of private attribute as {@link #WINOGRAD_TILE_ATTR}).
+     */
+    public static int winogradStrip(long inChannels, long outH, long outW, int tile) { return NchwcWinograd.strip(inChannels, outH, outW, tile); }
+
+    /** See {@link #winogradStrip}. */
+    public static final String WINOGRAD_STRIP_ATTR = NchwcWinograd.STRIP_ATTR;
+
     @Override public void register(OpRegistry r) {
         String v = OpRegistry.VECTOR, ge = Node.GE4J_DOMAIN;
         r.registerCompiler(v, "", "MatMul", MatMulCompilers::matMul);

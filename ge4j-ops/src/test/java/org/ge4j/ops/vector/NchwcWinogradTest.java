@@ -151,6 +151,37 @@ class NchwcWinogradTest {
         }
     }
 
+    /** The warm-up's private attribute makes a small conv (whose size rule gives F(4×4)) run F(2×2), and correctly. */
+    @Test
+    void theTileAttributeChoosesTheTransform() {
+        NchwcWinograd.force = false;
+        for (int tile : new int[] {2, 4}) {
+            var c = conv(1, 32, 10, 14, 66, 1, 1, 1, 1).builder(21, "Relu", true, true).build();
+            var expected = KernelHarness.reference(c, 0); // (the reference kernel checks the node's attributes)
+            c.spec().node().setAttr(VectorOps.WINOGRAD_TILE_ATTR, new org.ge4j.ir.Attr.Int(tile));
+            var k = KernelHarness.compile(c);
+            assertThat(k).isInstanceOf(NchwcWinograd.class);
+            assertThat(((NchwcWinograd) k).outputTileSide()).isEqualTo(tile);
+            var args = KernelHarness.args(c);
+            k.run(args);
+            KernelHarness.assertClose(KernelHarness.output(c, args, 0), expected, TOL, "tile " + tile);
+        }
+        // and the strip attribute: 3 x 4 tiles of F(4x4) in strips of 4; 5 x 7 tiles of F(2x2) in strips of 7, of 9 (the
+        // last of 8), of 31 (the last of 4 tiles, whose second call of the strip's seven starts past its end)
+        for (int[] ts : new int[][] {{4, 4}, {2, 7}, {2, 9}, {2, 31}}) {
+            var c = conv(1, 32, 10, 14, 66, 1, 1, 1, 1).builder(23, "", true, false).build();
+            var expected = KernelHarness.reference(c, 0);
+            c.spec().node().setAttr(VectorOps.WINOGRAD_TILE_ATTR, new org.ge4j.ir.Attr.Int(ts[0]));
+            c.spec().node().setAttr(VectorOps.WINOGRAD_STRIP_ATTR, new org.ge4j.ir.Attr.Int(ts[1]));
+            var k = KernelHarness.compile(c);
+            var args = KernelHarness.args(c);
+            k.run(args);
+            KernelHarness.assertClose(KernelHarness.output(c, args, 0), expected, TOL, "tile " + ts[0] + " strip " + ts[1]);
+        }
+        var plain = KernelHarness.compile(conv(1, 32, 10, 14, 66, 1, 1, 1, 1).builder(21, "Relu", true, true).build());
+        assertThat(((NchwcWinograd) plain).outputTileSide()).isEqualTo(4);
+    }
+
     @Test
     void switchAndShapeRule() {
         NchwcWinograd.force = false;
@@ -160,6 +191,8 @@ class NchwcWinogradTest {
         assertThat(NchwcWinograd.outputTile(new Window2d(1, 512, 7, 7, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1), 512)).isEqualTo(2);
         assertThat(KernelHarness.compile(conv(1, 64, 56, 56, 64, 1, 1, 1, 1).builder(1, "Relu", true, false).build())).isInstanceOf(NchwcWinograd.class);
         assertThat(KernelHarness.compile(NchwcConvTest.conv(1, 64, 28, 64, 3, 1, 2).builder(1, "Relu", true, false).build())).isInstanceOf(NchwcConv.class);
+        assertThat(NchwcWinograd.outputTile(512, 512)).isEqualTo(2);
+        assertThat(NchwcWinograd.outputTile(128, 128)).isEqualTo(4);
         boolean was = NchwcWinograd.enabled;
         NchwcWinograd.enabled = false;
         try {
