@@ -35,7 +35,9 @@ import org.ge4j.ops.vector.VectorOps;
  *       gives the original's group width and tail), depthwise at most {@code b + C mod b} channels and kernel
  *       height + 1 output rows; an input read plain keeps its channels (few, the stem); 3×3 stride-1 convs
  *       keep up to {@link #WINOGRAD_ROWS} output rows, the original's Winograd tile (F(2×2) or F(4×4)) and strip length. The blocked
- *       pools as the plain ones with one block; the reorders on two rows of {@link #row} positions.</li>
+ *       pools as the plain ones with one block; the reorders on two rows of {@link #row} positions;
+ *       ge4j::BlockedPointwiseDepthwise with its 1×1 conv's channels as a blocked 1×1 conv's and its depthwise
+ *       conv's rows as a blocked depthwise conv's.</li>
  *   <li>MatMul, Gemm, ge4j::FusedMatMul, ge4j::PackedMatMul: M by {@link #rows}, K at most 23, N one full
  *       32-column panel plus the original remainder; batch dims at most 2; the bias broadcast kept; packed
  *       weights repacked geometry (attributes k, n) with the same panel width.</li>
@@ -88,6 +90,9 @@ final class Miniature {
             case "ge4j::BlockedConv" -> {
                 overrides = blockedConv(s, in);
                 if (overrides == null) return null;
+            }
+            case "ge4j::BlockedPointwiseDepthwise" -> {
+                if (!pointwiseDepthwise(s, in)) return null;
             }
             case "ge4j::BlockedMaxPool", "ge4j::BlockedAveragePool" -> {
                 if (!blockedPool(s, in)) return null;
@@ -171,6 +176,10 @@ final class Miniature {
                     yield out * (a.length == 1 ? a[0] : a[ta ? a.length - 2 : a.length - 1]);
                 }
                 case "ge4j::PackedMatMul" -> out * s.attrs().getInt("k", 1);
+                case "ge4j::BlockedPointwiseDepthwise" -> {
+                    long[] x = s.inputShape(0), w = s.inputShape(1), d = s.inputShape(2);
+                    yield (double) x[0] * x[2] * x[3] * w[0] * w[1] + out * d[2] * d[3];
+                }
                 case "ge4j::Attention" -> {
                     long[] q = s.inputShape(0), v = s.inputShape(2);
                     yield out / v[v.length - 1] * v[v.length - 2] * (q[q.length - 1] + v[v.length - 1]);
@@ -327,6 +336,30 @@ final class Miniature {
         }
         long last = m % b == 0 ? b : m % b;
         return Math.min(m, (want - 1) * b + last);
+    }
+
+    /**
+     * ge4j::BlockedPointwiseDepthwise (X blocked [N, C/b, H, W, b], W [M, C, 1, 1], DW [M, 1, kH, kW], biases [M]):
+     * the 1×1 conv's channels as a blocked 1×1 conv's miniature ({@link #blockedInputChannels},
+     * {@link #pointwiseOutputChannels}: the kernel runs the 1×1 conv's group width and tail), the depthwise conv's
+     * rows as a blocked depthwise conv's (kernel height + 1, so that interior rows run), with its window (the
+     * unprefixed attributes) on the intermediate, which has X's plane.
+     */
+    private static boolean pointwiseDepthwise(NodeSpec s, long[][] in) {
+        int b = block(s);
+        long[] xs = s.inputShape(0), ws = s.inputShape(1), ds = s.inputShape(2), ys = s.outputShape(0);
+        if (b < 0 || xs.length != 5 || ws.length != 4 || ds.length != 4 || ys.length != 5) return false;
+        long m = ws[0], c = ws[1];
+        long mc = blockedInputChannels(c, b, true), mm = pointwiseOutputChannels(m, c, mc, b);
+        long[] x = new long[4];
+        x[0] = 1;
+        x[1] = mc;
+        if (!spatial(s, plain(xs, c), plain(ys, m), new long[] {ds[2], ds[3]}, x, Math.max(2, ds[2] + 1))) return false;
+        in[0] = blocked(x, b);
+        in[1] = new long[] {mm, mc, 1, 1};
+        in[2] = new long[] {mm, 1, ds[2], ds[3]};
+        for (int k = 3; k < Math.min(in.length, 5); k++) if (s.input(k) != null) in[k] = new long[] {mm};
+        return true;
     }
 
     private static boolean blockedPool(NodeSpec s, long[][] in) {

@@ -128,6 +128,34 @@ class MiniatureTest {
     }
 
     @Test
+    void aPointwiseDepthwiseConvGetsTheBlockedConvsRules() {
+        GraphBuilder b = GraphBuilder.create("c").opset(17).opset(Node.GE4J_DOMAIN, 1);
+        // mobilenet_v2's 24 -> 144 1x1 (Relu) and 3x3 stride-2 depthwise on 56 x 56: 24 input channels kept (two
+        // blocks, the last partial), output channels as a blocked 1x1 conv's miniature, kernel height + 1 = 4 output
+        // rows of 28: input rows (4 - 1) * 2 + 3 - 2 = 7, columns 27 * 2 + 3 - 2 = 55
+        OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 2, 56, 56, 16);
+        OutDataAnchor y = b.op(Node.GE4J_DOMAIN, "BlockedPointwiseDepthwise")
+                .in(x, b.constant("w", zeros(144, 24, 1, 1)), b.constant("dw", zeros(144, 1, 3, 3)), b.constant("b", zeros(144)), b.constant("db", zeros(144)))
+                .attr("block", 16L).attr("pointwise_activation", "Relu").attr("activation", "Relu")
+                .attr("strides", 2L, 2L).attr("pads", 1L, 1L, 1L, 1L).call1();
+        NodeSpec m = mini(y);
+        long mm = Miniature.pointwiseOutputChannels(144, 24, 24, 16);
+        assertThat(mm).isLessThan(144);
+        assertThat(m.inputShape(0)).containsExactly(1, 2, 7, 55, 16);
+        assertThat(m.inputShape(1)).containsExactly(mm, 24, 1, 1);
+        assertThat(m.inputShape(2)).containsExactly(mm, 1, 3, 3);
+        assertThat(m.inputShape(3)).containsExactly(mm);
+        assertThat(m.inputShape(4)).containsExactly(mm);
+        assertThat(m.outputShape(0)).containsExactly(1, (mm + 15) / 16, 4, 28, 16);
+        assertThat(m.attrs().getString("pointwise_activation", "")).isEqualTo("Relu");
+        if (VectorOps.floatLanes() == 16) {
+            CompiledKernel k = R.compiler(OpRegistry.VECTOR, Node.GE4J_DOMAIN, "BlockedPointwiseDepthwise").compile(m, R.schemaFor(m.node()));
+            assertThat(k.getClass().getSimpleName()).isEqualTo("NchwcPointwiseDepthwise");
+        }
+        assertThat(Miniature.work(m)).isLessThan(Miniature.work(spec(y)) / 10);
+    }
+
+    @Test
     void aConvThatRunsWinogradF2x2GetsAMiniatureThatRunsItToo() {
         GraphBuilder b = GraphBuilder.create("c").opset(17).opset(Node.GE4J_DOMAIN, 1);
         // 256 -> 256 3x3 on 14x14: F(4x4)'s transformed weights would be 9.4 MB, so the kernel runs F(2x2); the
