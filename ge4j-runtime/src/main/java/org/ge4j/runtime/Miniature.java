@@ -121,7 +121,10 @@ final class Miniature {
             }
         }
         NodeSpec mini = build(s, schema, registry, in, overrides);
-        if (mini != null && op.equals("ge4j::BlockedConv")) keepWinogradTile(s, mini);
+        if (mini != null && op.equals("ge4j::BlockedConv")) {
+            keepWinogradTile(s, mini);
+            keepDirectPaths(s, mini);
+        }
         return mini;
     }
 
@@ -141,6 +144,30 @@ final class Miniature {
         int strip = VectorOps.winogradStrip(w[1], y[2], y[3], tile), tiles = (int) (((y[2] + tile - 1) / tile) * ((y[3] + tile - 1) / tile));
         if (strip < tiles && strip != VectorOps.winogradStrip(mw[1], my[2], my[3], tile))
             mini.node().setAttr(VectorOps.WINOGRAD_STRIP_ATTR, new Attr.Int(strip));
+    }
+
+    /**
+     * A group-1 blocked conv whose direct kernel splits its input blocks into parts (weights per group past the
+     * kernel's limit, e.g. resnet50's strided 3×3s of 256 and 512 channels) gets a miniature that splits its two
+     * input blocks too; a flat (1×1) conv whose plane ends in a segment shorter than one 1×1 micro-kernel call (e.g.
+     * 12544 positions in segments of 132: a last one of 4) gets a miniature whose last segment is as short. Both
+     * through the kernel's private attributes (as the Winograd tile), so that the warm-up runs the paths the model runs.
+     */
+    private static void keepDirectPaths(NodeSpec s, NodeSpec mini) {
+        long b = block(s);
+        if (b < 1 || s.attrs().getInt("group", 1) != 1 || s.attrs().getInt("input_blocked", 1) == 0) return;
+        long[] w = s.inputShape(1), mw = mini.inputShape(1), y = s.outputShape(0), my = mini.outputShape(0);
+        boolean flat = w[2] == 1 && w[3] == 1 && Arrays.equals(s.attrs().getInts("pads", new long[4]), new long[4]);
+        if (VectorOps.convInputParts((int) w[2], (int) w[3], (int) w[1], (int) w[0], flat) > 1 && mw[1] > b
+                && VectorOps.convInputParts((int) mw[2], (int) mw[3], (int) mw[1], (int) mw[0], flat) < 2)
+            mini.node().setAttr(VectorOps.CONV_PARTS_ATTR, new Attr.Int(2));
+        if (!flat) return;
+        int cb = (int) ((w[1] + b - 1) / b), mb = (int) ((w[0] + b - 1) / b), mcb = (int) ((mw[1] + b - 1) / b), mmb = (int) ((mw[0] + b - 1) / b);
+        long plane = y[2] * y[3], mplane = my[2] * my[3], seg = VectorOps.pointwiseSegment(mb, cb), last = plane % seg;
+        if (plane <= seg || last == 0 || last >= VectorOps.pointwisePositions(mb, cb)) return;
+        long mseg = VectorOps.pointwiseSegment(mmb, mcb), mlast = mplane % mseg;
+        if ((mlast == 0 || mlast >= VectorOps.pointwisePositions(mmb, mcb)) && mplane > last)
+            mini.node().setAttr(VectorOps.CONV_SEGMENT_ATTR, new Attr.Int(mplane - last));
     }
 
     /** A group-1 blocked conv over a blocked input with a 3×3 stride-1 undilated window: one the Winograd kernel may take. */
