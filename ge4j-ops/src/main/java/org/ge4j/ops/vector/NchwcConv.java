@@ -446,7 +446,10 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         FloatVector zero = FloatVector.zero(S);
         for (int c = 0; c < ncb; c++) {
             long s = xo + ow * v + c * cbs, d = c * tcb;
-            for (int p = 0; p < pwP; p++) (p < rest ? FloatVector.fromMemorySegment(S, x, s + p * v, LE) : zero).intoMemorySegment(t, d + p * v, LE);
+            // (two loops, no branch inside: C2's profile-based loop predicate for one kept failing, ~15 recompilations)
+            int p = 0;
+            for (; p < rest; p++) FloatVector.fromMemorySegment(S, x, s + p * v, LE).intoMemorySegment(t, d + p * v, LE);
+            for (; p < pwP; p++) zero.intoMemorySegment(t, d + p * v, LE);
         }
         pw(t, 0, tcb, ncb, ln, wo, t, xt, tcb, nb, b, bo, clampHere);
         for (int f = 0; f < nb; f++)
