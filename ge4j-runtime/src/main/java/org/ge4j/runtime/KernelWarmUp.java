@@ -131,6 +131,7 @@ final class KernelWarmUp {
             } catch (RuntimeException e) {
                 continue;
             }
+            if (TRACE) System.err.println("ge4j warm-up node " + n.type() + " " + real.inputs() + (mini == null ? " no miniature" : " -> " + mini.inputs()));
             if (mini == null) continue;
             realWork[0] += Miniature.work(real);
             if (!seen.add(key(mini))) continue;

@@ -35,7 +35,9 @@ import org.ge4j.ops.vector.VectorOps;
  *       gives the original's group width and tail), depthwise at most {@code b + C mod b} channels and kernel
  *       height + 1 output rows; an input read plain keeps its channels (few, the stem); 3×3 stride-1 convs
  *       keep up to {@link #WINOGRAD_ROWS} output rows, the original's Winograd tile (F(2×2) or F(4×4)) and strip length. The blocked
- *       pools as the plain ones with one block; the reorders on two rows of {@link #row} positions.</li>
+ *       pools as the plain ones with one block; the reorders on two rows of {@link #row} positions;
+ *       ge4j::BlockedPointwiseDepthwise with its 1×1 conv's channels as a blocked 1×1 conv's and its depthwise
+ *       conv's rows as a blocked depthwise conv's.</li>
  *   <li>MatMul, Gemm, ge4j::FusedMatMul, ge4j::PackedMatMul: M by {@link #rows}, K at most 23, N one full
  *       32-column panel plus the original remainder; batch dims at most 2; the bias broadcast kept; packed
  *       weights repacked geometry (attributes k, n) with the same panel width.</li>
@@ -89,6 +91,9 @@ final class Miniature {
                 overrides = blockedConv(s, in);
                 if (overrides == null) return null;
             }
+            case "ge4j::BlockedPointwiseDepthwise" -> {
+                if (!pointwiseDepthwise(s, in)) return null;
+            }
             case "ge4j::BlockedMaxPool", "ge4j::BlockedAveragePool" -> {
                 if (!blockedPool(s, in)) return null;
             }
@@ -116,7 +121,10 @@ final class Miniature {
             }
         }
         NodeSpec mini = build(s, schema, registry, in, overrides);
-        if (mini != null && op.equals("ge4j::BlockedConv")) keepWinogradTile(s, mini);
+        if (mini != null && op.equals("ge4j::BlockedConv")) {
+            keepWinogradTile(s, mini);
+            keepDirectPaths(s, mini);
+        }
         return mini;
     }
 
@@ -136,6 +144,30 @@ final class Miniature {
         int strip = VectorOps.winogradStrip(w[1], y[2], y[3], tile), tiles = (int) (((y[2] + tile - 1) / tile) * ((y[3] + tile - 1) / tile));
         if (strip < tiles && strip != VectorOps.winogradStrip(mw[1], my[2], my[3], tile))
             mini.node().setAttr(VectorOps.WINOGRAD_STRIP_ATTR, new Attr.Int(strip));
+    }
+
+    /**
+     * A group-1 blocked conv whose direct kernel splits its input blocks into parts (weights per group past the
+     * kernel's limit, e.g. resnet50's strided 3×3s of 256 and 512 channels) gets a miniature that splits its two
+     * input blocks too; a flat (1×1) conv whose plane ends in a segment shorter than one 1×1 micro-kernel call (e.g.
+     * 12544 positions in segments of 132: a last one of 4) gets a miniature whose last segment is as short. Both
+     * through the kernel's private attributes (as the Winograd tile), so that the warm-up runs the paths the model runs.
+     */
+    private static void keepDirectPaths(NodeSpec s, NodeSpec mini) {
+        long b = block(s);
+        if (b < 1 || s.attrs().getInt("group", 1) != 1 || s.attrs().getInt("input_blocked", 1) == 0) return;
+        long[] w = s.inputShape(1), mw = mini.inputShape(1), y = s.outputShape(0), my = mini.outputShape(0);
+        boolean flat = w[2] == 1 && w[3] == 1 && Arrays.equals(s.attrs().getInts("pads", new long[4]), new long[4]);
+        if (VectorOps.convInputParts((int) w[2], (int) w[3], (int) w[1], (int) w[0], flat) > 1 && mw[1] > b
+                && VectorOps.convInputParts((int) mw[2], (int) mw[3], (int) mw[1], (int) mw[0], flat) < 2)
+            mini.node().setAttr(VectorOps.CONV_PARTS_ATTR, new Attr.Int(2));
+        if (!flat) return;
+        int cb = (int) ((w[1] + b - 1) / b), mb = (int) ((w[0] + b - 1) / b), mcb = (int) ((mw[1] + b - 1) / b), mmb = (int) ((mw[0] + b - 1) / b);
+        long plane = y[2] * y[3], mplane = my[2] * my[3], seg = VectorOps.pointwiseSegment(mb, cb), last = plane % seg;
+        if (plane <= seg || last == 0 || last >= VectorOps.pointwisePositions(mb, cb)) return;
+        long mseg = VectorOps.pointwiseSegment(mmb, mcb), mlast = mplane % mseg;
+        if ((mlast == 0 || mlast >= VectorOps.pointwisePositions(mmb, mcb)) && mplane > last)
+            mini.node().setAttr(VectorOps.CONV_SEGMENT_ATTR, new Attr.Int(mplane - last));
     }
 
     /** A group-1 blocked conv over a blocked input with a 3×3 stride-1 undilated window: one the Winograd kernel may take. */
@@ -171,6 +203,10 @@ final class Miniature {
                     yield out * (a.length == 1 ? a[0] : a[ta ? a.length - 2 : a.length - 1]);
                 }
                 case "ge4j::PackedMatMul" -> out * s.attrs().getInt("k", 1);
+                case "ge4j::BlockedPointwiseDepthwise" -> {
+                    long[] x = s.inputShape(0), w = s.inputShape(1), d = s.inputShape(2);
+                    yield (double) x[0] * x[2] * x[3] * w[0] * w[1] + out * d[2] * d[3];
+                }
                 case "ge4j::Attention" -> {
                     long[] q = s.inputShape(0), v = s.inputShape(2);
                     yield out / v[v.length - 1] * v[v.length - 2] * (q[q.length - 1] + v[v.length - 1]);
@@ -327,6 +363,30 @@ final class Miniature {
         }
         long last = m % b == 0 ? b : m % b;
         return Math.min(m, (want - 1) * b + last);
+    }
+
+    /**
+     * ge4j::BlockedPointwiseDepthwise (X blocked [N, C/b, H, W, b], W [M, C, 1, 1], DW [M, 1, kH, kW], biases [M]):
+     * the 1×1 conv's channels as a blocked 1×1 conv's miniature ({@link #blockedInputChannels},
+     * {@link #pointwiseOutputChannels}: the kernel runs the 1×1 conv's group width and tail), the depthwise conv's
+     * rows as a blocked depthwise conv's (kernel height + 1, so that interior rows run), with its window (the
+     * unprefixed attributes) on the intermediate, which has X's plane.
+     */
+    private static boolean pointwiseDepthwise(NodeSpec s, long[][] in) {
+        int b = block(s);
+        long[] xs = s.inputShape(0), ws = s.inputShape(1), ds = s.inputShape(2), ys = s.outputShape(0);
+        if (b < 0 || xs.length != 5 || ws.length != 4 || ds.length != 4 || ys.length != 5) return false;
+        long m = ws[0], c = ws[1];
+        long mc = blockedInputChannels(c, b, true), mm = pointwiseOutputChannels(m, c, mc, b);
+        long[] x = new long[4];
+        x[0] = 1;
+        x[1] = mc;
+        if (!spatial(s, plain(xs, c), plain(ys, m), new long[] {ds[2], ds[3]}, x, Math.max(2, ds[2] + 1))) return false;
+        in[0] = blocked(x, b);
+        in[1] = new long[] {mm, mc, 1, 1};
+        in[2] = new long[] {mm, 1, ds[2], ds[3]};
+        for (int k = 3; k < Math.min(in.length, 5); k++) if (s.input(k) != null) in[k] = new long[] {mm};
+        return true;
     }
 
     private static boolean blockedPool(NodeSpec s, long[][] in) {

@@ -128,6 +128,67 @@ class MiniatureTest {
     }
 
     @Test
+    void aPointwiseDepthwiseConvGetsTheBlockedConvsRules() {
+        GraphBuilder b = GraphBuilder.create("c").opset(17).opset(Node.GE4J_DOMAIN, 1);
+        // mobilenet_v2's 24 -> 144 1x1 (Relu) and 3x3 stride-2 depthwise on 56 x 56: 24 input channels kept (two
+        // blocks, the last partial), output channels as a blocked 1x1 conv's miniature, kernel height + 1 = 4 output
+        // rows of 28: input rows (4 - 1) * 2 + 3 - 2 = 7, columns 27 * 2 + 3 - 2 = 55
+        OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 2, 56, 56, 16);
+        OutDataAnchor y = b.op(Node.GE4J_DOMAIN, "BlockedPointwiseDepthwise")
+                .in(x, b.constant("w", zeros(144, 24, 1, 1)), b.constant("dw", zeros(144, 1, 3, 3)), b.constant("b", zeros(144)), b.constant("db", zeros(144)))
+                .attr("block", 16L).attr("pointwise_activation", "Relu").attr("activation", "Relu")
+                .attr("strides", 2L, 2L).attr("pads", 1L, 1L, 1L, 1L).call1();
+        NodeSpec m = mini(y);
+        long mm = Miniature.pointwiseOutputChannels(144, 24, 24, 16);
+        assertThat(mm).isLessThan(144);
+        assertThat(m.inputShape(0)).containsExactly(1, 2, 7, 55, 16);
+        assertThat(m.inputShape(1)).containsExactly(mm, 24, 1, 1);
+        assertThat(m.inputShape(2)).containsExactly(mm, 1, 3, 3);
+        assertThat(m.inputShape(3)).containsExactly(mm);
+        assertThat(m.inputShape(4)).containsExactly(mm);
+        assertThat(m.outputShape(0)).containsExactly(1, (mm + 15) / 16, 4, 28, 16);
+        assertThat(m.attrs().getString("pointwise_activation", "")).isEqualTo("Relu");
+        if (VectorOps.floatLanes() == 16) {
+            CompiledKernel k = R.compiler(OpRegistry.VECTOR, Node.GE4J_DOMAIN, "BlockedPointwiseDepthwise").compile(m, R.schemaFor(m.node()));
+            assertThat(k.getClass().getSimpleName()).isEqualTo("NchwcPointwiseDepthwise");
+        }
+        assertThat(Miniature.work(m)).isLessThan(Miniature.work(spec(y)) / 10);
+    }
+
+    @Test
+    void aConvWhoseWeightsSplitOrWhosePlaneEndsShortGetsAMiniatureThatDoesToo() {
+        GraphBuilder b = GraphBuilder.create("c").opset(17).opset(Node.GE4J_DOMAIN, 1);
+        // resnet50's strided 512 -> 512 3x3: its input blocks split into 3 parts; the miniature's 32 -> 64 channels would not split
+        OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 32, 14, 14, 16);
+        OutDataAnchor y = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x, b.constant("w", zeros(512, 512, 3, 3)), b.constant("b", zeros(512)))
+                .attr("block", 16L).attr("pads", 1L, 1L, 1L, 1L).attr("strides", 2L, 2L).attr("activation", "Relu").call1();
+        assertThat(VectorOps.convInputParts(3, 3, 512, 512, false)).isEqualTo(3);
+        NodeSpec m = mini(y);
+        assertThat(m.inputShape(1)).containsExactly(64, 32, 3, 3);
+        assertThat(m.attrs().getInt(VectorOps.CONV_PARTS_ATTR, 0)).isEqualTo(2);
+        assertThat(m.node().hasAttr(VectorOps.CONV_SEGMENT_ATTR)).isFalse();
+        // mobilenet_v2's 32 -> 16 1x1 on 112 x 112: 12544 positions in segments of 132, the last of 4 (less than one
+        // 12-position call); the miniature's 2 x 48 positions get segments of 92 and a last one of 4
+        OutDataAnchor x2 = b.input("x2", DataType.FLOAT, 1, 2, 112, 112, 16);
+        OutDataAnchor y2 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x2, b.constant("w2", zeros(16, 32, 1, 1)), b.constant("b2", zeros(16)))
+                .attr("block", 16L).call1();
+        assertThat(VectorOps.pointwiseSegment(1, 2)).isEqualTo(132);
+        assertThat(VectorOps.pointwisePositions(1, 2)).isEqualTo(12);
+        NodeSpec m2 = mini(y2);
+        assertThat(m2.outputShape(0)).containsExactly(1, 1, 2, 48, 16);
+        assertThat(m2.attrs().getInt(VectorOps.CONV_SEGMENT_ATTR, 0)).isEqualTo(92);
+        assertThat(m2.node().hasAttr(VectorOps.CONV_PARTS_ATTR)).isFalse();
+        if (VectorOps.floatLanes() == 16)
+            for (NodeSpec s : List.of(m, m2))
+                assertThat(R.compiler(OpRegistry.VECTOR, Node.GE4J_DOMAIN, "BlockedConv").compile(s, R.schemaFor(s.node())).getClass().getSimpleName())
+                        .isEqualTo("NchwcConv");
+        // a 1x1 on 56 x 56 (3136 positions in segments of 84 for 24 -> 144 channels: a last one of 28) neither
+        OutDataAnchor x3 = b.input("x3", DataType.FLOAT, 1, 2, 56, 56, 16);
+        OutDataAnchor y3 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x3, b.constant("w3", zeros(144, 24, 1, 1))).attr("block", 16L).call1();
+        assertThat(mini(y3).node().hasAttr(VectorOps.CONV_SEGMENT_ATTR)).isFalse();
+    }
+
+    @Test
     void aConvThatRunsWinogradF2x2GetsAMiniatureThatRunsItToo() {
         GraphBuilder b = GraphBuilder.create("c").opset(17).opset(Node.GE4J_DOMAIN, 1);
         // 256 -> 256 3x3 on 14x14: F(4x4)'s transformed weights would be 9.4 MB, so the kernel runs F(2x2); the

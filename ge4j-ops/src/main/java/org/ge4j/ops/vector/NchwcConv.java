@@ -93,7 +93,15 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
      */
     static long kSplitBytes = Long.getLong("ge4j.nchwc.kSplitBytes", 448 << 10);
 
-    private NchwcConv(Window2d g, int m, Act act, Tensor weights, Tensor b, int zArg, int yArg, WorkerPool pool) {
+    /**
+     * Private int attributes that a warm-up sets on a small copy of a conv (not in the op's schema, like
+     * {@link NchwcWinograd#TILE_ATTR}): the number of parts its input blocks are split into (the original's weights
+     * split, the copy's would not), and the positions per flat segment (so that the copy's last segment is as short
+     * as the original's).
+     */
+    static final String PARTS_ATTR = "_ge4j_nchwc_parts", SEGMENT_ATTR = "_ge4j_nchwc_segment";
+
+    private NchwcConv(Window2d g, int m, Act act, Tensor weights, Tensor b, int zArg, int yArg, WorkerPool pool, int forceParts, int forceSeg) {
         this.g = g;
         this.act = act;
         this.zArg = zArg;
@@ -107,9 +115,7 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         gw = flat ? groupWidth(mb, cb) : FB;
         groups = (mb + gw - 1) / gw;
         pwP = NchwcKernels.PW_POSITIONS[gw - 1];
-        // a flat segment: input of about 16 KB (at least 80 positions), whole kernel calls
-        int target = Math.max(80, 256 / cb);
-        seg = pwP * ((target + pwP - 1) / pwP);
+        seg = forceSeg > 0 ? forceSeg : segment(gw, cb);
         patch = !flat && (g.pl() > 0 || (g.ow() - 1) * g.sw() + (g.kw() - 1) * g.dw() >= g.w());
         rows = flat ? (g.outPlane() + seg - 1) / seg : g.oh();
         patchW = (g.ow() - 1) * g.sw() + (g.kw() - 1) * g.dw() + 1;
@@ -151,9 +157,7 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         fixPad = m % L != 0 && one.get(F, 0) != 0f;
         padLanes = S.indexInRange(0, m % L == 0 ? L : m % L).not();
         double flops = 2.0 * g.n() * m * g.outPlane() * (double) c * kh * kw;
-        long split = kSplitBytes;
-        int want = split > 0 ? (int) Math.min(cb, (wGroup + split - 1) / split) : 1;
-        cbPer = (cb + Math.max(1, want) - 1) / Math.max(1, want);
+        cbPer = blocksPerPart(cb, wGroup, forceParts);
         parts = (cb + cbPer - 1) / cbPer;
         rowsPerUnit = parts > 1 ? rows : 1;
         unitRows = (rows + rowsPerUnit - 1) / rowsPerUnit;
@@ -183,10 +187,32 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         return best;
     }
 
+    /** Positions per flat segment of a conv of group width gw over cb input blocks: input of about 16 KB (at least 80 positions), whole kernel calls. */
+    static int segment(int gw, int cb) {
+        int pwP = NchwcKernels.PW_POSITIONS[gw - 1], target = Math.max(80, 256 / cb);
+        return pwP * ((target + pwP - 1) / pwP);
+    }
+
+    /** Input blocks per part for cb input blocks and wGroup weight bytes per group ({@link #kSplitBytes}), or for forceParts parts when that is positive. */
+    private static int blocksPerPart(int cb, long wGroup, int forceParts) {
+        long split = kSplitBytes;
+        int want = forceParts > 0 ? Math.min(cb, forceParts) : split > 0 ? (int) Math.min(cb, (wGroup + split - 1) / split) : 1;
+        return (cb + Math.max(1, want) - 1) / Math.max(1, want);
+    }
+
+    /** The parts the input blocks of a group-1 conv (kh×kw window, c to m channels; flat: 1×1 unpadded) are split into. */
+    static int inputParts(int kh, int kw, int c, int m, boolean flat) {
+        int cb = (c + L - 1) / L, mb = (m + L - 1) / L, gw = flat ? groupWidth(mb, cb) : FB;
+        int cbPer = blocksPerPart(cb, (long) kh * kw * L * gw * L * 4 * cb, 0);
+        return (cb + cbPer - 1) / cbPer;
+    }
+
     /** The kernel for a BlockedConv node with group 1 and a blocked input, or null (the reference kernel runs). */
     static CompiledKernel compile(NodeSpec s) {
         NchwcSupport.GroupConv o = NchwcSupport.GroupConv.of(s, null);
-        return o == null ? null : new NchwcConv(o.g(), o.m(), o.act(), o.weights(), o.bias(), o.z(), s.inputs().size(), WorkerPool.shared());
+        if (o == null) return null;
+        int parts = (int) Math.max(0, Math.min(1 << 16, s.attrs().getInt(PARTS_ATTR, 0))), seg = (int) Math.max(0, Math.min(1 << 24, s.attrs().getInt(SEGMENT_ATTR, 0)));
+        return new NchwcConv(o.g(), o.m(), o.act(), o.weights(), o.bias(), o.z(), s.inputs().size(), WorkerPool.shared(), parts, seg);
     }
 
     /**
@@ -196,7 +222,7 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
      */
     static NchwcConv pointwise(Window2d g, int m, Act act, Tensor weights, Tensor b, WorkerPool pool) {
         if (!g.pointwise() || act == null) return null;
-        NchwcConv k = new NchwcConv(g, m, act, weights, b, -1, -1, pool);
+        NchwcConv k = new NchwcConv(g, m, act, weights, b, -1, -1, pool, 0, 0);
         return k.parts == 1 && k.clamp && !k.fixPad && k.lo <= 0 && k.hi >= 0 ? k : null;
     }
 
@@ -420,7 +446,10 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         FloatVector zero = FloatVector.zero(S);
         for (int c = 0; c < ncb; c++) {
             long s = xo + ow * v + c * cbs, d = c * tcb;
-            for (int p = 0; p < pwP; p++) (p < rest ? FloatVector.fromMemorySegment(S, x, s + p * v, LE) : zero).intoMemorySegment(t, d + p * v, LE);
+            // (two loops, no branch inside: C2's profile-based loop predicate for one kept failing, ~15 recompilations)
+            int p = 0;
+            for (; p < rest; p++) FloatVector.fromMemorySegment(S, x, s + p * v, LE).intoMemorySegment(t, d + p * v, LE);
+            for (; p < pwP; p++) zero.intoMemorySegment(t, d + p * v, LE);
         }
         pw(t, 0, tcb, ncb, ln, wo, t, xt, tcb, nb, b, bo, clampHere);
         for (int f = 0; f < nb; f++)

@@ -28,6 +28,31 @@ public final class VectorOps implements OpLibrary {
     public static int pointwiseGroupWidth(int outBlocks, int inBlocks) { return NchwcConv.groupWidth(outBlocks, inBlocks); }
 
     /**
+     * For the same warm-up: the positions per segment of the plane of a blocked 1×1 conv's kernel, for
+     * {@code outBlocks} output and {@code inBlocks} input channel blocks, and of one call of its 1×1 micro-kernel;
+     * {@link #CONV_SEGMENT_ATTR} makes a node use a given segment length (a private attribute like
+     * {@link #WINOGRAD_TILE_ATTR}).
+     */
+    public static int pointwiseSegment(int outBlocks, int inBlocks) { return NchwcConv.segment(NchwcConv.groupWidth(outBlocks, inBlocks), inBlocks); }
+
+    /** See {@link #pointwiseSegment}. */
+    public static int pointwisePositions(int outBlocks, int inBlocks) { return NchwcKernels.PW_POSITIONS[NchwcConv.groupWidth(outBlocks, inBlocks) - 1]; }
+
+    /** See {@link #pointwiseSegment}. */
+    public static final String CONV_SEGMENT_ATTR = NchwcConv.SEGMENT_ATTR;
+
+    /**
+     * For the same warm-up: the parts into which the direct blocked conv kernel splits the input blocks of a group-1
+     * conv ({@code kh}×{@code kw} window, {@code c} to {@code m} channels; flat: 1×1 and unpadded) when its weights
+     * per group are large (more than 1: a run adds each part's sums to the last); {@link #CONV_PARTS_ATTR} makes a
+     * node use a given number of parts (a private attribute like {@link #WINOGRAD_TILE_ATTR}).
+     */
+    public static int convInputParts(int kh, int kw, int c, int m, boolean flat) { return NchwcConv.inputParts(kh, kw, c, m, flat); }
+
+    /** See {@link #convInputParts}. */
+    public static final String CONV_PARTS_ATTR = NchwcConv.PARTS_ATTR;
+
+    /**
      * For a warm-up that builds small copies of blocked 3×3 convs: the output tile side (4 or 2) of the Winograd
      * kernel for a conv of {@code inChannels} and {@code outChannels} channels, should it take the conv.
      */

@@ -133,6 +133,27 @@ class NchwcConvTest {
         }
     }
 
+    /** The warm-up's private attributes: parts of the input blocks and segment length, on convs that would not split or have short segments, correctly. */
+    @Test
+    void thePartsAndSegmentAttributesChooseThePaths() {
+        long[][] cases = {{1, 32, 7, 64, 3, 1, 1, 2, 0}, {1, 48, 9, 40, 3, 1, 2, 3, 0}, {1, 32, 12, 16, 1, 0, 1, 0, 140}, {1, 48, 10, 24, 1, 0, 1, 2, 7},
+                {1, 40, 12, 24, 1, 0, 2, 2, 33}};
+        int i = 0;
+        for (long[] t : cases) {
+            var c = conv(t[0], t[1], t[2], t[3], t[4], t[5], t[6]).builder(71 + i, i % 2 == 0 ? "Relu" : "", true, i == 1).build();
+            var expected = KernelHarness.reference(c, 0);
+            if (t[7] > 0) c.spec().node().setAttr(VectorOps.CONV_PARTS_ATTR, new org.ge4j.ir.Attr.Int(t[7]));
+            if (t[8] > 0) c.spec().node().setAttr(VectorOps.CONV_SEGMENT_ATTR, new org.ge4j.ir.Attr.Int(t[8]));
+            var k = KernelHarness.compile(c);
+            assertThat(k).isInstanceOf(NchwcConv.class);
+            var args = KernelHarness.args(c);
+            k.run(args);
+            KernelHarness.assertClose(KernelHarness.output(c, args, 0), expected, TOL, "case " + i++);
+        }
+        assertThat(NchwcConv.inputParts(3, 3, 512, 512, false)).isEqualTo(3); // 1.2 MB of weights per group of four blocks
+        assertThat(NchwcConv.inputParts(3, 3, 32, 64, false)).isEqualTo(1);
+    }
+
     @Test
     void activations() {
         for (String act : new String[] {"", "Relu", "LeakyRelu", "Clip", "Sigmoid", "Tanh", "Gelu"})
