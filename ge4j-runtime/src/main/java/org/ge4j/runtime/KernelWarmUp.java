@@ -16,6 +16,7 @@ import org.ge4j.ops.OpRegistry;
 import org.ge4j.ops.OpSchema;
 import org.ge4j.ops.exec.CompiledKernel;
 import org.ge4j.ops.exec.KernelCompiler;
+import org.ge4j.ops.exec.KernelPaths;
 import org.ge4j.ops.exec.NodeSpec;
 
 /**
@@ -125,13 +126,16 @@ final class KernelWarmUp {
             for (String p : providers) if ((compiler = registry.compiler(p, n.domain(), n.type())) != null) break;
             if (compiler == null) continue;
             NodeSpec real, mini;
+            KernelPaths paths;
             try {
                 real = StaticModel.spec(plan, task, schema, constants);
-                mini = Miniature.of(real, schema, registry);
+                paths = compiler.paths(real, schema); // the choices of the real node's kernel, which its miniature's makes too
+                mini = Miniature.of(real, schema, registry, paths);
             } catch (RuntimeException e) {
                 continue;
             }
-            if (TRACE) System.err.println("ge4j warm-up node " + n.type() + " " + real.inputs() + (mini == null ? " no miniature" : " -> " + mini.inputs()));
+            if (TRACE) System.err.println("ge4j warm-up node " + n.type() + " " + real.inputs() + (mini == null ? " no miniature" : " -> " + mini.inputs())
+                    + (paths.isEmpty() ? "" : " paths " + paths));
             if (mini == null) continue;
             realWork[0] += Miniature.work(real);
             if (!seen.add(key(mini))) continue;
@@ -142,6 +146,7 @@ final class KernelWarmUp {
                 continue;
             }
             if (k == null) continue;
+            if (TRACE && !k.paths().equals(paths)) System.err.println("ge4j warm-up: the miniature's kernel chose " + k.paths());
             items.add(new Item(key(mini), k, args(mini, arena), Miniature.work(mini)));
         }
         return items;

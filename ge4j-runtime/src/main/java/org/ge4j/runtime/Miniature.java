@@ -16,8 +16,8 @@ import org.ge4j.ops.GraphInference;
 import org.ge4j.ops.OpRegistry;
 import org.ge4j.ops.OpSchema;
 import org.ge4j.ops.Trait;
+import org.ge4j.ops.exec.KernelPaths;
 import org.ge4j.ops.exec.NodeSpec;
-import org.ge4j.ops.vector.VectorOps;
 
 /**
  * A small copy of a node for warming its kernel's code up: the same op and attributes on shrunken float
@@ -30,11 +30,10 @@ import org.ge4j.ops.vector.VectorOps;
  *       depthwise convs keep depthwise (4 channels); other grouped convs are skipped.</li>
  *   <li>MaxPool, AveragePool: the same planes, 3 channels. Global pools: 3 channels, small planes.</li>
  *   <li>The blocked (NCHWc) ops: ge4j::BlockedConv as Conv, but with whole blocks: input channels: one
- *       or two blocks (three for 1×1 convs over more than two, a partial last block kept), output channels at most
- *       {@code 4b + M mod 4b} (the kernels work on up to four output blocks at a time; 1×1 convs: the count that
- *       gives the original's group width and tail), depthwise at most {@code b + C mod b} channels and kernel
- *       height + 1 output rows; an input read plain keeps its channels (few, the stem); 3×3 stride-1 convs
- *       keep up to {@link #WINOGRAD_ROWS} output rows, the original's Winograd tile (F(2×2) or F(4×4)) and strip length. The blocked
+ *       or two blocks (a partial last block kept), output channels at most {@code 4b + M mod 4b} (the kernels work
+ *       on up to four output blocks at a time; 1×1 convs: {@link #groupedOutputChannels}), depthwise at most
+ *       {@code b + C mod b} channels and kernel height + 1 output rows; an input read plain keeps its channels
+ *       (few, the stem); 3×3 stride-1 convs keep up to {@link #WINOGRAD_ROWS} output rows. The blocked
  *       pools as the plain ones with one block; the reorders on two rows of {@link #row} positions;
  *       ge4j::BlockedPointwiseDepthwise with its 1×1 conv's channels as a blocked 1×1 conv's and its depthwise
  *       conv's rows as a blocked depthwise conv's.</li>
@@ -47,7 +46,10 @@ import org.ge4j.ops.vector.VectorOps;
  *       the others at most 2, broadcast dims (1) kept.</li>
  * </ul>
  * The output shapes come from the op's own shape inference on a one-node graph. Constant inputs (weights)
- * become views of the first bytes of the original constant, so the kernel sees the same kind of memory.
+ * become views of the first bytes of the original constant, so the kernel sees the same kind of memory. What
+ * the shapes alone would not repeat (the Winograd tile and strips, a 1×1 conv's group width, split input blocks,
+ * a short last segment...) the original's kernel reports as {@link KernelPaths}, set on the miniature's node: the
+ * rules here only keep the shapes on which those choices are possible (e.g. two input blocks to split).
  */
 final class Miniature {
     private Miniature() {}
@@ -70,9 +72,11 @@ final class Miniature {
 
     /**
      * The miniature of {@code s} (an op of {@code schema}), or null when there is no rule for the op, an
-     * input is not a float tensor of static shape, or the shrunken node does not infer.
+     * input is not a float tensor of static shape, or the shrunken node does not infer. {@code paths}: the choices
+     * of the kernel that runs s ({@link org.ge4j.ops.exec.KernelCompiler#paths}), set on the miniature's node so
+     * that its kernel makes them too (after shape inference: they are in no op's schema).
      */
-    static NodeSpec of(NodeSpec s, OpSchema schema, OpRegistry registry) {
+    static NodeSpec of(NodeSpec s, OpSchema schema, OpRegistry registry, KernelPaths paths) {
         Node n = s.node();
         for (TensorDesc d : s.inputs()) if (d != null && !floatStatic(d)) return null;
         for (TensorDesc d : s.outputs()) if (d == null || !floatStatic(d)) return null;
@@ -121,53 +125,8 @@ final class Miniature {
             }
         }
         NodeSpec mini = build(s, schema, registry, in, overrides);
-        if (mini != null && op.equals("ge4j::BlockedConv")) {
-            keepWinogradTile(s, mini);
-            keepDirectPaths(s, mini);
-        }
+        if (mini != null) paths.forceOn(mini.node());
         return mini;
-    }
-
-    /**
-     * A 3×3 stride-1 blocked conv whose Winograd tile (chosen by its channel counts: F(2×2) for large transformed
-     * weights) differs from its miniature's gets the original's on the miniature, through the kernel's private
-     * attribute (set after shape inference: it is not in the op's schema), so that the warm-up compiles the path the
-     * model runs (resnet50's 256- and 512-channel 3×3s run F(2×2); their miniatures had run F(4×4)); likewise the
-     * original's tiles per strip when it has several strips.
-     */
-    private static void keepWinogradTile(NodeSpec s, NodeSpec mini) {
-        if (!winogradShaped(s)) return;
-        long[] w = s.inputShape(1), mw = mini.inputShape(1), y = s.outputShape(0), my = mini.outputShape(0);
-        int tile = VectorOps.winogradTile(w[1], w[0]);
-        if (tile != VectorOps.winogradTile(mw[1], mw[0])) mini.node().setAttr(VectorOps.WINOGRAD_TILE_ATTR, new Attr.Int(tile));
-        // and the original's strip length when it has several strips (its last one may be shorter: calls that end early)
-        int strip = VectorOps.winogradStrip(w[1], y[2], y[3], tile), tiles = (int) (((y[2] + tile - 1) / tile) * ((y[3] + tile - 1) / tile));
-        if (strip < tiles && strip != VectorOps.winogradStrip(mw[1], my[2], my[3], tile))
-            mini.node().setAttr(VectorOps.WINOGRAD_STRIP_ATTR, new Attr.Int(strip));
-    }
-
-    /**
-     * A group-1 blocked conv whose direct kernel splits its input blocks into parts (weights per group past the
-     * kernel's limit, e.g. resnet50's strided 3×3s of 256 and 512 channels) gets a miniature that splits its two
-     * input blocks too; a flat (1×1) conv whose plane ends in a segment shorter than one 1×1 micro-kernel call (e.g.
-     * 12544 positions in segments of 132: a last one of 4) gets a miniature whose last segment is as short. Both
-     * through the kernel's private attributes (as the Winograd tile), so that the warm-up runs the paths the model runs.
-     */
-    private static void keepDirectPaths(NodeSpec s, NodeSpec mini) {
-        long b = block(s);
-        if (b < 1 || s.attrs().getInt("group", 1) != 1 || s.attrs().getInt("input_blocked", 1) == 0) return;
-        long[] w = s.inputShape(1), mw = mini.inputShape(1), y = s.outputShape(0), my = mini.outputShape(0);
-        boolean flat = w[2] == 1 && w[3] == 1 && Arrays.equals(s.attrs().getInts("pads", new long[4]), new long[4]);
-        if (VectorOps.convInputParts((int) w[2], (int) w[3], (int) w[1], (int) w[0], flat) > 1 && mw[1] > b
-                && VectorOps.convInputParts((int) mw[2], (int) mw[3], (int) mw[1], (int) mw[0], flat) < 2)
-            mini.node().setAttr(VectorOps.CONV_PARTS_ATTR, new Attr.Int(2));
-        if (!flat) return;
-        int cb = (int) ((w[1] + b - 1) / b), mb = (int) ((w[0] + b - 1) / b), mcb = (int) ((mw[1] + b - 1) / b), mmb = (int) ((mw[0] + b - 1) / b);
-        long plane = y[2] * y[3], mplane = my[2] * my[3], seg = VectorOps.pointwiseSegment(mb, cb), last = plane % seg;
-        if (plane <= seg || last == 0 || last >= VectorOps.pointwisePositions(mb, cb)) return;
-        long mseg = VectorOps.pointwiseSegment(mmb, mcb), mlast = mplane % mseg;
-        if ((mlast == 0 || mlast >= VectorOps.pointwisePositions(mmb, mcb)) && mplane > last)
-            mini.node().setAttr(VectorOps.CONV_SEGMENT_ATTR, new Attr.Int(mplane - last));
     }
 
     /** A group-1 blocked conv over a blocked input with a 3×3 stride-1 undilated window: one the Winograd kernel may take. */
@@ -304,8 +263,8 @@ final class Miniature {
         long mc, mm, mg;
         if (g == 1) {
             boolean flat = ws[2] == 1 && ws[3] == 1 && Arrays.equals(s.attrs().getInts("pads", new long[4]), new long[4]);
-            mc = blockedIn ? blockedInputChannels(c, b, flat) : c;
-            mm = flat && blockedIn ? pointwiseOutputChannels(m, c, mc, b) : Math.min(m, 4L * b + m % (4L * b));
+            mc = blockedIn ? blockedInputChannels(c, b) : c;
+            mm = flat && blockedIn ? groupedOutputChannels(m, b) : Math.min(m, 4L * b + m % (4L * b));
             mg = 1;
         } else if (g == c && ws[1] == 1 && m == c && blockedIn) {
             mc = mm = mg = Math.min(c, b + c % b);
@@ -337,38 +296,30 @@ final class Miniature {
     /**
      * Input channels of a group-1 blocked conv's miniature: all when they fit in one block, else two blocks, the
      * last one as partial as the original's: the kernels loop over input blocks with the last block as a separate
-     * case (a conv with several input blocks that warmed up on one would deoptimise on its first real run). A flat
-     * (1×1) conv with more than two input blocks keeps three: its kernel's group width is chosen differently for
-     * up to two input blocks and for more.
+     * case (a conv with several input blocks that warmed up on one would deoptimise on its first real run), and
+     * a kernel that splits its input blocks into parts needs two to split.
      */
-    static long blockedInputChannels(long c, long b, boolean flat) {
-        return c <= b ? c : (flat && c > 2 * b ? 2 * b : b) + (c % b == 0 ? b : c % b);
+    static long blockedInputChannels(long c, long b) {
+        return c <= b ? c : b + (c % b == 0 ? b : c % b);
     }
 
     /**
-     * Output channels of a flat (1×1, unpadded) group-1 blocked conv's miniature: the fewest blocks for which the
-     * kernel picks the same group width as for the original (it chooses one per conv from the block counts) with
-     * the same remainder of blocks in the last group, and at least two groups when the original has them, the
-     * last block as partial as the original's; so that the miniature runs the 1×1 kernel and tail the model runs.
+     * Output channels of the miniature of a flat (1×1, unpadded) group-1 blocked conv, whose kernel computes its
+     * output blocks in groups of 1 to 4 (a width it chooses per conv and is given on the miniature): up to 16 blocks
+     * all, else the fewest blocks, at least 5, congruent to the original's modulo 12: for every group width the
+     * original's last group and at least two groups; the last block as partial as the original's.
      */
-    static long pointwiseOutputChannels(long m, long c, long mc, long b) {
-        int mb = (int) ((m + b - 1) / b), cb = (int) ((c + b - 1) / b), mcb = (int) ((mc + b - 1) / b);
-        int gw = VectorOps.pointwiseGroupWidth(mb, cb);
-        int want = mb;
-        for (int k = 1; k < mb; k++) {
-            if (VectorOps.pointwiseGroupWidth(k, mcb) == gw && k % gw == mb % gw && (k > gw || mb <= gw)) {
-                want = k;
-                break;
-            }
-        }
+    static long groupedOutputChannels(long m, long b) {
+        long mb = (m + b - 1) / b, r = mb % 12;
+        long k = mb <= 16 ? mb : r >= 5 ? r : 12 + r;
         long last = m % b == 0 ? b : m % b;
-        return Math.min(m, (want - 1) * b + last);
+        return Math.min(m, (k - 1) * b + last);
     }
 
     /**
      * ge4j::BlockedPointwiseDepthwise (X blocked [N, C/b, H, W, b], W [M, C, 1, 1], DW [M, 1, kH, kW], biases [M]):
      * the 1×1 conv's channels as a blocked 1×1 conv's miniature ({@link #blockedInputChannels},
-     * {@link #pointwiseOutputChannels}: the kernel runs the 1×1 conv's group width and tail), the depthwise conv's
+     * {@link #groupedOutputChannels}: the kernel runs the 1×1 conv's group width and last group), the depthwise conv's
      * rows as a blocked depthwise conv's (kernel height + 1, so that interior rows run), with its window (the
      * unprefixed attributes) on the intermediate, which has X's plane.
      */
@@ -377,7 +328,7 @@ final class Miniature {
         long[] xs = s.inputShape(0), ws = s.inputShape(1), ds = s.inputShape(2), ys = s.outputShape(0);
         if (b < 0 || xs.length != 5 || ws.length != 4 || ds.length != 4 || ys.length != 5) return false;
         long m = ws[0], c = ws[1];
-        long mc = blockedInputChannels(c, b, true), mm = pointwiseOutputChannels(m, c, mc, b);
+        long mc = blockedInputChannels(c, b), mm = groupedOutputChannels(m, b);
         long[] x = new long[4];
         x[0] = 1;
         x[1] = mc;

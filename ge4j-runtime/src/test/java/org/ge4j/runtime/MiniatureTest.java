@@ -15,6 +15,8 @@ import org.ge4j.ops.OpRegistry;
 import org.ge4j.ops.OpSchema;
 import org.ge4j.ops.api.GraphBuilder;
 import org.ge4j.ops.exec.CompiledKernel;
+import org.ge4j.ops.exec.KernelCompiler;
+import org.ge4j.ops.exec.KernelPaths;
 import org.ge4j.ops.exec.NodeSpec;
 import org.ge4j.ops.vector.VectorOps;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,18 @@ class MiniatureTest {
         return new NodeSpec(n, new Attrs(n, s), in, out, consts, n.graph().opset(n.domain()));
     }
 
-    private static NodeSpec mini(OutDataAnchor y) { return Miniature.of(spec(y), R.schemaFor(y.node()), R); }
+    /** The miniature the warm-up makes: with the choices the vector kernel for the original reports. */
+    private static NodeSpec mini(OutDataAnchor y) {
+        NodeSpec s = spec(y);
+        OpSchema schema = R.schemaFor(y.node());
+        KernelCompiler c = R.compiler(OpRegistry.VECTOR, y.node().domain(), y.node().type());
+        return Miniature.of(s, schema, R, c == null ? KernelPaths.NONE : c.paths(s, schema));
+    }
+
+    /** The vector kernel of a miniature (or of any spec). */
+    private static CompiledKernel kernel(NodeSpec m) {
+        return R.compiler(OpRegistry.VECTOR, m.node().domain(), m.node().type()).compile(m, R.schemaFor(m.node()));
+    }
 
     private static Tensor zeros(long... shape) { return Tensor.allocate(DataType.FLOAT, shape); }
 
@@ -93,15 +106,20 @@ class MiniatureTest {
         NodeSpec m = mini(y);
         assertThat(m.inputShape(0)).containsExactly(1, 2, 10, 56, 16);
         assertThat(m.inputShape(1)).containsExactly(66, 32, 3, 3);
-        // a 1x1 conv 64 -> 384 (24 output blocks, four at a time): 48 input channels (three blocks: more than two, as the original), 8 output blocks (two whole groups of four)
+        // a 1x1 conv 64 -> 384 (24 output blocks, in groups of four): 32 input channels (two blocks), 12 output blocks
+        // (24 mod 12 = 0, at least 5: the last group as the original's for every group width), the original's group width
         OutDataAnchor x1 = b.input("x1", DataType.FLOAT, 1, 4, 14, 14, 16);
         OutDataAnchor y1 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x1, b.constant("w1", zeros(384, 64, 1, 1)), b.constant("b1", zeros(384)))
                 .attr("block", 16L).call1();
         NodeSpec m1 = mini(y1);
-        assertThat(m1.inputShape(1)).containsExactly(128, 48, 1, 1);
-        // 160 output channels (10 blocks: groups of four, the last of two) keep all ten blocks: fewer give another group width
+        assertThat(m1.inputShape(1)).containsExactly(192, 32, 1, 1);
+        assertThat(m1.attrs().getInt(GROUP, 0)).isEqualTo(4);
+        // 160 output channels (10 blocks: groups of four, the last of two) keep all ten blocks; 1280 (80) take 8 (80 mod 12)
         OutDataAnchor y1b = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x1, b.constant("w1b", zeros(160, 64, 1, 1))).attr("block", 16L).call1();
-        assertThat(mini(y1b).inputShape(1)).containsExactly(160, 48, 1, 1);
+        assertThat(mini(y1b).inputShape(1)).containsExactly(160, 32, 1, 1);
+        assertThat(Miniature.groupedOutputChannels(1280, 16)).isEqualTo(128);
+        assertThat(Miniature.groupedOutputChannels(16 * 14 + 3, 16)).isEqualTo(16 * 14 + 3); // 15 blocks kept
+        assertThat(Miniature.groupedOutputChannels(16 * 16 + 3, 16)).isEqualTo(16 * 4 + 3); // 17 blocks: 5, the last as partial
         assertThat(m.outputShape(0)).containsExactly(1, 5, 10, 56, 16);
         // depthwise on 24 channels (a partial block) stays depthwise with both blocks, 4 output rows (kernel height + 1)
         OutDataAnchor x2 = b.input("x2", DataType.FLOAT, 1, 2, 28, 28, 16);
@@ -139,8 +157,8 @@ class MiniatureTest {
                 .attr("block", 16L).attr("pointwise_activation", "Relu").attr("activation", "Relu")
                 .attr("strides", 2L, 2L).attr("pads", 1L, 1L, 1L, 1L).call1();
         NodeSpec m = mini(y);
-        long mm = Miniature.pointwiseOutputChannels(144, 24, 24, 16);
-        assertThat(mm).isLessThan(144);
+        long mm = Miniature.groupedOutputChannels(144, 16);
+        assertThat(mm).isEqualTo(144); // 9 blocks: all kept
         assertThat(m.inputShape(0)).containsExactly(1, 2, 7, 55, 16);
         assertThat(m.inputShape(1)).containsExactly(mm, 24, 1, 1);
         assertThat(m.inputShape(2)).containsExactly(mm, 1, 3, 3);
@@ -149,76 +167,78 @@ class MiniatureTest {
         assertThat(m.outputShape(0)).containsExactly(1, (mm + 15) / 16, 4, 28, 16);
         assertThat(m.attrs().getString("pointwise_activation", "")).isEqualTo("Relu");
         if (VectorOps.floatLanes() == 16) {
-            CompiledKernel k = R.compiler(OpRegistry.VECTOR, Node.GE4J_DOMAIN, "BlockedPointwiseDepthwise").compile(m, R.schemaFor(m.node()));
+            CompiledKernel k = kernel(m);
             assertThat(k.getClass().getSimpleName()).isEqualTo("NchwcPointwiseDepthwise");
+            assertThat(m.attrs().getInt(GROUP, 0)).isEqualTo(3); // 9 blocks in groups of three
+            assertThat(k.paths().get(GROUP, 0)).isEqualTo(3);
         }
-        assertThat(Miniature.work(m)).isLessThan(Miniature.work(spec(y)) / 10);
+        assertThat(Miniature.work(m)).isLessThan(Miniature.work(spec(y)) / 6);
     }
 
     @Test
     void aConvWhoseWeightsSplitOrWhosePlaneEndsShortGetsAMiniatureThatDoesToo() {
+        if (VectorOps.floatLanes() != 16) return; // (the kernels' choices for blocks of 16)
         GraphBuilder b = GraphBuilder.create("c").opset(17).opset(Node.GE4J_DOMAIN, 1);
         // resnet50's strided 512 -> 512 3x3: its input blocks split into 3 parts; the miniature's 32 -> 64 channels would not split
         OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 32, 14, 14, 16);
         OutDataAnchor y = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x, b.constant("w", zeros(512, 512, 3, 3)), b.constant("b", zeros(512)))
                 .attr("block", 16L).attr("pads", 1L, 1L, 1L, 1L).attr("strides", 2L, 2L).attr("activation", "Relu").call1();
-        assertThat(VectorOps.convInputParts(3, 3, 512, 512, false)).isEqualTo(3);
         NodeSpec m = mini(y);
         assertThat(m.inputShape(1)).containsExactly(64, 32, 3, 3);
-        assertThat(m.attrs().getInt(VectorOps.CONV_PARTS_ATTR, 0)).isEqualTo(2);
-        assertThat(m.node().hasAttr(VectorOps.CONV_SEGMENT_ATTR)).isFalse();
+        assertThat(m.attrs().getInt(PARTS, 0)).isEqualTo(3);
+        assertThat(m.node().hasAttr(LAST_SEGMENT)).isFalse();
+        assertThat(kernel(m).paths().get(PARTS, 0)).isEqualTo(2); // as many as its two input blocks allow
         // mobilenet_v2's 32 -> 16 1x1 on 112 x 112: 12544 positions in segments of 132, the last of 4 (less than one
         // 12-position call); the miniature's 2 x 48 positions get segments of 92 and a last one of 4
         OutDataAnchor x2 = b.input("x2", DataType.FLOAT, 1, 2, 112, 112, 16);
         OutDataAnchor y2 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x2, b.constant("w2", zeros(16, 32, 1, 1)), b.constant("b2", zeros(16)))
                 .attr("block", 16L).call1();
-        assertThat(VectorOps.pointwiseSegment(1, 2)).isEqualTo(132);
-        assertThat(VectorOps.pointwisePositions(1, 2)).isEqualTo(12);
         NodeSpec m2 = mini(y2);
         assertThat(m2.outputShape(0)).containsExactly(1, 1, 2, 48, 16);
-        assertThat(m2.attrs().getInt(VectorOps.CONV_SEGMENT_ATTR, 0)).isEqualTo(92);
-        assertThat(m2.node().hasAttr(VectorOps.CONV_PARTS_ATTR)).isFalse();
-        if (VectorOps.floatLanes() == 16)
-            for (NodeSpec s : List.of(m, m2))
-                assertThat(R.compiler(OpRegistry.VECTOR, Node.GE4J_DOMAIN, "BlockedConv").compile(s, R.schemaFor(s.node())).getClass().getSimpleName())
-                        .isEqualTo("NchwcConv");
+        assertThat(m2.attrs().getInt(LAST_SEGMENT, 0)).isEqualTo(4);
+        assertThat(m2.node().hasAttr(PARTS)).isFalse();
+        for (NodeSpec s : List.of(m, m2)) assertThat(kernel(s).getClass().getSimpleName()).isEqualTo("NchwcConv");
+        assertThat(kernel(m2).paths()).isEqualTo(kernel(spec(y2)).paths());
         // a 1x1 on 56 x 56 (3136 positions in segments of 84 for 24 -> 144 channels: a last one of 28) neither
         OutDataAnchor x3 = b.input("x3", DataType.FLOAT, 1, 2, 56, 56, 16);
         OutDataAnchor y3 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x3, b.constant("w3", zeros(144, 24, 1, 1))).attr("block", 16L).call1();
-        assertThat(mini(y3).node().hasAttr(VectorOps.CONV_SEGMENT_ATTR)).isFalse();
+        assertThat(mini(y3).node().hasAttr(LAST_SEGMENT)).isFalse();
     }
 
     @Test
     void aConvThatRunsWinogradF2x2GetsAMiniatureThatRunsItToo() {
+        if (VectorOps.floatLanes() != 16) return;
         GraphBuilder b = GraphBuilder.create("c").opset(17).opset(Node.GE4J_DOMAIN, 1);
         // 256 -> 256 3x3 on 14x14: F(4x4)'s transformed weights would be 9.4 MB, so the kernel runs F(2x2); the
         // miniature (32 -> 64 channels) would run F(4x4) by its size, so it carries the original's tile
         OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 16, 14, 14, 16);
         OutDataAnchor y = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x, b.constant("w", zeros(256, 256, 3, 3)), b.constant("b", zeros(256)))
                 .attr("block", 16L).attr("pads", 1L, 1L, 1L, 1L).attr("activation", "Relu").call1();
-        assertThat(VectorOps.winogradTile(256, 256)).isEqualTo(2);
         NodeSpec m = mini(y);
         assertThat(m.inputShape(1)).containsExactly(64, 32, 3, 3);
-        assertThat(m.attrs().getInt(VectorOps.WINOGRAD_TILE_ATTR, 0)).isEqualTo(2);
-        if (VectorOps.floatLanes() == 16) {
-            CompiledKernel k = R.compiler(OpRegistry.VECTOR, Node.GE4J_DOMAIN, "BlockedConv").compile(m, R.schemaFor(m.node()));
-            assertThat(k.getClass().getSimpleName()).isEqualTo("NchwcWinograd");
-        }
-        // 128 -> 128 runs F(4x4) like its miniature: no attribute
+        assertThat(m.attrs().getInt(TILE, 0)).isEqualTo(2);
+        assertThat(m.attrs().getInt(STRIP, 0)).isEqualTo(10); // 7 x 7 tiles in strips of 10
+        CompiledKernel k = kernel(m);
+        assertThat(k.getClass().getSimpleName()).isEqualTo("NchwcWinograd");
+        assertThat(k.paths()).isEqualTo(kernel(spec(y)).paths());
+        // 128 -> 128 runs F(4x4) like its miniature, but the original's strips: 7 x 7 tiles in strips of 9, where the
+        // miniature's 3 x 7 tiles would make one strip
         OutDataAnchor x2 = b.input("x2", DataType.FLOAT, 1, 8, 28, 28, 16);
         OutDataAnchor y2 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x2, b.constant("w2", zeros(128, 128, 3, 3)))
                 .attr("block", 16L).attr("pads", 1L, 1L, 1L, 1L).call1();
         NodeSpec m2 = mini(y2);
-        assertThat(m2.node().hasAttr(VectorOps.WINOGRAD_TILE_ATTR)).isFalse();
-        // but the original's strips: 7 x 7 tiles in strips of 9 (the last of 4), where the miniature's 3 x 7 tiles would make one strip
-        assertThat(VectorOps.winogradStrip(128, 28, 28, 4)).isEqualTo(9);
-        assertThat(m2.attrs().getInt(VectorOps.WINOGRAD_STRIP_ATTR, 0)).isEqualTo(9);
-        assertThat(m.attrs().getInt(VectorOps.WINOGRAD_STRIP_ATTR, 0)).isEqualTo(10); // 256 -> 256 on 14 x 14 in F(2x2): 7 x 7 tiles in strips of 10
+        assertThat(m2.attrs().getInt(TILE, 0)).isEqualTo(4);
+        assertThat(m2.attrs().getInt(STRIP, 0)).isEqualTo(9);
+        assertThat(kernel(m2).paths()).isEqualTo(kernel(spec(y2)).paths());
         // a strided 3x3 (never Winograd) neither
         OutDataAnchor y3 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x, b.constant("w3", zeros(256, 256, 3, 3)))
                 .attr("block", 16L).attr("pads", 1L, 1L, 1L, 1L).attr("strides", 2L, 2L).call1();
-        assertThat(mini(y3).node().hasAttr(VectorOps.WINOGRAD_TILE_ATTR)).isFalse();
+        assertThat(mini(y3).node().hasAttr(TILE)).isFalse();
     }
+
+    /** The vector kernels' choice names (private attributes). */
+    private static final String GROUP = "_ge4j_nchwc_group", PARTS = "_ge4j_nchwc_parts", LAST_SEGMENT = "_ge4j_nchwc_last_segment",
+            TILE = "_ge4j_winograd_tile", STRIP = "_ge4j_winograd_strip";
 
     @Test
     void aGroupedConvIsSkipped() {

@@ -12,4 +12,10 @@ import java.lang.foreign.MemorySegment;
 @FunctionalInterface
 public interface CompiledKernel {
     void run(MemorySegment[] args);
+
+    /**
+     * The choices this kernel made that decide its code paths, for a warm-up that runs a smaller copy of the node
+     * ({@link KernelPaths}); none by default. The same as its compiler's {@link KernelCompiler#paths} for the node.
+     */
+    default KernelPaths paths() { return KernelPaths.NONE; }
 }

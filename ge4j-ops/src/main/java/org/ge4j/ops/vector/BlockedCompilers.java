@@ -2,6 +2,7 @@ package org.ge4j.ops.vector;
 
 import org.ge4j.ops.OpSchema;
 import org.ge4j.ops.exec.CompiledKernel;
+import org.ge4j.ops.exec.KernelPaths;
 import org.ge4j.ops.exec.NodeSpec;
 
 /**
@@ -21,6 +22,20 @@ final class BlockedCompilers {
         if (!blockedIn) return NchwcPlainInputConv.compile(s);
         CompiledKernel k = NchwcWinograd.compile(s);
         return k != null ? k : NchwcConv.compile(s);
+    }
+
+    /** What {@link #conv} would report for node s ({@link CompiledKernel#paths}), without preparing a kernel. */
+    static KernelPaths convPaths(NodeSpec s, OpSchema schema) {
+        if (!Specs.allFloatStatic(s) || s.attrs().getInt("block", 0) != VMath.S.length()) return KernelPaths.NONE;
+        if (s.attrs().getInt("group", 1) != 1 || s.attrs().getInt("input_blocked", 1) == 0) return KernelPaths.NONE;
+        KernelPaths p = NchwcWinograd.paths(s);
+        if (p == null) p = NchwcConv.paths(s);
+        return p == null ? KernelPaths.NONE : p;
+    }
+
+    static KernelPaths pointwiseDepthwisePaths(NodeSpec s, OpSchema schema) {
+        if (!Specs.allFloatStatic(s) || s.attrs().getInt("block", 0) != VMath.S.length()) return KernelPaths.NONE;
+        return NchwcPointwiseDepthwise.paths(s);
     }
 
     static CompiledKernel pointwiseDepthwise(NodeSpec s, OpSchema schema) {

@@ -10,6 +10,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import org.ge4j.ir.Tensor;
 import org.ge4j.ops.exec.CompiledKernel;
+import org.ge4j.ops.exec.KernelPaths;
 import org.ge4j.ops.exec.NodeSpec;
 
 /**
@@ -94,14 +95,54 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
     static long kSplitBytes = Long.getLong("ge4j.nchwc.kSplitBytes", 448 << 10);
 
     /**
-     * Private int attributes that a warm-up sets on a small copy of a conv (not in the op's schema, like
-     * {@link NchwcWinograd#TILE_ATTR}): the number of parts its input blocks are split into (the original's weights
-     * split, the copy's would not), and the positions per flat segment (so that the copy's last segment is as short
-     * as the original's).
+     * The choices a flat conv reports ({@link #paths}) and takes when forced on its node ({@link KernelPaths}): its
+     * group width (output blocks per group), whether its units are segments of all groups, and the positions of its
+     * last segment when that is shorter than one 1×1 kernel call; and any conv the parts its input blocks are split
+     * into (a miniature takes as many as its input blocks allow).
      */
-    static final String PARTS_ATTR = "_ge4j_nchwc_parts", SEGMENT_ATTR = "_ge4j_nchwc_segment";
+    static final String GROUP = KernelPaths.PREFIX + "nchwc_group", SEG_OUTER = KernelPaths.PREFIX + "nchwc_seg_outer",
+            LAST_SEGMENT = KernelPaths.PREFIX + "nchwc_last_segment", PARTS = KernelPaths.PREFIX + "nchwc_parts";
 
-    private NchwcConv(Window2d g, int m, Act act, Tensor weights, Tensor b, int zArg, int yArg, WorkerPool pool, int forceParts, int forceSeg) {
+    /**
+     * The choices that decide a conv's code paths: flat (1×1 as long rows), its group width gw, positions per flat
+     * segment, input blocks per part and parts, and segment-outer units; {@link #choose} makes them.
+     */
+    private record Choices(boolean flat, int gw, int seg, int cbPer, int parts, boolean segOuter) {}
+
+    /** The choices for window g and m output channels, those forced in {@code forced} taken where the shape allows. */
+    private static Choices choose(Window2d g, int m, KernelPaths forced) {
+        int cb = (g.c() + L - 1) / L, mb = (m + L - 1) / L;
+        boolean flat = g.pointwise() || g.kh() == 1 && g.kw() == 1 && g.pt() == 0 && g.pl() == 0 && (g.sh() > 1 || g.sw() > 1);
+        long fg = forced.get(GROUP, 0);
+        int gw = !flat ? FB : fg >= 1 && fg <= FB ? (int) fg : groupWidth(mb, cb), groups = (mb + gw - 1) / gw;
+        int seg = segment(gw, cb);
+        long plane = g.outPlane(), last = forced.get(LAST_SEGMENT, 0);
+        if (flat && last > 0 && plane > last) seg = (int) (plane - last);
+        long wGroup = (long) g.kh() * g.kw() * L * gw * L * 4 * cb;
+        int cbPer = blocksPerPart(cb, wGroup, (int) Math.max(0, Math.min(1 << 16, forced.get(PARTS, 0))));
+        int parts = (cb + cbPer - 1) / cbPer;
+        long fo = forced.get(SEG_OUTER, -1);
+        boolean segOuter = flat && parts == 1 && groups > 1 && (fo == 0 || fo == 1 ? fo == 1 : wGroup * groups <= SEG_OUTER_BYTES);
+        return new Choices(flat, gw, seg, cbPer, parts, segOuter);
+    }
+
+    /** What {@link #paths} reports for choices {@code k} on window g with m output channels. */
+    private static KernelPaths paths(Window2d g, int m, Choices k) {
+        KernelPaths p = KernelPaths.NONE;
+        if (k.parts() > 1) p = p.with(PARTS, k.parts());
+        if (!k.flat()) return p;
+        int groups = ((m + L - 1) / L + k.gw() - 1) / k.gw();
+        p = p.with(GROUP, k.gw());
+        if (k.parts() == 1 && groups > 1) p = p.with(SEG_OUTER, k.segOuter() ? 1 : 0);
+        long plane = g.outPlane(), last = plane % k.seg();
+        if (plane > k.seg() && last > 0 && last < NchwcKernels.PW_POSITIONS[k.gw() - 1]) p = p.with(LAST_SEGMENT, last);
+        return p;
+    }
+
+    private final Choices choices;
+
+    private NchwcConv(Window2d g, int m, Act act, Tensor weights, Tensor b, int zArg, int yArg, WorkerPool pool, Choices choices) {
+        this.choices = choices;
         this.g = g;
         this.act = act;
         this.zArg = zArg;
@@ -111,11 +152,11 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         lastLanes = g.c() - (cb - 1) * L;
         mb = (m + L - 1) / L;
         sub = g.kh() == 1 && g.kw() == 1 && g.pt() == 0 && g.pl() == 0 && (g.sh() > 1 || g.sw() > 1);
-        flat = g.pointwise() || sub;
-        gw = flat ? groupWidth(mb, cb) : FB;
+        flat = choices.flat();
+        gw = choices.gw();
         groups = (mb + gw - 1) / gw;
         pwP = NchwcKernels.PW_POSITIONS[gw - 1];
-        seg = forceSeg > 0 ? forceSeg : segment(gw, cb);
+        seg = choices.seg();
         patch = !flat && (g.pl() > 0 || (g.ow() - 1) * g.sw() + (g.kw() - 1) * g.dw() >= g.w());
         rows = flat ? (g.outPlane() + seg - 1) / seg : g.oh();
         patchW = (g.ow() - 1) * g.sw() + (g.kw() - 1) * g.dw() + 1;
@@ -157,11 +198,11 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         fixPad = m % L != 0 && one.get(F, 0) != 0f;
         padLanes = S.indexInRange(0, m % L == 0 ? L : m % L).not();
         double flops = 2.0 * g.n() * m * g.outPlane() * (double) c * kh * kw;
-        cbPer = blocksPerPart(cb, wGroup, forceParts);
-        parts = (cb + cbPer - 1) / cbPer;
+        cbPer = choices.cbPer();
+        parts = choices.parts();
         rowsPerUnit = parts > 1 ? rows : 1;
         unitRows = (rows + rowsPerUnit - 1) / rowsPerUnit;
-        segOuter = flat && parts == 1 && groups > 1 && wGroup * groups <= SEG_OUTER_BYTES;
+        segOuter = choices.segOuter();
         unitGroups = segOuter ? 1 : groups;
         int units = g.n() * unitGroups * unitRows;
         int threads = pool.threads();
@@ -200,30 +241,40 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         return (cb + Math.max(1, want) - 1) / Math.max(1, want);
     }
 
-    /** The parts the input blocks of a group-1 conv (kh×kw window, c to m channels; flat: 1×1 unpadded) are split into. */
-    static int inputParts(int kh, int kw, int c, int m, boolean flat) {
-        int cb = (c + L - 1) / L, mb = (m + L - 1) / L, gw = flat ? groupWidth(mb, cb) : FB;
-        int cbPer = blocksPerPart(cb, (long) kh * kw * L * gw * L * 4 * cb, 0);
-        return (cb + cbPer - 1) / cbPer;
-    }
-
     /** The kernel for a BlockedConv node with group 1 and a blocked input, or null (the reference kernel runs). */
     static CompiledKernel compile(NodeSpec s) {
         NchwcSupport.GroupConv o = NchwcSupport.GroupConv.of(s, null);
         if (o == null) return null;
-        int parts = (int) Math.max(0, Math.min(1 << 16, s.attrs().getInt(PARTS_ATTR, 0))), seg = (int) Math.max(0, Math.min(1 << 24, s.attrs().getInt(SEGMENT_ATTR, 0)));
-        return new NchwcConv(o.g(), o.m(), o.act(), o.weights(), o.bias(), o.z(), s.inputs().size(), WorkerPool.shared(), parts, seg);
+        return new NchwcConv(o.g(), o.m(), o.act(), o.weights(), o.bias(), o.z(), s.inputs().size(), WorkerPool.shared(), choose(o.g(), o.m(), KernelPaths.forcedOn(s)));
     }
+
+    /** What {@link #compile} would report for node s ({@link #paths()}), without packing its weights; null when it declines. */
+    static KernelPaths paths(NodeSpec s) {
+        NchwcSupport.GroupConv o = NchwcSupport.GroupConv.of(s, null);
+        return o == null ? null : paths(o.g(), o.m(), choose(o.g(), o.m(), KernelPaths.forcedOn(s)));
+    }
+
+    @Override public KernelPaths paths() { return paths(g, mb * L, choices); }
 
     /**
      * The 1×1 stride-1 unpadded conv of window g (C to m channels) for a kernel that runs it on pieces of its
      * plane ({@link #pointwiseRow}), or null when this conv would not take it row by row: its weights split into
-     * parts, or an activation that is not a clamp keeping 0 (the padded lanes must come out zero).
+     * parts, or an activation that is not a clamp keeping 0 (the padded lanes must come out zero). Its group width
+     * forced in {@code forced} ({@link #GROUP}) taken.
      */
-    static NchwcConv pointwise(Window2d g, int m, Act act, Tensor weights, Tensor b, WorkerPool pool) {
+    static NchwcConv pointwise(Window2d g, int m, Act act, Tensor weights, Tensor b, WorkerPool pool, KernelPaths forced) {
         if (!g.pointwise() || act == null) return null;
-        NchwcConv k = new NchwcConv(g, m, act, weights, b, -1, -1, pool, 0, 0);
+        NchwcConv k = new NchwcConv(g, m, act, weights, b, -1, -1, pool, choose(g, m, pointwiseForced(forced)));
         return k.parts == 1 && k.clamp && !k.fixPad && k.lo <= 0 && k.hi >= 0 ? k : null;
+    }
+
+    /** The group width {@link #pointwise} would choose for window g and m output channels. */
+    static int pointwiseGroupWidth(Window2d g, int m, KernelPaths forced) { return choose(g, m, pointwiseForced(forced)).gw(); }
+
+    /** Only the group width of forced choices (a kernel that runs the conv on pieces of its plane takes no other). */
+    private static KernelPaths pointwiseForced(KernelPaths forced) {
+        long gw = forced.get(GROUP, 0);
+        return gw > 0 ? KernelPaths.of(GROUP, gw) : KernelPaths.NONE;
     }
 
     /** Output blocks per group and groups of this conv's packed weights. */

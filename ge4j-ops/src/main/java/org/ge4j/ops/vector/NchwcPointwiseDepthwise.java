@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import org.ge4j.ir.Tensor;
 import org.ge4j.ops.exec.CompiledKernel;
+import org.ge4j.ops.exec.KernelPaths;
 import org.ge4j.ops.exec.NodeSpec;
 
 /**
@@ -74,13 +75,27 @@ final class NchwcPointwiseDepthwise implements CompiledKernel, WorkerPool.Job {
         if (w == null || d == null || s.input(3) != null && b == null || s.input(4) != null && db == null) return null;
         Act pwAct = Act.ofFusedAttrs(s.attrs(), "pointwise_"), dwAct = Act.ofFusedAttrs(s.attrs());
         if (pwAct == null || dwAct == null) return null;
-        Window2d pg = new Window2d((int) xs[0], (int) c, (int) xs[2], (int) xs[3], (int) xs[2], (int) xs[3], 1, 1, 1, 1, 1, 1, 0, 0);
+        Window2d pg = pointwiseWindow(xs, c);
         Window2d g = NchwcSupport.window(s, new long[] {xs[0], NchwcSupport.blocks(m), xs[2], xs[3], L}, m, ys, m, new long[] {ds[2], ds[3]});
         if (g == null || g.n() == 0 || g.outPlane() == 0) return null;
-        NchwcConv pw = NchwcConv.pointwise(pg, (int) m, pwAct, w, b, pool);
+        NchwcConv pw = NchwcConv.pointwise(pg, (int) m, pwAct, w, b, pool, KernelPaths.forcedOn(s));
         if (pw == null) return null;
         return new NchwcPointwiseDepthwise(pw, NchwcDepthwise.of(g, dwAct, -1, -1, d, db, pool), g, s.inputs().size(), pool);
     }
+
+    /** The 1×1 conv's window: X's plane [N, C, H, W] to itself. */
+    private static Window2d pointwiseWindow(long[] xs, long c) {
+        return new Window2d((int) xs[0], (int) c, (int) xs[2], (int) xs[3], (int) xs[2], (int) xs[3], 1, 1, 1, 1, 1, 1, 0, 0);
+    }
+
+    /** What {@link #compile} would report for node s ({@link #paths()}: the 1×1 conv's group width), without packing weights. */
+    static KernelPaths paths(NodeSpec s) {
+        long[] xs = s.inputShape(0), ws = s.inputShape(1);
+        if (xs.length != 5 || ws.length != 4 || !Specs.fitsInt(xs) || !Specs.fitsInt(ws)) return KernelPaths.NONE;
+        return KernelPaths.of(NchwcConv.GROUP, NchwcConv.pointwiseGroupWidth(pointwiseWindow(xs, ws[1]), (int) ws[0], KernelPaths.forcedOn(s)));
+    }
+
+    @Override public KernelPaths paths() { return KernelPaths.of(NchwcConv.GROUP, gw); }
 
     @Override public void run(MemorySegment[] args) {
         if (chunks > 1) pool.run(this, args, chunks);

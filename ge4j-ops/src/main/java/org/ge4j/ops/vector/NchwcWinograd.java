@@ -10,6 +10,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import org.ge4j.ir.Tensor;
 import org.ge4j.ops.exec.CompiledKernel;
+import org.ge4j.ops.exec.KernelPaths;
 import org.ge4j.ops.exec.NodeSpec;
 
 /**
@@ -83,7 +84,7 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     /** The first item of each chunk, and the item count at the end ({@link #chunks} + 1 entries). */
     private final int[] chunkStart;
 
-    private NchwcWinograd(Window2d g, int m, int out, int stripOverride, Act act, Tensor weights, Tensor b, int zArg, int yArg, WorkerPool pool) {
+    private NchwcWinograd(Window2d g, int m, int out, int strip, Act act, Tensor weights, Tensor b, int zArg, int yArg, WorkerPool pool) {
         this.g = g;
         ot = out;
         a = out + 2;
@@ -97,7 +98,7 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         mb = (m + L - 1) / L;
         groups = (mb + FB - 1) / FB;
         tilesW = (g.ow() + ot - 1) / ot;
-        tiles = tilesW * ((g.oh() + ot - 1) / ot);
+        tiles = tiles(g, ot);
         xRow = (long) g.w() * VB;
         xCb = xRow * g.h();
         xImg = xCb * cb;
@@ -118,9 +119,7 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         act.apply(one, 0, one, 0, 1);
         fixPad = m % L != 0 && one.get(F, 0) != 0f;
         padLanes = S.indexInRange(0, m % L == 0 ? L : m % L).not();
-        // strips of equal tile counts whose transformed input and products stay within stripBytes, or one strip of
-        // all tiles when they fit in 3× that (few tiles, large weights: each strip reads all the weights)
-        strip = stripOverride > 0 ? Math.min(stripOverride, tiles) : strip(tiles, np, cb);
+        this.strip = strip; // choose(): strips of equal tile counts (see strip(int, int, int))
         strips = (tiles + strip - 1) / strip;
         calls = calls(strip);
         items = g.n() * strips * groups * calls;
@@ -131,21 +130,16 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         chunks = chunkStart.length - 1;
     }
 
-    /** Tiles per strip for a conv of {@code tiles} tiles of np positions over cb input blocks (see the constructor). */
+    /**
+     * Tiles per strip for a conv of {@code tiles} tiles of np positions over cb input blocks: strips of equal tile
+     * counts whose transformed input and products stay within stripBytes, or one strip of all tiles when they fit in
+     * 3× that (few tiles, large weights: each strip reads all the weights).
+     */
     private static int strip(int tiles, int np, int cb) {
         int fit = (int) Math.max(P, stripBytes / ((long) np * (cb + FB) * VB));
         if (tiles <= 3 * fit) fit = tiles;
         int n = Math.max(1, (tiles + fit - 1) / fit);
         return (tiles + n - 1) / n;
-    }
-
-    /**
-     * Tiles per strip of the kernel for a conv of c input and m output channels on an oh × ow output plane, with the
-     * output tile side {@code tile} (2 or 4).
-     */
-    static int strip(long c, long oh, long ow, int tile) {
-        long tiles = ((ow + tile - 1) / tile) * ((oh + tile - 1) / tile);
-        return strip((int) Math.min(tiles, Integer.MAX_VALUE), (tile + 2) * (tile + 2), (int) ((c + L - 1) / L));
     }
 
     /**
@@ -268,35 +262,59 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
 
     /** {@link #compile(NodeSpec)} on the given pool, the switch not read (tests). */
     static CompiledKernel compile(NodeSpec s, WorkerPool pool) {
+        NchwcSupport.GroupConv o = takes(s);
+        if (o == null) return null;
+        int[] k = choose(s, o);
+        return new NchwcWinograd(o.g(), o.m(), k[0], k[1], o.act(), o.weights(), o.bias(), o.z(), s.inputs().size(), pool);
+    }
+
+    /** What {@link #compile(NodeSpec)} would report for node s ({@link #paths()}), without transforming its weights; null when it declines. */
+    static KernelPaths paths(NodeSpec s) {
+        NchwcSupport.GroupConv o = enabled ? takes(s) : null;
+        if (o == null) return null;
+        int[] k = choose(s, o);
+        return paths(k[0], k[1], tiles(o.g(), k[0]));
+    }
+
+    @Override public KernelPaths paths() { return paths(ot, strip, tiles); }
+
+    /** The operands of a node this class takes (the shape rule, or {@link #force}), else null. */
+    private static NchwcSupport.GroupConv takes(NodeSpec s) {
         NchwcSupport.GroupConv o = NchwcSupport.GroupConv.of(s, new long[] {3, 3});
         if (o == null) return null;
         Window2d g = o.g();
         if (g.sh() != 1 || g.sw() != 1 || g.dh() != 1 || g.dw() != 1) return null;
-        if (!force && !profitable(g, o.m())) return null;
-        int strip = forceTile == 0 ? (int) Math.max(0, Math.min(Integer.MAX_VALUE, s.attrs().getInt(STRIP_ATTR, 0))) : 0;
-        return new NchwcWinograd(g, o.m(), outputTile(s, g, o.m()), strip, o.act(), o.weights(), o.bias(), o.z(), s.inputs().size(), pool);
+        return force || profitable(g, o.m()) ? o : null;
     }
 
     /** Tests set this to 2 or 4 to choose F(2×2, 3×3) or F(4×4, 3×3) over {@link #outputTile(Window2d, int)}. */
     static int forceTile;
 
     /**
-     * A private attribute (int 2 or 4) that the warm-up sets on the miniature of a conv, after its shape inference, to
-     * make it run the original's transform: the miniature has too few channels for {@link #outputTile(Window2d, int)}
-     * to choose F(2×2) ({@link VectorOps#WINOGRAD_TILE_ATTR}).
+     * The choices this kernel reports ({@link #paths}) and takes when forced on its node ({@link KernelPaths}): the
+     * output tile side (2 or 4; by its channels alone a miniature would run F(4×4) where resnet50's 256- and
+     * 512-channel 3×3s run F(2×2)), and the tiles per strip when there are several strips (a miniature's few channels
+     * give longer strips, and never a last strip whose calls end early, as resnet50's 128-channel 3×3 has: 6 strips of
+     * 9 tiles and a last one of 4, a branch a first real run deoptimised).
      */
-    static final String TILE_ATTR = "_ge4j_winograd_tile";
-    /**
-     * A private attribute (int, tiles per strip) that the warm-up sets on the miniature of a conv with the original's
-     * strip length: its few channels would give longer strips, and never a last strip whose calls end early (resnet50's
-     * 128-channel 3×3 has 6 strips of 9 tiles and a last one of 4), a branch the first real run then deoptimised.
-     */
-    static final String STRIP_ATTR = "_ge4j_winograd_strip";
+    static final String TILE = KernelPaths.PREFIX + "winograd_tile", STRIP = KernelPaths.PREFIX + "winograd_strip";
 
-    /** {@link #outputTile(Window2d, int)}, or the tile that node {@code s} asks for in {@link #TILE_ATTR}. */
-    private static int outputTile(NodeSpec s, Window2d g, int m) {
-        long t = s.attrs().getInt(TILE_ATTR, 0);
-        return forceTile == 0 && (t == 2 || t == OT) ? (int) t : outputTile(g, m);
+    /** The output tile side and tiles per strip of conv o of node s, those forced on s taken ({@link #forceTile}: none). */
+    private static int[] choose(NodeSpec s, NchwcSupport.GroupConv o) {
+        KernelPaths forced = forceTile == 0 ? KernelPaths.forcedOn(s) : KernelPaths.NONE;
+        long t = forced.get(TILE, 0);
+        int tile = t == 2 || t == OT ? (int) t : outputTile(o.g(), o.m()), tiles = tiles(o.g(), tile);
+        long st = forced.get(STRIP, 0);
+        int strip = st > 0 ? (int) Math.min(st, tiles) : strip(tiles, (tile + 2) * (tile + 2), (o.g().c() + L - 1) / L);
+        return new int[] {tile, strip};
+    }
+
+    /** Output tiles of window g with output tile side ot. */
+    private static int tiles(Window2d g, int ot) { return ((g.ow() + ot - 1) / ot) * ((g.oh() + ot - 1) / ot); }
+
+    private static KernelPaths paths(int tile, int strip, int tiles) {
+        KernelPaths p = KernelPaths.of(TILE, tile);
+        return strip < tiles ? p.with(STRIP, strip) : p;
     }
 
     /** The output tile side for a conv: 4 (F(4×4, 3×3)), or 2 for a conv whose F(4×4) weights would pass {@link #bigTileMaxBytes}. */

@@ -6,6 +6,7 @@ import static org.ge4j.ops.vector.KernelHarness.fused;
 import static org.ge4j.ops.vector.KernelHarness.random;
 
 import org.ge4j.ops.blocked.Blocking;
+import org.ge4j.ops.exec.KernelPaths;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,25 +134,43 @@ class NchwcConvTest {
         }
     }
 
-    /** The warm-up's private attributes: parts of the input blocks and segment length, on convs that would not split or have short segments, correctly. */
+    /**
+     * Choices forced on a node ({@link KernelPaths}, as the warm-up sets them on a miniature) on convs that would not
+     * make them: parts of the input blocks, a short last segment, the group width and segment-outer units; taken,
+     * reported by the kernel as by its compiler without compiling, and correct.
+     */
     @Test
-    void thePartsAndSegmentAttributesChooseThePaths() {
-        long[][] cases = {{1, 32, 7, 64, 3, 1, 1, 2, 0}, {1, 48, 9, 40, 3, 1, 2, 3, 0}, {1, 32, 12, 16, 1, 0, 1, 0, 140}, {1, 48, 10, 24, 1, 0, 1, 2, 7},
-                {1, 40, 12, 24, 1, 0, 2, 2, 33}};
+    void forcedChoicesAreTakenReportedAndCorrect() {
+        String parts = NchwcConv.PARTS, last = NchwcConv.LAST_SEGMENT, group = NchwcConv.GROUP, outer = NchwcConv.SEG_OUTER;
+        Object[][] cases = {
+                {conv(1, 32, 7, 64, 3, 1, 1), KernelPaths.of(parts, 2)},
+                {conv(1, 48, 9, 40, 3, 1, 2), KernelPaths.of(parts, 3)},
+                {conv(1, 32, 12, 16, 1, 0, 1), KernelPaths.of(last, 4)}, // 144 positions: 140 and 4
+                {conv(1, 48, 10, 24, 1, 0, 1), KernelPaths.of(parts, 2).with(last, 7)},
+                {conv(1, 40, 12, 24, 1, 0, 2), KernelPaths.of(parts, 2).with(last, 3)}, // strided 1x1: 36 positions, 33 and 3
+                {conv(1, 64, 8, 100, 1, 0, 1), KernelPaths.of(group, 3).with(outer, 0)}, // 7 blocks in groups of 3, 3 and 1
+                {conv(1, 64, 8, 100, 1, 0, 1), KernelPaths.of(group, 1).with(outer, 1)},
+                {conv(2, 20, 9, 72, 1, 0, 1), KernelPaths.of(group, 4).with(last, 1)}}; // 81 positions: 80 and 1
+        var compiler = KernelHarness.R.compiler(org.ge4j.ops.OpRegistry.VECTOR, org.ge4j.ir.Node.GE4J_DOMAIN, "BlockedConv");
         int i = 0;
-        for (long[] t : cases) {
-            var c = conv(t[0], t[1], t[2], t[3], t[4], t[5], t[6]).builder(71 + i, i % 2 == 0 ? "Relu" : "", true, i == 1).build();
+        for (Object[] t : cases) {
+            var c = ((Conv) t[0]).builder(71 + i, i % 2 == 0 ? "Relu" : "", true, i == 1).build();
             var expected = KernelHarness.reference(c, 0);
-            if (t[7] > 0) c.spec().node().setAttr(VectorOps.CONV_PARTS_ATTR, new org.ge4j.ir.Attr.Int(t[7]));
-            if (t[8] > 0) c.spec().node().setAttr(VectorOps.CONV_SEGMENT_ATTR, new org.ge4j.ir.Attr.Int(t[8]));
+            KernelPaths forced = (KernelPaths) t[1];
+            forced.forceOn(c.spec().node());
             var k = KernelHarness.compile(c);
             assertThat(k).isInstanceOf(NchwcConv.class);
+            assertThat(k.paths().choices()).as("case " + i).containsAllEntriesOf(forced.choices());
+            assertThat(compiler.paths(c.spec(), KernelHarness.R.schemaFor(c.spec().node()))).isEqualTo(k.paths());
             var args = KernelHarness.args(c);
             k.run(args);
             KernelHarness.assertClose(KernelHarness.output(c, args, 0), expected, TOL, "case " + i++);
         }
-        assertThat(NchwcConv.inputParts(3, 3, 512, 512, false)).isEqualTo(3); // 1.2 MB of weights per group of four blocks
-        assertThat(NchwcConv.inputParts(3, 3, 32, 64, false)).isEqualTo(1);
+        // unforced: resnet50's 512 -> 512 3x3s split into 3 parts (1.2 MB of weights per group of four blocks), small convs not
+        var big = conv(1, 512, 7, 512, 3, 1, 1).builder(1, "", false, false).build();
+        assertThat(compiler.paths(big.spec(), KernelHarness.R.schemaFor(big.spec().node()))).isEqualTo(KernelPaths.of(parts, 3));
+        var small = conv(1, 32, 7, 64, 3, 1, 1).builder(1, "", false, false).build();
+        assertThat(KernelHarness.compile(small).paths()).isEqualTo(KernelPaths.NONE);
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.ge4j.ops.vector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ge4j.ops.vector.KernelHarness.assertMatchesReference;
 
+import org.ge4j.ops.exec.KernelPaths;
 import org.ge4j.ops.vector.NchwcConvTest.Conv;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -151,17 +152,19 @@ class NchwcWinogradTest {
         }
     }
 
-    /** The warm-up's private attribute makes a small conv (whose size rule gives F(4×4)) run F(2×2), and correctly. */
+    /** A forced tile ({@link KernelPaths}, as the warm-up sets it) makes a small conv (whose size rule gives F(4×4)) run F(2×2), and correctly. */
     @Test
     void theTileAttributeChoosesTheTransform() {
         NchwcWinograd.force = false;
         for (int tile : new int[] {2, 4}) {
             var c = conv(1, 32, 10, 14, 66, 1, 1, 1, 1).builder(21, "Relu", true, true).build();
             var expected = KernelHarness.reference(c, 0); // (the reference kernel checks the node's attributes)
-            c.spec().node().setAttr(VectorOps.WINOGRAD_TILE_ATTR, new org.ge4j.ir.Attr.Int(tile));
+            KernelPaths.of(NchwcWinograd.TILE, tile).forceOn(c.spec().node());
             var k = KernelHarness.compile(c);
             assertThat(k).isInstanceOf(NchwcWinograd.class);
             assertThat(((NchwcWinograd) k).outputTileSide()).isEqualTo(tile);
+            assertThat(k.paths().get(NchwcWinograd.TILE, 0)).isEqualTo(tile);
+            assertThat(BlockedCompilers.convPaths(c.spec(), null)).isEqualTo(k.paths());
             var args = KernelHarness.args(c);
             k.run(args);
             KernelHarness.assertClose(KernelHarness.output(c, args, 0), expected, TOL, "tile " + tile);
@@ -171,15 +174,22 @@ class NchwcWinogradTest {
         for (int[] ts : new int[][] {{4, 4}, {2, 7}, {2, 9}, {2, 31}}) {
             var c = conv(1, 32, 10, 14, 66, 1, 1, 1, 1).builder(23, "", true, false).build();
             var expected = KernelHarness.reference(c, 0);
-            c.spec().node().setAttr(VectorOps.WINOGRAD_TILE_ATTR, new org.ge4j.ir.Attr.Int(ts[0]));
-            c.spec().node().setAttr(VectorOps.WINOGRAD_STRIP_ATTR, new org.ge4j.ir.Attr.Int(ts[1]));
+            KernelPaths.of(NchwcWinograd.TILE, ts[0]).with(NchwcWinograd.STRIP, ts[1]).forceOn(c.spec().node());
             var k = KernelHarness.compile(c);
+            assertThat(k.paths()).isEqualTo(KernelPaths.of(NchwcWinograd.TILE, ts[0]).with(NchwcWinograd.STRIP, ts[1]));
+            assertThat(BlockedCompilers.convPaths(c.spec(), null)).isEqualTo(k.paths());
             var args = KernelHarness.args(c);
             k.run(args);
             KernelHarness.assertClose(KernelHarness.output(c, args, 0), expected, TOL, "tile " + ts[0] + " strip " + ts[1]);
         }
         var plain = KernelHarness.compile(conv(1, 32, 10, 14, 66, 1, 1, 1, 1).builder(21, "Relu", true, true).build());
         assertThat(((NchwcWinograd) plain).outputTileSide()).isEqualTo(4);
+        assertThat(plain.paths()).isEqualTo(KernelPaths.of(NchwcWinograd.TILE, 4)); // one strip
+        // resnet50's 128 -> 128 on 28 x 28: 7 x 7 tiles in strips of 9; 256 -> 256 on 14 x 14 in F(2x2): 7 x 7 tiles in strips of 10
+        var r128 = conv(1, 128, 28, 28, 128, 1, 1, 1, 1).builder(1, "", false, false).build();
+        assertThat(BlockedCompilers.convPaths(r128.spec(), null)).isEqualTo(KernelPaths.of(NchwcWinograd.TILE, 4).with(NchwcWinograd.STRIP, 9));
+        var r256 = conv(1, 256, 14, 14, 256, 1, 1, 1, 1).builder(1, "", false, false).build();
+        assertThat(BlockedCompilers.convPaths(r256.spec(), null)).isEqualTo(KernelPaths.of(NchwcWinograd.TILE, 2).with(NchwcWinograd.STRIP, 10));
     }
 
     @Test
