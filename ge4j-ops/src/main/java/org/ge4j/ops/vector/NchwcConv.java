@@ -96,12 +96,15 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
 
     /**
      * The choices a flat conv reports ({@link #paths}) and takes when forced on its node ({@link KernelPaths}): its
-     * group width (output blocks per group), whether its units are segments of all groups, and the positions of its
-     * last segment when that is shorter than one 1×1 kernel call; and any conv the parts its input blocks are split
-     * into (a miniature takes as many as its input blocks allow).
+     * group width (output blocks per group), whether its units are segments of all groups, the positions per segment
+     * when its plane has several (a smaller plane takes at most whole calls short of its own, so that it has several
+     * too), and the positions of its last segment when that is shorter than one 1×1 kernel call (a smaller plane ends
+     * in as short a segment); and any conv the parts its input blocks are split into (a miniature takes as many as
+     * its input blocks allow).
      */
     static final String GROUP = KernelPaths.PREFIX + "nchwc_group", SEG_OUTER = KernelPaths.PREFIX + "nchwc_seg_outer",
-            LAST_SEGMENT = KernelPaths.PREFIX + "nchwc_last_segment", PARTS = KernelPaths.PREFIX + "nchwc_parts";
+            SEGMENT = KernelPaths.PREFIX + "nchwc_segment", LAST_SEGMENT = KernelPaths.PREFIX + "nchwc_last_segment",
+            PARTS = KernelPaths.PREFIX + "nchwc_parts";
 
     /**
      * The choices that decide a conv's code paths: flat (1×1 as long rows), its group width gw, positions per flat
@@ -115,9 +118,13 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         boolean flat = g.pointwise() || g.kh() == 1 && g.kw() == 1 && g.pt() == 0 && g.pl() == 0 && (g.sh() > 1 || g.sw() > 1);
         long fg = forced.get(GROUP, 0);
         int gw = !flat ? FB : fg >= 1 && fg <= FB ? (int) fg : groupWidth(mb, cb), groups = (mb + gw - 1) / gw;
-        int seg = segment(gw, cb);
-        long plane = g.outPlane(), last = forced.get(LAST_SEGMENT, 0);
-        if (flat && last > 0 && plane > last) seg = (int) (plane - last);
+        int seg = segment(gw, cb), pwP = NchwcKernels.PW_POSITIONS[gw - 1];
+        long plane = g.outPlane(), last = forced.get(LAST_SEGMENT, 0), fs = forced.get(SEGMENT, 0);
+        if (flat && plane > pwP) { // a plane of several segments: whole calls in all but the last
+            if (last > 0 && last < pwP && plane % pwP != 0) seg = (int) (pwP * (plane / pwP)); // and a last one shorter than a call
+            else if (last > 0 && plane > last) seg = (int) (plane - last); // (the first not whole calls)
+            else if (fs > 0) seg = (int) Math.min(Math.max(pwP, fs / pwP * pwP), pwP * ((plane - 1) / pwP));
+        }
         long wGroup = (long) g.kh() * g.kw() * L * gw * L * 4 * cb;
         int cbPer = blocksPerPart(cb, wGroup, (int) Math.max(0, Math.min(1 << 16, forced.get(PARTS, 0))));
         int parts = (cb + cbPer - 1) / cbPer;
@@ -135,6 +142,7 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         p = p.with(GROUP, k.gw());
         if (k.parts() == 1 && groups > 1) p = p.with(SEG_OUTER, k.segOuter() ? 1 : 0);
         long plane = g.outPlane(), last = plane % k.seg();
+        if (plane > k.seg()) p = p.with(SEGMENT, k.seg());
         if (plane > k.seg() && last > 0 && last < NchwcKernels.PW_POSITIONS[k.gw() - 1]) p = p.with(LAST_SEGMENT, last);
         return p;
     }
