@@ -42,6 +42,36 @@ class KernelWarmUpTest {
         }
     }
 
+    /** A CNN with a 1×1 conv over a plane of several segments: its kernel reports choices that its miniature gets. */
+    private static org.ge4j.ir.Graph pointwiseCnn() {
+        org.ge4j.ops.api.GraphBuilder b = org.ge4j.ops.api.GraphBuilder.create("pw").opset(17);
+        org.ge4j.ir.OutDataAnchor x = b.input("x", org.ge4j.ir.DataType.FLOAT, 1, 3, 64, 64);
+        org.ge4j.ir.OutDataAnchor c = b.relu(b.conv(x, b.constant("w1", TestGraphs.random(1, 32, 3, 3, 3)), b.constant("b1", TestGraphs.random(2, 32)), 1, 1, 1));
+        c = b.relu(b.conv(c, b.constant("w2", TestGraphs.random(3, 48, 32, 1, 1)), b.constant("b2", TestGraphs.random(4, 48)), 1, 0, 1));
+        org.ge4j.ir.OutDataAnchor f = b.flatten(b.globalAveragePool(c), 1);
+        return b.output("y", b.matMul(f, b.constant("w3", TestGraphs.random(5, 48, 10)))).build();
+    }
+
+    /**
+     * The kernels' choices ({@link org.ge4j.ops.exec.KernelPaths}, private attributes) live on the warm-up's miniatures
+     * only: a model saved after its warm-up holds none, and a model that carries one is rejected.
+     */
+    @Test
+    void kernelChoicesNeverReachAModel() throws java.io.IOException {
+        Path om = save(pointwiseCnn(), "pw.om");
+        Path again = dir.resolve("again.om");
+        try (CompiledModel m = CompiledModel.load(om, WarmUp.BLOCKING)) {
+            assertThat(m.warmUpSummary()).matches("warm-up [1-9][0-9]* kernels, .*");
+            m.save(again);
+        }
+        for (Path p : List.of(om, again))
+            assertThat(new String(java.nio.file.Files.readAllBytes(p), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(org.ge4j.ops.exec.KernelPaths.PREFIX);
+        org.ge4j.ir.Graph g = pointwiseCnn();
+        for (org.ge4j.ir.Node n : g.nodes())
+            if (n.type().equals("Conv")) n.setAttr("_ge4j_nchwc_group", new org.ge4j.ir.Attr.Int(1));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CompiledModel.compile(g).close()).hasMessageContaining("_ge4j_nchwc_group");
+    }
+
     @Test
     void aBlockingWarmUpRunsMiniaturesOfTheFastKernelsAndChangesNoResult() {
         Path om = saveSmallCnn();
