@@ -14,13 +14,16 @@ class KernelWarmUpTest {
     @TempDir Path dir;
 
     /** A CNN big enough to be worth warming up: two convs on 64x64 (one strided), a pool, a product. */
-    static org.ge4j.ir.Graph cnn() {
+    static org.ge4j.ir.Graph cnn() { return cnn(16, 24, 3, 2, 1); }
+
+    /** x [1, 3, 64, 64], a 3x3 conv to c1 channels, a k×k conv to c2 (stride, pad), Relus, a global pool, a product to 10. */
+    private static org.ge4j.ir.Graph cnn(long c1, long c2, long k, long stride, long pad) {
         org.ge4j.ops.api.GraphBuilder b = org.ge4j.ops.api.GraphBuilder.create("cnn").opset(17);
         org.ge4j.ir.OutDataAnchor x = b.input("x", org.ge4j.ir.DataType.FLOAT, 1, 3, 64, 64);
-        org.ge4j.ir.OutDataAnchor c = b.relu(b.conv(x, b.constant("w1", TestGraphs.random(1, 16, 3, 3, 3)), b.constant("b1", TestGraphs.random(2, 16)), 1, 1, 1));
-        c = b.relu(b.conv(c, b.constant("w2", TestGraphs.random(3, 24, 16, 3, 3)), b.constant("b2", TestGraphs.random(4, 24)), 2, 1, 1));
+        org.ge4j.ir.OutDataAnchor c = b.relu(b.conv(x, b.constant("w1", TestGraphs.random(1, c1, 3, 3, 3)), b.constant("b1", TestGraphs.random(2, c1)), 1, 1, 1));
+        c = b.relu(b.conv(c, b.constant("w2", TestGraphs.random(3, c2, c1, k, k)), b.constant("b2", TestGraphs.random(4, c2)), (int) stride, (int) pad, 1));
         org.ge4j.ir.OutDataAnchor f = b.flatten(b.globalAveragePool(c), 1);
-        return b.output("y", b.matMul(f, b.constant("w3", TestGraphs.random(5, 24, 10)))).build();
+        return b.output("y", b.matMul(f, b.constant("w3", TestGraphs.random(5, c2, 10)))).build();
     }
 
     private Path save(org.ge4j.ir.Graph g, String name) {
@@ -43,14 +46,7 @@ class KernelWarmUpTest {
     }
 
     /** A CNN with a 1×1 conv over a plane of several segments: its kernel reports choices that its miniature gets. */
-    private static org.ge4j.ir.Graph pointwiseCnn() {
-        org.ge4j.ops.api.GraphBuilder b = org.ge4j.ops.api.GraphBuilder.create("pw").opset(17);
-        org.ge4j.ir.OutDataAnchor x = b.input("x", org.ge4j.ir.DataType.FLOAT, 1, 3, 64, 64);
-        org.ge4j.ir.OutDataAnchor c = b.relu(b.conv(x, b.constant("w1", TestGraphs.random(1, 32, 3, 3, 3)), b.constant("b1", TestGraphs.random(2, 32)), 1, 1, 1));
-        c = b.relu(b.conv(c, b.constant("w2", TestGraphs.random(3, 48, 32, 1, 1)), b.constant("b2", TestGraphs.random(4, 48)), 1, 0, 1));
-        org.ge4j.ir.OutDataAnchor f = b.flatten(b.globalAveragePool(c), 1);
-        return b.output("y", b.matMul(f, b.constant("w3", TestGraphs.random(5, 48, 10)))).build();
-    }
+    private static org.ge4j.ir.Graph pointwiseCnn() { return cnn(32, 48, 1, 1, 0); }
 
     /**
      * The kernels' choices ({@link org.ge4j.ops.exec.KernelPaths}, private attributes) live on the warm-up's miniatures
