@@ -19,6 +19,7 @@ import org.ge4j.ops.OpRegistry;
 import org.ge4j.ops.OpSchema;
 import org.ge4j.ops.exec.CompiledKernel;
 import org.ge4j.ops.exec.KernelCompiler;
+import org.ge4j.ops.exec.KernelPaths;
 import org.ge4j.ops.exec.NodeSpec;
 import org.ge4j.ops.exec.ReferenceKernelAdapter;
 import org.ge4j.runtime.om.MappedPages;
@@ -120,6 +121,9 @@ public final class StaticModel implements AutoCloseable {
     /** What a kernel compiler knows about a task: its node, static descriptions and constant inputs ({@code constants}: the plan's own). */
     static NodeSpec spec(ExecutionPlan plan, ExecutionPlan.Task task, OpSchema schema, MemorySegment constants) {
         Node n = task.node();
+        for (String a : n.attrs().keySet()) // (a compiled model cannot carry them: only a hand-made .om)
+            if (a.startsWith(KernelPaths.PREFIX))
+                throw new OpException(n, "has attribute '" + a + "': attributes named " + KernelPaths.PREFIX + "* are kernel choices that only the load-time warm-up sets, on its own small copies of nodes");
         int nIn = n.inputCount();
         List<TensorDesc> in = new ArrayList<>(), out = new ArrayList<>();
         List<Tensor> consts = new ArrayList<>();

@@ -66,6 +66,13 @@ class KernelWarmUpTest {
         for (org.ge4j.ir.Node n : g.nodes())
             if (n.type().equals("Conv")) n.setAttr("_ge4j_nchwc_group", new org.ge4j.ir.Attr.Int(1));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> CompiledModel.compile(g).close()).hasMessageContaining("_ge4j_nchwc_group");
+        // nor does a .om that carries one load (only a hand-made one could: its graph is not checked against the schemas at load)
+        Path forged = dir.resolve("forged.om");
+        try (CompiledModel m = CompiledModel.load(om, WarmUp.OFF)) {
+            for (org.ge4j.ir.Node n : m.graph().nodes()) if (n.type().endsWith("Conv")) n.setAttr("_ge4j_nchwc_group", new org.ge4j.ir.Attr.Int(1));
+            m.save(forged);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CompiledModel.load(forged, WarmUp.OFF).close()).hasMessageContaining("_ge4j_nchwc_group").hasMessageContaining("kernel choices");
     }
 
     @Test
