@@ -199,11 +199,17 @@ class MiniatureTest {
         assertThat(m2.node().hasAttr(PARTS)).isFalse();
         for (NodeSpec s : List.of(m, m2)) assertThat(kernel(s).getClass().getSimpleName()).isEqualTo("NchwcConv");
         assertThat(kernel(m2).paths().get(LAST_SEGMENT, 0)).isEqualTo(4);
-        assertThat(kernel(m2).paths().get(SEGMENT, 0)).isEqualTo(92);
-        // a 1x1 on 56 x 56 (3136 positions in segments of 84 for 24 -> 144 channels: a last one of 28) neither
+        // a 1x1 on 56 x 56 (3136 positions for 24 -> 144 channels, in groups of 3: calls of 6, segments of 132, the last
+        // of 100: 16 calls and 4): the miniature's 2 x 56 positions in segments of 102 and 10 (a call and 4)
         OutDataAnchor x3 = b.input("x3", DataType.FLOAT, 1, 2, 56, 56, 16);
         OutDataAnchor y3 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x3, b.constant("w3", zeros(144, 24, 1, 1))).attr("block", 16L).call1();
-        assertThat(mini(y3).node().hasAttr(LAST_SEGMENT)).isFalse();
+        NodeSpec m3 = mini(y3);
+        assertThat(m3.attrs().getInt(LAST_SEGMENT, 0)).isEqualTo(100);
+        assertThat(kernel(m3).paths().get(LAST_SEGMENT, 0)).isEqualTo(10);
+        // a 1x1 whose plane is one segment reports none
+        OutDataAnchor x4 = b.input("x4", DataType.FLOAT, 1, 2, 7, 7, 16);
+        OutDataAnchor y4 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x4, b.constant("w4", zeros(144, 24, 1, 1))).attr("block", 16L).call1();
+        assertThat(mini(y4).node().hasAttr(LAST_SEGMENT)).isFalse();
     }
 
     @Test
@@ -238,7 +244,7 @@ class MiniatureTest {
     }
 
     /** The vector kernels' choice names (private attributes). */
-    private static final String GROUP = "_ge4j_nchwc_group", SEGMENT = "_ge4j_nchwc_segment", PARTS = "_ge4j_nchwc_parts", LAST_SEGMENT = "_ge4j_nchwc_last_segment",
+    private static final String GROUP = "_ge4j_nchwc_group", PARTS = "_ge4j_nchwc_parts", LAST_SEGMENT = "_ge4j_nchwc_last_segment",
             TILE = "_ge4j_winograd_tile", STRIP = "_ge4j_winograd_strip";
 
     @Test

@@ -96,15 +96,14 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
 
     /**
      * The choices a flat conv reports ({@link #paths}) and takes when forced on its node ({@link KernelPaths}): its
-     * group width (output blocks per group), whether its units are segments of all groups, the positions per segment
-     * when its plane has several (a smaller plane takes at most whole calls short of its own, so that it has several
-     * too), and the positions of its last segment when that is shorter than one 1×1 kernel call (a smaller plane ends
-     * in as short a segment); and any conv the parts its input blocks are split into (a miniature takes as many as
-     * its input blocks allow).
+     * group width (output blocks per group), whether its units are segments of all groups, and when its plane has
+     * several segments the positions of the last (a smaller plane gets several segments too, its last as long in
+     * 1×1 kernel calls: whole ones, less than one, or more with a remainder: flatRow's three ways to end a
+     * segment); and any conv the parts its input blocks are split into (a miniature takes as many as its input
+     * blocks allow).
      */
     static final String GROUP = KernelPaths.PREFIX + "nchwc_group", SEG_OUTER = KernelPaths.PREFIX + "nchwc_seg_outer",
-            SEGMENT = KernelPaths.PREFIX + "nchwc_segment", LAST_SEGMENT = KernelPaths.PREFIX + "nchwc_last_segment",
-            PARTS = KernelPaths.PREFIX + "nchwc_parts";
+            LAST_SEGMENT = KernelPaths.PREFIX + "nchwc_last_segment", PARTS = KernelPaths.PREFIX + "nchwc_parts";
 
     /**
      * The choices that decide a conv's code paths: flat (1×1 as long rows), its group width gw, positions per flat
@@ -119,11 +118,14 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         long fg = forced.get(GROUP, 0);
         int gw = !flat ? FB : fg >= 1 && fg <= FB ? (int) fg : groupWidth(mb, cb), groups = (mb + gw - 1) / gw;
         int seg = segment(gw, cb), pwP = NchwcKernels.PW_POSITIONS[gw - 1];
-        long plane = g.outPlane(), last = forced.get(LAST_SEGMENT, 0), fs = forced.get(SEGMENT, 0);
-        if (flat && plane > pwP) { // a plane of several segments: whole calls in all but the last
-            if (last > 0 && last < pwP && plane % pwP != 0) seg = (int) (pwP * (plane / pwP)); // and a last one shorter than a call
-            else if (last > 0 && plane > last) seg = (int) (plane - last); // (the first not whole calls)
-            else if (fs > 0) seg = (int) Math.min(Math.max(pwP, fs / pwP * pwP), pwP * ((plane - 1) / pwP));
+        long plane = g.outPlane(), last = forced.get(LAST_SEGMENT, -1), r = plane % pwP;
+        if (flat && last >= 0 && plane > pwP) {
+            // the original's plane has several segments of whole calls, the last of `last` positions: so has this one (two
+            // or more), its last segment of whole calls, shorter than one call, or longer with a remainder, like the original's
+            // (where this plane allows no such split, the segments take the original's last kind of length at least)
+            if (last % pwP == 0) seg = (int) (r == 0 ? pwP : pwP * (plane / pwP));
+            else if (last < pwP) seg = (int) (r != 0 ? pwP * (plane / pwP) : plane - last);
+            else seg = (int) (r != 0 && plane >= 4L * pwP ? pwP * ((plane - pwP - 1) / pwP) : Math.max(1, plane - pwP - 1));
         }
         long wGroup = (long) g.kh() * g.kw() * L * gw * L * 4 * cb;
         int cbPer = blocksPerPart(cb, wGroup, (int) Math.max(0, Math.min(1 << 16, forced.get(PARTS, 0))));
@@ -141,9 +143,8 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         int groups = ((m + L - 1) / L + k.gw() - 1) / k.gw();
         p = p.with(GROUP, k.gw());
         if (k.parts() == 1 && groups > 1) p = p.with(SEG_OUTER, k.segOuter() ? 1 : 0);
-        long plane = g.outPlane(), last = plane % k.seg();
-        if (plane > k.seg()) p = p.with(SEGMENT, k.seg());
-        if (plane > k.seg() && last > 0 && last < NchwcKernels.PW_POSITIONS[k.gw() - 1]) p = p.with(LAST_SEGMENT, last);
+        long plane = g.outPlane();
+        if (plane > k.seg()) p = p.with(LAST_SEGMENT, plane % k.seg());
         return p;
     }
 

@@ -6,6 +6,7 @@ import static org.ge4j.ops.vector.KernelHarness.fused;
 import static org.ge4j.ops.vector.KernelHarness.random;
 
 import org.ge4j.ops.blocked.Blocking;
+import java.util.List;
 import org.ge4j.ops.exec.KernelPaths;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -141,7 +142,7 @@ class NchwcConvTest {
      */
     @Test
     void forcedChoicesAreTakenReportedAndCorrect() {
-        String parts = NchwcConv.PARTS, last = NchwcConv.LAST_SEGMENT, group = NchwcConv.GROUP, outer = NchwcConv.SEG_OUTER, seg = NchwcConv.SEGMENT;
+        String parts = NchwcConv.PARTS, last = NchwcConv.LAST_SEGMENT, group = NchwcConv.GROUP, outer = NchwcConv.SEG_OUTER;
         Object[][] cases = {
                 {conv(1, 32, 7, 64, 3, 1, 1), KernelPaths.of(parts, 2)},
                 {conv(1, 48, 9, 40, 3, 1, 2), KernelPaths.of(parts, 3)},
@@ -151,8 +152,8 @@ class NchwcConvTest {
                 {conv(1, 64, 8, 100, 1, 0, 1), KernelPaths.of(group, 3).with(outer, 0)}, // 7 blocks in groups of 3, 3 and 1
                 {conv(1, 64, 8, 100, 1, 0, 1), KernelPaths.of(group, 1).with(outer, 1)},
                 {conv(2, 20, 9, 72, 1, 0, 1), KernelPaths.of(group, 4).with(last, 1)}, // 81 positions: 80 and 1
-                {conv(1, 20, 9, 72, 1, 0, 1), KernelPaths.of(group, 4).with(seg, 30)}, // 81 positions: 30, 30 and 21
-                {conv(1, 36, 7, 40, 1, 0, 1), KernelPaths.of(group, 2).with(seg, 400)}}; // 49 positions: 48 and 1 (the most whole calls of 8 short of 49)
+                {conv(1, 20, 10, 72, 1, 0, 1), KernelPaths.of(group, 4).with(last, 0)}, // 100 positions in whole calls of 5
+                {conv(1, 36, 7, 40, 1, 0, 1), KernelPaths.of(group, 2).with(last, 13)}}; // 49 positions: 40 and 9 (more than a call of 8)
         var compiler = KernelHarness.R.compiler(org.ge4j.ops.OpRegistry.VECTOR, org.ge4j.ir.Node.GE4J_DOMAIN, "BlockedConv");
         int i = 0;
         for (Object[] t : cases) {
@@ -162,10 +163,15 @@ class NchwcConvTest {
             forced.forceOn(c.spec().node());
             var k = KernelHarness.compile(c);
             assertThat(k).isInstanceOf(NchwcConv.class);
-            for (var e : forced.choices().entrySet()) // (a segment length as whole calls on this plane, a last segment as short)
-                if (e.getKey().equals(seg) || e.getKey().equals(last)) assertThat(k.paths().choices()).as("case " + i).containsKey(e.getKey());
-                else assertThat(k.paths().get(e.getKey(), -1)).as("case " + i).isEqualTo(e.getValue());
-            if (forced.get(seg, 0) == 400) assertThat(k.paths().get(seg, 0)).isEqualTo(48);
+            for (var e : forced.choices().entrySet()) {
+                long got = k.paths().get(e.getKey(), -1), want = e.getValue();
+                if (!e.getKey().equals(last)) assertThat(got).as("case " + i).isEqualTo(want);
+                else { // a last segment as long in calls: a whole number, less than one, more with a remainder
+                    int calls = NchwcKernels.PW_POSITIONS[(int) k.paths().get(group, 1) - 1];
+                    assertThat(got).as("case " + i).isNotNegative();
+                    assertThat(List.of(got % calls == 0, got < calls)).as("case " + i).isEqualTo(List.of(want % calls == 0, want < calls));
+                }
+            }
             assertThat(compiler.paths(c.spec(), KernelHarness.R.schemaFor(c.spec().node()))).isEqualTo(k.paths());
             var args = KernelHarness.args(c);
             k.run(args);
