@@ -13,6 +13,7 @@ import org.ge4j.ops.OpSchema;
 import org.ge4j.ops.exec.CompiledKernel;
 import org.ge4j.ops.exec.NodeSpec;
 import org.ge4j.ops.fused.AttentionHeads;
+import org.ge4j.ops.vector.data.BlockTranspose;
 import org.ge4j.ops.util.Broadcast;
 
 /**
@@ -177,24 +178,25 @@ final class AttentionKernel implements CompiledKernel, WorkerPool.Job {
 
     /**
      * Packs w rows of K (dk floats each, ld bytes apart) transposed into a panel: panel[kk][j] = K[j][kk], columns
-     * w..NR zero. Row by row (reads contiguous, writes NR floats apart), four rows at a time.
+     * w..NR zero. 16x16 blocks transposed in registers ({@link BlockTranspose}, AVX-512), the rest element by element.
      */
     static void packRows(MemorySegment k, long off, long ld, int dk, int w, MemorySegment panel) {
-        int j = 0;
-        for (; j + 4 <= w; j += 4) {
-            long s0 = off + j * ld, s1 = s0 + ld, s2 = s1 + ld, s3 = s2 + ld;
-            for (int kk = 0; kk < dk; kk++) {
-                long d = (long) kk * NR * 4 + j * 4L, o = kk * 4L;
-                panel.set(Sgemm.F, d, k.get(Sgemm.F, s0 + o));
-                panel.set(Sgemm.F, d + 4, k.get(Sgemm.F, s1 + o));
-                panel.set(Sgemm.F, d + 8, k.get(Sgemm.F, s2 + o));
-                panel.set(Sgemm.F, d + 12, k.get(Sgemm.F, s3 + o));
+        int j = 0, kb = BlockTranspose.AVAILABLE ? dk & ~15 : 0;
+        if (kb > 0)
+            for (; j + 16 <= w; j += 16) {
+                for (int kk = 0; kk < kb; kk += 16) BlockTranspose.int16(k, off + j * ld + kk * 4L, ld, panel, (long) kk * NR * 4 + j * 4L, NR * 4L);
+                packColumns(k, off, ld, kb, dk, j, j + 16, panel);
             }
+        packColumns(k, off, ld, 0, dk, j, w, panel);
+        for (int kk = 0; kk < dk && w < NR; kk++) for (int jj = w; jj < NR; jj++) panel.set(Sgemm.F, (long) kk * NR * 4 + jj * 4L, 0f);
+    }
+
+    /** panel[kk][j] = K[j][kk] for kk in [k0, k1), j in [j0, j1), element by element. */
+    private static void packColumns(MemorySegment k, long off, long ld, int k0, int k1, int j0, int j1, MemorySegment panel) {
+        for (int j = j0; j < j1; j++) {
+            long s = off + j * ld;
+            for (int kk = k0; kk < k1; kk++) panel.set(Sgemm.F, (long) kk * NR * 4 + j * 4L, k.get(Sgemm.F, s + kk * 4L));
         }
-        for (; j < w; j++)
-            for (int kk = 0; kk < dk; kk++) panel.set(Sgemm.F, (long) kk * NR * 4 + j * 4L, k.get(Sgemm.F, off + j * ld + kk * 4L));
-        if (w < NR)
-            for (int kk = 0; kk < dk; kk++) for (int jj = w; jj < NR; jj++) panel.set(Sgemm.F, (long) kk * NR * 4 + jj * 4L, 0f);
     }
 
     /** s = softmax(scale * s + mask) over one row of n floats; the mask row at mo with column stride ms (0 or 4). */

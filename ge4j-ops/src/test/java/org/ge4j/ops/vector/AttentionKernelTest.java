@@ -45,8 +45,8 @@ class AttentionKernelTest {
         assertMatchesReference(fused("Attention").opset(1).attr("scale", 0.5f).attr("num_heads", 3L).ints("q_columns", 2, 17)
                 .ints("k_columns", 1, 16).ints("v_columns", 4, 13).in(random(21, 2, 9, 19)).in(random(22, 2, 37, 16)).in(random(23, 2, 37, 14))
                 .in(uniform(24, -5, 0, 2, 3, 9, 37)).build(), TOL);
-        // no windows: every column, heads of 16 and 40 (V wider than one panel)
-        assertMatchesReference(fused("Attention").opset(1).attr("num_heads", 2L).in(random(25, 1, 33, 32)).in(random(26, 1, 40, 32))
+        // no windows: every column, heads of 20 (a 16-column block and 4 more) and 40 (V wider than one panel)
+        assertMatchesReference(fused("Attention").opset(1).attr("num_heads", 2L).in(random(25, 1, 33, 40)).in(random(26, 1, 40, 40))
                 .in(random(27, 1, 40, 80)).in(uniform(28, -5, 0, 33, 40)).build(), TOL);
     }
 
