@@ -40,6 +40,12 @@ public final class VectorBench {
         var qkv = random(4, 1, 197, 2304);
         items.add(new Item("attn vit packed 1x197x2304", KernelHarness.fused("Attention").opset(1).attr("scale", 0.125f).attr("num_heads", 12L)
                 .ints("q_columns", 0, 768).ints("k_columns", 768, 1536).ints("v_columns", 1536, 2304).in(qkv).in(qkv).in(qkv).build(), vitAttn, 0));
+        double bertAttn = 2.0 * 12 * 128 * 128 * 128;
+        items.add(new Item("attn bert per-head 12x128x64", KernelHarness.fused("Attention").opset(1).attr("scale", 0.125f).attr("k_transposed", 1L)
+                .in(random(1, 12, 128, 64)).in(random(2, 12, 64, 128)).in(random(3, 12, 128, 64)).build(), bertAttn, 0));
+        var bqkv = random(4, 1, 128, 2304);
+        items.add(new Item("attn bert packed 1x128x2304", KernelHarness.fused("Attention").opset(1).attr("scale", 0.125f).attr("num_heads", 12L)
+                .ints("q_columns", 0, 768).ints("k_columns", 768, 1536).ints("v_columns", 1536, 2304).in(bqkv).in(bqkv).in(bqkv).build(), bertAttn, 0));
         // GEMV: batch-1 linear layer, weight streaming
         items.add(new Item("gemv 1x1024x4096", op("MatMul").in(random(1, 1, 1024)).constIn(random(2, 1024, 4096)).build(), 2.0 * 1024 * 4096, 1024.0 * 4096 * 4));
         items.add(new Item("gemv 1x4096x4096", op("MatMul").in(random(1, 1, 4096)).constIn(random(2, 4096, 4096)).build(), 2.0 * 4096 * 4096, 4096.0 * 4096 * 4));
