@@ -532,15 +532,19 @@ final class Miniature {
         in[0] = mq;
         in[1] = mk;
         in[2] = mv;
-        if (in.length > 3 && s.input(3) != null) {
-            long[] ms = s.inputShape(3), mm = new long[ms.length];
-            for (int i = 0; i < ms.length; i++) {
-                int fromEnd = ms.length - 1 - i;
-                mm[i] = ms[i] == 1 ? 1 : fromEnd == 0 ? lk : fromEnd == 1 ? lq : Math.min(ms[i], 2);
-            }
-            in[3] = mm;
-        }
+        attentionMask(s, in, lq, lk);
         return true;
+    }
+
+    /** The attention mask (input 3, if any) shrunk like the scores [..., Lq, Lk] it broadcasts to (its dims of 1 kept). */
+    private static void attentionMask(NodeSpec s, long[][] in, long lq, long lk) {
+        if (in.length <= 3 || s.input(3) == null) return;
+        long[] ms = s.inputShape(3), mm = new long[ms.length];
+        for (int i = 0; i < ms.length; i++) {
+            int fromEnd = ms.length - 1 - i;
+            mm[i] = ms[i] == 1 ? 1 : fromEnd == 0 ? lk : fromEnd == 1 ? lq : Math.min(ms[i], 2);
+        }
+        in[3] = mm;
     }
 
     /**
@@ -562,14 +566,7 @@ final class Miniature {
         in[0] = new long[] {b, lq, c};
         in[1] = new long[] {b, lk, c};
         in[2] = new long[] {b, lk, c};
-        if (in.length > 3 && s.input(3) != null) {
-            long[] ms = s.inputShape(3), mm = new long[ms.length];
-            for (int i = 0; i < ms.length; i++) {
-                int fromEnd = ms.length - 1 - i;
-                mm[i] = ms[i] == 1 ? 1 : fromEnd == 0 ? lk : fromEnd == 1 ? lq : Math.min(ms[i], 2);
-            }
-            in[3] = mm;
-        }
+        attentionMask(s, in, lq, lk);
         return Map.of(AttentionHeads.NUM_HEADS, new Attr.Int(nh), AttentionHeads.Q_COLUMNS, new Attr.Ints(new long[] {0, nh * dk}),
                 AttentionHeads.K_COLUMNS, new Attr.Ints(new long[] {nh * dk, 2 * nh * dk}), AttentionHeads.V_COLUMNS, new Attr.Ints(new long[] {2 * nh * dk, c}));
     }
