@@ -18,6 +18,7 @@ import org.ge4j.ops.OpSchema;
 import org.ge4j.ops.Trait;
 import org.ge4j.ops.exec.KernelPaths;
 import org.ge4j.ops.exec.NodeSpec;
+import org.ge4j.ops.fused.AttentionHeads;
 
 /**
  * A small copy of a node for warming its kernel's code up: the same op and attributes on shrunken float
@@ -40,7 +41,8 @@ import org.ge4j.ops.exec.NodeSpec;
  *   <li>MatMul, Gemm, ge4j::FusedMatMul, ge4j::PackedMatMul: M by {@link #rows}, K at most 23, N one full
  *       32-column panel plus the original remainder; batch dims at most 2; the bias broadcast kept; packed
  *       weights repacked geometry (attributes k, n) with the same panel width.</li>
- *   <li>ge4j::Attention: Lq by {@link #rows}, Dk at most 23, Lk and Dv as GEMM columns, batch dims at most 2.
+ *   <li>ge4j::Attention: Lq by {@link #rows}, Dk at most 23, Lk and Dv as GEMM columns, batch dims at most 2; in the
+ *       packed-heads form at most 2 heads, their windows laid out as in one Q/K/V projection (attributes adjusted).
  *       Transpose: every dim at most 47 (its remainder mod 16 kept).</li>
  *   <li>elementwise ops, Softmax, LayerNormalization: the last dim at most 47 (its remainder mod 16 kept),
  *       the others at most 2, broadcast dims (1) kept.</li>
@@ -112,7 +114,12 @@ final class Miniature {
                 overrides = packedMatMul(s, in);
                 if (overrides == null) return null;
             }
-            case "ge4j::Attention" -> { if (!attention(s, in)) return null; }
+            case "ge4j::Attention" -> {
+                if (AttentionHeads.isPacked(s.attrs())) {
+                    overrides = packedAttention(s, in);
+                    if (overrides == null) return null;
+                } else if (!attention(s, in)) return null;
+            }
             case "Transpose" -> {
                 long[] x = s.inputShape(0).clone();
                 for (int i = 0; i < x.length; i++) x[i] = last(x[i]);
@@ -168,6 +175,10 @@ final class Miniature {
                 }
                 case "ge4j::Attention" -> {
                     long[] q = s.inputShape(0), v = s.inputShape(2);
+                    if (AttentionHeads.isPacked(s.attrs())) {
+                        AttentionHeads h = AttentionHeads.of(s.attrs(), q[2], s.inputShape(1)[2], v[2]);
+                        yield out / h.dv() * v[1] * (h.dk() + h.dv());
+                    }
                     yield out / v[v.length - 1] * v[v.length - 2] * (q[q.length - 1] + v[v.length - 1]);
                 }
                 default -> io;
@@ -472,15 +483,43 @@ final class Miniature {
         in[0] = mq;
         in[1] = mk;
         in[2] = mv;
-        if (in.length > 3 && s.input(3) != null) {
-            long[] ms = s.inputShape(3), mm = new long[ms.length];
-            for (int i = 0; i < ms.length; i++) {
-                int fromEnd = ms.length - 1 - i;
-                mm[i] = ms[i] == 1 ? 1 : fromEnd == 0 ? lk : fromEnd == 1 ? lq : Math.min(ms[i], 2);
-            }
-            in[3] = mm;
-        }
+        attentionMask(s, in, lq, lk);
         return true;
+    }
+
+    /** The attention mask (input 3, if any) shrunk like the scores [..., Lq, Lk] it broadcasts to (its dims of 1 kept). */
+    private static void attentionMask(NodeSpec s, long[][] in, long lq, long lk) {
+        if (in.length <= 3 || s.input(3) == null) return;
+        long[] ms = s.inputShape(3), mm = new long[ms.length];
+        for (int i = 0; i < ms.length; i++) {
+            int fromEnd = ms.length - 1 - i;
+            mm[i] = ms[i] == 1 ? 1 : fromEnd == 0 ? lk : fromEnd == 1 ? lq : Math.min(ms[i], 2);
+        }
+        in[3] = mm;
+    }
+
+    /**
+     * ge4j::Attention in the packed-heads form: batch and heads at most 2, Lq, Lk, Dk, Dv as the per-head form; every
+     * input is one Q/K/V projection [B, L, C'] with Q, K and V side by side (C' = 2 H Dk + H Dv), whatever the
+     * original's windows: the kernel takes the same paths for any row stride and window.
+     */
+    private static Map<String, Attr> packedAttention(NodeSpec s, long[][] in) {
+        long[] q = s.inputShape(0), k = s.inputShape(1), v = s.inputShape(2);
+        if (q.length != 3 || k.length != 3 || v.length != 3) return null;
+        AttentionHeads h;
+        try {
+            h = AttentionHeads.of(s.attrs(), q[2], k[2], v[2]);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        long nh = Math.min(h.heads(), 2), dk = inner(h.dk()), dv = columns(h.dv()), b = Math.min(q[0], 2), lq = rows(q[1]), lk = columns(k[1]);
+        long c = nh * (2 * dk + dv);
+        in[0] = new long[] {b, lq, c};
+        in[1] = new long[] {b, lk, c};
+        in[2] = new long[] {b, lk, c};
+        attentionMask(s, in, lq, lk);
+        return Map.of(AttentionHeads.NUM_HEADS, new Attr.Int(nh), AttentionHeads.Q_COLUMNS, new Attr.Ints(new long[] {0, nh * dk}),
+                AttentionHeads.K_COLUMNS, new Attr.Ints(new long[] {nh * dk, 2 * nh * dk}), AttentionHeads.V_COLUMNS, new Attr.Ints(new long[] {2 * nh * dk, c}));
     }
 
     /**

@@ -324,6 +324,19 @@ class MiniatureTest {
     }
 
     @Test
+    void packedHeadsAttentionKeepsOneProjectionLayoutWithFewerHeads() {
+        GraphBuilder b = GraphBuilder.create("a").opset(17).opset(Node.GE4J_DOMAIN, 1);
+        OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 197, 2304);
+        NodeSpec m = mini(b.op(Node.GE4J_DOMAIN, "Attention").in(x, x, x).attr("scale", 0.125f).attr("num_heads", 12L)
+                .attr("q_columns", new long[] {0, 768}).attr("k_columns", new long[] {768, 1536}).attr("v_columns", new long[] {1536, 2304}).call1());
+        assertThat(m.inputShape(0)).containsExactly(1, 13, 128);
+        assertThat(m.inputShape(1)).containsExactly(1, 37, 128);
+        assertThat(m.node().attrInt("num_heads", 0)).isEqualTo(2);
+        assertThat(m.node().attrInts("v_columns", null)).containsExactly(64, 128);
+        assertThat(m.outputShape(0)).containsExactly(1, 13, 64);
+    }
+
+    @Test
     void aTransposeKeepsItsPermutationOnSmallerDims() {
         GraphBuilder b = GraphBuilder.create("t").opset(17);
         OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 128, 12, 64);

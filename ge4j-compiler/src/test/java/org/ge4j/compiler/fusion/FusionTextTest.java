@@ -180,6 +180,68 @@ class FusionTextTest {
             """);
     }
 
+    /** torch's MultiheadAttention (sequence first, batch 1): one in-projection X [L, 1, 3E] sliced into Q, K, V. */
+    private static String mha(int n) {
+        return """
+            graph g {
+              opset "" = 17
+              input %x : f32[5,$N,24]
+              %e0 = Constant() {value = tensor<i64[1]> [0]}
+              %e1 = Constant() {value = tensor<i64[1]> [8]}
+              %e2 = Constant() {value = tensor<i64[1]> [16]}
+              %e3 = Constant() {value = tensor<i64[1]> [24]}
+              %ax = Constant() {value = tensor<i64[1]> [-1]}
+              %xq = Slice(%x, %e0, %e1, %ax)
+              %xk = Slice(%x, %e1, %e2, %ax)
+              %xv = Slice(%x, %e2, %e3, %ax)
+              %hs = Constant() {value = tensor<i64[3]> [5, $H, 4]}
+              %rq = Reshape(%xq, %hs)
+              %rk = Reshape(%xk, %hs)
+              %rv = Reshape(%xv, %hs)
+              %q = Transpose(%rq) {perm = [1, 0, 2]}
+              %kt = Transpose(%rk) {perm = [1, 2, 0]}
+              %v = Transpose(%rv) {perm = [1, 0, 2]}
+              %s = MatMul(%q, %kt)
+              %c = Constant() {value = tensor<f32[]> [0.5]}
+              %sc = Mul(%s, %c)
+              %p = Softmax(%sc)
+              %a = MatMul(%p, %v)
+              %at = Transpose(%a) {perm = [1, 0, 2]}
+              %os = Constant() {value = tensor<i64[2]> [5, $E]}
+              %y = Reshape(%at, %os)
+              return %y
+            }
+            """.replace("$N", String.valueOf(n)).replace("$H", String.valueOf(2 * n)).replace("$E", String.valueOf(8 * n));
+    }
+
+    @Test
+    void attentionHeadsReadInPlaceFromOneProjection() {
+        assertRewrites(FusionTesting.fusion(), mha(1), """
+            graph g {
+              opset "" = 17
+              opset "ge4j" = 1
+              input %x : f32[5,1,24]
+              %os = Constant() {value = tensor<i64[2]> [5, 8]}
+              %a_in0_shape = Constant() {value = tensor<i64[3]> [1, 5, 24]}
+              %a_in0_view = Reshape(%x, %a_in0_shape)
+              a: %a_2 = ge4j::Attention(%a_in0_view, %a_in0_view, %a_in0_view) {scale = 0.5, num_heads = 2, q_columns = [0, 8], k_columns = [8, 16], v_columns = [16, 24]}
+              %at_shape = Constant() {value = tensor<i64[3]> [5, 2, 4]}
+              at_view: %at = Reshape(%a_2, %at_shape)
+              %y = Reshape(%at, %os)
+              return %y
+            }
+            """);
+    }
+
+    @Test
+    void attentionHeadsOfSeveralSequenceFirstBatchesStayPerHead() {
+        // [L, N, C] with N = 2: head rows of one batch are not C apart
+        var g = org.ge4j.compiler.TextCases.graph(mha(2));
+        org.ge4j.compiler.PassTests.runPass(FusionTesting.fusion(), g);
+        org.assertj.core.api.Assertions.assertThat(g.nodes().stream().filter(n -> n.type().equals("Attention")).toList())
+                .singleElement().satisfies(n -> org.assertj.core.api.Assertions.assertThat(n.attrInt("num_heads", 0)).isZero());
+    }
+
     @Test
     void softmaxOverAnotherAxisIsNotAttention() {
         assertUnchanged(FusionTesting.fusion(), """

@@ -89,6 +89,8 @@ class AllocationFreeTest {
         m.put("LayerNormalization", op("LayerNormalization").opset(17).in(random(1, 64, 96)).constIn(random(2, 96)).constIn(random(3, 96)).build());
         m.put("Attention", fused("Attention").opset(1).attr("scale", 0.125f).in(random(1, 1, 4, 20, 16)).in(random(2, 1, 4, 20, 16))
                 .in(random(3, 1, 4, 20, 16)).in(random(4, 1, 1, 1, 20)).build());
+        m.put("Attention packed heads", fused("Attention").opset(1).attr("scale", 0.125f).attr("num_heads", 4L).ints("q_columns", 0, 64)
+                .ints("k_columns", 64, 128).ints("v_columns", 128, 192).in(random(1, 1, 20, 192)).in(random(1, 1, 20, 192)).in(random(1, 1, 20, 192)).build());
         // the blocked layout (NCHWc)
         m.put("BlockedConv depthwise s1 clip residual", NchwcKernelsTest.conv(1, true, 1, 40, 9, 9, 40, 40, 3, 1, 1, true, "Clip", new long[] {1, 40, 9, 9}).build());
         m.put("BlockedConv depthwise s2 sigmoid", NchwcKernelsTest.conv(2, true, 1, 24, 14, 14, 24, 24, 3, 2, 1, true, "Sigmoid", null).build());

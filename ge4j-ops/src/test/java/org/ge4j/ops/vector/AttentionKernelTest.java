@@ -34,4 +34,37 @@ class AttentionKernelTest {
                 .in(random(1, 1, 12, 128, 64)).in(random(2, 1, 12, 64, 128)).in(random(3, 1, 12, 128, 64)).in(uniform(4, -1, 0, 1, 1, 1, 128)).build(), TOL);
         assertMatchesReference(fused("Attention").opset(1).in(random(5, 3, 6, 8)).in(random(6, 1, 10, 8)).in(random(7, 10, 5)).build(), TOL);
     }
+
+    @Test
+    void packedHeadsReadInPlaceFromOneProjection() {
+        // vit/bert: one [1, L, 3E] projection, Q, K and V at columns 0, E and 2E, 12 heads of 64 (L = 197: tails)
+        var qkv = random(20, 1, 197, 2304);
+        assertMatchesReference(fused("Attention").opset(1).attr("scale", 0.125f).attr("num_heads", 12L).ints("q_columns", 0, 768)
+                .ints("k_columns", 768, 1536).ints("v_columns", 1536, 2304).in(qkv).in(qkv).in(qkv).build(), TOL);
+        // odd sizes: batch 2, Lq != Lk, a window in the middle of each row, Dk 5, Dv 3, a mask per batch and head
+        assertMatchesReference(fused("Attention").opset(1).attr("scale", 0.5f).attr("num_heads", 3L).ints("q_columns", 2, 17)
+                .ints("k_columns", 1, 16).ints("v_columns", 4, 13).in(random(21, 2, 9, 19)).in(random(22, 2, 37, 16)).in(random(23, 2, 37, 14))
+                .in(uniform(24, -5, 0, 2, 3, 9, 37)).build(), TOL);
+        // no windows: every column, heads of 20 (a 16-column block and 4 more) and 40 (V wider than one panel)
+        assertMatchesReference(fused("Attention").opset(1).attr("num_heads", 2L).in(random(25, 1, 33, 40)).in(random(26, 1, 40, 40))
+                .in(random(27, 1, 40, 80)).in(uniform(28, -5, 0, 33, 40)).build(), TOL);
+    }
+
+    @Test
+    void packedHeadsEqualThePerHeadForm() {
+        // the same numbers through the per-head form: Q/K/V split into [B, H, L, D] by hand, Y merged back
+        int b = 2, h = 3, l = 7, d = 4;
+        var x = random(30, b, l, 3 * h * d);
+        float[] xs = x.toFloatArray();
+        float[][] parts = new float[3][b * h * l * d];
+        for (int p = 0; p < 3; p++)
+            for (int bi = 0; bi < b; bi++) for (int hi = 0; hi < h; hi++) for (int li = 0; li < l; li++) for (int di = 0; di < d; di++)
+                parts[p][((bi * h + hi) * l + li) * d + di] = xs[(bi * l + li) * 3 * h * d + p * h * d + hi * d + di];
+        var perHead = KernelHarness.reference(fused("Attention").opset(1).attr("scale", 0.5f).in(org.ge4j.ir.Tensor.of(parts[0], b, h, l, d))
+                .in(org.ge4j.ir.Tensor.of(parts[1], b, h, l, d)).in(org.ge4j.ir.Tensor.of(parts[2], b, h, l, d)).build(), 0).toFloatArray();
+        var packed = KernelHarness.reference(fused("Attention").opset(1).attr("scale", 0.5f).attr("num_heads", (long) h).ints("q_columns", 0, h * d)
+                .ints("k_columns", h * d, 2 * h * d).ints("v_columns", 2 * h * d, 3 * h * d).in(x).in(x).in(x).build(), 0).toFloatArray();
+        for (int bi = 0; bi < b; bi++) for (int hi = 0; hi < h; hi++) for (int li = 0; li < l; li++) for (int di = 0; di < d; di++)
+            org.assertj.core.api.Assertions.assertThat(packed[((bi * l + li) * h + hi) * d + di]).isEqualTo(perHead[((bi * h + hi) * l + li) * d + di]);
+    }
 }

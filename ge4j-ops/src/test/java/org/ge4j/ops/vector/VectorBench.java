@@ -22,6 +22,16 @@ import org.ge4j.ops.exec.CompiledKernel;
 public final class VectorBench {
     record Item(String name, KernelHarness.Case c, double flops, double bytes) {}
 
+    /** ge4j::Attention of 12 heads of 64 over l tokens, per head and packed. */
+    private static void attention(List<Item> items, String model, int l) {
+        double flops = 2.0 * 12 * l * l * 128;
+        items.add(new Item("attn " + model + " per-head 12x" + l + "x64", KernelHarness.fused("Attention").opset(1).attr("scale", 0.125f).attr("k_transposed", 1L)
+                .in(random(1, 12, l, 64)).in(random(2, 12, 64, l)).in(random(3, 12, l, 64)).build(), flops, 0));
+        var qkv = random(4, 1, l, 2304);
+        items.add(new Item("attn " + model + " packed 1x" + l + "x2304", KernelHarness.fused("Attention").opset(1).attr("scale", 0.125f).attr("num_heads", 12L)
+                .ints("q_columns", 0, 768).ints("k_columns", 768, 1536).ints("v_columns", 1536, 2304).in(qkv).in(qkv).in(qkv).build(), flops, 0));
+    }
+
     public static void main(String[] a) {
         String filter = a.length > 0 ? a[0] : "";
         double seconds = a.length > 1 ? Double.parseDouble(a[1]) : 2.5;
@@ -32,6 +42,10 @@ public final class VectorBench {
         gemm(items, "bert 128x768x3072", 128, 768, 3072);
         gemm(items, "bert 128x3072x768", 128, 3072, 768);
         items.add(new Item("attn QK^T 12x128x64x128", op("MatMul").in(random(1, 12, 128, 64)).in(random(2, 12, 64, 128)).build(), 2.0 * 12 * 128 * 64 * 128, 0));
+        // vit_b_16's and bert's attention (12 heads of 64): per-head inputs (K given transposed) and the packed-heads
+        // form reading Q, K and V in place from the [1, L, 2304] in-projection
+        attention(items, "vit", 197);
+        attention(items, "bert", 128);
         // GEMV: batch-1 linear layer, weight streaming
         items.add(new Item("gemv 1x1024x4096", op("MatMul").in(random(1, 1, 1024)).constIn(random(2, 1024, 4096)).build(), 2.0 * 1024 * 4096, 1024.0 * 4096 * 4));
         items.add(new Item("gemv 1x4096x4096", op("MatMul").in(random(1, 1, 4096)).constIn(random(2, 4096, 4096)).build(), 2.0 * 4096 * 4096, 4096.0 * 4096 * 4));

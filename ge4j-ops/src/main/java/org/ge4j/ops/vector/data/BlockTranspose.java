@@ -10,15 +10,15 @@ import jdk.incubator.vector.VectorSpecies;
  * In-register transposes of square blocks of 4-byte (16x16, 8x8) and 8-byte (8x8, 4x4) elements with the
  * Vector API: the block's source rows are loaded as vectors, log2(n) stages of two-vector permutes
  * ({@code selectFrom(v1, v2)}, one instruction with AVX-512) swap the off-diagonal sub-blocks, and the rows of
- * the result are stored. Used by {@link StridedCopy}'s tile mode only where {@link #AVAILABLE} (512-bit
+ * the result are stored. Used by {@link StridedCopy}'s tile mode (and by the attention kernel to pack K') only where {@link #AVAILABLE} (512-bit
  * vectors); elements move as bits (floats as ints). Unrolled by hand (generated): every vector stays in a
  * local variable, so nothing is boxed.
  */
-final class BlockTranspose {
+public final class BlockTranspose {
     private BlockTranspose() {}
 
     /** Whether the machine has 512-bit vectors (AVX-512); otherwise callers use scalar tiles. */
-    static final boolean AVAILABLE = IntVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    public static final boolean AVAILABLE = IntVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
 
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512, I8 = IntVector.SPECIES_256;
@@ -37,7 +37,7 @@ final class BlockTranspose {
     private static final long[] LONG4_HI = {2, 3, 6, 7, 1, 5, 3, 7};
 
     /** The 16x16 block of 4-byte elements: source row j (contiguous along i) at {@code so + j*sj}, output row i at {@code dO + i*row}. */
-    static void int16(MemorySegment src, long so, long sj, MemorySegment dst, long dO, long row) {
+    public static void int16(MemorySegment src, long so, long sj, MemorySegment dst, long dO, long row) {
         IntVector a0 = IntVector.fromMemorySegment(I16, src, so + 0 * sj, LE);
         IntVector a1 = IntVector.fromMemorySegment(I16, src, so + 1 * sj, LE);
         IntVector a2 = IntVector.fromMemorySegment(I16, src, so + 2 * sj, LE);
