@@ -33,7 +33,7 @@ public final class NchwcBench {
             {1024, 2048, 14, 1, 2}, {512, 2048, 7, 1, 1}, {2048, 512, 7, 1, 1}, {512, 512, 7, 3, 1},
             // mobilenet_v2's 1x1 convs with few channels, squeezenet's last
             {32, 16, 112, 1, 1}, {16, 96, 112, 1, 1}, {96, 24, 56, 1, 1}, {24, 144, 56, 1, 1}, {144, 24, 56, 1, 1}, {144, 32, 28, 1, 1},
-            {32, 192, 28, 1, 1}, {192, 32, 28, 1, 1}, {64, 384, 14, 1, 1}, {48, 192, 27, 1, 1}, {576, 96, 14, 1, 1}, {960, 160, 7, 1, 1}, {320, 1280, 7, 1, 1}, {512, 1000, 13, 1, 1}};
+            {32, 192, 28, 1, 1}, {192, 32, 28, 1, 1}, {64, 384, 14, 1, 1}, {48, 192, 27, 1, 1}, {576, 96, 14, 1, 1}, {960, 160, 7, 1, 1}, {320, 1280, 7, 1, 1}, {512, 1000, 13, 1, 1}, {16, 96, 28, 1, 1}, {16, 96, 14, 1, 1}, {16, 96, 56, 1, 1}, {32, 16, 28, 1, 1}, {144, 24, 28, 1, 1}, {144, 24, 14, 1, 1}, {256, 64, 14, 1, 1}, {96, 576, 14, 1, 1}, {160, 960, 7, 1, 1}};
         System.out.printf("threads=%d, %s; GFLOP/s hot | cold (> %d MB of buffers cycled)%n", WorkerPool.shared().threads(), cpu ? "thread CPU time" : "wall time",
                 COLD_BYTES >> 20);
         System.out.printf("%-26s %14s %14s   %-12s%n", "layer", "NCHW", "NCHWc", "NCHW form");
@@ -50,7 +50,7 @@ public final class NchwcBench {
 
     private static KernelHarness.Case build(int[] c, int pad, boolean blocked, long seed) {
         var x = random(seed + 1, 1, c[0], c[2], c[2]);
-        var b = KernelHarness.fused(blocked ? "BlockedConv" : "FusedConv").opset(1).attr("activation", "Relu")
+        var b = KernelHarness.fused(blocked ? "BlockedConv" : "FusedConv").opset(1).attr("activation", System.getProperty("bench.act", "Relu"))
                 .attr("pads", (long) pad, pad, pad, pad).attr("strides", (long) c[4], c[4]);
         if (blocked) b.attr("block", (long) Sgemm.L);
         return b.in(blocked ? Blocking.block(x, Sgemm.L) : x).constIn(random(seed + 2, c[1], c[0], c[3], c[3])).constIn(random(seed + 3, c[1])).build();
