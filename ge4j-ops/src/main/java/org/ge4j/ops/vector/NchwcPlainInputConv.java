@@ -30,9 +30,18 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
     private final boolean clamp;
     private final float lo, hi;
     private final int m, zArg, yArg, blocks, k;
+    /**
+     * Relu, Clip or none with a bound on each side of zero (or no padding lanes): without a residual, the two-block
+     * path's {@link #sixc} clamps as it stores and the epilogue runs over the row's edge positions only (the padding
+     * lanes of its sums are zero: zero weights and bias). Measured in mobilenet_v2 (its stem, 3 → 32 3×3 s2,
+     * TaskTimes, 1 thread): see BENCHMARKS.md.
+     */
+    private final boolean sixClamps;
     /** Four output blocks at a time (four times four positions): M a multiple of 4 L. */
     private final boolean quad;
     static final boolean QUADS = !"false".equals(System.getProperty("ge4j.nchwc.stemQuads"));
+    /** {@code -Dge4j.nchwc.stemClamp=false}: {@link #six} stores raw sums always (for measuring). */
+    static final boolean SIX_CLAMPS = !"false".equals(System.getProperty("ge4j.nchwc.stemClamp"));
     private final MemorySegment w, bias;
     /** Taps in (kernel row, input channel, kernel column) order: input byte offset from (channel 0, window corner). */
     private final long[] tapX;
@@ -76,6 +85,7 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
         clamp = NchwcSupport.clamps(act);
         lo = NchwcSupport.lo(act);
         hi = NchwcSupport.hi(act);
+        sixClamps = SIX_CLAMPS && clamp && (m % L == 0 || lo <= 0 && hi >= 0);
         this.zArg = zArg;
         this.yArg = yArg;
         this.w = w;
@@ -114,6 +124,7 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
         int ow = g.ow(), sw = g.sw(), pl = g.pl();
         int owA = NchwcSupport.firstInside(ow, sw, pl, 0), owB = NchwcSupport.endInside(ow, sw, pl, (g.kw() - 1) * g.dw(), g.w(), owA);
         int pad0 = m - b0 * L, pad1 = m - b1 * L; // lane counts: a mask handed to a method C2 does not inline would be boxed
+        boolean inKernel = z == null && sixClamps;
         long xi = (long) img * g.c() * g.plane() * 4;
         long y0 = ((long) img * blocks + b0) * g.outPlane() * VB, y1 = ((long) img * blocks + b1) * g.outPlane() * VB;
         for (int oh = split.row0(chunk); oh < split.row1(chunk); oh++) {
@@ -122,10 +133,22 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
             long r0 = y0 + (long) oh * ow * VB, r1 = y1 + (long) oh * ow * VB;
             int o = 0;
             for (; o < owA; o++) edge(x, xi, ihBase, o, i0, i1, b0, b1, two, y, r0, r1);
-            for (; o + P <= owB; o += P) six(x, xi, ihBase, o, i0, i1, b0, b1, two, y, r0, r1);
+            int s0 = o;
+            if (inKernel) for (; o + P <= owB; o += P) sixc(x, xi, ihBase, o, i0, i1, b0, b1, two, y, r0, r1);
+            else for (; o + P <= owB; o += P) six(x, xi, ihBase, o, i0, i1, b0, b1, two, y, r0, r1);
+            int s1 = o;
             for (; o < ow; o++) edge(x, xi, ihBase, o, i0, i1, b0, b1, two, y, r0, r1);
-            finish(y, r0, z, pad0);
-            if (two) finish(y, r1, z, pad1);
+            if (inKernel) { // the epilogue over the edge positions only
+                finish(y, r0, null, pad0, 0, s0);
+                finish(y, r0, null, pad0, s1, ow);
+                if (two) {
+                    finish(y, r1, null, pad1, 0, s0);
+                    finish(y, r1, null, pad1, s1, ow);
+                }
+            } else {
+                finish(y, r0, z, pad0, 0, ow);
+                if (two) finish(y, r1, z, pad1, 0, ow);
+            }
         }
     }
 
@@ -152,7 +175,7 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
                 edge(x, xi, ihBase, o, i0, i1, b0, b0 + 1, true, y, r0, r0 + bs);
                 edge(x, xi, ihBase, o, i0, i1, b0 + 2, b0 + 3, true, y, r0 + 2 * bs, r0 + 3 * bs);
             }
-            for (int b = 0; b < 4; b++) finish(y, r0 + b * bs, z, m - (b0 + b) * L);
+            for (int b = 0; b < 4; b++) finish(y, r0 + b * bs, z, m - (b0 + b) * L, 0, ow);
         }
     }
 
@@ -214,12 +237,13 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
     }
 
     /**
-     * The epilogue over a finished output row of one block (raw sums with the bias): residual, Relu/Clip as a
-     * clamp, padding lanes zero; other activations by a pass of their own, then the padding lanes zeroed again.
+     * The epilogue over positions [o0, o1) of a finished output row of one block (raw sums with the bias): residual,
+     * Relu/Clip as a clamp, padding lanes zero; other activations by a pass of their own (over the whole row: only
+     * called so with o0 = 0, o1 = OW), then the padding lanes zeroed again.
      */
-    private void finish(MemorySegment y, long yr, MemorySegment z, int lanes) {
+    private void finish(MemorySegment y, long yr, MemorySegment z, int lanes, int o0, int o1) {
         VectorMask<Float> pad = S.indexInRange(0, lanes).not();
-        for (int o = 0; o < g.ow(); o++) {
+        for (int o = o0; o < o1; o++) {
             long p = yr + o * VB;
             FloatVector v = FloatVector.fromMemorySegment(S, y, p, LE);
             if (z != null) v = v.add(FloatVector.fromMemorySegment(S, z, p, LE));
@@ -277,6 +301,54 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
             c3.intoMemorySegment(y, p1 + 3 * VB, LE);
             c4.intoMemorySegment(y, p1 + 4 * VB, LE);
             c5.intoMemorySegment(y, p1 + 5 * VB, LE);
+        }
+    }
+
+    /** {@link #six} with the sums clamped to [lo, hi] as they are stored (Relu, Clip without residual), written out as NchwcSupport.clamp. */
+    private void sixc(MemorySegment x, long xi, int ihBase, int o, int i0, int i1, int b0, int b1, boolean two, MemorySegment y, long r0, long r1) {
+        long sx = g.sw() * 4L;
+        FloatVector a0 = FloatVector.fromMemorySegment(S, bias, b0 * VB, LE), c0 = FloatVector.fromMemorySegment(S, bias, b1 * VB, LE);
+        FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+        long w0 = (long) b0 * k * VB, w1 = (long) b1 * k * VB;
+        int iw0 = o * g.sw() - g.pl();
+        long base = xi + ((long) ihBase * g.w() + iw0) * 4;
+        long[] tx = tapX;
+        for (int t = i0 * rowTaps, end = i1 * rowTaps; t < end; t++) {
+            long xp = base + tx[t], wt = (long) t * VB;
+            FloatVector u = FloatVector.fromMemorySegment(S, w, w0 + wt, LE), v = FloatVector.fromMemorySegment(S, w, w1 + wt, LE);
+            FloatVector e = FloatVector.broadcast(S, x.get(F, xp));
+            a0 = e.fma(u, a0);
+            c0 = e.fma(v, c0);
+            e = FloatVector.broadcast(S, x.get(F, xp + sx));
+            a1 = e.fma(u, a1);
+            c1 = e.fma(v, c1);
+            e = FloatVector.broadcast(S, x.get(F, xp + 2 * sx));
+            a2 = e.fma(u, a2);
+            c2 = e.fma(v, c2);
+            e = FloatVector.broadcast(S, x.get(F, xp + 3 * sx));
+            a3 = e.fma(u, a3);
+            c3 = e.fma(v, c3);
+            e = FloatVector.broadcast(S, x.get(F, xp + 4 * sx));
+            a4 = e.fma(u, a4);
+            c4 = e.fma(v, c4);
+            e = FloatVector.broadcast(S, x.get(F, xp + 5 * sx));
+            a5 = e.fma(u, a5);
+            c5 = e.fma(v, c5);
+        }
+        long p0 = r0 + o * VB, p1 = r1 + o * VB;
+        a0.blend(lo, a0.lt(lo)).blend(hi, a0.compare(VectorOperators.GT, hi)).intoMemorySegment(y, p0, LE);
+        a1.blend(lo, a1.lt(lo)).blend(hi, a1.compare(VectorOperators.GT, hi)).intoMemorySegment(y, p0 + VB, LE);
+        a2.blend(lo, a2.lt(lo)).blend(hi, a2.compare(VectorOperators.GT, hi)).intoMemorySegment(y, p0 + 2 * VB, LE);
+        a3.blend(lo, a3.lt(lo)).blend(hi, a3.compare(VectorOperators.GT, hi)).intoMemorySegment(y, p0 + 3 * VB, LE);
+        a4.blend(lo, a4.lt(lo)).blend(hi, a4.compare(VectorOperators.GT, hi)).intoMemorySegment(y, p0 + 4 * VB, LE);
+        a5.blend(lo, a5.lt(lo)).blend(hi, a5.compare(VectorOperators.GT, hi)).intoMemorySegment(y, p0 + 5 * VB, LE);
+        if (two) {
+            c0.blend(lo, c0.lt(lo)).blend(hi, c0.compare(VectorOperators.GT, hi)).intoMemorySegment(y, p1, LE);
+            c1.blend(lo, c1.lt(lo)).blend(hi, c1.compare(VectorOperators.GT, hi)).intoMemorySegment(y, p1 + VB, LE);
+            c2.blend(lo, c2.lt(lo)).blend(hi, c2.compare(VectorOperators.GT, hi)).intoMemorySegment(y, p1 + 2 * VB, LE);
+            c3.blend(lo, c3.lt(lo)).blend(hi, c3.compare(VectorOperators.GT, hi)).intoMemorySegment(y, p1 + 3 * VB, LE);
+            c4.blend(lo, c4.lt(lo)).blend(hi, c4.compare(VectorOperators.GT, hi)).intoMemorySegment(y, p1 + 4 * VB, LE);
+            c5.blend(lo, c5.lt(lo)).blend(hi, c5.compare(VectorOperators.GT, hi)).intoMemorySegment(y, p1 + 5 * VB, LE);
         }
     }
 

@@ -93,6 +93,7 @@ class AllocationFreeTest {
         m.put("BlockedConv depthwise s1 clip residual", NchwcKernelsTest.conv(1, true, 1, 40, 9, 9, 40, 40, 3, 1, 1, true, "Clip", new long[] {1, 40, 9, 9}).build());
         m.put("BlockedConv depthwise s2 sigmoid", NchwcKernelsTest.conv(2, true, 1, 24, 14, 14, 24, 24, 3, 2, 1, true, "Sigmoid", null).build());
         m.put("BlockedConv plain input 7x7 s2", NchwcKernelsTest.conv(3, false, 1, 3, 30, 30, 64, 1, 7, 2, 3, true, "Relu", null).build());
+        m.put("BlockedConv plain input 3x3 s2 relu (clamped as stored)", NchwcKernelsTest.conv(5, false, 1, 3, 30, 30, 32, 1, 3, 2, 1, true, "Relu", null).build());
         m.put("BlockedConv plain input 3x3 s2 residual sigmoid", NchwcKernelsTest.conv(4, false, 1, 3, 20, 20, 40, 1, 3, 2, 1, false, "Sigmoid", new long[] {1, 40, 10, 10}).build());
         m.put("BlockedMaxPool s2 ceil", KernelHarness.fused("BlockedMaxPool").opset(1).attr("block", (long) NchwcKernelsTest.B).ints("kernel_shape", 3L, 3L)
                 .ints("strides", 2L, 2L).attr("ceil_mode", 1L).in(NchwcKernelsTest.blocked(1, 1, 40, 15, 15)).build());
