@@ -75,6 +75,18 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
     private final Act act;
     /** Relu, Clip or no activation: a clamp to [lo, hi] as the bias is added; bounded: Relu or Clip. */
     private final boolean clamp, bounded, fixPad;
+    /**
+     * Flat rows clamp in the 1×1 kernel ({@code NchwcKernels.pwGc}) rather than in a pass after each call: Relu or
+     * Clip, at most {@link #CLAMP_IN_KERNEL_BLOCKS} input blocks. Measured (NchwcBench, 1 thread, hot, Relu):
+     * 16→96 67 → 72 GFLOP/s, 32→192 78 → 83, 64→384 88 → 90, but 320→1280 at 7×7 98 → 63 and 256→64 at 14×14
+     * 97 → 65 with pw4c (deterministic, not understood: C2's code for the bigger inputs), so only small inputs.
+     */
+    private final boolean clampInKernel;
+    /**
+     * Input blocks up to which a bounded flat conv clamps in its 1×1 kernel ({@link #clampInKernel}). (The warm-up's
+     * miniatures keep 1 or 2 input blocks as they are and make more into 3: the same choice.)
+     */
+    static final int CLAMP_IN_KERNEL_BLOCKS = 2;
     private final float lo, hi;
     private final VectorMask<Float> padLanes;
     private final int zArg, yArg;
@@ -200,6 +212,7 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         int kind = act.kind();
         clamp = NchwcSupport.clamps(act);
         bounded = clamp && !act.isIdentity();
+        clampInKernel = bounded && cb <= CLAMP_IN_KERNEL_BLOCKS;
         lo = NchwcSupport.lo(act);
         hi = NchwcSupport.hi(act);
         MemorySegment one = Specs.allocate(4);
@@ -517,16 +530,24 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
                 FloatVector.fromMemorySegment(S, t, xt + f * tcb + p * v, LE).intoMemorySegment(y, yo + f * yb + (ow + p) * v, LE);
     }
 
-    /** One call of the 1×1 kernel of this conv's group width; its outputs clamped to [lo, hi] when clampHere and the activation is Relu or Clip. */
+    /** One call of the 1×1 kernel of this conv's group width; its outputs clamped to [lo, hi] (by the kernel) when clampHere and the activation is Relu or Clip. */
     private void pw(MemorySegment x, long xo, long cbs, int ncb, int ln, long wo, MemorySegment y, long yo, long yb, int nb, MemorySegment b, long bo,
                     boolean clampHere) {
-        switch (gw) {
-            case 1 -> NchwcKernels.pw1(x, xo, cbs, ncb, ln, w, wo, y, yo, yb, nb, b, bo);
-            case 2 -> NchwcKernels.pw2(x, xo, cbs, ncb, ln, w, wo, y, yo, yb, nb, b, bo);
-            case 3 -> NchwcKernels.pw3(x, xo, cbs, ncb, ln, w, wo, y, yo, yb, nb, b, bo);
-            default -> NchwcKernels.pw4(x, xo, cbs, ncb, ln, w, wo, y, yo, yb, nb, b, bo);
-        }
-        if (clampHere && bounded) { // while the call's outputs are in L1
+        if (clampHere && clampInKernel)
+            switch (gw) {
+                case 1 -> NchwcKernels.pw1c(x, xo, cbs, ncb, ln, w, wo, y, yo, yb, nb, b, bo, lo, hi);
+                case 2 -> NchwcKernels.pw2c(x, xo, cbs, ncb, ln, w, wo, y, yo, yb, nb, b, bo, lo, hi);
+                case 3 -> NchwcKernels.pw3c(x, xo, cbs, ncb, ln, w, wo, y, yo, yb, nb, b, bo, lo, hi);
+                default -> NchwcKernels.pw4c(x, xo, cbs, ncb, ln, w, wo, y, yo, yb, nb, b, bo, lo, hi);
+            }
+        else
+            switch (gw) {
+                case 1 -> NchwcKernels.pw1(x, xo, cbs, ncb, ln, w, wo, y, yo, yb, nb, b, bo);
+                case 2 -> NchwcKernels.pw2(x, xo, cbs, ncb, ln, w, wo, y, yo, yb, nb, b, bo);
+                case 3 -> NchwcKernels.pw3(x, xo, cbs, ncb, ln, w, wo, y, yo, yb, nb, b, bo);
+                default -> NchwcKernels.pw4(x, xo, cbs, ncb, ln, w, wo, y, yo, yb, nb, b, bo);
+            }
+        if (clampHere && bounded && !clampInKernel) { // while the call's outputs are in L1
             long v = L * 4L;
             for (int f = 0; f < nb; f++)
                 for (long o = yo + f * yb, end = o + pwP * v; o < end; o += v)

@@ -7,6 +7,7 @@ import static org.ge4j.ops.vector.Sgemm.S;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * The micro-kernels of {@link NchwcConv}: output positions of one row times FB output blocks, accumulated in
@@ -29,8 +30,10 @@ import jdk.incubator.vector.FloatVector;
  * of input block c for block f at {@code wo + (c·L + l)·G·L·4 + f·L·4}) start their accumulators from the
  * bias, skip the lanes past ln of the last input block (channels that are padding) and store
  * {@code sum + bias}, so that a 1×1 conv without residual and activation needs no pass over
- * its output; fewer output blocks take more positions per call (about 24 accumulators each). (Clamped stores
- * in the kernels made them too big for C1: their compiles failed, out of virtual registers.)
+ * its output; fewer output blocks take more positions per call (about 24 accumulators each). The
+ * {@code pwGc} do the same and clamp each sum to [lo, hi] (Relu, Clip) before storing it, by compares and blends
+ * written out (a pass over the call's outputs after it cost 9 % at 16 input channels: mobilenet_v2's 1×1 conv
+ * 16→96 ran at 64 GFLOP/s with the pass, 70 with the clamp here).
  *
  * <p>Generated: {@code python3 scripts/gen-nchwc-kernels.py 5 4 raw k3 pw=12,8,6,5}.
  */
@@ -558,6 +561,189 @@ final class NchwcKernels {
             a32.intoMemorySegment(y, y3 + 2 * wl, LE);
             a33.intoMemorySegment(y, y3 + 3 * wl, LE);
             a34.intoMemorySegment(y, y3 + 4 * wl, LE);
+        }
+    }
+
+    /** 12 consecutive output positions of a 1×1 stride-1 conv for 1 output block (weights packed for groups of 1): clamp(sum + bias, lo, hi). */
+    static void pw1c(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
+                   MemorySegment bias, long bo, float lo, float hi) {
+        long wl = L * 4L, wstep = 1 * wl, ps = wl, wk = wo;
+        FloatVector a00 = FloatVector.fromMemorySegment(S, bias, bo, LE);
+        FloatVector a01 = a00, a02 = a00, a03 = a00, a04 = a00, a05 = a00, a06 = a00, a07 = a00, a08 = a00, a09 = a00, a010 = a00, a011 = a00;
+        for (int c = 0; c < ncb; c++) {
+            long xr = xo + c * cbs;
+            for (int l = 0, nl = c == ncb - 1 ? ln : L; l < nl; l++, wk += wstep) {
+                long xl = xr + 4L * l;
+                FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE);
+                FloatVector v;
+                v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00);
+                v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01);
+                v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02);
+                v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03);
+                v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04);
+                v = FloatVector.broadcast(S, x.get(F, xl + 5 * ps)); a05 = w0.fma(v, a05);
+                v = FloatVector.broadcast(S, x.get(F, xl + 6 * ps)); a06 = w0.fma(v, a06);
+                v = FloatVector.broadcast(S, x.get(F, xl + 7 * ps)); a07 = w0.fma(v, a07);
+                v = FloatVector.broadcast(S, x.get(F, xl + 8 * ps)); a08 = w0.fma(v, a08);
+                v = FloatVector.broadcast(S, x.get(F, xl + 9 * ps)); a09 = w0.fma(v, a09);
+                v = FloatVector.broadcast(S, x.get(F, xl + 10 * ps)); a010 = w0.fma(v, a010);
+                v = FloatVector.broadcast(S, x.get(F, xl + 11 * ps)); a011 = w0.fma(v, a011);
+            }
+        }
+        long y0 = yo + 0 * yBlock;
+        a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+        a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+        a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+        a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+        a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+        a05.blend(lo, a05.lt(lo)).blend(hi, a05.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 5 * wl, LE);
+        a06.blend(lo, a06.lt(lo)).blend(hi, a06.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 6 * wl, LE);
+        a07.blend(lo, a07.lt(lo)).blend(hi, a07.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 7 * wl, LE);
+        a08.blend(lo, a08.lt(lo)).blend(hi, a08.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 8 * wl, LE);
+        a09.blend(lo, a09.lt(lo)).blend(hi, a09.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 9 * wl, LE);
+        a010.blend(lo, a010.lt(lo)).blend(hi, a010.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 10 * wl, LE);
+        a011.blend(lo, a011.lt(lo)).blend(hi, a011.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 11 * wl, LE);
+    }
+
+    /** 8 consecutive output positions of a 1×1 stride-1 conv for 2 output blocks (weights packed for groups of 2): clamp(sum + bias, lo, hi). */
+    static void pw2c(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
+                   MemorySegment bias, long bo, float lo, float hi) {
+        long wl = L * 4L, wstep = 2 * wl, ps = wl, wk = wo;
+        FloatVector a00 = FloatVector.fromMemorySegment(S, bias, bo, LE), a10 = FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE);
+        FloatVector a01 = a00, a02 = a00, a03 = a00, a04 = a00, a05 = a00, a06 = a00, a07 = a00, a11 = a10, a12 = a10, a13 = a10, a14 = a10, a15 = a10, a16 = a10, a17 = a10;
+        for (int c = 0; c < ncb; c++) {
+            long xr = xo + c * cbs;
+            for (int l = 0, nl = c == ncb - 1 ? ln : L; l < nl; l++, wk += wstep) {
+                long xl = xr + 4L * l;
+                FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE);
+                FloatVector v;
+                v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10);
+                v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11);
+                v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12);
+                v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13);
+                v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14);
+                v = FloatVector.broadcast(S, x.get(F, xl + 5 * ps)); a05 = w0.fma(v, a05); a15 = w1.fma(v, a15);
+                v = FloatVector.broadcast(S, x.get(F, xl + 6 * ps)); a06 = w0.fma(v, a06); a16 = w1.fma(v, a16);
+                v = FloatVector.broadcast(S, x.get(F, xl + 7 * ps)); a07 = w0.fma(v, a07); a17 = w1.fma(v, a17);
+            }
+        }
+        long y0 = yo + 0 * yBlock;
+        a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+        a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+        a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+        a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+        a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+        a05.blend(lo, a05.lt(lo)).blend(hi, a05.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 5 * wl, LE);
+        a06.blend(lo, a06.lt(lo)).blend(hi, a06.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 6 * wl, LE);
+        a07.blend(lo, a07.lt(lo)).blend(hi, a07.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 7 * wl, LE);
+        if (nb > 1) {
+            long y1 = yo + 1 * yBlock;
+            a10.blend(lo, a10.lt(lo)).blend(hi, a10.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 0 * wl, LE);
+            a11.blend(lo, a11.lt(lo)).blend(hi, a11.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 1 * wl, LE);
+            a12.blend(lo, a12.lt(lo)).blend(hi, a12.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 2 * wl, LE);
+            a13.blend(lo, a13.lt(lo)).blend(hi, a13.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 3 * wl, LE);
+            a14.blend(lo, a14.lt(lo)).blend(hi, a14.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 4 * wl, LE);
+            a15.blend(lo, a15.lt(lo)).blend(hi, a15.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 5 * wl, LE);
+            a16.blend(lo, a16.lt(lo)).blend(hi, a16.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 6 * wl, LE);
+            a17.blend(lo, a17.lt(lo)).blend(hi, a17.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 7 * wl, LE);
+        }
+    }
+
+    /** 6 consecutive output positions of a 1×1 stride-1 conv for 3 output blocks (weights packed for groups of 3): clamp(sum + bias, lo, hi). */
+    static void pw3c(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
+                   MemorySegment bias, long bo, float lo, float hi) {
+        long wl = L * 4L, wstep = 3 * wl, ps = wl, wk = wo;
+        FloatVector a00 = FloatVector.fromMemorySegment(S, bias, bo, LE), a10 = FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE), a20 = FloatVector.fromMemorySegment(S, bias, bo + 2 * wl, LE);
+        FloatVector a01 = a00, a02 = a00, a03 = a00, a04 = a00, a05 = a00, a11 = a10, a12 = a10, a13 = a10, a14 = a10, a15 = a10, a21 = a20, a22 = a20, a23 = a20, a24 = a20, a25 = a20;
+        for (int c = 0; c < ncb; c++) {
+            long xr = xo + c * cbs;
+            for (int l = 0, nl = c == ncb - 1 ? ln : L; l < nl; l++, wk += wstep) {
+                long xl = xr + 4L * l;
+                FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE);
+                FloatVector v;
+                v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20);
+                v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21);
+                v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22);
+                v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23);
+                v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14); a24 = w2.fma(v, a24);
+                v = FloatVector.broadcast(S, x.get(F, xl + 5 * ps)); a05 = w0.fma(v, a05); a15 = w1.fma(v, a15); a25 = w2.fma(v, a25);
+            }
+        }
+        long y0 = yo + 0 * yBlock;
+        a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+        a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+        a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+        a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+        a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+        a05.blend(lo, a05.lt(lo)).blend(hi, a05.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 5 * wl, LE);
+        if (nb > 1) {
+            long y1 = yo + 1 * yBlock;
+            a10.blend(lo, a10.lt(lo)).blend(hi, a10.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 0 * wl, LE);
+            a11.blend(lo, a11.lt(lo)).blend(hi, a11.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 1 * wl, LE);
+            a12.blend(lo, a12.lt(lo)).blend(hi, a12.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 2 * wl, LE);
+            a13.blend(lo, a13.lt(lo)).blend(hi, a13.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 3 * wl, LE);
+            a14.blend(lo, a14.lt(lo)).blend(hi, a14.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 4 * wl, LE);
+            a15.blend(lo, a15.lt(lo)).blend(hi, a15.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 5 * wl, LE);
+        }
+        if (nb > 2) {
+            long y2 = yo + 2 * yBlock;
+            a20.blend(lo, a20.lt(lo)).blend(hi, a20.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 0 * wl, LE);
+            a21.blend(lo, a21.lt(lo)).blend(hi, a21.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 1 * wl, LE);
+            a22.blend(lo, a22.lt(lo)).blend(hi, a22.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 2 * wl, LE);
+            a23.blend(lo, a23.lt(lo)).blend(hi, a23.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 3 * wl, LE);
+            a24.blend(lo, a24.lt(lo)).blend(hi, a24.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 4 * wl, LE);
+            a25.blend(lo, a25.lt(lo)).blend(hi, a25.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 5 * wl, LE);
+        }
+    }
+
+    /** 5 consecutive output positions of a 1×1 stride-1 conv for 4 output blocks (weights packed for groups of 4): clamp(sum + bias, lo, hi). */
+    static void pw4c(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
+                   MemorySegment bias, long bo, float lo, float hi) {
+        long wl = L * 4L, wstep = 4 * wl, ps = wl, wk = wo;
+        FloatVector a00 = FloatVector.fromMemorySegment(S, bias, bo, LE), a10 = FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE), a20 = FloatVector.fromMemorySegment(S, bias, bo + 2 * wl, LE), a30 = FloatVector.fromMemorySegment(S, bias, bo + 3 * wl, LE);
+        FloatVector a01 = a00, a02 = a00, a03 = a00, a04 = a00, a11 = a10, a12 = a10, a13 = a10, a14 = a10, a21 = a20, a22 = a20, a23 = a20, a24 = a20, a31 = a30, a32 = a30, a33 = a30, a34 = a30;
+        for (int c = 0; c < ncb; c++) {
+            long xr = xo + c * cbs;
+            for (int l = 0, nl = c == ncb - 1 ? ln : L; l < nl; l++, wk += wstep) {
+                long xl = xr + 4L * l;
+                FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
+                FloatVector v;
+                v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
+                v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+                v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
+                v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
+                v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14); a24 = w2.fma(v, a24); a34 = w3.fma(v, a34);
+            }
+        }
+        long y0 = yo + 0 * yBlock;
+        a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+        a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+        a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+        a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+        a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+        if (nb > 1) {
+            long y1 = yo + 1 * yBlock;
+            a10.blend(lo, a10.lt(lo)).blend(hi, a10.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 0 * wl, LE);
+            a11.blend(lo, a11.lt(lo)).blend(hi, a11.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 1 * wl, LE);
+            a12.blend(lo, a12.lt(lo)).blend(hi, a12.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 2 * wl, LE);
+            a13.blend(lo, a13.lt(lo)).blend(hi, a13.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 3 * wl, LE);
+            a14.blend(lo, a14.lt(lo)).blend(hi, a14.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 4 * wl, LE);
+        }
+        if (nb > 2) {
+            long y2 = yo + 2 * yBlock;
+            a20.blend(lo, a20.lt(lo)).blend(hi, a20.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 0 * wl, LE);
+            a21.blend(lo, a21.lt(lo)).blend(hi, a21.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 1 * wl, LE);
+            a22.blend(lo, a22.lt(lo)).blend(hi, a22.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 2 * wl, LE);
+            a23.blend(lo, a23.lt(lo)).blend(hi, a23.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 3 * wl, LE);
+            a24.blend(lo, a24.lt(lo)).blend(hi, a24.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 4 * wl, LE);
+        }
+        if (nb > 3) {
+            long y3 = yo + 3 * yBlock;
+            a30.blend(lo, a30.lt(lo)).blend(hi, a30.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 0 * wl, LE);
+            a31.blend(lo, a31.lt(lo)).blend(hi, a31.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 1 * wl, LE);
+            a32.blend(lo, a32.lt(lo)).blend(hi, a32.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 2 * wl, LE);
+            a33.blend(lo, a33.lt(lo)).blend(hi, a33.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 3 * wl, LE);
+            a34.blend(lo, a34.lt(lo)).blend(hi, a34.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 4 * wl, LE);
         }
     }
 

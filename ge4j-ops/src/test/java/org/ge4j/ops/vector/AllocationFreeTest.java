@@ -51,8 +51,8 @@ class AllocationFreeTest {
                 .constIn(random(3, 40)).in(org.ge4j.ops.blocked.Blocking.block(random(4, 1, 40, 9, 9), 16)).build());
         m.put("BlockedConv 1x1 sigmoid (flat, padded lanes)", fused("BlockedConv").opset(1).attr("block", 16L).attr("activation", "Sigmoid")
                 .in(org.ge4j.ops.blocked.Blocking.block(random(1, 1, 24, 14, 14), 16)).constIn(random(2, 20, 24, 1, 1)).constIn(random(3, 20)).build());
-        String[][] pw = {{"16", "Relu", "13"}, {"32", "Clip", "12"}, {"48", "", "11"}, {"160", "Relu", "7"}, {"16", "", "3"}};
-        for (String[] c : pw) { // 1x1 kernels of 1, 2, 3, 4 output blocks; plane 9: shorter than a call
+        String[][] pw = {{"16", "Relu", "13"}, {"32", "Clip", "12"}, {"48", "", "11"}, {"160", "Relu", "7"}, {"16", "", "3"}, {"24", "Relu", "6"}, {"64", "Clip", "5"}};
+        for (String[] c : pw) { // 1x1 kernels of 1, 2, 3, 4 output blocks (clamping in the kernel or not); plane 9: shorter than a call
             int m2 = Integer.parseInt(c[0]), hw = Integer.parseInt(c[2]);
             var b = fused("BlockedConv").opset(1).attr("block", 16L).attr("activation", c[1]).attr("has_residual", m2 == 32 ? 1L : 0L)
                     .in(org.ge4j.ops.blocked.Blocking.block(random(1, 1, 24, hw, hw), 16)).constIn(random(2, m2, 24, 1, 1)).constIn(random(3, m2));
@@ -95,6 +95,7 @@ class AllocationFreeTest {
         m.put("BlockedConv depthwise s1 clip residual", NchwcKernelsTest.conv(1, true, 1, 40, 9, 9, 40, 40, 3, 1, 1, true, "Clip", new long[] {1, 40, 9, 9}).build());
         m.put("BlockedConv depthwise s2 sigmoid", NchwcKernelsTest.conv(2, true, 1, 24, 14, 14, 24, 24, 3, 2, 1, true, "Sigmoid", null).build());
         m.put("BlockedConv plain input 7x7 s2", NchwcKernelsTest.conv(3, false, 1, 3, 30, 30, 64, 1, 7, 2, 3, true, "Relu", null).build());
+        m.put("BlockedConv plain input 3x3 s2 relu (clamped as stored)", NchwcKernelsTest.conv(5, false, 1, 3, 30, 30, 32, 1, 3, 2, 1, true, "Relu", null).build());
         m.put("BlockedConv plain input 3x3 s2 residual sigmoid", NchwcKernelsTest.conv(4, false, 1, 3, 20, 20, 40, 1, 3, 2, 1, false, "Sigmoid", new long[] {1, 40, 10, 10}).build());
         m.put("BlockedMaxPool s2 ceil", KernelHarness.fused("BlockedMaxPool").opset(1).attr("block", (long) NchwcKernelsTest.B).ints("kernel_shape", 3L, 3L)
                 .ints("strides", 2L, 2L).attr("ceil_mode", 1L).in(NchwcKernelsTest.blocked(1, 1, 40, 15, 15)).build());

@@ -15,7 +15,8 @@ import org.ge4j.ops.exec.CompiledKernel;
  * packed weights each) and run in turn on as many sets of input and output buffers, more than 64 MB in all,
  * so that each run meets its weights and input outside the caches, as a layer inside a model does. Run with
  * the test class path: {@code java --add-modules jdk.incubator.vector -Dge4j.threads=1 -cp ...
- * org.ge4j.ops.vector.NchwcBench [filter] [seconds]}. Time is the thread's CPU time at 1 thread, else wall time;
+ * org.ge4j.ops.vector.NchwcBench [filter] [seconds]} ({@code -Dbench.act=Clip}, {@code -Dbench.act=} for none: the
+ * activation, Relu by default). Time is the thread's CPU time at 1 thread, else wall time;
  * the best of 5 rounds after a warm-up round.
  */
 public final class NchwcBench {
@@ -33,7 +34,7 @@ public final class NchwcBench {
             {1024, 2048, 14, 1, 2}, {512, 2048, 7, 1, 1}, {2048, 512, 7, 1, 1}, {512, 512, 7, 3, 1},
             // mobilenet_v2's 1x1 convs with few channels, squeezenet's last
             {32, 16, 112, 1, 1}, {16, 96, 112, 1, 1}, {96, 24, 56, 1, 1}, {24, 144, 56, 1, 1}, {144, 24, 56, 1, 1}, {144, 32, 28, 1, 1},
-            {32, 192, 28, 1, 1}, {192, 32, 28, 1, 1}, {64, 384, 14, 1, 1}, {48, 192, 27, 1, 1}, {576, 96, 14, 1, 1}, {960, 160, 7, 1, 1}, {320, 1280, 7, 1, 1}, {512, 1000, 13, 1, 1}};
+            {32, 192, 28, 1, 1}, {192, 32, 28, 1, 1}, {64, 384, 14, 1, 1}, {48, 192, 27, 1, 1}, {576, 96, 14, 1, 1}, {960, 160, 7, 1, 1}, {320, 1280, 7, 1, 1}, {512, 1000, 13, 1, 1}, {16, 96, 28, 1, 1}, {16, 96, 14, 1, 1}, {16, 96, 56, 1, 1}, {32, 16, 28, 1, 1}, {144, 24, 28, 1, 1}, {144, 24, 14, 1, 1}, {256, 64, 14, 1, 1}, {96, 576, 14, 1, 1}, {160, 960, 7, 1, 1}, {16, 64, 55, 1, 1}, {32, 128, 27, 1, 1}};
         System.out.printf("threads=%d, %s; GFLOP/s hot | cold (> %d MB of buffers cycled)%n", WorkerPool.shared().threads(), cpu ? "thread CPU time" : "wall time",
                 COLD_BYTES >> 20);
         System.out.printf("%-26s %14s %14s   %-12s%n", "layer", "NCHW", "NCHWc", "NCHW form");
@@ -50,7 +51,7 @@ public final class NchwcBench {
 
     private static KernelHarness.Case build(int[] c, int pad, boolean blocked, long seed) {
         var x = random(seed + 1, 1, c[0], c[2], c[2]);
-        var b = KernelHarness.fused(blocked ? "BlockedConv" : "FusedConv").opset(1).attr("activation", "Relu")
+        var b = KernelHarness.fused(blocked ? "BlockedConv" : "FusedConv").opset(1).attr("activation", System.getProperty("bench.act", "Relu"))
                 .attr("pads", (long) pad, pad, pad, pad).attr("strides", (long) c[4], c[4]);
         if (blocked) b.attr("block", (long) Sgemm.L);
         return b.in(blocked ? Blocking.block(x, Sgemm.L) : x).constIn(random(seed + 2, c[1], c[0], c[3], c[3])).constIn(random(seed + 3, c[1])).build();

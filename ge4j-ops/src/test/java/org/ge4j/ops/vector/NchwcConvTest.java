@@ -86,7 +86,8 @@ class NchwcConvTest {
         try {
             for (int gw = 1; gw <= NchwcConv.FB; gw++) {
                 NchwcConv.pwGroup = gw;
-                check(conv(1, 24, 13, 40, 1, 0, 1), seed += 4, "Relu", true, false);
+                check(conv(1, 24, 13, 40, 1, 0, 1), seed += 4, "Relu", true, false); // clamped in the kernel
+                check(conv(1, 40, 9, 40, 1, 0, 1), seed += 4, "Clip", true, false); // 3 input blocks: clamped after each call
                 check(conv(2, 40, 7, 72, 1, 0, 1), seed += 4, "Clip", false, true);
                 check(conv(1, 16, 2, 50, 1, 0, 1), seed += 4, "Sigmoid", true, true);
                 check(conv(1, 24, 13, 40, 1, 0, 2), seed += 4, "", true, false); // stride 2
