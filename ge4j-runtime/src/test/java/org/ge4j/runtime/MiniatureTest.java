@@ -243,9 +243,31 @@ class MiniatureTest {
         assertThat(mini(y3).node().hasAttr(TILE)).isFalse();
     }
 
+    @Test
+    void aReluOneByOneConvOverManyInputBlocksGetsAMiniatureThatClampsAfterEachCallToo() {
+        if (VectorOps.floatLanes() != 16) return;
+        GraphBuilder b = GraphBuilder.create("c").opset(17).opset(Node.GE4J_DOMAIN, 1);
+        // 96 -> 576 1x1 with Relu: 6 input blocks clamp in a pass after each kernel call, 1 or 2 in the kernel; the
+        // miniature keeps 2 input blocks, so it carries the original's choice
+        OutDataAnchor x = b.input("x", DataType.FLOAT, 1, 6, 14, 14, 16);
+        OutDataAnchor y = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x, b.constant("w", zeros(576, 96, 1, 1)), b.constant("b", zeros(576)))
+                .attr("block", 16L).attr("activation", "Relu").call1();
+        NodeSpec m = mini(y);
+        assertThat(m.inputShape(0)[1]).isEqualTo(2);
+        assertThat(m.attrs().getInt(CLAMP_IN_KERNEL, -1)).isEqualTo(0);
+        assertThat(kernel(m).paths().get(CLAMP_IN_KERNEL, -1)).isEqualTo(kernel(spec(y)).paths().get(CLAMP_IN_KERNEL, -1)).isEqualTo(0);
+        // 32 -> 192 (2 input blocks) clamps in the kernel, and so does its miniature
+        OutDataAnchor x2 = b.input("x2", DataType.FLOAT, 1, 2, 28, 28, 16);
+        OutDataAnchor y2 = b.op(Node.GE4J_DOMAIN, "BlockedConv").in(x2, b.constant("w2", zeros(192, 32, 1, 1)), b.constant("b2", zeros(192)))
+                .attr("block", 16L).attr("activation", "Relu").call1();
+        NodeSpec m2 = mini(y2);
+        assertThat(m2.attrs().getInt(CLAMP_IN_KERNEL, -1)).isEqualTo(1);
+        assertThat(kernel(m2).paths().get(CLAMP_IN_KERNEL, -1)).isEqualTo(1);
+    }
+
     /** The vector kernels' choice names (private attributes). */
     private static final String GROUP = "_ge4j_nchwc_group", PARTS = "_ge4j_nchwc_parts", LAST_SEGMENT = "_ge4j_nchwc_last_segment",
-            TILE = "_ge4j_winograd_tile", STRIP = "_ge4j_winograd_strip";
+            TILE = "_ge4j_winograd_tile", STRIP = "_ge4j_winograd_strip", CLAMP_IN_KERNEL = "_ge4j_nchwc_clamp_in_kernel";
 
     @Test
     void aGroupedConvIsSkipped() {

@@ -83,8 +83,8 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
      */
     private final boolean clampInKernel;
     /**
-     * Input blocks up to which a bounded flat conv clamps in its 1×1 kernel ({@link #clampInKernel}). (The warm-up's
-     * miniatures keep 1 or 2 input blocks as they are and make more into 3: the same choice.)
+     * Input blocks up to which a bounded flat conv clamps in its 1×1 kernel ({@link #clampInKernel}): a choice it
+     * reports ({@link #CLAMP_IN_KERNEL}), so a warm-up miniature with fewer input blocks takes the original's path.
      */
     static final int CLAMP_IN_KERNEL_BLOCKS = 2;
     private final float lo, hi;
@@ -111,17 +111,18 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
      * group width (output blocks per group), whether its units are segments of all groups, and when its plane has
      * several segments the positions of the last (a smaller plane gets several segments too, its last as long in
      * 1×1 kernel calls: whole ones, less than one, or more with a remainder: flatRow's three ways to end a
-     * segment); and any conv the parts its input blocks are split into (a miniature takes as many as its input
-     * blocks allow).
+     * segment, and whether a bounded activation clamps in the 1×1 kernel ({@link #clampInKernel}); and any conv the
+     * parts its input blocks are split into (a miniature takes as many as its input blocks allow).
      */
     static final String GROUP = KernelPaths.PREFIX + "nchwc_group", SEG_OUTER = KernelPaths.PREFIX + "nchwc_seg_outer",
-            LAST_SEGMENT = KernelPaths.PREFIX + "nchwc_last_segment", PARTS = KernelPaths.PREFIX + "nchwc_parts";
+            LAST_SEGMENT = KernelPaths.PREFIX + "nchwc_last_segment", PARTS = KernelPaths.PREFIX + "nchwc_parts",
+            CLAMP_IN_KERNEL = KernelPaths.PREFIX + "nchwc_clamp_in_kernel";
 
     /**
      * The choices that decide a conv's code paths: flat (1×1 as long rows), its group width gw, positions per flat
      * segment, input blocks per part and parts, and segment-outer units; {@link #choose} makes them.
      */
-    private record Choices(boolean flat, int gw, int seg, int cbPer, int parts, boolean segOuter) {}
+    private record Choices(boolean flat, int gw, int seg, int cbPer, int parts, boolean segOuter, boolean clampInKernel) {}
 
     /** The choices for window g and m output channels, those forced in {@code forced} taken where the shape allows. */
     private static Choices choose(Window2d g, int m, KernelPaths forced) {
@@ -144,7 +145,9 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         int parts = (cb + cbPer - 1) / cbPer;
         long fo = forced.get(SEG_OUTER, -1);
         boolean segOuter = flat && parts == 1 && groups > 1 && (fo == 0 || fo == 1 ? fo == 1 : wGroup * groups <= SEG_OUTER_BYTES);
-        return new Choices(flat, gw, seg, cbPer, parts, segOuter);
+        long fc = forced.get(CLAMP_IN_KERNEL, -1);
+        boolean clampIn = flat && (fc == 0 || fc == 1 ? fc == 1 : cb <= CLAMP_IN_KERNEL_BLOCKS);
+        return new Choices(flat, gw, seg, cbPer, parts, segOuter, clampIn);
     }
 
     /** What {@link #paths} reports for choices {@code k} on window g with m output channels. */
@@ -153,7 +156,7 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         if (k.parts() > 1) p = p.with(PARTS, k.parts());
         if (!k.flat()) return p;
         int groups = ((m + L - 1) / L + k.gw() - 1) / k.gw();
-        p = p.with(GROUP, k.gw());
+        p = p.with(GROUP, k.gw()).with(CLAMP_IN_KERNEL, k.clampInKernel() ? 1 : 0);
         if (k.parts() == 1 && groups > 1) p = p.with(SEG_OUTER, k.segOuter() ? 1 : 0);
         long plane = g.outPlane();
         if (plane > k.seg()) p = p.with(LAST_SEGMENT, plane % k.seg());
@@ -212,7 +215,7 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         int kind = act.kind();
         clamp = NchwcSupport.clamps(act);
         bounded = clamp && !act.isIdentity();
-        clampInKernel = bounded && cb <= CLAMP_IN_KERNEL_BLOCKS;
+        clampInKernel = bounded && choices.clampInKernel();
         lo = NchwcSupport.lo(act);
         hi = NchwcSupport.hi(act);
         MemorySegment one = Specs.allocate(4);
@@ -290,13 +293,22 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         return k.parts == 1 && k.clamp && !k.fixPad && k.lo <= 0 && k.hi >= 0 ? k : null;
     }
 
-    /** The group width {@link #pointwise} would choose for window g and m output channels. */
-    static int pointwiseGroupWidth(Window2d g, int m, KernelPaths forced) { return choose(g, m, pointwiseForced(forced)).gw(); }
+    /**
+     * The choices {@link #pointwise} would take for window g and m output channels, for the kernel that runs it to
+     * report: the group width and whether a bounded activation clamps in the 1×1 kernel.
+     */
+    static KernelPaths pointwisePaths(Window2d g, int m, KernelPaths forced) { return pointwisePaths(choose(g, m, pointwiseForced(forced))); }
 
-    /** Only the group width of forced choices (a kernel that runs the conv on pieces of its plane takes no other). */
+    /** What a kernel that runs this conv ({@link #pointwise}) on pieces of its plane reports. */
+    KernelPaths pointwisePaths() { return pointwisePaths(choices); }
+
+    private static KernelPaths pointwisePaths(Choices k) { return KernelPaths.of(GROUP, k.gw()).with(CLAMP_IN_KERNEL, k.clampInKernel() ? 1 : 0); }
+
+    /** Only the group width and in-kernel clamp of forced choices (a kernel that runs the conv on pieces of its plane takes no other). */
     private static KernelPaths pointwiseForced(KernelPaths forced) {
-        long gw = forced.get(GROUP, 0);
-        return gw > 0 ? KernelPaths.of(GROUP, gw) : KernelPaths.NONE;
+        long gw = forced.get(GROUP, 0), clampIn = forced.get(CLAMP_IN_KERNEL, -1);
+        KernelPaths p = gw > 0 ? KernelPaths.of(GROUP, gw) : KernelPaths.NONE;
+        return clampIn >= 0 ? p.with(CLAMP_IN_KERNEL, clampIn) : p;
     }
 
     /** Output blocks per group and groups of this conv's packed weights. */

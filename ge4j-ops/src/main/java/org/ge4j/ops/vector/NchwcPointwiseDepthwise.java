@@ -88,14 +88,14 @@ final class NchwcPointwiseDepthwise implements CompiledKernel, WorkerPool.Job {
         return new Window2d((int) xs[0], (int) c, (int) xs[2], (int) xs[3], (int) xs[2], (int) xs[3], 1, 1, 1, 1, 1, 1, 0, 0);
     }
 
-    /** What {@link #compile} would report for node s ({@link #paths()}: the 1×1 conv's group width), without packing weights. */
+    /** What {@link #compile} would report for node s ({@link #paths()}: the 1×1 conv's group width and clamp), without packing weights. */
     static KernelPaths paths(NodeSpec s) {
         long[] xs = s.inputShape(0), ws = s.inputShape(1);
         if (xs.length != 5 || ws.length != 4 || !Specs.fitsInt(xs) || !Specs.fitsInt(ws)) return KernelPaths.NONE;
-        return KernelPaths.of(NchwcConv.GROUP, NchwcConv.pointwiseGroupWidth(pointwiseWindow(xs, ws[1]), (int) ws[0], KernelPaths.forcedOn(s)));
+        return NchwcConv.pointwisePaths(pointwiseWindow(xs, ws[1]), (int) ws[0], KernelPaths.forcedOn(s));
     }
 
-    @Override public KernelPaths paths() { return KernelPaths.of(NchwcConv.GROUP, gw); }
+    @Override public KernelPaths paths() { return pw.pointwisePaths(); }
 
     @Override public void run(MemorySegment[] args) {
         if (chunks > 1) pool.run(this, args, chunks);

@@ -138,12 +138,13 @@ class NchwcConvTest {
 
     /**
      * Choices forced on a node ({@link KernelPaths}, as the warm-up sets them on a miniature) on convs that would not
-     * make them: parts of the input blocks, a short last segment, the group width and segment-outer units; taken,
-     * reported by the kernel as by its compiler without compiling, and correct.
+     * make them: parts of the input blocks, a short last segment, the group width, segment-outer units and the
+     * in-kernel clamp; taken, reported by the kernel as by its compiler without compiling, and correct.
      */
     @Test
     void forcedChoicesAreTakenReportedAndCorrect() {
-        String parts = NchwcConv.PARTS, last = NchwcConv.LAST_SEGMENT, group = NchwcConv.GROUP, outer = NchwcConv.SEG_OUTER;
+        String parts = NchwcConv.PARTS, last = NchwcConv.LAST_SEGMENT, group = NchwcConv.GROUP, outer = NchwcConv.SEG_OUTER,
+                clamp = NchwcConv.CLAMP_IN_KERNEL;
         Object[][] cases = {
                 {conv(1, 32, 7, 64, 3, 1, 1), KernelPaths.of(parts, 2)},
                 {conv(1, 48, 9, 40, 3, 1, 2), KernelPaths.of(parts, 3)},
@@ -154,7 +155,10 @@ class NchwcConvTest {
                 {conv(1, 64, 8, 100, 1, 0, 1), KernelPaths.of(group, 1).with(outer, 1)},
                 {conv(2, 20, 9, 72, 1, 0, 1), KernelPaths.of(group, 4).with(last, 1)}, // 81 positions: 80 and 1
                 {conv(1, 20, 10, 72, 1, 0, 1), KernelPaths.of(group, 4).with(last, 0)}, // 100 positions in whole calls of 5
-                {conv(1, 36, 7, 40, 1, 0, 1), KernelPaths.of(group, 2).with(last, 13)}}; // 49 positions: 40 and 9 (more than a call of 8)
+                {conv(1, 36, 7, 40, 1, 0, 1), KernelPaths.of(group, 2).with(last, 13)}, // 49 positions: 40 and 9 (more than a call of 8)
+                {conv(1, 20, 9, 40, 1, 0, 1), KernelPaths.of(clamp, 0)}, // Relu on 2 input blocks: a pass after each call
+                {conv(1, 36, 7, 40, 1, 0, 1), KernelPaths.of(group, 3)},
+                {conv(1, 64, 8, 40, 1, 0, 1), KernelPaths.of(clamp, 1)}}; // Relu on 4 input blocks: in the kernel
         var compiler = KernelHarness.R.compiler(org.ge4j.ops.OpRegistry.VECTOR, org.ge4j.ir.Node.GE4J_DOMAIN, "BlockedConv");
         int i = 0;
         for (Object[] t : cases) {
