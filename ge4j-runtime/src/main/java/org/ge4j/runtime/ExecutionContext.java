@@ -9,6 +9,7 @@ import org.ge4j.compiler.plan.ExecutionPlan.Storage;
 import org.ge4j.compiler.plan.ExecutionPlan.ValueSlot;
 import org.ge4j.ir.Ge4jException;
 import org.ge4j.ops.exec.CompiledKernel;
+import org.ge4j.ops.util.HugePages;
 import org.ge4j.ops.vector.WorkerPool;
 
 /**
@@ -38,7 +39,7 @@ public final class ExecutionContext implements AutoCloseable {
         this.model = model;
         ExecutionPlan plan = model.plan();
         this.arena = Arena.ofShared();
-        MemorySegment mem = arena.allocate(Math.max(plan.arenaSize(), 1), 64);
+        MemorySegment mem = HugePages.allocate(arena, plan.arenaSize());
         MemorySegment weights = model.weights();
         List<ValueSlot> values = plan.values();
         slotSegments = new MemorySegment[values.size()];

@@ -37,6 +37,7 @@ import org.ge4j.ir.Tensor;
 import org.ge4j.ir.TensorDesc;
 import org.ge4j.ops.GraphInference;
 import org.ge4j.ops.OpRegistry;
+import org.ge4j.ops.util.HugePages;
 
 /**
  * Compiles a graph into a {@link CompiledModel}: applies the input shapes, optimises with the compiler's
@@ -260,7 +261,7 @@ final class ModelCompiler {
      * Each original that {@code free} accepts is closed right after its last copy.
      */
     static MemorySegment mergeWeights(Graph g, WeightsLayout layout, Arena arena, java.util.function.Predicate<Tensor> free) {
-        MemorySegment w = arena.allocate(Math.max(layout.size(), 1), OmFormat.ALIGN);
+        MemorySegment w = HugePages.allocate(arena, layout.size(), OmFormat.ALIGN);
         Map<String, WeightsLayout.Entry> byValue = layout.byValue();
         List<Node> nodes = WeightsLayout.constantNodes(g);
         Map<Tensor, Integer> uses = new IdentityHashMap<>(); // one tensor may be the value of several constants

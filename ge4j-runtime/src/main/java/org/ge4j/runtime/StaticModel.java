@@ -22,6 +22,7 @@ import org.ge4j.ops.exec.KernelCompiler;
 import org.ge4j.ops.exec.KernelPaths;
 import org.ge4j.ops.exec.NodeSpec;
 import org.ge4j.ops.exec.ReferenceKernelAdapter;
+import org.ge4j.ops.util.HugePages;
 import org.ge4j.runtime.om.MappedPages;
 import org.ge4j.runtime.om.PlainView;
 
@@ -96,7 +97,7 @@ public final class StaticModel implements AutoCloseable {
     /** Builds a model whose weights are copied out of the graph's constants into one aligned region. */
     public static StaticModel fromGraph(ExecutionPlan plan, Graph g, OpRegistry registry, List<String> providers) {
         Arena arena = Arena.ofShared();
-        MemorySegment w = arena.allocate(Math.max(plan.weightsSize(), 1), 64);
+        MemorySegment w = HugePages.allocate(arena, plan.weightsSize());
         for (Node n : g.nodes()) {
             if (n.outputCount() != 1) continue;
             Tensor c = GraphInference.constantValue(n.output(0));

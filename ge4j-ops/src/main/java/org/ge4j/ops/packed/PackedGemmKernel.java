@@ -10,6 +10,7 @@ import org.ge4j.ir.TensorDesc;
 import org.ge4j.ops.OpSchema;
 import org.ge4j.ops.exec.CompiledKernel;
 import org.ge4j.ops.exec.NodeSpec;
+import org.ge4j.ops.util.HugePages;
 import org.ge4j.ops.vector.Sgemm;
 import org.ge4j.ops.vector.WorkerPool;
 
@@ -132,7 +133,7 @@ final class PackedGemmKernel implements CompiledKernel, WorkerPool.Job {
         if (g.nr() != Sgemm.NR) {
             Tensor packed = s.constant(1);
             if (packed == null) return null;
-            own = Arena.ofAuto().allocate(Sgemm.packedBytes((int) g.k(), (int) g.n()), 64);
+            own = HugePages.allocate(Arena.ofAuto(), Sgemm.packedBytes((int) g.k(), (int) g.n()));
             PackedLayout.repack(packed.segment(), 0, g.nr(), own, 0, Sgemm.NR, g.k(), g.n());
             if (WARNED.compareAndSet(false, true))
                 System.getLogger("org.ge4j.ops.packed").log(System.Logger.Level.WARNING, "ge4j::PackedMatMul '" + s.node().name()

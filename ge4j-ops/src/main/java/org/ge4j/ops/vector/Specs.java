@@ -6,6 +6,7 @@ import org.ge4j.ir.DataType;
 import org.ge4j.ir.Tensor;
 import org.ge4j.ir.TensorDesc;
 import org.ge4j.ops.exec.NodeSpec;
+import org.ge4j.ops.util.HugePages;
 
 /** What the vector compilers check before they accept a node: float tensors with static shapes. */
 final class Specs {
@@ -32,13 +33,13 @@ final class Specs {
 
     /** A copy of a constant float tensor in memory owned by the compiled kernel (freed with it). */
     static MemorySegment copyOf(Tensor t) {
-        MemorySegment m = Arena.ofAuto().allocate(Math.max(t.byteSize(), 4), 64);
+        MemorySegment m = allocate(t.byteSize());
         MemorySegment.copy(t.segment(), 0, m, 0, t.byteSize());
         return m;
     }
 
-    /** An owned zeroed buffer of {@code bytes} bytes, 64-byte aligned. */
-    static MemorySegment allocate(long bytes) { return Arena.ofAuto().allocate(Math.max(bytes, 4), 64); }
+    /** An owned zeroed buffer of {@code bytes} bytes, 64-byte aligned; in huge pages from 2 MB up ({@link HugePages}). */
+    static MemorySegment allocate(long bytes) { return HugePages.allocate(Arena.ofAuto(), Math.max(bytes, 4)); }
 
     /** Whether {@code shape} fits int-indexed loops (every kernel here counts elements in int where it must). */
     static boolean fitsInt(long[] shape) { return count(shape) < Integer.MAX_VALUE / 4; }
