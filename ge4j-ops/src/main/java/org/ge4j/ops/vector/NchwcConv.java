@@ -78,15 +78,17 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
     /**
      * Flat rows clamp in the 1×1 kernel ({@code NchwcKernels.pwGc}) rather than in a pass after each call: Relu or
      * Clip, at most {@link #CLAMP_IN_KERNEL_BLOCKS} input blocks. Measured (NchwcBench, 1 thread, hot, Relu):
-     * 16→96 67 → 72 GFLOP/s, 32→192 78 → 83, 64→384 88 → 90, but 320→1280 at 7×7 98 → 63 and 256→64 at 14×14
-     * 97 → 65 with pw4c (deterministic, not understood: C2's code for the bigger inputs), so only small inputs.
+     * 16→96 67 → 72 GFLOP/s, 32→192 78 → 83, 64→384 88 → 90. With a loop per input block, bigger inputs got slower
+     * (320→1280 at 7×7 98 → 63); since the kernels run one loop over all input lanes they gain too (320→1280 at 7×7
+     * 109 → 111, 256→64 at 14×14 108 → 111), so every input size clamps in the kernel by default.
      */
     private final boolean clampInKernel;
     /**
-     * Input blocks up to which a bounded flat conv clamps in its 1×1 kernel ({@link #clampInKernel}): a choice it
-     * reports ({@link #CLAMP_IN_KERNEL}), so a warm-up miniature with fewer input blocks takes the original's path.
+     * Input blocks up to which a bounded flat conv clamps in its 1×1 kernel ({@link #clampInKernel};
+     * {@code -Dge4j.nchwc.clampInKernelBlocks}, default all): a choice it reports ({@link #CLAMP_IN_KERNEL}), so a
+     * warm-up miniature with fewer input blocks takes the original's path.
      */
-    static final int CLAMP_IN_KERNEL_BLOCKS = 2;
+    static final int CLAMP_IN_KERNEL_BLOCKS = Integer.getInteger("ge4j.nchwc.clampInKernelBlocks", Integer.MAX_VALUE);
     private final float lo, hi;
     private final VectorMask<Float> padLanes;
     private final int zArg, yArg;
