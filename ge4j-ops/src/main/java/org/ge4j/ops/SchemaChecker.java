@@ -28,6 +28,15 @@ public final class SchemaChecker {
         int nOut = node.outputCount();
         if (nOut > schema.maxOutputs())
             throw new OpException(node, "has " + nOut + " outputs, but " + schema.qualifiedType() + " produces at most " + schema.maxOutputs());
+        checkAttrs(node, schema);
+        checkTypes(node, schema);
+    }
+
+    /**
+     * Attributes only: every required one is present, none is unknown (unless the schema allows it), each has the
+     * schema's type. For nodes whose edges are not a graph's (a compiled model's tasks).
+     */
+    public static void checkAttrs(Node node, OpSchema schema) {
         for (OpSchema.AttrDef d : schema.attrs().values())
             if (d.required() && !node.hasAttr(d.name()))
                 throw new OpException(node, "missing required attribute '" + d.name() + "' (" + d.type().name().toLowerCase() + ")");
@@ -41,7 +50,6 @@ public final class SchemaChecker {
                 throw new OpException(node, "attribute '" + e.getKey() + "' must be " + d.type().name().toLowerCase() + ", got " + e.getValue().type().name().toLowerCase());
             }
         }
-        checkTypes(node, schema);
     }
 
     /** Type constraints: each known input type is allowed, and inputs sharing a type var agree. */

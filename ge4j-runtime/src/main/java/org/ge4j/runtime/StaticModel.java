@@ -17,6 +17,7 @@ import org.ge4j.ops.Kernel;
 import org.ge4j.ops.OpException;
 import org.ge4j.ops.OpRegistry;
 import org.ge4j.ops.OpSchema;
+import org.ge4j.ops.SchemaChecker;
 import org.ge4j.ops.exec.CompiledKernel;
 import org.ge4j.ops.exec.KernelCompiler;
 import org.ge4j.ops.exec.KernelPaths;
@@ -125,6 +126,7 @@ public final class StaticModel implements AutoCloseable {
         for (String a : n.attrs().keySet()) // (a compiled model cannot carry them: only a hand-made .om)
             if (a.startsWith(KernelPaths.PREFIX))
                 throw new OpException(n, "has attribute '" + a + "': attributes named " + KernelPaths.PREFIX + "* are kernel choices that only the load-time warm-up sets, on its own small copies of nodes");
+        SchemaChecker.checkAttrs(n, schema); // a hand-made or foreign .om: its attributes are the kernels' input too
         int nIn = n.inputCount();
         List<TensorDesc> in = new ArrayList<>(), out = new ArrayList<>();
         List<Tensor> consts = new ArrayList<>();

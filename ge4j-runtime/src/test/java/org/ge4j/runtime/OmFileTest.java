@@ -173,6 +173,35 @@ class OmFileTest {
         return b;
     }
 
+    /** A hand-made .om whose nodes break their schemas' attribute rules fails to load, naming the node and the attribute. */
+    @Test
+    void attributesAreCheckedAgainstTheSchemasAtLoad() {
+        Path om = dir.resolve("cnn.om");
+        try (CompiledModel m = CompiledModel.compile(smallCnn(1))) {
+            m.save(om);
+        }
+        assertThat(forgedLoadError(om, "unknown.om", n -> n.setAttr("bogus", new org.ge4j.ir.Attr.Int(1))))
+                .contains("unknown attribute 'bogus'");
+        assertThat(forgedLoadError(om, "wrong-type.om", n -> n.setAttr("group", new org.ge4j.ir.Attr.Float(1f))))
+                .contains("attribute 'group' must be int, got float");
+    }
+
+    /** Saves a copy of {@code om} with {@code forge} applied to its first conv node; returns the message of loading it. */
+    private String forgedLoadError(Path om, String name, java.util.function.Consumer<org.ge4j.ir.Node> forge) {
+        Path forged = dir.resolve(name);
+        String conv;
+        try (CompiledModel m = CompiledModel.load(om, WarmUp.OFF)) {
+            org.ge4j.ir.Node n = m.graph().nodes().stream().filter(x -> x.type().endsWith("Conv")).findFirst().orElseThrow();
+            conv = n.name();
+            forge.accept(n);
+            m.save(forged);
+        }
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> CompiledModel.load(forged, WarmUp.OFF).close());
+        assertThat(t).isInstanceOf(org.ge4j.ops.OpException.class);
+        assertThat(t.getMessage()).contains(conv);
+        return t.getMessage();
+    }
+
     private Path write(String name, byte[] bytes) throws IOException {
         Path p = dir.resolve(name);
         Files.write(p, bytes);
