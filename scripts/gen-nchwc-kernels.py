@@ -8,7 +8,8 @@ P=int(sys.argv[1]); FB=int(sys.argv[2])
 PWP=[int(v) for a in sys.argv if a.startswith('pw=') for v in a[3:].split(',')]
 CMD='python3 scripts/gen-nchwc-kernels.py ' + ' '.join(sys.argv[1:])
 STORE_CLAMPED = 'raw' not in sys.argv
-K3 = 'k3' in sys.argv  # also s1k3, s2k3, t4k3.. (3 columns at dilation 1: one loop of 3·L lanes)
+K3 = 'k3' in sys.argv
+FLAT = 'loops' not in sys.argv  # 'loops': the nested loops of session 7 (for measuring)  # also s1k3, s2k3, t4k3.. (3 columns at dilation 1: one loop of 3·L lanes)
 L=[]
 def w(s): L.append(s)
 w('''package org.ge4j.ops.vector;
@@ -50,7 +51,9 @@ import jdk.incubator.vector.VectorOperators;
  * (k: block k / L, lane k % L), not a loop per input block: C2 sets up each entry of a loop whose MemorySegment
  * bounds checks it eliminates (a loop nest, a pre-loop, a limit per check by compares and cmovs) at about the
  * cost of 16 iterations; with one loop the checks stay inside it (lea, cmp, jae per broadcast) and the few-output
- * convs ran about 1.35× faster (32→16 @112: 53 → 74 GFLOP/s).
+ * convs ran about 1.35× faster (32→16 @112: 53 → 74 GFLOP/s). The other kernels loop once over (input block,
+ * kernel row, kernel column, lane) too, the lane, column and row carried as counters (a loop per column or row
+ * entered ncb·nrows times before: resnet50's 3×3 stride-2 convs ran 9-20 % faster, BENCHMARKS.md session 8).
  *
  * <p>Generated: {@code ''' + CMD + '''}.
  */
@@ -85,6 +88,32 @@ def store(clamped):
             if clamped: w(f"{ind}a{f}{p}.add(c{f}).max(lo).min(hi).intoMemorySegment(y, y{f} + {p} * wl, LE);")
             else: w(f"{ind}a{f}{p}.intoMemorySegment(y, y{f} + {p} * wl, LE);")
         if f>0: w("        }")
+def flat_loop(lanes, emit):
+    """One loop over (input block, kernel row, kernel column, lane) for kernels of any width kw, lanes lanes per
+    iteration (the body reads xl and the weights at wk): the lane, column and row carried as counters, not a loop
+    per column entered ncb·nrows·kw times, which C2 set up at each entry (BENCHMARKS.md, session 8)."""
+    w(f'''        long xColSkip = colStep - L * 4L, xRowSkip = rowStep - kw * colStep, xCbSkip = cbs - nrows * rowStep;
+        long wRowSkip = wRow - kw * L * wstep, wCbSkip = wCb - nrows * wRow;
+        long xl = xo, wk = wo;
+        for (int k = 0, n = ncb * nrows * kw * L, l = 0, j = 0, r = 0; k < n; k += {lanes}) {{''')
+    emit("            ")
+    w(f'''            xl += {4 * lanes};
+            wk += {"" if lanes == 1 else f"{lanes} * "}wstep;
+            if ((l += {lanes}) == L) {{
+                l = 0;
+                xl += xColSkip;
+                if (++j == kw) {{
+                    j = 0;
+                    xl += xRowSkip;
+                    wk += wRowSkip;
+                    if (++r == nrows) {{
+                        r = 0;
+                        xl += xCbSkip;
+                        wk += wCbSkip;
+                    }}
+                }}
+            }}
+        }}''')
 def kernel(name, NP, ST):
     global P
     saveP=P; P=NP
@@ -98,15 +127,18 @@ def kernel(name, NP, ST):
                    MemorySegment w, long wo, long wCb, long wRow, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo, float lo, float hi) {{
         {accs()}
-        long wl = L * 4L, wstep = FB * wl{f", ps = {ST} * wl" if ST else ""};
-        for (int c = 0; c < ncb; c++)
-            for (int r = 0; r < nrows; r++) {{
+        long wl = L * 4L, wstep = FB * wl{f", ps = {ST} * wl" if ST else ""};''')
+    if FLAT:
+        flat_loop(1, lambda ind: body(lambda p: "xl" if p==0 else f"xl + {p} * ps", ind))
+    else:
+        w('''        for (int c = 0; c < ncb; c++)
+            for (int r = 0; r < nrows; r++) {
                 long xr = xo + c * cbs + r * rowStep, wk = wo + c * wCb + r * wRow;
                 for (int j = 0; j < kw; j++, xr += colStep)
-                    for (int l = 0; l < L; l++, wk += wstep) {{
+                    for (int l = 0; l < L; l++, wk += wstep) {
                         long xl = xr + 4L * l;''')
-    body(lambda p: "xl" if p==0 else f"xl + {p} * ps", "                        ")
-    w('''                    }
+        body(lambda p: "xl" if p==0 else f"xl + {p} * ps", "                        ")
+        w('''                    }
             }''')
     store(STORE_CLAMPED)
     w("    }\n")
@@ -160,14 +192,35 @@ def kernel3(name, NP, ST):
     static void {name}(MemorySegment x, long xo,{param} long cbs, int ncb, long rowStep, int nrows,
                    MemorySegment w, long wo, long wCb, long wRow, MemorySegment y, long yo, long yBlock, int nb) {{
         {accs()}
-        long wl = L * 4L, wstep = FB * wl{f", ps = {ST} * wl" if ST else ""};
-        for (int c = 0; c < ncb; c++)
-            for (int r = 0; r < nrows; r++) {{
+        long wl = L * 4L, wstep = FB * wl{f", ps = {ST} * wl" if ST else ""};''')
+    if FLAT:
+        # one loop over (input block, kernel row, lane), the row and lane carried as counters: a loop per row
+        # entered ncb·nrows times was set up by C2 at each entry (BENCHMARKS.md, session 8)
+        w('''        long xRowSkip = rowStep - 3 * L * 4L, xCbSkip = cbs - nrows * rowStep, wRowSkip = wRow - 3 * L * wstep, wCbSkip = wCb - nrows * wRow;
+        long xl = xo, wk = wo;
+        for (int k = 0, n = ncb * nrows * 3 * L, l = 0, r = 0; k < n; k++) {''')
+        body(lambda p: "xl" if p==0 else f"xl + {p} * ps", "            ")
+        w('''            xl += 4;
+            wk += wstep;
+            if (++l == 3 * L) {
+                l = 0;
+                xl += xRowSkip;
+                wk += wRowSkip;
+                if (++r == nrows) {
+                    r = 0;
+                    xl += xCbSkip;
+                    wk += wCbSkip;
+                }
+            }
+        }''')
+    else:
+        w('''        for (int c = 0; c < ncb; c++)
+            for (int r = 0; r < nrows; r++) {
                 long xr = xo + c * cbs + r * rowStep, wk = wo + c * wCb + r * wRow;
-                for (int l = 0; l < 3 * L; l++, wk += wstep) {{
+                for (int l = 0; l < 3 * L; l++, wk += wstep) {
                     long xl = xr + 4L * l;''')
-    body(lambda p: "xl" if p==0 else f"xl + {p} * ps", "                    ")
-    w('''                }
+        body(lambda p: "xl" if p==0 else f"xl + {p} * ps", "                    ")
+        w('''                }
             }''')
     store(False)
     w("    }\n")
@@ -192,19 +245,25 @@ w('''    /** One output position; two accumulators per block (even and odd input
                    MemorySegment bias, long bo, float lo, float hi) {''')
 names=[f"e{f}" for f in range(FB)]+[f"o{f}" for f in range(FB)]
 w("        FloatVector " + names[0] + " = FloatVector.zero(S), " + ", ".join(f"{n} = e0" for n in names[1:]) + ";")
-w('''        long wl = L * 4L, wstep = FB * wl;
-        for (int c = 0; c < ncb; c++)
+w('''        long wl = L * 4L, wstep = FB * wl;''')
+def p1_body(ind):
+    w(f"{ind}FloatVector v = FloatVector.broadcast(S, x.get(F, xl));")
+    for f in range(FB):
+        w(f"{ind}e{f} = FloatVector.fromMemorySegment(S, w, wk + {f} * wl, LE).fma(v, e{f});")
+    w(f"{ind}v = FloatVector.broadcast(S, x.get(F, xl + 4));")
+    for f in range(FB):
+        w(f"{ind}o{f} = FloatVector.fromMemorySegment(S, w, wk + wstep + {f} * wl, LE).fma(v, o{f});")
+if FLAT:
+    flat_loop(2, p1_body)
+else:
+    w('''        for (int c = 0; c < ncb; c++)
             for (int r = 0; r < nrows; r++) {
                 long xr = xo + c * cbs + r * rowStep, wk = wo + c * wCb + r * wRow;
                 for (int j = 0; j < kw; j++, xr += colStep)
                     for (int l = 0; l < L; l += 2, wk += 2 * wstep) {
-                        FloatVector v = FloatVector.broadcast(S, x.get(F, xr + 4L * l));''')
-for f in range(FB):
-    w(f"                        e{f} = FloatVector.fromMemorySegment(S, w, wk + {f} * wl, LE).fma(v, e{f});")
-w("                        v = FloatVector.broadcast(S, x.get(F, xr + 4L * l + 4));")
-for f in range(FB):
-    w(f"                        o{f} = FloatVector.fromMemorySegment(S, w, wk + wstep + {f} * wl, LE).fma(v, o{f});")
-w('''                    }
+                        long xl = xr + 4L * l;''')
+    p1_body("                        ")
+    w('''                    }
             }''')
 for f in range(FB):
     ind="        " if f==0 else "            "

@@ -16,10 +16,10 @@ import org.ge4j.ops.exec.NodeSpec;
 /**
  * {@code ge4j::BlockedConv}, depthwise (group = C = M) on a blocked input: one vector is the L channels of one
  * position, so an output vector is the sum over the taps of an input vector times the tap's weight vector
- * (weights packed at compile time into [C/L][kH][kW][L]). Small stride-1 planes are first copied into scratch between
- * zero margins, so that every position is an interior one. Interior positions run without
- * bounds checks (3×3: two positions at a time, the nine weights in registers, each position's sum split
- * by kernel row); the border positions check each tap. Bias, residual and Relu/Clip are applied on the
+ * (weights packed at compile time into [C/L][kH][kW][L]). Small planes are first copied into scratch between
+ * zero margins, so that every position is an interior one (3×3: one loop over all the chunk's positions, {@link #flat3}).
+ * Interior positions run without bounds checks (3×3: two positions at a time, the nine weights in registers, each
+ * position's sum split by kernel row); the border positions check each tap. Bias, residual and Relu/Clip are applied on the
  * store, other activations by a pass over each finished row; the padding lanes are stored as zero.
  * Chunks of (image, channel block, output rows) run on the pool.
  */
@@ -34,8 +34,14 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
     /** Small planes: the width of the zero-margined copy (0: read in place) and the taps' offsets in it. */
     private final int padW;
     private final long[] tapPad;
-    /** Stride-1 planes whose margined copy takes at most this many bytes are copied ({@code -Dge4j.nchwc.dwPadded=false}: never). */
+    /** Planes whose margined copy takes at most this many bytes are copied ({@code -Dge4j.nchwc.dwPadded=false}: never). */
     static final long PADDED_MAX = 64 << 10;
+    /**
+     * Whether strided planes are copied too ({@code -Dge4j.nchwc.dwPaddedStrided=false}: stride 1 only). With the
+     * copy's rows in {@link #flat3} (one loop per chunk) mobilenet_v2's 576 @14 s2 ran at 27 GFLOP/s hot, 11 cold,
+     * against 22 and 8 with the borders checked in place, 192 @28 s2 27 | 12 against 26 | 7.5 (BENCHMARKS.md, session 8).
+     */
+    static final boolean STRIDED = !"false".equals(System.getProperty("ge4j.nchwc.dwPaddedStrided"));
     static boolean padded = !"false".equals(System.getProperty("ge4j.nchwc.dwPadded")); // tests switch it to reach both paths
     private final NchwcSupport.Split split;
     private final WorkerPool pool;
@@ -76,8 +82,7 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
         tapOff = NchwcSupport.tapOffsets(g);
         int width = Math.max(g.pl() + g.w(), (g.ow() - 1) * g.sw() + (g.kw() - 1) * g.dw() + 1);
         long copy = ((long) (g.oh() - 1) * g.sh() + (long) (g.kh() - 1) * g.dh() + 1) * width * VB;
-        // stride 1 only: a strided conv reads each input once or less, and the copy costs more than the borders
-        padW = padded && g.sh() == 1 && g.sw() == 1 && copy <= PADDED_MAX ? width : 0;
+        padW = padded && (STRIDED || g.sh() == 1 && g.sw() == 1) && copy <= PADDED_MAX ? width : 0;
         tapPad = NchwcSupport.tapOffsets(g, padW);
         double flops = 2.0 * g.n() * blocks * L * g.outPlane() * taps;
         split = NchwcSupport.Split.of(g.n(), blocks, g.oh(), flops, pool.threads(), NchwcSupport.Split.MEMORY_BOUND_MIN_FLOPS);
@@ -151,8 +156,58 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
             MemorySegment.copy(x, xo + (long) ih * iw * VB, buf, d + pl * VB, iw * VB);
             for (int q = 0; q < right; q++) zero.intoMemorySegment(buf, d + (pl + iw + q) * VB, LE);
         }
+        if (k3 && FLAT) {
+            flat3(buf, pl * VB, g.sh() * rs, tapPad, r1 - r0, cb, y, yo + (long) r0 * g.ow() * VB, z, g.c() - cb * L);
+            if (!clamp) for (int oh = r0; oh < r1; oh++) activate(y, yo + (long) oh * g.ow() * VB, g.c() - cb * L);
+            return;
+        }
         for (int oh = r0; oh < r1; oh++)
             paddedRow(buf, (long) (oh - r0) * g.sh() * rs + pl * VB, tapPad, cb, y, yo + (long) oh * g.ow() * VB, z);
+    }
+
+    static final boolean FLAT_ROW = !"false".equals(System.getProperty("ge4j.nchwc.dwFlatRow"));
+
+    /** {@code -Dge4j.nchwc.dwFlat=false}: the padded 3×3 rows run {@link #interior3} row by row (for measuring). */
+    static final boolean FLAT = !"false".equals(System.getProperty("ge4j.nchwc.dwFlat"));
+
+    /**
+     * nrows output rows (the first at yr in y, the others after it) of a zero-margined copy, whole 3×3 windows:
+     * row r's position 0 window starts at {@code xr + r·rowStep - pl·VB} in x, its taps at the offsets t. One loop
+     * over all the rows' positions, the column carried as a counter: a loop per row was set up by C2 at each entry
+     * (its bounds checks' limits, a pre-loop) at about the cost of a 14-position row (BENCHMARKS.md, session 8).
+     */
+    private void flat3(MemorySegment x, long xr, long rowStep, long[] t, int nrows, int cb, MemorySegment y, long yr, MemorySegment z, int lanes) {
+        VectorMask<Float> pad = S.indexInRange(0, lanes).not();
+        long wo = (long) cb * 9 * VB;
+        FloatVector w0 = FloatVector.fromMemorySegment(S, w, wo, LE), w1 = FloatVector.fromMemorySegment(S, w, wo + VB, LE);
+        FloatVector w2 = FloatVector.fromMemorySegment(S, w, wo + 2 * VB, LE), w3 = FloatVector.fromMemorySegment(S, w, wo + 3 * VB, LE);
+        FloatVector w4 = FloatVector.fromMemorySegment(S, w, wo + 4 * VB, LE), w5 = FloatVector.fromMemorySegment(S, w, wo + 5 * VB, LE);
+        FloatVector w6 = FloatVector.fromMemorySegment(S, w, wo + 6 * VB, LE), w7 = FloatVector.fromMemorySegment(S, w, wo + 7 * VB, LE);
+        FloatVector w8 = FloatVector.fromMemorySegment(S, w, wo + 8 * VB, LE);
+        FloatVector bv = FloatVector.fromMemorySegment(S, bias, cb * VB, LE);
+        long t1 = t[1], t2 = t[2], t3 = t[3], t4 = t[4], t5 = t[5], t6 = t[6], t7 = t[7], t8 = t[8];
+        int ow = g.ow();
+        long step = g.sw() * VB, skip = rowStep - ow * step, xp = xr - g.pl() * VB, yp = yr;
+        for (int q = 0, o = 0, n = nrows * ow; q < n; q++, yp += VB) {
+            FloatVector a = FloatVector.fromMemorySegment(S, x, xp, LE).fma(w0, bv);
+            FloatVector b = FloatVector.fromMemorySegment(S, x, xp + t3, LE).mul(w3);
+            FloatVector c = FloatVector.fromMemorySegment(S, x, xp + t6, LE).mul(w6);
+            a = FloatVector.fromMemorySegment(S, x, xp + t1, LE).fma(w1, a);
+            b = FloatVector.fromMemorySegment(S, x, xp + t4, LE).fma(w4, b);
+            c = FloatVector.fromMemorySegment(S, x, xp + t7, LE).fma(w7, c);
+            a = FloatVector.fromMemorySegment(S, x, xp + t2, LE).fma(w2, a);
+            b = FloatVector.fromMemorySegment(S, x, xp + t5, LE).fma(w5, b);
+            c = FloatVector.fromMemorySegment(S, x, xp + t8, LE).fma(w8, c);
+            FloatVector s = a.add(b).add(c);
+            if (z != null) s = s.add(FloatVector.fromMemorySegment(S, z, yp, LE));
+            // the clamp as NchwcSupport.clamp, written out: a call C2 does not inline here would box the vectors
+            s.blend(lo, s.lt(lo)).blend(hi, s.compare(VectorOperators.GT, hi)).blend(0f, pad).intoMemorySegment(y, yp, LE);
+            xp += step;
+            if (++o == ow) {
+                o = 0;
+                xp += skip;
+            }
+        }
     }
 
     /**
@@ -161,6 +216,11 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
      */
     void paddedRow(MemorySegment buf, long xr, long[] t, int cb, MemorySegment y, long yr, MemorySegment z) {
         int pad = g.c() - cb * L, ow = g.ow();
+        if (k3 && FLAT_ROW) {
+            flat3(buf, xr, 0, t, 1, cb, y, yr, z, pad);
+            if (!clamp) activate(y, yr, pad);
+            return;
+        }
         int o = k3 ? interior3(buf, xr, t, 0, 3, 0, ow, cb, y, yr, z, pad) : 0;
         for (; o < ow; o++) interior(buf, xr, t, o, 0, g.kh(), cb, y, yr + o * VB, z, pad);
         if (!clamp) activate(y, yr, pad);

@@ -37,7 +37,9 @@ import jdk.incubator.vector.VectorOperators;
  * (k: block k / L, lane k % L), not a loop per input block: C2 sets up each entry of a loop whose MemorySegment
  * bounds checks it eliminates (a loop nest, a pre-loop, a limit per check by compares and cmovs) at about the
  * cost of 16 iterations; with one loop the checks stay inside it (lea, cmp, jae per broadcast) and the few-output
- * convs ran about 1.35× faster (32→16 @112: 53 → 74 GFLOP/s).
+ * convs ran about 1.35× faster (32→16 @112: 53 → 74 GFLOP/s). The other kernels loop once over (input block,
+ * kernel row, kernel column, lane) too, the lane, column and row carried as counters (a loop per column or row
+ * entered ncb·nrows times before: resnet50's 3×3 stride-2 convs ran 9-20 % faster, BENCHMARKS.md session 8).
  *
  * <p>Generated: {@code python3 scripts/gen-nchwc-kernels.py 5 4 raw k3 pw=12,8,6,5}.
  */
@@ -57,21 +59,34 @@ final class NchwcKernels {
                    MemorySegment bias, long bo, float lo, float hi) {
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a04 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00, a14 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a24 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00, a34 = a00;
         long wl = L * 4L, wstep = FB * wl, ps = 1 * wl;
-        for (int c = 0; c < ncb; c++)
-            for (int r = 0; r < nrows; r++) {
-                long xr = xo + c * cbs + r * rowStep, wk = wo + c * wCb + r * wRow;
-                for (int j = 0; j < kw; j++, xr += colStep)
-                    for (int l = 0; l < L; l++, wk += wstep) {
-                        long xl = xr + 4L * l;
-                        FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
-                        FloatVector v;
-                        v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
-                        v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
-                        v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
-                        v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
-                        v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14); a24 = w2.fma(v, a24); a34 = w3.fma(v, a34);
+        long xColSkip = colStep - L * 4L, xRowSkip = rowStep - kw * colStep, xCbSkip = cbs - nrows * rowStep;
+        long wRowSkip = wRow - kw * L * wstep, wCbSkip = wCb - nrows * wRow;
+        long xl = xo, wk = wo;
+        for (int k = 0, n = ncb * nrows * kw * L, l = 0, j = 0, r = 0; k < n; k += 1) {
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
+            v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+            v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
+            v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
+            v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14); a24 = w2.fma(v, a24); a34 = w3.fma(v, a34);
+            xl += 4;
+            wk += wstep;
+            if ((l += 1) == L) {
+                l = 0;
+                xl += xColSkip;
+                if (++j == kw) {
+                    j = 0;
+                    xl += xRowSkip;
+                    wk += wRowSkip;
+                    if (++r == nrows) {
+                        r = 0;
+                        xl += xCbSkip;
+                        wk += wCbSkip;
                     }
+                }
             }
+        }
         long y0 = yo + 0 * yBlock;
         a00.intoMemorySegment(y, y0 + 0 * wl, LE);
         a01.intoMemorySegment(y, y0 + 1 * wl, LE);
@@ -110,21 +125,34 @@ final class NchwcKernels {
                    MemorySegment bias, long bo, float lo, float hi) {
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a04 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00, a14 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a24 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00, a34 = a00;
         long wl = L * 4L, wstep = FB * wl, ps = 2 * wl;
-        for (int c = 0; c < ncb; c++)
-            for (int r = 0; r < nrows; r++) {
-                long xr = xo + c * cbs + r * rowStep, wk = wo + c * wCb + r * wRow;
-                for (int j = 0; j < kw; j++, xr += colStep)
-                    for (int l = 0; l < L; l++, wk += wstep) {
-                        long xl = xr + 4L * l;
-                        FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
-                        FloatVector v;
-                        v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
-                        v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
-                        v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
-                        v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
-                        v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14); a24 = w2.fma(v, a24); a34 = w3.fma(v, a34);
+        long xColSkip = colStep - L * 4L, xRowSkip = rowStep - kw * colStep, xCbSkip = cbs - nrows * rowStep;
+        long wRowSkip = wRow - kw * L * wstep, wCbSkip = wCb - nrows * wRow;
+        long xl = xo, wk = wo;
+        for (int k = 0, n = ncb * nrows * kw * L, l = 0, j = 0, r = 0; k < n; k += 1) {
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
+            v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+            v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
+            v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
+            v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14); a24 = w2.fma(v, a24); a34 = w3.fma(v, a34);
+            xl += 4;
+            wk += wstep;
+            if ((l += 1) == L) {
+                l = 0;
+                xl += xColSkip;
+                if (++j == kw) {
+                    j = 0;
+                    xl += xRowSkip;
+                    wk += wRowSkip;
+                    if (++r == nrows) {
+                        r = 0;
+                        xl += xCbSkip;
+                        wk += wCbSkip;
                     }
+                }
             }
+        }
         long y0 = yo + 0 * yBlock;
         a00.intoMemorySegment(y, y0 + 0 * wl, LE);
         a01.intoMemorySegment(y, y0 + 1 * wl, LE);
@@ -162,20 +190,29 @@ final class NchwcKernels {
                    MemorySegment w, long wo, long wCb, long wRow, MemorySegment y, long yo, long yBlock, int nb) {
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a04 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00, a14 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a24 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00, a34 = a00;
         long wl = L * 4L, wstep = FB * wl, ps = 1 * wl;
-        for (int c = 0; c < ncb; c++)
-            for (int r = 0; r < nrows; r++) {
-                long xr = xo + c * cbs + r * rowStep, wk = wo + c * wCb + r * wRow;
-                for (int l = 0; l < 3 * L; l++, wk += wstep) {
-                    long xl = xr + 4L * l;
-                    FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
-                    FloatVector v;
-                    v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
-                    v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
-                    v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
-                    v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
-                    v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14); a24 = w2.fma(v, a24); a34 = w3.fma(v, a34);
+        long xRowSkip = rowStep - 3 * L * 4L, xCbSkip = cbs - nrows * rowStep, wRowSkip = wRow - 3 * L * wstep, wCbSkip = wCb - nrows * wRow;
+        long xl = xo, wk = wo;
+        for (int k = 0, n = ncb * nrows * 3 * L, l = 0, r = 0; k < n; k++) {
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
+            v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+            v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
+            v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
+            v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14); a24 = w2.fma(v, a24); a34 = w3.fma(v, a34);
+            xl += 4;
+            wk += wstep;
+            if (++l == 3 * L) {
+                l = 0;
+                xl += xRowSkip;
+                wk += wRowSkip;
+                if (++r == nrows) {
+                    r = 0;
+                    xl += xCbSkip;
+                    wk += wCbSkip;
                 }
             }
+        }
         long y0 = yo + 0 * yBlock;
         a00.intoMemorySegment(y, y0 + 0 * wl, LE);
         a01.intoMemorySegment(y, y0 + 1 * wl, LE);
@@ -213,20 +250,29 @@ final class NchwcKernels {
                    MemorySegment w, long wo, long wCb, long wRow, MemorySegment y, long yo, long yBlock, int nb) {
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a04 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00, a14 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a24 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00, a34 = a00;
         long wl = L * 4L, wstep = FB * wl, ps = 2 * wl;
-        for (int c = 0; c < ncb; c++)
-            for (int r = 0; r < nrows; r++) {
-                long xr = xo + c * cbs + r * rowStep, wk = wo + c * wCb + r * wRow;
-                for (int l = 0; l < 3 * L; l++, wk += wstep) {
-                    long xl = xr + 4L * l;
-                    FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
-                    FloatVector v;
-                    v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
-                    v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
-                    v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
-                    v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
-                    v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14); a24 = w2.fma(v, a24); a34 = w3.fma(v, a34);
+        long xRowSkip = rowStep - 3 * L * 4L, xCbSkip = cbs - nrows * rowStep, wRowSkip = wRow - 3 * L * wstep, wCbSkip = wCb - nrows * wRow;
+        long xl = xo, wk = wo;
+        for (int k = 0, n = ncb * nrows * 3 * L, l = 0, r = 0; k < n; k++) {
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
+            v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+            v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
+            v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
+            v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14); a24 = w2.fma(v, a24); a34 = w3.fma(v, a34);
+            xl += 4;
+            wk += wstep;
+            if (++l == 3 * L) {
+                l = 0;
+                xl += xRowSkip;
+                wk += wRowSkip;
+                if (++r == nrows) {
+                    r = 0;
+                    xl += xCbSkip;
+                    wk += wCbSkip;
                 }
             }
+        }
         long y0 = yo + 0 * yBlock;
         a00.intoMemorySegment(y, y0 + 0 * wl, LE);
         a01.intoMemorySegment(y, y0 + 1 * wl, LE);
@@ -264,19 +310,28 @@ final class NchwcKernels {
                    MemorySegment w, long wo, long wCb, long wRow, MemorySegment y, long yo, long yBlock, int nb) {
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
         long wl = L * 4L, wstep = FB * wl;
-        for (int c = 0; c < ncb; c++)
-            for (int r = 0; r < nrows; r++) {
-                long xr = xo + c * cbs + r * rowStep, wk = wo + c * wCb + r * wRow;
-                for (int l = 0; l < 3 * L; l++, wk += wstep) {
-                    long xl = xr + 4L * l;
-                    FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
-                    FloatVector v;
-                    v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
-                    v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
-                    v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
-                    v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
+        long xRowSkip = rowStep - 3 * L * 4L, xCbSkip = cbs - nrows * rowStep, wRowSkip = wRow - 3 * L * wstep, wCbSkip = wCb - nrows * wRow;
+        long xl = xo, wk = wo;
+        for (int k = 0, n = ncb * nrows * 3 * L, l = 0, r = 0; k < n; k++) {
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
+            v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+            v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
+            v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
+            xl += 4;
+            wk += wstep;
+            if (++l == 3 * L) {
+                l = 0;
+                xl += xRowSkip;
+                wk += wRowSkip;
+                if (++r == nrows) {
+                    r = 0;
+                    xl += xCbSkip;
+                    wk += wCbSkip;
                 }
             }
+        }
         long y0 = yo + 0 * yBlock;
         a00.intoMemorySegment(y, y0 + 0 * wl, LE);
         a01.intoMemorySegment(y, y0 + 1 * wl, LE);
@@ -310,18 +365,27 @@ final class NchwcKernels {
                    MemorySegment w, long wo, long wCb, long wRow, MemorySegment y, long yo, long yBlock, int nb) {
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00, a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
         long wl = L * 4L, wstep = FB * wl;
-        for (int c = 0; c < ncb; c++)
-            for (int r = 0; r < nrows; r++) {
-                long xr = xo + c * cbs + r * rowStep, wk = wo + c * wCb + r * wRow;
-                for (int l = 0; l < 3 * L; l++, wk += wstep) {
-                    long xl = xr + 4L * l;
-                    FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
-                    FloatVector v;
-                    v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
-                    v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
-                    v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
+        long xRowSkip = rowStep - 3 * L * 4L, xCbSkip = cbs - nrows * rowStep, wRowSkip = wRow - 3 * L * wstep, wCbSkip = wCb - nrows * wRow;
+        long xl = xo, wk = wo;
+        for (int k = 0, n = ncb * nrows * 3 * L, l = 0, r = 0; k < n; k++) {
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
+            v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+            v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
+            xl += 4;
+            wk += wstep;
+            if (++l == 3 * L) {
+                l = 0;
+                xl += xRowSkip;
+                wk += wRowSkip;
+                if (++r == nrows) {
+                    r = 0;
+                    xl += xCbSkip;
+                    wk += wCbSkip;
                 }
             }
+        }
         long y0 = yo + 0 * yBlock;
         a00.intoMemorySegment(y, y0 + 0 * wl, LE);
         a01.intoMemorySegment(y, y0 + 1 * wl, LE);
@@ -351,17 +415,26 @@ final class NchwcKernels {
                    MemorySegment w, long wo, long wCb, long wRow, MemorySegment y, long yo, long yBlock, int nb) {
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
         long wl = L * 4L, wstep = FB * wl;
-        for (int c = 0; c < ncb; c++)
-            for (int r = 0; r < nrows; r++) {
-                long xr = xo + c * cbs + r * rowStep, wk = wo + c * wCb + r * wRow;
-                for (int l = 0; l < 3 * L; l++, wk += wstep) {
-                    long xl = xr + 4L * l;
-                    FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
-                    FloatVector v;
-                    v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
-                    v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+        long xRowSkip = rowStep - 3 * L * 4L, xCbSkip = cbs - nrows * rowStep, wRowSkip = wRow - 3 * L * wstep, wCbSkip = wCb - nrows * wRow;
+        long xl = xo, wk = wo;
+        for (int k = 0, n = ncb * nrows * 3 * L, l = 0, r = 0; k < n; k++) {
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
+            v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+            xl += 4;
+            wk += wstep;
+            if (++l == 3 * L) {
+                l = 0;
+                xl += xRowSkip;
+                wk += wRowSkip;
+                if (++r == nrows) {
+                    r = 0;
+                    xl += xCbSkip;
+                    wk += wCbSkip;
                 }
             }
+        }
         long y0 = yo + 0 * yBlock;
         a00.intoMemorySegment(y, y0 + 0 * wl, LE);
         a01.intoMemorySegment(y, y0 + 1 * wl, LE);
@@ -733,20 +806,33 @@ final class NchwcKernels {
                    MemorySegment bias, long bo, float lo, float hi) {
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
         long wl = L * 4L, wstep = FB * wl;
-        for (int c = 0; c < ncb; c++)
-            for (int r = 0; r < nrows; r++) {
-                long xr = xo + c * cbs + r * rowStep, wk = wo + c * wCb + r * wRow;
-                for (int j = 0; j < kw; j++, xr += colStep)
-                    for (int l = 0; l < L; l++, wk += wstep) {
-                        long xl = xr + 4L * l;
-                        FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
-                        FloatVector v;
-                        v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
-                        v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
-                        v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
-                        v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
+        long xColSkip = colStep - L * 4L, xRowSkip = rowStep - kw * colStep, xCbSkip = cbs - nrows * rowStep;
+        long wRowSkip = wRow - kw * L * wstep, wCbSkip = wCb - nrows * wRow;
+        long xl = xo, wk = wo;
+        for (int k = 0, n = ncb * nrows * kw * L, l = 0, j = 0, r = 0; k < n; k += 1) {
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
+            v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+            v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
+            v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
+            xl += 4;
+            wk += wstep;
+            if ((l += 1) == L) {
+                l = 0;
+                xl += xColSkip;
+                if (++j == kw) {
+                    j = 0;
+                    xl += xRowSkip;
+                    wk += wRowSkip;
+                    if (++r == nrows) {
+                        r = 0;
+                        xl += xCbSkip;
+                        wk += wCbSkip;
                     }
+                }
             }
+        }
         long y0 = yo + 0 * yBlock;
         a00.intoMemorySegment(y, y0 + 0 * wl, LE);
         a01.intoMemorySegment(y, y0 + 1 * wl, LE);
@@ -781,19 +867,32 @@ final class NchwcKernels {
                    MemorySegment bias, long bo, float lo, float hi) {
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00, a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
         long wl = L * 4L, wstep = FB * wl;
-        for (int c = 0; c < ncb; c++)
-            for (int r = 0; r < nrows; r++) {
-                long xr = xo + c * cbs + r * rowStep, wk = wo + c * wCb + r * wRow;
-                for (int j = 0; j < kw; j++, xr += colStep)
-                    for (int l = 0; l < L; l++, wk += wstep) {
-                        long xl = xr + 4L * l;
-                        FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
-                        FloatVector v;
-                        v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
-                        v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
-                        v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
+        long xColSkip = colStep - L * 4L, xRowSkip = rowStep - kw * colStep, xCbSkip = cbs - nrows * rowStep;
+        long wRowSkip = wRow - kw * L * wstep, wCbSkip = wCb - nrows * wRow;
+        long xl = xo, wk = wo;
+        for (int k = 0, n = ncb * nrows * kw * L, l = 0, j = 0, r = 0; k < n; k += 1) {
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
+            v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+            v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
+            xl += 4;
+            wk += wstep;
+            if ((l += 1) == L) {
+                l = 0;
+                xl += xColSkip;
+                if (++j == kw) {
+                    j = 0;
+                    xl += xRowSkip;
+                    wk += wRowSkip;
+                    if (++r == nrows) {
+                        r = 0;
+                        xl += xCbSkip;
+                        wk += wCbSkip;
                     }
+                }
             }
+        }
         long y0 = yo + 0 * yBlock;
         a00.intoMemorySegment(y, y0 + 0 * wl, LE);
         a01.intoMemorySegment(y, y0 + 1 * wl, LE);
@@ -824,18 +923,31 @@ final class NchwcKernels {
                    MemorySegment bias, long bo, float lo, float hi) {
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
         long wl = L * 4L, wstep = FB * wl;
-        for (int c = 0; c < ncb; c++)
-            for (int r = 0; r < nrows; r++) {
-                long xr = xo + c * cbs + r * rowStep, wk = wo + c * wCb + r * wRow;
-                for (int j = 0; j < kw; j++, xr += colStep)
-                    for (int l = 0; l < L; l++, wk += wstep) {
-                        long xl = xr + 4L * l;
-                        FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
-                        FloatVector v;
-                        v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
-                        v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+        long xColSkip = colStep - L * 4L, xRowSkip = rowStep - kw * colStep, xCbSkip = cbs - nrows * rowStep;
+        long wRowSkip = wRow - kw * L * wstep, wCbSkip = wCb - nrows * wRow;
+        long xl = xo, wk = wo;
+        for (int k = 0, n = ncb * nrows * kw * L, l = 0, j = 0, r = 0; k < n; k += 1) {
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
+            v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+            xl += 4;
+            wk += wstep;
+            if ((l += 1) == L) {
+                l = 0;
+                xl += xColSkip;
+                if (++j == kw) {
+                    j = 0;
+                    xl += xRowSkip;
+                    wk += wRowSkip;
+                    if (++r == nrows) {
+                        r = 0;
+                        xl += xCbSkip;
+                        wk += wCbSkip;
                     }
+                }
             }
+        }
         long y0 = yo + 0 * yBlock;
         a00.intoMemorySegment(y, y0 + 0 * wl, LE);
         a01.intoMemorySegment(y, y0 + 1 * wl, LE);
@@ -862,23 +974,37 @@ final class NchwcKernels {
                    MemorySegment bias, long bo, float lo, float hi) {
         FloatVector e0 = FloatVector.zero(S), e1 = e0, e2 = e0, e3 = e0, o0 = e0, o1 = e0, o2 = e0, o3 = e0;
         long wl = L * 4L, wstep = FB * wl;
-        for (int c = 0; c < ncb; c++)
-            for (int r = 0; r < nrows; r++) {
-                long xr = xo + c * cbs + r * rowStep, wk = wo + c * wCb + r * wRow;
-                for (int j = 0; j < kw; j++, xr += colStep)
-                    for (int l = 0; l < L; l += 2, wk += 2 * wstep) {
-                        FloatVector v = FloatVector.broadcast(S, x.get(F, xr + 4L * l));
-                        e0 = FloatVector.fromMemorySegment(S, w, wk + 0 * wl, LE).fma(v, e0);
-                        e1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE).fma(v, e1);
-                        e2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE).fma(v, e2);
-                        e3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE).fma(v, e3);
-                        v = FloatVector.broadcast(S, x.get(F, xr + 4L * l + 4));
-                        o0 = FloatVector.fromMemorySegment(S, w, wk + wstep + 0 * wl, LE).fma(v, o0);
-                        o1 = FloatVector.fromMemorySegment(S, w, wk + wstep + 1 * wl, LE).fma(v, o1);
-                        o2 = FloatVector.fromMemorySegment(S, w, wk + wstep + 2 * wl, LE).fma(v, o2);
-                        o3 = FloatVector.fromMemorySegment(S, w, wk + wstep + 3 * wl, LE).fma(v, o3);
+        long xColSkip = colStep - L * 4L, xRowSkip = rowStep - kw * colStep, xCbSkip = cbs - nrows * rowStep;
+        long wRowSkip = wRow - kw * L * wstep, wCbSkip = wCb - nrows * wRow;
+        long xl = xo, wk = wo;
+        for (int k = 0, n = ncb * nrows * kw * L, l = 0, j = 0, r = 0; k < n; k += 2) {
+            FloatVector v = FloatVector.broadcast(S, x.get(F, xl));
+            e0 = FloatVector.fromMemorySegment(S, w, wk + 0 * wl, LE).fma(v, e0);
+            e1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE).fma(v, e1);
+            e2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE).fma(v, e2);
+            e3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE).fma(v, e3);
+            v = FloatVector.broadcast(S, x.get(F, xl + 4));
+            o0 = FloatVector.fromMemorySegment(S, w, wk + wstep + 0 * wl, LE).fma(v, o0);
+            o1 = FloatVector.fromMemorySegment(S, w, wk + wstep + 1 * wl, LE).fma(v, o1);
+            o2 = FloatVector.fromMemorySegment(S, w, wk + wstep + 2 * wl, LE).fma(v, o2);
+            o3 = FloatVector.fromMemorySegment(S, w, wk + wstep + 3 * wl, LE).fma(v, o3);
+            xl += 8;
+            wk += 2 * wstep;
+            if ((l += 2) == L) {
+                l = 0;
+                xl += xColSkip;
+                if (++j == kw) {
+                    j = 0;
+                    xl += xRowSkip;
+                    wk += wRowSkip;
+                    if (++r == nrows) {
+                        r = 0;
+                        xl += xCbSkip;
+                        wk += wCbSkip;
                     }
+                }
             }
+        }
         e0.add(o0).add(FloatVector.fromMemorySegment(S, bias, bo + 0 * wl, LE)).max(lo).min(hi).intoMemorySegment(y, yo + 0 * yBlock, LE);
         if (nb > 1) {
             e1.add(o1).add(FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE)).max(lo).min(hi).intoMemorySegment(y, yo + 1 * yBlock, LE);

@@ -9,7 +9,8 @@ import org.ge4j.ops.blocked.Blocking;
 import org.ge4j.ops.exec.CompiledKernel;
 
 /**
- * GFLOP/s of resnet50's convolutions (then mobilenet_v2's 1×1 convs with few channels and squeezenet's last) (not the 7×7 stem, whose input is plain) as {@code ge4j::BlockedConv} on
+ * GFLOP/s of resnet50's convolutions (then mobilenet_v2's 1×1 convs with few channels and squeezenet's last; then
+ * mobilenet_v2's depthwise convs and the stems, blocked form only) as {@code ge4j::BlockedConv} on
  * blocked tensors next to the NCHW {@code ge4j::FusedConv} form, each with bias and Relu. Hot: one set of
  * buffers run again and again (everything stays in cache). Cold: the kernel compiled several times (its own
  * packed weights each) and run in turn on as many sets of input and output buffers, more than 64 MB in all,
@@ -34,7 +35,9 @@ public final class NchwcBench {
             {1024, 2048, 14, 1, 2}, {512, 2048, 7, 1, 1}, {2048, 512, 7, 1, 1}, {512, 512, 7, 3, 1},
             // mobilenet_v2's 1x1 convs with few channels, squeezenet's last
             {32, 16, 112, 1, 1}, {16, 96, 112, 1, 1}, {96, 24, 56, 1, 1}, {24, 144, 56, 1, 1}, {144, 24, 56, 1, 1}, {144, 32, 28, 1, 1},
-            {32, 192, 28, 1, 1}, {192, 32, 28, 1, 1}, {64, 384, 14, 1, 1}, {48, 192, 27, 1, 1}, {576, 96, 14, 1, 1}, {960, 160, 7, 1, 1}, {320, 1280, 7, 1, 1}, {512, 1000, 13, 1, 1}, {16, 96, 28, 1, 1}, {16, 96, 14, 1, 1}, {16, 96, 56, 1, 1}, {32, 16, 28, 1, 1}, {144, 24, 28, 1, 1}, {144, 24, 14, 1, 1}, {256, 64, 14, 1, 1}, {96, 576, 14, 1, 1}, {160, 960, 7, 1, 1}, {16, 64, 55, 1, 1}, {32, 128, 27, 1, 1}};
+            {32, 192, 28, 1, 1}, {192, 32, 28, 1, 1}, {64, 384, 14, 1, 1}, {48, 192, 27, 1, 1}, {576, 96, 14, 1, 1}, {960, 160, 7, 1, 1}, {320, 1280, 7, 1, 1}, {512, 1000, 13, 1, 1}, {16, 96, 28, 1, 1}, {16, 96, 14, 1, 1}, {16, 96, 56, 1, 1}, {32, 16, 28, 1, 1}, {144, 24, 28, 1, 1}, {144, 24, 14, 1, 1}, {256, 64, 14, 1, 1}, {96, 576, 14, 1, 1}, {160, 960, 7, 1, 1}, {16, 64, 55, 1, 1}, {32, 128, 27, 1, 1},
+            // any kernel width (NchwcKernels.s1, s2)
+            {64, 64, 28, 5, 1}, {64, 64, 28, 5, 2}};
         System.out.printf("threads=%d, %s; GFLOP/s hot | cold (> %d MB of buffers cycled)%n", WorkerPool.shared().threads(), cpu ? "thread CPU time" : "wall time",
                 COLD_BYTES >> 20);
         System.out.printf("%-26s %14s %14s   %-12s%n", "layer", "NCHW", "NCHWc", "NCHW form");
@@ -46,6 +49,42 @@ public final class NchwcBench {
             double[] plain = measure(c, pad, false, seconds, cpu), blocked = measure(c, pad, true, seconds, cpu);
             System.out.printf("%-26s %6.1f | %5.1f %6.1f | %5.1f   %s%n", name, flops / plain[0] / 1e9, flops / plain[1] / 1e9,
                     flops / blocked[0] / 1e9, flops / blocked[1] / 1e9, KernelHarness.compile(build(c, pad, false, 0)).getClass().getSimpleName());
+        }
+        others(filter, seconds, cpu);
+    }
+
+    /**
+     * The depthwise 3×3 convs of mobilenet_v2 {channels, input size, stride} and the stems {cin, cout, input
+     * size, kernel, stride} (plain input), as {@code ge4j::BlockedConv} only, Clip 0..6 unless {@code bench.act} is set.
+     */
+    private static void others(String filter, double seconds, boolean cpu) {
+        int[][] dws = {{32, 112, 1}, {96, 112, 2}, {144, 56, 1}, {144, 56, 2}, {192, 28, 1}, {192, 28, 2}, {384, 14, 1}, {576, 14, 1},
+            {576, 14, 2}, {960, 7, 1}};
+        int[][] stems = {{3, 32, 224, 3, 2}, {3, 64, 224, 7, 2}, {3, 64, 224, 3, 2}};
+        for (int[] c : dws) {
+            String name = String.format("dw 3x3 %d @%d s%d", c[0], c[1], c[2]);
+            if (!name.contains(filter)) continue;
+            int out = (c[1] + 2 - 3) / c[2] + 1;
+            double flops = 2.0 * c[0] * 9 * out * out;
+            double[] t = hotCold(seed -> {
+                var b = KernelHarness.fused("BlockedConv").opset(1).attr("activation", System.getProperty("bench.act", "Clip")).attr("block", (long) Sgemm.L)
+                        .attr("group", (long) c[0]).attr("pads", 1L, 1L, 1L, 1L).attr("strides", (long) c[2], c[2]);
+                if (System.getProperty("bench.act", "Clip").equals("Clip")) b.attrFloats("activation_params", 0f, 6f);
+                return b.in(Blocking.block(random(seed + 1, 1, c[0], c[1], c[1]), Sgemm.L)).constIn(random(seed + 2, c[0], 1, 3, 3))
+                        .constIn(random(seed + 3, c[0])).build();
+            }, 0, 64, seconds, cpu);
+            System.out.printf("%-26s %14s %6.1f | %5.1f%n", name, "", flops / t[0] / 1e9, flops / t[1] / 1e9);
+        }
+        for (int[] c : stems) {
+            String name = String.format("stem %dx%d %d->%d @%d s%d", c[3], c[3], c[0], c[1], c[2], c[4]);
+            if (!name.contains(filter)) continue;
+            int pad = c[3] / 2, out = (c[2] + 2 * pad - c[3]) / c[4] + 1;
+            double flops = 2.0 * c[0] * c[1] * c[3] * c[3] * out * out;
+            double[] t = hotCold(seed -> KernelHarness.fused("BlockedConv").opset(1).attr("activation", System.getProperty("bench.act", "Relu"))
+                    .attr("block", (long) Sgemm.L).attr("input_blocked", 0L).attr("pads", (long) pad, pad, pad, pad).attr("strides", (long) c[4], c[4])
+                    .in(random(seed + 1, 1, c[0], c[2], c[2])).constIn(random(seed + 2, c[1], c[0], c[3], c[3])).constIn(random(seed + 3, c[1])).build(),
+                    0, 64, seconds, cpu);
+            System.out.printf("%-26s %14s %6.1f | %5.1f%n", name, "", flops / t[0] / 1e9, flops / t[1] / 1e9);
         }
     }
 

@@ -53,7 +53,7 @@ class NchwcKernelsTest {
         long[][] shapes = { // n, c, h, w, k, stride, pad
             {1, 24, 9, 11, 3, 1, 1}, {2, 40, 7, 7, 3, 2, 1}, {1, 3, 5, 6, 3, 1, 1}, {1, 32, 14, 14, 3, 2, 1}, {1, 16, 12, 13, 3, 1, 0},
             {1, 16, 112, 112, 3, 1, 1}, {1, 20, 113, 111, 3, 2, 1}, // row chunks on the pool
-            {1, 20, 10, 9, 5, 2, 2}, {2, 17, 3, 3, 3, 1, 1}, {1, 48, 1, 1, 3, 1, 1}, {1, 24, 8, 8, 1, 1, 0}};
+            {1, 20, 10, 9, 5, 2, 2}, {2, 17, 3, 3, 3, 1, 1}, {1, 48, 1, 1, 3, 1, 1}, {1, 24, 8, 8, 1, 1, 0}, {1, 24, 15, 13, 3, 2, 0}};
         String[] acts = {"", "Relu", "Clip", "Sigmoid", "LeakyRelu"};
         int i = 0;
         for (long[] t : shapes)
@@ -75,6 +75,8 @@ class NchwcKernelsTest {
         // dilations and asymmetric pads
         assertMatchesReference(fused("BlockedConv").opset(1).attr("block", (long) B).attr("group", 24L).ints("dilations", 2L, 2L).ints("pads", 2L, 1L, 0L, 2L)
                 .in(blocked(7, 1, 24, 11, 12)).constIn(random(8, 24, 1, 3, 3)).constIn(random(9, 24)).build(), TOL);
+        assertMatchesReference(fused("BlockedConv").opset(1).attr("block", (long) B).attr("group", 24L).ints("dilations", 2L, 2L).ints("strides", 2L, 2L)
+                .ints("pads", 2L, 1L, 0L, 2L).in(blocked(10, 1, 24, 11, 12)).constIn(random(11, 24, 1, 3, 3)).constIn(random(12, 24)).build(), TOL);
     }
 
     @Test
