@@ -31,10 +31,15 @@ final class PackedGemmKernel implements CompiledKernel, WorkerPool.Job {
     /** Below this many flops a GEMM runs on the calling thread only (waking a worker costs microseconds). */
     private static final double PARALLEL_MIN_FLOPS = 2e6;
     /**
-     * Up to this many bytes of A (per batch item), parallel chunks split the weight panels rather than the
-     * rows: A then stays in each core's L2 and each weight panel is read by one thread only.
+     * Up to this many bytes of A (per batch item; default: any size), parallel chunks split the weight panels
+     * rather than the rows when there are enough panels: each weight panel is then read by one thread only. The
+     * chunk loop runs panel by panel over all its rows, so a thread streams A once per panel under either split,
+     * as one thread alone does; a row split adds a full pass over B per chunk, and its chunk's rows plus the
+     * current panel overflow L2 when K is large (vit_b_16's fc2, K = 3072: rows of 48 x 12 KB and a 393 KB panel
+     * against 1 MB; 1.73x from 1 to 2 threads with rows, 1.99x with panels). {@code -Dge4j.gemm.panelSplitMaxA}
+     * (bytes) brings back the earlier rule (1048576: A within a core's L2).
      */
-    private static final long PANEL_SPLIT_MAX_A_BYTES = 1L << 20;
+    private static final long PANEL_SPLIT_MAX_A_BYTES = Long.getLong("ge4j.gemm.panelSplitMaxA", Long.MAX_VALUE);
     private static final AtomicBoolean WARNED = new AtomicBoolean();
 
     private final int m, n, k, batches;
@@ -75,7 +80,7 @@ final class PackedGemmKernel implements CompiledKernel, WorkerPool.Job {
             rb = 1;
             pb = 1;
         } else if (panels >= perBatch && (long) m * k * 4 <= PANEL_SPLIT_MAX_A_BYTES) {
-            // A fits in a core's L2: every thread keeps all rows and streams only its share of the weights
+            // every thread keeps all rows and streams only its share of the weights
             rb = 1;
             pb = perBatch;
         } else if (m >= 16 || panels == 1) {

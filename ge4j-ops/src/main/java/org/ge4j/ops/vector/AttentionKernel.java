@@ -8,6 +8,7 @@ import static org.ge4j.ops.vector.Sgemm.S;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import org.ge4j.ops.OpSchema;
 import org.ge4j.ops.exec.CompiledKernel;
@@ -155,8 +156,8 @@ final class AttentionKernel implements CompiledKernel, WorkerPool.Job {
     private void head(MemorySegment[] args, int b) {
         MemorySegment q = args[0], k = args[1], v = args[2], y = args[yArg];
         MemorySegment mask = hasMask ? args[3] : null;
-        long lds = lk * 4L;
-        MemorySegment sc = Scratch.get(1, (long) lq * lds);
+        long lds = (long) (lk + L - 1) / L * L * 4; // score rows padded to whole vectors: the softmax has no tail
+        MemorySegment sc = Scratch.get(1, lq * lds + lq * 8L); // the scores, then each row's max and 1 / sum
         MemorySegment panel = Scratch.get(0, Math.max(Sgemm.panelBytes(dk), Sgemm.panelBytes(lk)));
         // S = Q K'
         for (int j0 = 0; j0 < lk; j0 += NR) {
@@ -166,8 +167,7 @@ final class AttentionKernel implements CompiledKernel, WorkerPool.Job {
             Sgemm.block(q, qOff[b], ldq, 4, panel, 0, NR * 4L, sc, j0 * 4L, lds, lq, dk, w);
         }
         // scale, mask, softmax
-        for (int i = 0; i < lq; i++)
-            scaledSoftmax(sc, i * lds, lk, scale, mask, mask == null ? 0 : maskOff[b] + i * maskRowStride, maskColStride);
+        softmax(sc, lq, lk, scale, mask, mask == null ? 0 : maskOff[b], maskRowStride, maskColStride, lq * lds);
         // Y = S V
         for (int j0 = 0; j0 < dv; j0 += NR) {
             int w = Math.min(NR, dv - j0);
@@ -199,34 +199,85 @@ final class AttentionKernel implements CompiledKernel, WorkerPool.Job {
         }
     }
 
-    /** s = softmax(scale * s + mask) over one row of n floats; the mask row at mo with column stride ms (0 or 4). */
-    static void scaledSoftmax(MemorySegment s, long so, int n, float scale, MemorySegment mask, long mo, long ms) {
-        float max = scaleMask(s, so, n, scale, mask, mo, ms);
-        float sum = RowOps.expSum(s, so, s, so, n, max);
-        RowOps.scale(s, so, n, 1f / sum);
+    /**
+     * s = softmax(scale * s + mask) row by row over rows of n floats padded to whole vectors (rows
+     * {@code ceil(n / L) * L} floats apart; the padding lanes end 0). The mask row r at {@code mo + r * mrs},
+     * column stride ms (0: one scalar per row, 4: a row). Each pass is one loop over all the rows' vectors,
+     * a branch closing each row (the rows' max and 1 / sum go to {@code stats}, 2 * rows floats): a loop per
+     * row of 13 vectors paid C2's loop set-up three times per row, and took ~30 % of ViT's attention. exp is
+     * inlined (see {@link #EXP_LO}): the Vector API's EXP calls SVML once per vector.
+     */
+    static void softmax(MemorySegment s, int rows, int n, float scale, MemorySegment mask, long mo, long mrs, long ms, long stats) {
+        int per = (n + L - 1) / L, total = rows * per, last = per - 1;
+        VectorMask<Float> tail = S.indexInRange(0, n - last * L);
+        FloatVector ninf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), mx = ninf;
+        boolean row = mask != null && ms != 0, scalarMask = mask != null && ms == 0;
+        float mScalar = scalarMask ? mask.get(Sgemm.F, mo) : 0f;
+        long mRow = mo;
+        for (int v = 0, c = 0, r = 0; v < total; v++) {
+            long o = (long) v * L * 4;
+            FloatVector x = FloatVector.fromMemorySegment(S, s, o, LE).fma(scale, mScalar);
+            if (c < last) {
+                if (row) x = x.add(FloatVector.fromMemorySegment(S, mask, mRow + c * L * 4L, LE));
+                x.intoMemorySegment(s, o, LE);
+                mx = mx.max(x);
+                c++;
+            } else {
+                if (row) x = x.add(FloatVector.fromMemorySegment(S, mask, mRow + c * L * 4L, LE, tail));
+                x = ninf.blend(x, tail); // the padding lanes: exp gives 0
+                x.intoMemorySegment(s, o, LE);
+                s.set(Sgemm.F, stats + r * 8L, mx.max(x).reduceLanes(VectorOperators.MAX));
+                mx = ninf;
+                c = 0;
+                r++;
+                mRow += mrs;
+                if (scalarMask && r < rows) mScalar = mask.get(Sgemm.F, mRow);
+            }
+        }
+        FloatVector sum = FloatVector.zero(S), max = FloatVector.broadcast(S, s.get(Sgemm.F, stats));
+        FloatVector nLn2Hi = FloatVector.broadcast(S, -LN2_HI), nLn2Lo = FloatVector.broadcast(S, -LN2_LO);
+        FloatVector c5 = FloatVector.broadcast(S, 1f / 120), c4 = FloatVector.broadcast(S, 1f / 24), c3 = FloatVector.broadcast(S, 1f / 6);
+        FloatVector c2 = FloatVector.broadcast(S, 0.5f), one = FloatVector.broadcast(S, 1f);
+        for (int v = 0, c = 0, r = 0; v < total; v++) {
+            long o = (long) v * L * 4;
+            FloatVector x = FloatVector.fromMemorySegment(S, s, o, LE).sub(max);
+            // exp(x) = 2^k e^r, k = round(x / ln 2), r = x - k ln 2 in [-ln2/2, ln2/2] (Cody-Waite: ln 2 in two
+            // parts), e^r by its Taylor series to r^7 (error < r^8/8! < 6e-9 relative), 2^k built in the exponent
+            // bits: t = x log2(e) + 1.5·2^23 holds k in its low mantissa bits, so bits(t) << 23 + 127 << 23 = 2^k
+            FloatVector xc = x.max(EXP_LO);
+            FloatVector t = xc.fma(LOG2E, ROUND);
+            FloatVector k = t.sub(ROUND);
+            FloatVector f = k.fma(nLn2Hi, xc);
+            f = k.fma(nLn2Lo, f);
+            FloatVector p = f.fma(1f / 5040, 1f / 720).fma(f, c5).fma(f, c4).fma(f, c3).fma(f, c2);
+            FloatVector ef = p.fma(f.mul(f), f).add(one);
+            FloatVector two = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(127 << 23).reinterpretAsFloats();
+            FloatVector e = ef.mul(two).blend(0f, x.lt(EXP_LO));
+            e.intoMemorySegment(s, o, LE);
+            sum = sum.add(e);
+            if (c < last) c++;
+            else {
+                s.set(Sgemm.F, stats + r * 8L + 4, 1f / sum.reduceLanes(VectorOperators.ADD));
+                sum = FloatVector.zero(S);
+                c = 0;
+                r++;
+                if (r < rows) max = FloatVector.broadcast(S, s.get(Sgemm.F, stats + r * 8L));
+            }
+        }
+        FloatVector inv = FloatVector.broadcast(S, s.get(Sgemm.F, stats + 4));
+        for (int v = 0, c = 0, r = 0; v < total; v++) {
+            long o = (long) v * L * 4;
+            FloatVector.fromMemorySegment(S, s, o, LE).mul(inv).intoMemorySegment(s, o, LE);
+            if (c < last) c++;
+            else {
+                c = 0;
+                r++;
+                if (r < rows) inv = FloatVector.broadcast(S, s.get(Sgemm.F, stats + r * 8L + 4));
+            }
+        }
     }
 
-    /** s = scale * s + mask (a row, or a scalar when ms = 0); returns the max. */
-    private static float scaleMask(MemorySegment s, long so, int n, float scale, MemorySegment mask, long mo, long ms) {
-        float mScalar = mask != null && ms == 0 ? mask.get(Sgemm.F, mo) : 0f;
-        boolean row = mask != null && ms != 0;
-        FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        int i = 0;
-        for (; i + L <= n; i += L) {
-            FloatVector v = FloatVector.fromMemorySegment(S, s, so + i * 4L, LE).fma(scale, mScalar);
-            if (row) v = v.add(FloatVector.fromMemorySegment(S, mask, mo + i * 4L, LE));
-            v.intoMemorySegment(s, so + i * 4L, LE);
-            mx = mx.max(v);
-        }
-        float max = mx.reduceLanes(VectorOperators.MAX);
-        // the tail (fewer than L columns, e.g. 5 of ViT's 197) in scalar code: masked vector code here was
-        // partly left to the Vector API's Java fallback
-        for (; i < n; i++) {
-            float v = Math.fma(s.get(Sgemm.F, so + i * 4L), scale, mScalar);
-            if (row) v += mask.get(Sgemm.F, mo + i * 4L);
-            s.set(Sgemm.F, so + i * 4L, v);
-            max = Math.max(max, v);
-        }
-        return max;
-    }
+    /** Below this exp flushes to 0 (just above ln of the smallest normal float, so that 2^k stays normal). */
+    static final float EXP_LO = -87.3f;
+    private static final float LOG2E = 1.44269504f, ROUND = 12582912f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
 }

@@ -37,8 +37,10 @@ class PackedGemmKernelTest {
     void matchesTheReferenceOnOddShapes() {
         int[][] shapes = {{1, 1, 1}, {1, 64, 33}, {3, 5, 7}, {8, 32, 16}, {9, 31, 40}, {17, 100, 3}, {64, 64, 64}, {70, 200, 300},
                 {13, 129, 47}, {2, 1, 9}, {1, 1024, 1000}, {130, 256, NR + 1},
-                // A over 1 MB: parallel chunks split the rows, in balanced blocks of 8-row groups (197 rows: 25 groups)
-                {197, 1400, 40}, {37, 7200, 20}};
+                // fewer panels than chunks: parallel chunks split the rows, in balanced blocks of 8-row groups (197 rows: 25 groups)
+                {197, 1400, 40}, {37, 7200, 20},
+                // A over 1 MB with many panels: the panels, in balanced blocks
+                {197, 1400, 300}};
         long seed = 1;
         for (int[] s : shapes) {
             int m = s[0], k = s[1], n = s[2];

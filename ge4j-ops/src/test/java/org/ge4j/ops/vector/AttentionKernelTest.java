@@ -67,4 +67,19 @@ class AttentionKernelTest {
         for (int bi = 0; bi < b; bi++) for (int hi = 0; hi < h; hi++) for (int li = 0; li < l; li++) for (int di = 0; di < d; di++)
             org.assertj.core.api.Assertions.assertThat(packed[((bi * l + li) * h + hi) * d + di]).isEqualTo(perHead[((bi * h + hi) * l + li) * d + di]);
     }
+
+    @Test
+    void scoresOverTheWholeRangeOfExpAndInfiniteMasks() {
+        // scores spread over hundreds (exp underflows to 0 for most of a row, the inlined exp's flush), a mask with
+        // -inf and -10000 entries, rows of 37 (a 5-lane tail on AVX-512) and of 16 (one vector: every vector ends a row)
+        for (int lk : new int[] {37, 16, 3}) {
+            float[] m = new float[5 * lk];
+            for (int i = 0; i < m.length; i++) m[i] = i % 7 == 3 ? Float.NEGATIVE_INFINITY : i % 5 == 1 ? -10000f : (i % 3) * -0.5f;
+            for (int r = 0; r < 5; r++) m[r * lk] = 0f; // no row fully masked
+            assertMatchesReference(fused("Attention").opset(1).attr("scale", 40f).in(random(40 + lk, 1, 5, 8)).in(random(41 + lk, 1, lk, 8))
+                    .in(random(42 + lk, 1, lk, 6)).in(org.ge4j.ir.Tensor.of(m, 5, lk)).build(), TOL);
+            assertMatchesReference(fused("Attention").opset(1).attr("scale", 3f).attr("num_heads", 2L).in(random(43 + lk, 1, 5, 16))
+                    .in(random(44 + lk, 1, lk, 16)).in(random(45 + lk, 1, lk, 12)).in(org.ge4j.ir.Tensor.of(m, 5, lk)).build(), TOL);
+        }
+    }
 }
