@@ -18,7 +18,7 @@ import java.util.Locale;
  * with each task of at least {@link #PARALLEL_MIN_NANOS} sped up by {@code 1 + (streams - 1) ·}
  * {@link Options#kernelEfficiency()} (0: the kernels taken as single-threaded, the model before session 8).
  * On 2 threads googlenet's inception branches gave an estimated 1.25× on two streams against one-thread
- * kernels, and measured 4-8 % slower than one stream of two-thread kernels (BENCHMARKS.md, session 8).
+ * kernels, and measured 4-7 % slower than one stream of two-thread kernels (BENCHMARKS.md, session 8).
  *
  * <p>Every cross-stream data edge becomes an event recorded after the producer and a wait before the
  * consumer, except when the wait is implied: an earlier wait on the consumer's stream (directly or
@@ -66,7 +66,7 @@ public final class StreamPlanner {
         public Options withStreams(int n) { return new Options(n, minWorkNanos, minGain, syncNanos, kernelEfficiency); }
 
         /**
-         * As text, e.g. {@code streams=2,min_work_ns=1000000,min_gain=1.15,sync_ns=20000,kernel_eff=0.75} (kept in the
+         * As text, e.g. {@code streams=2,min_work_ns=1000000,min_gain=1.1,sync_ns=20000,kernel_eff=0.75} (kept in the
          * .om's options).
          */
         public String describe() {
