@@ -105,21 +105,26 @@ class CliTest {
         assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").contains("Memory timeline").contains("lower bound").doesNotContain("<script src");
     }
 
-    /** x[256,512] -> two branches MatMul W[512,512] -> Tanh / Sigmoid -> Add -> y, opset 13: enough work for two streams. */
+    /**
+     * x[128,64] -> two branches of 16 MatMul W[64,64] -> Tanh / Sigmoid each -> Add -> y, opset 13: enough work for two
+     * streams, in tasks too small for the kernels to split them over the threads themselves.
+     */
     static ModelProto forkJoin() {
         SplittableRandom r = new SplittableRandom(9);
         GraphProto.Builder g = GraphProto.newBuilder().setName("fork_join");
-        for (String w : new String[] {"W1", "W2"}) {
-            TensorProto.Builder t = TensorProto.newBuilder().setName(w).setDataType(1).addDims(512).addDims(512);
-            for (int i = 0; i < 512 * 512; i++) t.addFloatData((float) (r.nextDouble() * 0.1 - 0.05));
-            g.addInitializer(t);
-        }
-        g.addNode(NodeProto.newBuilder().setOpType("MatMul").setName("mm1").addInput("x").addInput("W1").addOutput("h1"))
-                .addNode(NodeProto.newBuilder().setOpType("Tanh").setName("t1").addInput("h1").addOutput("a1"))
-                .addNode(NodeProto.newBuilder().setOpType("MatMul").setName("mm2").addInput("x").addInput("W2").addOutput("h2"))
-                .addNode(NodeProto.newBuilder().setOpType("Sigmoid").setName("s2").addInput("h2").addOutput("a2"))
-                .addNode(NodeProto.newBuilder().setOpType("Add").setName("add").addInput("a1").addInput("a2").addOutput("y"))
-                .addInput(value("x", 256, 512)).addOutput(value("y", 256, 512));
+        String[] last = {"x", "x"};
+        for (int b = 0; b < 2; b++)
+            for (int i = 0; i < 16; i++) {
+                String w = "W" + b + "_" + i, h = "h" + b + "_" + i, a = "a" + b + "_" + i;
+                TensorProto.Builder t = TensorProto.newBuilder().setName(w).setDataType(1).addDims(64).addDims(64);
+                for (int k = 0; k < 64 * 64; k++) t.addFloatData((float) (r.nextDouble() * 0.25 - 0.125));
+                g.addInitializer(t);
+                g.addNode(NodeProto.newBuilder().setOpType("MatMul").setName("mm" + b + "_" + i).addInput(last[b]).addInput(w).addOutput(h))
+                        .addNode(NodeProto.newBuilder().setOpType(b == 0 ? "Tanh" : "Sigmoid").setName("act" + b + "_" + i).addInput(h).addOutput(a));
+                last[b] = a;
+            }
+        g.addNode(NodeProto.newBuilder().setOpType("Add").setName("add").addInput(last[0]).addInput(last[1]).addOutput("y"))
+                .addInput(value("x", 128, 64)).addOutput(value("y", 128, 64));
         return ModelProto.newBuilder().setIrVersion(8).addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(g).build();
     }
 
@@ -132,7 +137,7 @@ class CliTest {
         assertThat(c.out()).contains("2 streams (tasks ").contains("1 event, 1 wait: estimated");
         Run i = ge4j("inspect", dir.resolve("two.om").toString());
         assertThat(i.code()).as(i.err()).isZero();
-        assertThat(i.out()).contains("streams: 2 (streams=2,min_work_ns=").contains("  [256,512]").contains("2 streams (tasks ");
+        assertThat(i.out()).contains("streams: 2 (streams=2,min_work_ns=").contains("  [128,64]").contains("2 streams (tasks ");
         Run j = ge4j("inspect", dir.resolve("two.om").toString(), "--json");
         assertThat(j.out()).contains("\"streams\": 2").contains("\"events\": 1").contains("\"tasks_per_stream\": [");
         Run r = ge4j("run", dir.resolve("two.om").toString(), "--seed=1");

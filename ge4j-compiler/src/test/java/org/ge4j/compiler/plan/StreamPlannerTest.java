@@ -22,7 +22,8 @@ class StreamPlannerTest {
     void forkJoinRunsTheBranchesOnTwoStreamsWithOneEventAtTheJoin() {
         // 0 and 1 both read graph inputs only; 2 joins them
         int[][] preds = {NONE, NONE, {0, 1}};
-        StreamPlan p = StreamPlanner.plan(preds, new double[] {5e6, 5e6, 1e3}, StreamPlanner.Options.defaults());
+        // kernels taken as single-threaded (kernel efficiency 0): the two branches side by side
+        StreamPlan p = StreamPlanner.plan(preds, new double[] {5e6, 5e6, 1e3}, new StreamPlanner.Options(2, 1e6, 1.15, 20_000));
         assertThat(p.streams()).isEqualTo(2);
         assertThat(p.streamOf()).containsExactly(0, 1, 0);
         assertThat(p.eventTask()).containsExactly(1);
@@ -31,6 +32,43 @@ class StreamPlannerTest {
         assertThat(p.waits()[1]).isEmpty();
         assertThat(p.note()).startsWith("estimated 1.9");
         assertThat(p.unorderedDependency(preds)).isNull();
+    }
+
+    @Test
+    void branchesOfKernelsThatSplitTheirWorkStayOnOneStreamByDefault() {
+        // branches of 5 and 2.5 ms: one stream whose kernels use both threads (1.75x, 4.3 ms) beats two streams (5 ms)
+        int[][] preds = {NONE, NONE, {0, 1}};
+        StreamPlan big = StreamPlanner.plan(preds, new double[] {5e6, 2.5e6, 1e3}, StreamPlanner.Options.defaults());
+        assertThat(big.streams()).isEqualTo(1);
+        assertThat(big.note()).contains("gain 0.86").contains("one stream's kernels on 2 threads");
+        // two equal 5 ms branches: 5.7 ms on one stream, 5 ms on two (1.14x)
+        StreamPlan equal = StreamPlanner.plan(preds, new double[] {5e6, 5e6, 1e3}, StreamPlanner.Options.defaults());
+        assertThat(equal.streams()).isEqualTo(2);
+        assertThat(equal.note()).startsWith("estimated 1.14");
+        // two chains of 30 tasks of 40 us each: kernels too small to split, so two streams halve the time
+        int n = 61;
+        int[][] chains = new int[n][];
+        double[] nanos = new double[n];
+        for (int t = 0; t < 60; t++) {
+            chains[t] = t % 30 == 0 ? NONE : new int[] {t - 1};
+            nanos[t] = 40_000;
+        }
+        chains[60] = new int[] {29, 59};
+        nanos[60] = 1e3;
+        StreamPlan small = StreamPlanner.plan(chains, nanos, StreamPlanner.Options.defaults());
+        assertThat(small.streams()).isEqualTo(2);
+        assertThat(small.note()).startsWith("estimated 1.9");
+        assertThat(small.unorderedDependency(chains)).isNull();
+    }
+
+    @Test
+    void theOptionsReadBackTheirText() {
+        StreamPlanner.Options d = StreamPlanner.Options.defaults();
+        assertThat(StreamPlanner.Options.parse(d.describe())).isEqualTo(d);
+        // text written before kernel_eff existed: the default efficiency
+        assertThat(StreamPlanner.Options.parse("streams=2,min_work_ns=1000000,min_gain=1.1,sync_ns=20000")).isEqualTo(d);
+        assertThat(StreamPlanner.Options.parse("kernel_eff=0").kernelEfficiency()).isZero();
+        assertThatThrownBy(() -> StreamPlanner.Options.parse("kernel_eff=1.5")).hasMessageContaining("bad stream options");
     }
 
     @Test
