@@ -54,6 +54,8 @@ import jdk.incubator.vector.VectorOperators;
  * convs ran about 1.35× faster (32→16 @112: 53 → 74 GFLOP/s). The other kernels loop once over (input block,
  * kernel row, kernel column, lane) too, the lane, column and row carried as counters (a loop per column or row
  * entered ncb·nrows times before: resnet50's 3×3 stride-2 convs ran 9-20 % faster, BENCHMARKS.md session 8).
+ * The {@code pwGcr} run pwGc over several groups of positions (a row of the fused pointwise-depthwise kernel) in
+ * one loop, storing each group's sums when its last lane is done (that kernel 3 % faster in mobilenet_v2).
  *
  * <p>Generated: {@code ''' + CMD + '''}.
  */
@@ -71,12 +73,15 @@ acc_names=[[f"a{f}{p}" for p in range(P)] for f in range(FB)]
 def accs():
     names=[n for row in acc_names for n in row]
     return "FloatVector " + names[0] + " = FloatVector.zero(S), " + ", ".join(f"{n} = {names[0]}" for n in names[1:]) + ";"
-def body(pos_off, indent):
-    ws=", ".join(f"w{f} = FloatVector.fromMemorySegment(S, w, wk{'' if f==0 else f' + {f} * wl'}, LE)" for f in range(FB))
+def body(pos_off, indent, G=None, NP=None):
+    """G (default FB) weight vectors at wk, NP (default P) broadcasts from pos_off(p), G x NP FMAs."""
+    G = FB if G is None else G
+    NP = P if NP is None else NP
+    ws=", ".join(f"w{f} = FloatVector.fromMemorySegment(S, w, wk{'' if f==0 else f' + {f} * wl'}, LE)" for f in range(G))
     w(f"{indent}FloatVector {ws};")
     w(f"{indent}FloatVector v;")
-    for p in range(P):
-        fm=" ".join(f"a{f}{p} = w{f}.fma(v, a{f}{p});" for f in range(FB))
+    for p in range(NP):
+        fm=" ".join(f"a{f}{p} = w{f}.fma(v, a{f}{p});" for f in range(G))
         w(f"{indent}v = FloatVector.broadcast(S, x.get(F, {pos_off(p)})); {fm}")
 def store(clamped):
     for f in range(FB):
@@ -144,6 +149,20 @@ def kernel(name, NP, ST):
     w("    }\n")
     P=saveP
     acc_names=[[f"a{f}{p}" for p in range(P)] for f in range(FB)]
+def pw_fmas(G, NP, ind):
+    """The body of the 1x1 kernels' lane loop (positions ps apart from xl)."""
+    body(lambda p: "xl" if p==0 else f"xl + {p} * ps", ind, G, NP)
+def pw_stores(G, NP, clamped, ind):
+    """Stores of the 1x1 kernels' G x NP sums (clamped to [lo, hi] by compares and blends), block f only if nb > f."""
+    for f in range(G):
+        i2 = ind if f==0 else ind + "    "
+        if f>0: w(f"{ind}if (nb > {f}) {{")
+        w(f"{i2}long y{f} = yo + {f} * yBlock;")
+        for p in range(NP):
+            a=f"a{f}{p}"
+            v=f"{a}.blend(lo, {a}.lt(lo)).blend(hi, {a}.compare(VectorOperators.GT, hi))" if clamped else a
+            w(f"{i2}{v}.intoMemorySegment(y, y{f} + {p} * wl, LE);")
+        if f>0: w(f"{ind}}}")
 def pwg(G, NP, clamped=False):
     """G output blocks x NP positions of a 1x1 stride-1 conv; accumulators start from the bias; raw stores, or
     (clamped) clamped to [lo, hi] by compares and blends written out inline (NchwcSupport.clamp, which C2 does not
@@ -163,23 +182,36 @@ def pwg(G, NP, clamped=False):
     # iterations: 32->16 @112 ran at 53 GFLOP/s, 74 with one loop whose 12 bounds checks stay in it (BENCHMARKS.md)
     w(f'''        for (int k = 0, n = (ncb - 1) * L + ln; k < n; k++, wk += wstep) {{
             long xl = xo + (k / L) * cbs + 4L * (k % L);''')
-    ws=", ".join(f"w{f} = FloatVector.fromMemorySegment(S, w, wk{'' if f==0 else f' + {f} * wl'}, LE)" for f in range(G))
-    ind="            "
-    w(f"{ind}FloatVector {ws};")
-    w(f"{ind}FloatVector v;")
-    for p in range(NP):
-        fm=" ".join(f"a{f}{p} = w{f}.fma(v, a{f}{p});" for f in range(G))
-        w(f"{ind}v = FloatVector.broadcast(S, x.get(F, {'xl' if p==0 else f'xl + {p} * ps'})); {fm}")
+    pw_fmas(G, NP, "            ")
     w("        }")
+    pw_stores(G, NP, clamped, "        ")
+    w("    }\n")
+def pwg_rows(G, NP):
+    """pw{G}c over groups consecutive groups of NP positions in one loop over (group, input lane): the lane carried
+    as a counter, the sums stored (clamped) and restarted from the bias when a group's last lane is done, so that
+    C2's loop set-up is paid once per row rather than once per NP positions (BENCHMARKS.md, session 8, pwdw8)."""
+    init=", ".join(f"b{f} = FloatVector.fromMemorySegment(S, bias, bo{'' if f==0 else f' + {f} * wl'}, LE)" for f in range(G))
+    accs=", ".join(f"a{f}{p} = b{f}" for f in range(G) for p in range(NP))
+    w(f'''    /** {{@link #pw{G}c}} for groups consecutive groups of {NP} positions, in one loop. */
+    static void pw{G}cr(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
+                   MemorySegment bias, long bo, float lo, float hi, int groups) {{
+        long wl = L * 4L, wstep = {G} * wl, ps = wl, wk = wo, gstep = {NP} * wl;
+        FloatVector {init};
+        FloatVector {accs};
+        for (int t = 0, k = 0, n = (ncb - 1) * L + ln, total = groups * n; t < total; t++) {{
+            long xl = xo + (k / L) * cbs + 4L * (k % L);''')
+    pw_fmas(G, NP, "            ")
+    w("            wk += wstep;")
+    w("            if (++k == n) {")
+    pw_stores(G, NP, True, "                ")
+    w(f"                k = 0;")
+    w(f"                wk = wo;")
+    w(f"                xo += gstep;")
+    w(f"                yo += gstep;")
     for f in range(G):
-        i2 = "        " if f==0 else "            "
-        if f>0: w(f"        if (nb > {f}) {{")
-        w(f"{i2}long y{f} = yo + {f} * yBlock;")
-        for p in range(NP):
-            a=f"a{f}{p}"
-            v=f"{a}.blend(lo, {a}.lt(lo)).blend(hi, {a}.compare(VectorOperators.GT, hi))" if clamped else a
-            w(f"{i2}{v}.intoMemorySegment(y, y{f} + {p} * wl, LE);")
-        if f>0: w("        }")
+        w(f"                " + " ".join(f"a{f}{p} = b{f};" for p in range(NP)))
+    w(f"            }}")
+    w("        }")
     w("    }\n")
 kernel('s1', P, 1); kernel('s2', P, 2)
 def kernel3(name, NP, ST):
@@ -237,6 +269,8 @@ if PWP:
         pwg(g, np_)
     for g, np_ in enumerate(PWP, 1):
         pwg(g, np_, True)
+    for g, np_ in enumerate(PWP, 1):
+        pwg_rows(g, np_)
 for t in range(P-1, 1, -1): kernel(f't{t}', t, 0)
 # p1
 w('''    /** One output position; two accumulators per block (even and odd input lanes) to hide the FMA latency. */

@@ -327,9 +327,26 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
      * Only for a kernel made by {@link #pointwise}; scratch slot 0 is taken.
      */
     void pointwiseRow(MemorySegment x, int n, long p0, int len, int grp, MemorySegment dst, long dstOff, long dstBlock) {
-        int nb = Math.min(gw, mb - gw * grp);
-        flatRow(x, n * fImg + p0 * L * 4L, fCb, cb, lastLanes, grp * wGroup, dst, dstOff, dstBlock, nb, bias, grp * (long) gw * L * 4, len, true);
+        int nb = Math.min(gw, mb - gw * grp), groups = len / pwP;
+        long xo = n * fImg + p0 * L * 4L, wo = grp * wGroup, bo = grp * (long) gw * L * 4;
+        if (!pwRows || !clampInKernel || groups < 2) {
+            flatRow(x, xo, fCb, cb, lastLanes, wo, dst, dstOff, dstBlock, nb, bias, bo, len, true);
+            return;
+        }
+        switch (gw) {
+            case 1 -> NchwcKernels.pw1cr(x, xo, fCb, cb, lastLanes, w, wo, dst, dstOff, dstBlock, nb, bias, bo, lo, hi, groups);
+            case 2 -> NchwcKernels.pw2cr(x, xo, fCb, cb, lastLanes, w, wo, dst, dstOff, dstBlock, nb, bias, bo, lo, hi, groups);
+            case 3 -> NchwcKernels.pw3cr(x, xo, fCb, cb, lastLanes, w, wo, dst, dstOff, dstBlock, nb, bias, bo, lo, hi, groups);
+            default -> NchwcKernels.pw4cr(x, xo, fCb, cb, lastLanes, w, wo, dst, dstOff, dstBlock, nb, bias, bo, lo, hi, groups);
+        }
+        if (groups * pwP < len) { // the last pwP positions again (the kernels only store)
+            long back = (len - pwP) * L * 4L;
+            pw(x, xo + back, fCb, cb, lastLanes, wo, dst, dstOff + back, dstBlock, nb, bias, bo, true);
+        }
     }
+
+    /** Whether {@link #pointwiseRow} runs a row's groups of positions in one call ({@code NchwcKernels.pwGcr}): {@code -Dge4j.nchwc.pwRows}, for measuring. */
+    static boolean pwRows = Boolean.parseBoolean(System.getProperty("ge4j.nchwc.pwRows", "true"));
 
     /** The per-run state handed to the workers: the arguments and what flat rows read. */
     private static final class Run {

@@ -40,6 +40,8 @@ import jdk.incubator.vector.VectorOperators;
  * convs ran about 1.35× faster (32→16 @112: 53 → 74 GFLOP/s). The other kernels loop once over (input block,
  * kernel row, kernel column, lane) too, the lane, column and row carried as counters (a loop per column or row
  * entered ncb·nrows times before: resnet50's 3×3 stride-2 convs ran 9-20 % faster, BENCHMARKS.md session 8).
+ * The {@code pwGcr} run pwGc over several groups of positions (a row of the fused pointwise-depthwise kernel) in
+ * one loop, storing each group's sums when its last lane is done (that kernel 3 % faster in mobilenet_v2).
  *
  * <p>Generated: {@code python3 scripts/gen-nchwc-kernels.py 5 4 raw k3 pw=12,8,6,5}.
  */
@@ -797,6 +799,215 @@ final class NchwcKernels {
             a32.blend(lo, a32.lt(lo)).blend(hi, a32.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 2 * wl, LE);
             a33.blend(lo, a33.lt(lo)).blend(hi, a33.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 3 * wl, LE);
             a34.blend(lo, a34.lt(lo)).blend(hi, a34.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 4 * wl, LE);
+        }
+    }
+
+    /** {@link #pw1c} for groups consecutive groups of 12 positions, in one loop. */
+    static void pw1cr(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
+                   MemorySegment bias, long bo, float lo, float hi, int groups) {
+        long wl = L * 4L, wstep = 1 * wl, ps = wl, wk = wo, gstep = 12 * wl;
+        FloatVector b0 = FloatVector.fromMemorySegment(S, bias, bo, LE);
+        FloatVector a00 = b0, a01 = b0, a02 = b0, a03 = b0, a04 = b0, a05 = b0, a06 = b0, a07 = b0, a08 = b0, a09 = b0, a010 = b0, a011 = b0;
+        for (int t = 0, k = 0, n = (ncb - 1) * L + ln, total = groups * n; t < total; t++) {
+            long xl = xo + (k / L) * cbs + 4L * (k % L);
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00);
+            v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01);
+            v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02);
+            v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03);
+            v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04);
+            v = FloatVector.broadcast(S, x.get(F, xl + 5 * ps)); a05 = w0.fma(v, a05);
+            v = FloatVector.broadcast(S, x.get(F, xl + 6 * ps)); a06 = w0.fma(v, a06);
+            v = FloatVector.broadcast(S, x.get(F, xl + 7 * ps)); a07 = w0.fma(v, a07);
+            v = FloatVector.broadcast(S, x.get(F, xl + 8 * ps)); a08 = w0.fma(v, a08);
+            v = FloatVector.broadcast(S, x.get(F, xl + 9 * ps)); a09 = w0.fma(v, a09);
+            v = FloatVector.broadcast(S, x.get(F, xl + 10 * ps)); a010 = w0.fma(v, a010);
+            v = FloatVector.broadcast(S, x.get(F, xl + 11 * ps)); a011 = w0.fma(v, a011);
+            wk += wstep;
+            if (++k == n) {
+                long y0 = yo + 0 * yBlock;
+                a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+                a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+                a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+                a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+                a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+                a05.blend(lo, a05.lt(lo)).blend(hi, a05.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 5 * wl, LE);
+                a06.blend(lo, a06.lt(lo)).blend(hi, a06.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 6 * wl, LE);
+                a07.blend(lo, a07.lt(lo)).blend(hi, a07.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 7 * wl, LE);
+                a08.blend(lo, a08.lt(lo)).blend(hi, a08.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 8 * wl, LE);
+                a09.blend(lo, a09.lt(lo)).blend(hi, a09.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 9 * wl, LE);
+                a010.blend(lo, a010.lt(lo)).blend(hi, a010.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 10 * wl, LE);
+                a011.blend(lo, a011.lt(lo)).blend(hi, a011.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 11 * wl, LE);
+                k = 0;
+                wk = wo;
+                xo += gstep;
+                yo += gstep;
+                a00 = b0; a01 = b0; a02 = b0; a03 = b0; a04 = b0; a05 = b0; a06 = b0; a07 = b0; a08 = b0; a09 = b0; a010 = b0; a011 = b0;
+            }
+        }
+    }
+
+    /** {@link #pw2c} for groups consecutive groups of 8 positions, in one loop. */
+    static void pw2cr(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
+                   MemorySegment bias, long bo, float lo, float hi, int groups) {
+        long wl = L * 4L, wstep = 2 * wl, ps = wl, wk = wo, gstep = 8 * wl;
+        FloatVector b0 = FloatVector.fromMemorySegment(S, bias, bo, LE), b1 = FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE);
+        FloatVector a00 = b0, a01 = b0, a02 = b0, a03 = b0, a04 = b0, a05 = b0, a06 = b0, a07 = b0, a10 = b1, a11 = b1, a12 = b1, a13 = b1, a14 = b1, a15 = b1, a16 = b1, a17 = b1;
+        for (int t = 0, k = 0, n = (ncb - 1) * L + ln, total = groups * n; t < total; t++) {
+            long xl = xo + (k / L) * cbs + 4L * (k % L);
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10);
+            v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11);
+            v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12);
+            v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13);
+            v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14);
+            v = FloatVector.broadcast(S, x.get(F, xl + 5 * ps)); a05 = w0.fma(v, a05); a15 = w1.fma(v, a15);
+            v = FloatVector.broadcast(S, x.get(F, xl + 6 * ps)); a06 = w0.fma(v, a06); a16 = w1.fma(v, a16);
+            v = FloatVector.broadcast(S, x.get(F, xl + 7 * ps)); a07 = w0.fma(v, a07); a17 = w1.fma(v, a17);
+            wk += wstep;
+            if (++k == n) {
+                long y0 = yo + 0 * yBlock;
+                a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+                a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+                a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+                a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+                a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+                a05.blend(lo, a05.lt(lo)).blend(hi, a05.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 5 * wl, LE);
+                a06.blend(lo, a06.lt(lo)).blend(hi, a06.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 6 * wl, LE);
+                a07.blend(lo, a07.lt(lo)).blend(hi, a07.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 7 * wl, LE);
+                if (nb > 1) {
+                    long y1 = yo + 1 * yBlock;
+                    a10.blend(lo, a10.lt(lo)).blend(hi, a10.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 0 * wl, LE);
+                    a11.blend(lo, a11.lt(lo)).blend(hi, a11.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 1 * wl, LE);
+                    a12.blend(lo, a12.lt(lo)).blend(hi, a12.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 2 * wl, LE);
+                    a13.blend(lo, a13.lt(lo)).blend(hi, a13.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 3 * wl, LE);
+                    a14.blend(lo, a14.lt(lo)).blend(hi, a14.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 4 * wl, LE);
+                    a15.blend(lo, a15.lt(lo)).blend(hi, a15.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 5 * wl, LE);
+                    a16.blend(lo, a16.lt(lo)).blend(hi, a16.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 6 * wl, LE);
+                    a17.blend(lo, a17.lt(lo)).blend(hi, a17.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 7 * wl, LE);
+                }
+                k = 0;
+                wk = wo;
+                xo += gstep;
+                yo += gstep;
+                a00 = b0; a01 = b0; a02 = b0; a03 = b0; a04 = b0; a05 = b0; a06 = b0; a07 = b0;
+                a10 = b1; a11 = b1; a12 = b1; a13 = b1; a14 = b1; a15 = b1; a16 = b1; a17 = b1;
+            }
+        }
+    }
+
+    /** {@link #pw3c} for groups consecutive groups of 6 positions, in one loop. */
+    static void pw3cr(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
+                   MemorySegment bias, long bo, float lo, float hi, int groups) {
+        long wl = L * 4L, wstep = 3 * wl, ps = wl, wk = wo, gstep = 6 * wl;
+        FloatVector b0 = FloatVector.fromMemorySegment(S, bias, bo, LE), b1 = FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE), b2 = FloatVector.fromMemorySegment(S, bias, bo + 2 * wl, LE);
+        FloatVector a00 = b0, a01 = b0, a02 = b0, a03 = b0, a04 = b0, a05 = b0, a10 = b1, a11 = b1, a12 = b1, a13 = b1, a14 = b1, a15 = b1, a20 = b2, a21 = b2, a22 = b2, a23 = b2, a24 = b2, a25 = b2;
+        for (int t = 0, k = 0, n = (ncb - 1) * L + ln, total = groups * n; t < total; t++) {
+            long xl = xo + (k / L) * cbs + 4L * (k % L);
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20);
+            v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21);
+            v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22);
+            v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23);
+            v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14); a24 = w2.fma(v, a24);
+            v = FloatVector.broadcast(S, x.get(F, xl + 5 * ps)); a05 = w0.fma(v, a05); a15 = w1.fma(v, a15); a25 = w2.fma(v, a25);
+            wk += wstep;
+            if (++k == n) {
+                long y0 = yo + 0 * yBlock;
+                a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+                a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+                a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+                a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+                a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+                a05.blend(lo, a05.lt(lo)).blend(hi, a05.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 5 * wl, LE);
+                if (nb > 1) {
+                    long y1 = yo + 1 * yBlock;
+                    a10.blend(lo, a10.lt(lo)).blend(hi, a10.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 0 * wl, LE);
+                    a11.blend(lo, a11.lt(lo)).blend(hi, a11.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 1 * wl, LE);
+                    a12.blend(lo, a12.lt(lo)).blend(hi, a12.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 2 * wl, LE);
+                    a13.blend(lo, a13.lt(lo)).blend(hi, a13.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 3 * wl, LE);
+                    a14.blend(lo, a14.lt(lo)).blend(hi, a14.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 4 * wl, LE);
+                    a15.blend(lo, a15.lt(lo)).blend(hi, a15.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 5 * wl, LE);
+                }
+                if (nb > 2) {
+                    long y2 = yo + 2 * yBlock;
+                    a20.blend(lo, a20.lt(lo)).blend(hi, a20.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 0 * wl, LE);
+                    a21.blend(lo, a21.lt(lo)).blend(hi, a21.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 1 * wl, LE);
+                    a22.blend(lo, a22.lt(lo)).blend(hi, a22.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 2 * wl, LE);
+                    a23.blend(lo, a23.lt(lo)).blend(hi, a23.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 3 * wl, LE);
+                    a24.blend(lo, a24.lt(lo)).blend(hi, a24.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 4 * wl, LE);
+                    a25.blend(lo, a25.lt(lo)).blend(hi, a25.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 5 * wl, LE);
+                }
+                k = 0;
+                wk = wo;
+                xo += gstep;
+                yo += gstep;
+                a00 = b0; a01 = b0; a02 = b0; a03 = b0; a04 = b0; a05 = b0;
+                a10 = b1; a11 = b1; a12 = b1; a13 = b1; a14 = b1; a15 = b1;
+                a20 = b2; a21 = b2; a22 = b2; a23 = b2; a24 = b2; a25 = b2;
+            }
+        }
+    }
+
+    /** {@link #pw4c} for groups consecutive groups of 5 positions, in one loop. */
+    static void pw4cr(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
+                   MemorySegment bias, long bo, float lo, float hi, int groups) {
+        long wl = L * 4L, wstep = 4 * wl, ps = wl, wk = wo, gstep = 5 * wl;
+        FloatVector b0 = FloatVector.fromMemorySegment(S, bias, bo, LE), b1 = FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE), b2 = FloatVector.fromMemorySegment(S, bias, bo + 2 * wl, LE), b3 = FloatVector.fromMemorySegment(S, bias, bo + 3 * wl, LE);
+        FloatVector a00 = b0, a01 = b0, a02 = b0, a03 = b0, a04 = b0, a10 = b1, a11 = b1, a12 = b1, a13 = b1, a14 = b1, a20 = b2, a21 = b2, a22 = b2, a23 = b2, a24 = b2, a30 = b3, a31 = b3, a32 = b3, a33 = b3, a34 = b3;
+        for (int t = 0, k = 0, n = (ncb - 1) * L + ln, total = groups * n; t < total; t++) {
+            long xl = xo + (k / L) * cbs + 4L * (k % L);
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + 1 * wl, LE), w2 = FloatVector.fromMemorySegment(S, w, wk + 2 * wl, LE), w3 = FloatVector.fromMemorySegment(S, w, wk + 3 * wl, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10); a20 = w2.fma(v, a20); a30 = w3.fma(v, a30);
+            v = FloatVector.broadcast(S, x.get(F, xl + 1 * ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11); a21 = w2.fma(v, a21); a31 = w3.fma(v, a31);
+            v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12); a22 = w2.fma(v, a22); a32 = w3.fma(v, a32);
+            v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
+            v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14); a24 = w2.fma(v, a24); a34 = w3.fma(v, a34);
+            wk += wstep;
+            if (++k == n) {
+                long y0 = yo + 0 * yBlock;
+                a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+                a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+                a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+                a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+                a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+                if (nb > 1) {
+                    long y1 = yo + 1 * yBlock;
+                    a10.blend(lo, a10.lt(lo)).blend(hi, a10.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 0 * wl, LE);
+                    a11.blend(lo, a11.lt(lo)).blend(hi, a11.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 1 * wl, LE);
+                    a12.blend(lo, a12.lt(lo)).blend(hi, a12.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 2 * wl, LE);
+                    a13.blend(lo, a13.lt(lo)).blend(hi, a13.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 3 * wl, LE);
+                    a14.blend(lo, a14.lt(lo)).blend(hi, a14.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 4 * wl, LE);
+                }
+                if (nb > 2) {
+                    long y2 = yo + 2 * yBlock;
+                    a20.blend(lo, a20.lt(lo)).blend(hi, a20.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 0 * wl, LE);
+                    a21.blend(lo, a21.lt(lo)).blend(hi, a21.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 1 * wl, LE);
+                    a22.blend(lo, a22.lt(lo)).blend(hi, a22.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 2 * wl, LE);
+                    a23.blend(lo, a23.lt(lo)).blend(hi, a23.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 3 * wl, LE);
+                    a24.blend(lo, a24.lt(lo)).blend(hi, a24.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 4 * wl, LE);
+                }
+                if (nb > 3) {
+                    long y3 = yo + 3 * yBlock;
+                    a30.blend(lo, a30.lt(lo)).blend(hi, a30.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 0 * wl, LE);
+                    a31.blend(lo, a31.lt(lo)).blend(hi, a31.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 1 * wl, LE);
+                    a32.blend(lo, a32.lt(lo)).blend(hi, a32.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 2 * wl, LE);
+                    a33.blend(lo, a33.lt(lo)).blend(hi, a33.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 3 * wl, LE);
+                    a34.blend(lo, a34.lt(lo)).blend(hi, a34.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 4 * wl, LE);
+                }
+                k = 0;
+                wk = wo;
+                xo += gstep;
+                yo += gstep;
+                a00 = b0; a01 = b0; a02 = b0; a03 = b0; a04 = b0;
+                a10 = b1; a11 = b1; a12 = b1; a13 = b1; a14 = b1;
+                a20 = b2; a21 = b2; a22 = b2; a23 = b2; a24 = b2;
+                a30 = b3; a31 = b3; a32 = b3; a33 = b3; a34 = b3;
+            }
         }
     }
 

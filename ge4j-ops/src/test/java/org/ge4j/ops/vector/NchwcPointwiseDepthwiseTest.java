@@ -75,6 +75,30 @@ class NchwcPointwiseDepthwiseTest {
             }
     }
 
+    /**
+     * Every group width of the 1×1 part, its rows in one call ({@code NchwcKernels.pwGcr}: whole groups of positions
+     * and a tail, whole groups only, one group) and per group of positions.
+     */
+    @Test
+    void groupWidthsAndRowCalls() {
+        int was = NchwcConv.pwGroup;
+        boolean rows = NchwcConv.pwRows;
+        long seed = 500;
+        try {
+            for (boolean r : new boolean[] {true, false})
+                for (int gw = 1; gw <= NchwcConv.FB; gw++) {
+                    NchwcConv.pwGroup = gw;
+                    NchwcConv.pwRows = r;
+                    for (long w : new long[] {41, 24, 16, 12})
+                        check(new Case(1, 24, 6, w, 72, 3, 1, 1, 1, "Clip", "Clip", true, true), seed++, ONE);
+                    check(new Case(1, 16, 7, 30, 40, 3, 1, 2, 1, "Relu", "", false, true), seed++, TWO);
+                }
+        } finally {
+            NchwcConv.pwGroup = was;
+            NchwcConv.pwRows = rows;
+        }
+    }
+
     @Test
     void windowsAndActivations() {
         long seed = 200;
