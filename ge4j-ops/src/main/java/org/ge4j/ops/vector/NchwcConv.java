@@ -345,8 +345,13 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         }
     }
 
-    /** Whether {@link #pointwiseRow} runs a row's groups of positions in one call ({@code NchwcKernels.pwGcr}): {@code -Dge4j.nchwc.pwRows}, for measuring. */
-    static boolean pwRows = Boolean.parseBoolean(System.getProperty("ge4j.nchwc.pwRows", "true"));
+    /**
+     * Whether {@link #pointwiseRow} runs a row's groups of positions in one call ({@code NchwcKernels.pwGcr}):
+     * {@code -Dge4j.nchwc.pwRows=true}. Off by default: it made mobilenet_v2's steady run ~0.7 % faster, but C2 then
+     * compiles the four pwGcr kernels next to the pwGc ones (the tails and the plain 1x1 convs), and a cold
+     * {@code ge4j run mobilenet_v2.om} took 2.2 -> 2.6 s, 140 -> 144-151 MB peak RSS (BENCHMARKS.md, session 8).
+     */
+    static boolean pwRows = Boolean.parseBoolean(System.getProperty("ge4j.nchwc.pwRows", "false"));
 
     /** The per-run state handed to the workers: the arguments and what flat rows read. */
     private static final class Run {
