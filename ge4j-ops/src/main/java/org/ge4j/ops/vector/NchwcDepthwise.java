@@ -165,9 +165,10 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
             paddedRow(buf, (long) (oh - r0) * g.sh() * rs + pl * VB, tapPad, cb, y, yo + (long) oh * g.ow() * VB, z);
     }
 
-    static final boolean FLAT_ROW = !"false".equals(System.getProperty("ge4j.nchwc.dwFlatRow"));
-
-    /** {@code -Dge4j.nchwc.dwFlat=false}: the padded 3×3 rows run {@link #interior3} row by row (for measuring). */
+    /**
+     * {@code -Dge4j.nchwc.dwFlat=false}: the padded 3×3 rows, a chunk's and the fused pointwise-depthwise kernel's
+     * ({@link #paddedRow}), run {@link #interior3} row by row (for measuring).
+     */
     static final boolean FLAT = !"false".equals(System.getProperty("ge4j.nchwc.dwFlat"));
 
     /**
@@ -216,7 +217,7 @@ final class NchwcDepthwise implements CompiledKernel, WorkerPool.Job {
      */
     void paddedRow(MemorySegment buf, long xr, long[] t, int cb, MemorySegment y, long yr, MemorySegment z) {
         int pad = g.c() - cb * L, ow = g.ow();
-        if (k3 && FLAT_ROW) {
+        if (k3 && FLAT) {
             flat3(buf, xr, 0, t, 1, cb, y, yr, z, pad);
             if (!clamp) activate(y, yr, pad);
             return;
