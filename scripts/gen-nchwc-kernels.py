@@ -153,14 +153,17 @@ def pw_fmas(G, NP, ind):
     """The body of the 1x1 kernels' lane loop (positions ps apart from xl)."""
     body(lambda p: "xl" if p==0 else f"xl + {p} * ps", ind, G, NP)
 def pw_stores(G, NP, clamped, ind):
-    """Stores of the 1x1 kernels' G x NP sums (clamped to [lo, hi] by compares and blends), block f only if nb > f."""
+    """Stores of the 1x1 kernels' G x NP sums (clamped to [lo, hi] by compares and blends), block f only if nb > f.
+    The bounds are broadcast once: with the scalar forms (blend(lo, ...), lt(lo)) every clamp had four broadcasts
+    of its own, eight Vector API calls per sum that C2 inlines one by one (its arena for pw4c: 54 MB)."""
+    if clamped: w(f"{ind}FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);")
     for f in range(G):
         i2 = ind if f==0 else ind + "    "
         if f>0: w(f"{ind}if (nb > {f}) {{")
         w(f"{i2}long y{f} = yo + {f} * yBlock;")
         for p in range(NP):
             a=f"a{f}{p}"
-            v=f"{a}.blend(lo, {a}.lt(lo)).blend(hi, {a}.compare(VectorOperators.GT, hi))" if clamped else a
+            v=f"{a}.blend(vlo, {a}.lt(vlo)).blend(vhi, {a}.compare(VectorOperators.GT, vhi))" if clamped else a
             w(f"{i2}{v}.intoMemorySegment(y, y{f} + {p} * wl, LE);")
         if f>0: w(f"{ind}}}")
 def pwg(G, NP, clamped=False):

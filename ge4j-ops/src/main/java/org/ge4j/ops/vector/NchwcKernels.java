@@ -654,19 +654,20 @@ final class NchwcKernels {
             v = FloatVector.broadcast(S, x.get(F, xl + 10 * ps)); a010 = w0.fma(v, a010);
             v = FloatVector.broadcast(S, x.get(F, xl + 11 * ps)); a011 = w0.fma(v, a011);
         }
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         long y0 = yo + 0 * yBlock;
-        a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
-        a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
-        a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
-        a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
-        a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
-        a05.blend(lo, a05.lt(lo)).blend(hi, a05.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 5 * wl, LE);
-        a06.blend(lo, a06.lt(lo)).blend(hi, a06.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 6 * wl, LE);
-        a07.blend(lo, a07.lt(lo)).blend(hi, a07.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 7 * wl, LE);
-        a08.blend(lo, a08.lt(lo)).blend(hi, a08.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 8 * wl, LE);
-        a09.blend(lo, a09.lt(lo)).blend(hi, a09.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 9 * wl, LE);
-        a010.blend(lo, a010.lt(lo)).blend(hi, a010.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 10 * wl, LE);
-        a011.blend(lo, a011.lt(lo)).blend(hi, a011.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 11 * wl, LE);
+        a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+        a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+        a02.blend(vlo, a02.lt(vlo)).blend(vhi, a02.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+        a03.blend(vlo, a03.lt(vlo)).blend(vhi, a03.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+        a04.blend(vlo, a04.lt(vlo)).blend(vhi, a04.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+        a05.blend(vlo, a05.lt(vlo)).blend(vhi, a05.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 5 * wl, LE);
+        a06.blend(vlo, a06.lt(vlo)).blend(vhi, a06.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 6 * wl, LE);
+        a07.blend(vlo, a07.lt(vlo)).blend(vhi, a07.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 7 * wl, LE);
+        a08.blend(vlo, a08.lt(vlo)).blend(vhi, a08.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 8 * wl, LE);
+        a09.blend(vlo, a09.lt(vlo)).blend(vhi, a09.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 9 * wl, LE);
+        a010.blend(vlo, a010.lt(vlo)).blend(vhi, a010.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 10 * wl, LE);
+        a011.blend(vlo, a011.lt(vlo)).blend(vhi, a011.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 11 * wl, LE);
     }
 
     /** 8 consecutive output positions of a 1×1 stride-1 conv for 2 output blocks (weights packed for groups of 2): clamp(sum + bias, lo, hi). */
@@ -688,25 +689,26 @@ final class NchwcKernels {
             v = FloatVector.broadcast(S, x.get(F, xl + 6 * ps)); a06 = w0.fma(v, a06); a16 = w1.fma(v, a16);
             v = FloatVector.broadcast(S, x.get(F, xl + 7 * ps)); a07 = w0.fma(v, a07); a17 = w1.fma(v, a17);
         }
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         long y0 = yo + 0 * yBlock;
-        a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
-        a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
-        a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
-        a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
-        a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
-        a05.blend(lo, a05.lt(lo)).blend(hi, a05.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 5 * wl, LE);
-        a06.blend(lo, a06.lt(lo)).blend(hi, a06.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 6 * wl, LE);
-        a07.blend(lo, a07.lt(lo)).blend(hi, a07.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 7 * wl, LE);
+        a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+        a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+        a02.blend(vlo, a02.lt(vlo)).blend(vhi, a02.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+        a03.blend(vlo, a03.lt(vlo)).blend(vhi, a03.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+        a04.blend(vlo, a04.lt(vlo)).blend(vhi, a04.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+        a05.blend(vlo, a05.lt(vlo)).blend(vhi, a05.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 5 * wl, LE);
+        a06.blend(vlo, a06.lt(vlo)).blend(vhi, a06.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 6 * wl, LE);
+        a07.blend(vlo, a07.lt(vlo)).blend(vhi, a07.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 7 * wl, LE);
         if (nb > 1) {
             long y1 = yo + 1 * yBlock;
-            a10.blend(lo, a10.lt(lo)).blend(hi, a10.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 0 * wl, LE);
-            a11.blend(lo, a11.lt(lo)).blend(hi, a11.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 1 * wl, LE);
-            a12.blend(lo, a12.lt(lo)).blend(hi, a12.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 2 * wl, LE);
-            a13.blend(lo, a13.lt(lo)).blend(hi, a13.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 3 * wl, LE);
-            a14.blend(lo, a14.lt(lo)).blend(hi, a14.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 4 * wl, LE);
-            a15.blend(lo, a15.lt(lo)).blend(hi, a15.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 5 * wl, LE);
-            a16.blend(lo, a16.lt(lo)).blend(hi, a16.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 6 * wl, LE);
-            a17.blend(lo, a17.lt(lo)).blend(hi, a17.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 7 * wl, LE);
+            a10.blend(vlo, a10.lt(vlo)).blend(vhi, a10.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 0 * wl, LE);
+            a11.blend(vlo, a11.lt(vlo)).blend(vhi, a11.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 1 * wl, LE);
+            a12.blend(vlo, a12.lt(vlo)).blend(vhi, a12.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 2 * wl, LE);
+            a13.blend(vlo, a13.lt(vlo)).blend(vhi, a13.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 3 * wl, LE);
+            a14.blend(vlo, a14.lt(vlo)).blend(vhi, a14.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 4 * wl, LE);
+            a15.blend(vlo, a15.lt(vlo)).blend(vhi, a15.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 5 * wl, LE);
+            a16.blend(vlo, a16.lt(vlo)).blend(vhi, a16.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 6 * wl, LE);
+            a17.blend(vlo, a17.lt(vlo)).blend(vhi, a17.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 7 * wl, LE);
         }
     }
 
@@ -727,30 +729,31 @@ final class NchwcKernels {
             v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14); a24 = w2.fma(v, a24);
             v = FloatVector.broadcast(S, x.get(F, xl + 5 * ps)); a05 = w0.fma(v, a05); a15 = w1.fma(v, a15); a25 = w2.fma(v, a25);
         }
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         long y0 = yo + 0 * yBlock;
-        a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
-        a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
-        a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
-        a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
-        a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
-        a05.blend(lo, a05.lt(lo)).blend(hi, a05.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 5 * wl, LE);
+        a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+        a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+        a02.blend(vlo, a02.lt(vlo)).blend(vhi, a02.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+        a03.blend(vlo, a03.lt(vlo)).blend(vhi, a03.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+        a04.blend(vlo, a04.lt(vlo)).blend(vhi, a04.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+        a05.blend(vlo, a05.lt(vlo)).blend(vhi, a05.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 5 * wl, LE);
         if (nb > 1) {
             long y1 = yo + 1 * yBlock;
-            a10.blend(lo, a10.lt(lo)).blend(hi, a10.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 0 * wl, LE);
-            a11.blend(lo, a11.lt(lo)).blend(hi, a11.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 1 * wl, LE);
-            a12.blend(lo, a12.lt(lo)).blend(hi, a12.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 2 * wl, LE);
-            a13.blend(lo, a13.lt(lo)).blend(hi, a13.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 3 * wl, LE);
-            a14.blend(lo, a14.lt(lo)).blend(hi, a14.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 4 * wl, LE);
-            a15.blend(lo, a15.lt(lo)).blend(hi, a15.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 5 * wl, LE);
+            a10.blend(vlo, a10.lt(vlo)).blend(vhi, a10.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 0 * wl, LE);
+            a11.blend(vlo, a11.lt(vlo)).blend(vhi, a11.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 1 * wl, LE);
+            a12.blend(vlo, a12.lt(vlo)).blend(vhi, a12.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 2 * wl, LE);
+            a13.blend(vlo, a13.lt(vlo)).blend(vhi, a13.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 3 * wl, LE);
+            a14.blend(vlo, a14.lt(vlo)).blend(vhi, a14.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 4 * wl, LE);
+            a15.blend(vlo, a15.lt(vlo)).blend(vhi, a15.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 5 * wl, LE);
         }
         if (nb > 2) {
             long y2 = yo + 2 * yBlock;
-            a20.blend(lo, a20.lt(lo)).blend(hi, a20.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 0 * wl, LE);
-            a21.blend(lo, a21.lt(lo)).blend(hi, a21.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 1 * wl, LE);
-            a22.blend(lo, a22.lt(lo)).blend(hi, a22.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 2 * wl, LE);
-            a23.blend(lo, a23.lt(lo)).blend(hi, a23.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 3 * wl, LE);
-            a24.blend(lo, a24.lt(lo)).blend(hi, a24.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 4 * wl, LE);
-            a25.blend(lo, a25.lt(lo)).blend(hi, a25.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 5 * wl, LE);
+            a20.blend(vlo, a20.lt(vlo)).blend(vhi, a20.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 0 * wl, LE);
+            a21.blend(vlo, a21.lt(vlo)).blend(vhi, a21.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 1 * wl, LE);
+            a22.blend(vlo, a22.lt(vlo)).blend(vhi, a22.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 2 * wl, LE);
+            a23.blend(vlo, a23.lt(vlo)).blend(vhi, a23.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 3 * wl, LE);
+            a24.blend(vlo, a24.lt(vlo)).blend(vhi, a24.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 4 * wl, LE);
+            a25.blend(vlo, a25.lt(vlo)).blend(vhi, a25.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 5 * wl, LE);
         }
     }
 
@@ -770,35 +773,36 @@ final class NchwcKernels {
             v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
             v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14); a24 = w2.fma(v, a24); a34 = w3.fma(v, a34);
         }
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         long y0 = yo + 0 * yBlock;
-        a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
-        a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
-        a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
-        a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
-        a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+        a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+        a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+        a02.blend(vlo, a02.lt(vlo)).blend(vhi, a02.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+        a03.blend(vlo, a03.lt(vlo)).blend(vhi, a03.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+        a04.blend(vlo, a04.lt(vlo)).blend(vhi, a04.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 4 * wl, LE);
         if (nb > 1) {
             long y1 = yo + 1 * yBlock;
-            a10.blend(lo, a10.lt(lo)).blend(hi, a10.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 0 * wl, LE);
-            a11.blend(lo, a11.lt(lo)).blend(hi, a11.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 1 * wl, LE);
-            a12.blend(lo, a12.lt(lo)).blend(hi, a12.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 2 * wl, LE);
-            a13.blend(lo, a13.lt(lo)).blend(hi, a13.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 3 * wl, LE);
-            a14.blend(lo, a14.lt(lo)).blend(hi, a14.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 4 * wl, LE);
+            a10.blend(vlo, a10.lt(vlo)).blend(vhi, a10.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 0 * wl, LE);
+            a11.blend(vlo, a11.lt(vlo)).blend(vhi, a11.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 1 * wl, LE);
+            a12.blend(vlo, a12.lt(vlo)).blend(vhi, a12.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 2 * wl, LE);
+            a13.blend(vlo, a13.lt(vlo)).blend(vhi, a13.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 3 * wl, LE);
+            a14.blend(vlo, a14.lt(vlo)).blend(vhi, a14.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 4 * wl, LE);
         }
         if (nb > 2) {
             long y2 = yo + 2 * yBlock;
-            a20.blend(lo, a20.lt(lo)).blend(hi, a20.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 0 * wl, LE);
-            a21.blend(lo, a21.lt(lo)).blend(hi, a21.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 1 * wl, LE);
-            a22.blend(lo, a22.lt(lo)).blend(hi, a22.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 2 * wl, LE);
-            a23.blend(lo, a23.lt(lo)).blend(hi, a23.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 3 * wl, LE);
-            a24.blend(lo, a24.lt(lo)).blend(hi, a24.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 4 * wl, LE);
+            a20.blend(vlo, a20.lt(vlo)).blend(vhi, a20.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 0 * wl, LE);
+            a21.blend(vlo, a21.lt(vlo)).blend(vhi, a21.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 1 * wl, LE);
+            a22.blend(vlo, a22.lt(vlo)).blend(vhi, a22.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 2 * wl, LE);
+            a23.blend(vlo, a23.lt(vlo)).blend(vhi, a23.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 3 * wl, LE);
+            a24.blend(vlo, a24.lt(vlo)).blend(vhi, a24.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 4 * wl, LE);
         }
         if (nb > 3) {
             long y3 = yo + 3 * yBlock;
-            a30.blend(lo, a30.lt(lo)).blend(hi, a30.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 0 * wl, LE);
-            a31.blend(lo, a31.lt(lo)).blend(hi, a31.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 1 * wl, LE);
-            a32.blend(lo, a32.lt(lo)).blend(hi, a32.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 2 * wl, LE);
-            a33.blend(lo, a33.lt(lo)).blend(hi, a33.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 3 * wl, LE);
-            a34.blend(lo, a34.lt(lo)).blend(hi, a34.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 4 * wl, LE);
+            a30.blend(vlo, a30.lt(vlo)).blend(vhi, a30.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y3 + 0 * wl, LE);
+            a31.blend(vlo, a31.lt(vlo)).blend(vhi, a31.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y3 + 1 * wl, LE);
+            a32.blend(vlo, a32.lt(vlo)).blend(vhi, a32.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y3 + 2 * wl, LE);
+            a33.blend(vlo, a33.lt(vlo)).blend(vhi, a33.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y3 + 3 * wl, LE);
+            a34.blend(vlo, a34.lt(vlo)).blend(vhi, a34.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y3 + 4 * wl, LE);
         }
     }
 
@@ -826,19 +830,20 @@ final class NchwcKernels {
             v = FloatVector.broadcast(S, x.get(F, xl + 11 * ps)); a011 = w0.fma(v, a011);
             wk += wstep;
             if (++k == n) {
+                FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
                 long y0 = yo + 0 * yBlock;
-                a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
-                a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
-                a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
-                a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
-                a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
-                a05.blend(lo, a05.lt(lo)).blend(hi, a05.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 5 * wl, LE);
-                a06.blend(lo, a06.lt(lo)).blend(hi, a06.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 6 * wl, LE);
-                a07.blend(lo, a07.lt(lo)).blend(hi, a07.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 7 * wl, LE);
-                a08.blend(lo, a08.lt(lo)).blend(hi, a08.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 8 * wl, LE);
-                a09.blend(lo, a09.lt(lo)).blend(hi, a09.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 9 * wl, LE);
-                a010.blend(lo, a010.lt(lo)).blend(hi, a010.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 10 * wl, LE);
-                a011.blend(lo, a011.lt(lo)).blend(hi, a011.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 11 * wl, LE);
+                a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+                a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+                a02.blend(vlo, a02.lt(vlo)).blend(vhi, a02.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+                a03.blend(vlo, a03.lt(vlo)).blend(vhi, a03.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+                a04.blend(vlo, a04.lt(vlo)).blend(vhi, a04.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+                a05.blend(vlo, a05.lt(vlo)).blend(vhi, a05.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 5 * wl, LE);
+                a06.blend(vlo, a06.lt(vlo)).blend(vhi, a06.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 6 * wl, LE);
+                a07.blend(vlo, a07.lt(vlo)).blend(vhi, a07.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 7 * wl, LE);
+                a08.blend(vlo, a08.lt(vlo)).blend(vhi, a08.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 8 * wl, LE);
+                a09.blend(vlo, a09.lt(vlo)).blend(vhi, a09.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 9 * wl, LE);
+                a010.blend(vlo, a010.lt(vlo)).blend(vhi, a010.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 10 * wl, LE);
+                a011.blend(vlo, a011.lt(vlo)).blend(vhi, a011.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 11 * wl, LE);
                 k = 0;
                 wk = wo;
                 xo += gstep;
@@ -868,25 +873,26 @@ final class NchwcKernels {
             v = FloatVector.broadcast(S, x.get(F, xl + 7 * ps)); a07 = w0.fma(v, a07); a17 = w1.fma(v, a17);
             wk += wstep;
             if (++k == n) {
+                FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
                 long y0 = yo + 0 * yBlock;
-                a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
-                a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
-                a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
-                a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
-                a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
-                a05.blend(lo, a05.lt(lo)).blend(hi, a05.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 5 * wl, LE);
-                a06.blend(lo, a06.lt(lo)).blend(hi, a06.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 6 * wl, LE);
-                a07.blend(lo, a07.lt(lo)).blend(hi, a07.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 7 * wl, LE);
+                a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+                a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+                a02.blend(vlo, a02.lt(vlo)).blend(vhi, a02.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+                a03.blend(vlo, a03.lt(vlo)).blend(vhi, a03.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+                a04.blend(vlo, a04.lt(vlo)).blend(vhi, a04.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+                a05.blend(vlo, a05.lt(vlo)).blend(vhi, a05.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 5 * wl, LE);
+                a06.blend(vlo, a06.lt(vlo)).blend(vhi, a06.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 6 * wl, LE);
+                a07.blend(vlo, a07.lt(vlo)).blend(vhi, a07.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 7 * wl, LE);
                 if (nb > 1) {
                     long y1 = yo + 1 * yBlock;
-                    a10.blend(lo, a10.lt(lo)).blend(hi, a10.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 0 * wl, LE);
-                    a11.blend(lo, a11.lt(lo)).blend(hi, a11.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 1 * wl, LE);
-                    a12.blend(lo, a12.lt(lo)).blend(hi, a12.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 2 * wl, LE);
-                    a13.blend(lo, a13.lt(lo)).blend(hi, a13.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 3 * wl, LE);
-                    a14.blend(lo, a14.lt(lo)).blend(hi, a14.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 4 * wl, LE);
-                    a15.blend(lo, a15.lt(lo)).blend(hi, a15.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 5 * wl, LE);
-                    a16.blend(lo, a16.lt(lo)).blend(hi, a16.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 6 * wl, LE);
-                    a17.blend(lo, a17.lt(lo)).blend(hi, a17.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 7 * wl, LE);
+                    a10.blend(vlo, a10.lt(vlo)).blend(vhi, a10.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 0 * wl, LE);
+                    a11.blend(vlo, a11.lt(vlo)).blend(vhi, a11.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 1 * wl, LE);
+                    a12.blend(vlo, a12.lt(vlo)).blend(vhi, a12.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 2 * wl, LE);
+                    a13.blend(vlo, a13.lt(vlo)).blend(vhi, a13.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 3 * wl, LE);
+                    a14.blend(vlo, a14.lt(vlo)).blend(vhi, a14.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 4 * wl, LE);
+                    a15.blend(vlo, a15.lt(vlo)).blend(vhi, a15.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 5 * wl, LE);
+                    a16.blend(vlo, a16.lt(vlo)).blend(vhi, a16.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 6 * wl, LE);
+                    a17.blend(vlo, a17.lt(vlo)).blend(vhi, a17.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 7 * wl, LE);
                 }
                 k = 0;
                 wk = wo;
@@ -916,30 +922,31 @@ final class NchwcKernels {
             v = FloatVector.broadcast(S, x.get(F, xl + 5 * ps)); a05 = w0.fma(v, a05); a15 = w1.fma(v, a15); a25 = w2.fma(v, a25);
             wk += wstep;
             if (++k == n) {
+                FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
                 long y0 = yo + 0 * yBlock;
-                a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
-                a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
-                a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
-                a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
-                a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
-                a05.blend(lo, a05.lt(lo)).blend(hi, a05.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 5 * wl, LE);
+                a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+                a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+                a02.blend(vlo, a02.lt(vlo)).blend(vhi, a02.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+                a03.blend(vlo, a03.lt(vlo)).blend(vhi, a03.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+                a04.blend(vlo, a04.lt(vlo)).blend(vhi, a04.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+                a05.blend(vlo, a05.lt(vlo)).blend(vhi, a05.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 5 * wl, LE);
                 if (nb > 1) {
                     long y1 = yo + 1 * yBlock;
-                    a10.blend(lo, a10.lt(lo)).blend(hi, a10.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 0 * wl, LE);
-                    a11.blend(lo, a11.lt(lo)).blend(hi, a11.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 1 * wl, LE);
-                    a12.blend(lo, a12.lt(lo)).blend(hi, a12.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 2 * wl, LE);
-                    a13.blend(lo, a13.lt(lo)).blend(hi, a13.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 3 * wl, LE);
-                    a14.blend(lo, a14.lt(lo)).blend(hi, a14.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 4 * wl, LE);
-                    a15.blend(lo, a15.lt(lo)).blend(hi, a15.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 5 * wl, LE);
+                    a10.blend(vlo, a10.lt(vlo)).blend(vhi, a10.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 0 * wl, LE);
+                    a11.blend(vlo, a11.lt(vlo)).blend(vhi, a11.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 1 * wl, LE);
+                    a12.blend(vlo, a12.lt(vlo)).blend(vhi, a12.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 2 * wl, LE);
+                    a13.blend(vlo, a13.lt(vlo)).blend(vhi, a13.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 3 * wl, LE);
+                    a14.blend(vlo, a14.lt(vlo)).blend(vhi, a14.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 4 * wl, LE);
+                    a15.blend(vlo, a15.lt(vlo)).blend(vhi, a15.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 5 * wl, LE);
                 }
                 if (nb > 2) {
                     long y2 = yo + 2 * yBlock;
-                    a20.blend(lo, a20.lt(lo)).blend(hi, a20.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 0 * wl, LE);
-                    a21.blend(lo, a21.lt(lo)).blend(hi, a21.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 1 * wl, LE);
-                    a22.blend(lo, a22.lt(lo)).blend(hi, a22.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 2 * wl, LE);
-                    a23.blend(lo, a23.lt(lo)).blend(hi, a23.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 3 * wl, LE);
-                    a24.blend(lo, a24.lt(lo)).blend(hi, a24.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 4 * wl, LE);
-                    a25.blend(lo, a25.lt(lo)).blend(hi, a25.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 5 * wl, LE);
+                    a20.blend(vlo, a20.lt(vlo)).blend(vhi, a20.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 0 * wl, LE);
+                    a21.blend(vlo, a21.lt(vlo)).blend(vhi, a21.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 1 * wl, LE);
+                    a22.blend(vlo, a22.lt(vlo)).blend(vhi, a22.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 2 * wl, LE);
+                    a23.blend(vlo, a23.lt(vlo)).blend(vhi, a23.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 3 * wl, LE);
+                    a24.blend(vlo, a24.lt(vlo)).blend(vhi, a24.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 4 * wl, LE);
+                    a25.blend(vlo, a25.lt(vlo)).blend(vhi, a25.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 5 * wl, LE);
                 }
                 k = 0;
                 wk = wo;
@@ -969,35 +976,36 @@ final class NchwcKernels {
             v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14); a24 = w2.fma(v, a24); a34 = w3.fma(v, a34);
             wk += wstep;
             if (++k == n) {
+                FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
                 long y0 = yo + 0 * yBlock;
-                a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
-                a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
-                a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
-                a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
-                a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+                a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+                a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+                a02.blend(vlo, a02.lt(vlo)).blend(vhi, a02.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+                a03.blend(vlo, a03.lt(vlo)).blend(vhi, a03.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+                a04.blend(vlo, a04.lt(vlo)).blend(vhi, a04.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 4 * wl, LE);
                 if (nb > 1) {
                     long y1 = yo + 1 * yBlock;
-                    a10.blend(lo, a10.lt(lo)).blend(hi, a10.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 0 * wl, LE);
-                    a11.blend(lo, a11.lt(lo)).blend(hi, a11.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 1 * wl, LE);
-                    a12.blend(lo, a12.lt(lo)).blend(hi, a12.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 2 * wl, LE);
-                    a13.blend(lo, a13.lt(lo)).blend(hi, a13.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 3 * wl, LE);
-                    a14.blend(lo, a14.lt(lo)).blend(hi, a14.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 4 * wl, LE);
+                    a10.blend(vlo, a10.lt(vlo)).blend(vhi, a10.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 0 * wl, LE);
+                    a11.blend(vlo, a11.lt(vlo)).blend(vhi, a11.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 1 * wl, LE);
+                    a12.blend(vlo, a12.lt(vlo)).blend(vhi, a12.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 2 * wl, LE);
+                    a13.blend(vlo, a13.lt(vlo)).blend(vhi, a13.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 3 * wl, LE);
+                    a14.blend(vlo, a14.lt(vlo)).blend(vhi, a14.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 4 * wl, LE);
                 }
                 if (nb > 2) {
                     long y2 = yo + 2 * yBlock;
-                    a20.blend(lo, a20.lt(lo)).blend(hi, a20.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 0 * wl, LE);
-                    a21.blend(lo, a21.lt(lo)).blend(hi, a21.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 1 * wl, LE);
-                    a22.blend(lo, a22.lt(lo)).blend(hi, a22.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 2 * wl, LE);
-                    a23.blend(lo, a23.lt(lo)).blend(hi, a23.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 3 * wl, LE);
-                    a24.blend(lo, a24.lt(lo)).blend(hi, a24.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 4 * wl, LE);
+                    a20.blend(vlo, a20.lt(vlo)).blend(vhi, a20.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 0 * wl, LE);
+                    a21.blend(vlo, a21.lt(vlo)).blend(vhi, a21.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 1 * wl, LE);
+                    a22.blend(vlo, a22.lt(vlo)).blend(vhi, a22.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 2 * wl, LE);
+                    a23.blend(vlo, a23.lt(vlo)).blend(vhi, a23.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 3 * wl, LE);
+                    a24.blend(vlo, a24.lt(vlo)).blend(vhi, a24.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 4 * wl, LE);
                 }
                 if (nb > 3) {
                     long y3 = yo + 3 * yBlock;
-                    a30.blend(lo, a30.lt(lo)).blend(hi, a30.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 0 * wl, LE);
-                    a31.blend(lo, a31.lt(lo)).blend(hi, a31.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 1 * wl, LE);
-                    a32.blend(lo, a32.lt(lo)).blend(hi, a32.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 2 * wl, LE);
-                    a33.blend(lo, a33.lt(lo)).blend(hi, a33.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 3 * wl, LE);
-                    a34.blend(lo, a34.lt(lo)).blend(hi, a34.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 4 * wl, LE);
+                    a30.blend(vlo, a30.lt(vlo)).blend(vhi, a30.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y3 + 0 * wl, LE);
+                    a31.blend(vlo, a31.lt(vlo)).blend(vhi, a31.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y3 + 1 * wl, LE);
+                    a32.blend(vlo, a32.lt(vlo)).blend(vhi, a32.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y3 + 2 * wl, LE);
+                    a33.blend(vlo, a33.lt(vlo)).blend(vhi, a33.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y3 + 3 * wl, LE);
+                    a34.blend(vlo, a34.lt(vlo)).blend(vhi, a34.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y3 + 4 * wl, LE);
                 }
                 k = 0;
                 wk = wo;
