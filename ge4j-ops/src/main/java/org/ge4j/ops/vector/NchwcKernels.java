@@ -635,6 +635,7 @@ final class NchwcKernels {
     static void pw1c(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo, float lo, float hi) {
         long wl = L * 4L, wstep = 1 * wl, ps = wl, wk = wo;
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         FloatVector a00 = FloatVector.fromMemorySegment(S, bias, bo, LE);
         FloatVector a01 = a00, a02 = a00, a03 = a00, a04 = a00, a05 = a00, a06 = a00, a07 = a00, a08 = a00, a09 = a00, a010 = a00, a011 = a00;
         for (int k = 0, n = (ncb - 1) * L + ln; k < n; k++, wk += wstep) {
@@ -654,7 +655,6 @@ final class NchwcKernels {
             v = FloatVector.broadcast(S, x.get(F, xl + 10 * ps)); a010 = w0.fma(v, a010);
             v = FloatVector.broadcast(S, x.get(F, xl + 11 * ps)); a011 = w0.fma(v, a011);
         }
-        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         long y0 = yo + 0 * yBlock;
         a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
         a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
@@ -674,6 +674,7 @@ final class NchwcKernels {
     static void pw2c(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo, float lo, float hi) {
         long wl = L * 4L, wstep = 2 * wl, ps = wl, wk = wo;
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         FloatVector a00 = FloatVector.fromMemorySegment(S, bias, bo, LE), a10 = FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE);
         FloatVector a01 = a00, a02 = a00, a03 = a00, a04 = a00, a05 = a00, a06 = a00, a07 = a00, a11 = a10, a12 = a10, a13 = a10, a14 = a10, a15 = a10, a16 = a10, a17 = a10;
         for (int k = 0, n = (ncb - 1) * L + ln; k < n; k++, wk += wstep) {
@@ -689,7 +690,6 @@ final class NchwcKernels {
             v = FloatVector.broadcast(S, x.get(F, xl + 6 * ps)); a06 = w0.fma(v, a06); a16 = w1.fma(v, a16);
             v = FloatVector.broadcast(S, x.get(F, xl + 7 * ps)); a07 = w0.fma(v, a07); a17 = w1.fma(v, a17);
         }
-        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         long y0 = yo + 0 * yBlock;
         a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
         a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
@@ -716,6 +716,7 @@ final class NchwcKernels {
     static void pw3c(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo, float lo, float hi) {
         long wl = L * 4L, wstep = 3 * wl, ps = wl, wk = wo;
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         FloatVector a00 = FloatVector.fromMemorySegment(S, bias, bo, LE), a10 = FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE), a20 = FloatVector.fromMemorySegment(S, bias, bo + 2 * wl, LE);
         FloatVector a01 = a00, a02 = a00, a03 = a00, a04 = a00, a05 = a00, a11 = a10, a12 = a10, a13 = a10, a14 = a10, a15 = a10, a21 = a20, a22 = a20, a23 = a20, a24 = a20, a25 = a20;
         for (int k = 0, n = (ncb - 1) * L + ln; k < n; k++, wk += wstep) {
@@ -729,7 +730,6 @@ final class NchwcKernels {
             v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14); a24 = w2.fma(v, a24);
             v = FloatVector.broadcast(S, x.get(F, xl + 5 * ps)); a05 = w0.fma(v, a05); a15 = w1.fma(v, a15); a25 = w2.fma(v, a25);
         }
-        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         long y0 = yo + 0 * yBlock;
         a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
         a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
@@ -761,6 +761,7 @@ final class NchwcKernels {
     static void pw4c(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo, float lo, float hi) {
         long wl = L * 4L, wstep = 4 * wl, ps = wl, wk = wo;
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         FloatVector a00 = FloatVector.fromMemorySegment(S, bias, bo, LE), a10 = FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE), a20 = FloatVector.fromMemorySegment(S, bias, bo + 2 * wl, LE), a30 = FloatVector.fromMemorySegment(S, bias, bo + 3 * wl, LE);
         FloatVector a01 = a00, a02 = a00, a03 = a00, a04 = a00, a11 = a10, a12 = a10, a13 = a10, a14 = a10, a21 = a20, a22 = a20, a23 = a20, a24 = a20, a31 = a30, a32 = a30, a33 = a30, a34 = a30;
         for (int k = 0, n = (ncb - 1) * L + ln; k < n; k++, wk += wstep) {
@@ -773,7 +774,6 @@ final class NchwcKernels {
             v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13); a23 = w2.fma(v, a23); a33 = w3.fma(v, a33);
             v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14); a24 = w2.fma(v, a24); a34 = w3.fma(v, a34);
         }
-        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         long y0 = yo + 0 * yBlock;
         a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
         a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
@@ -810,6 +810,7 @@ final class NchwcKernels {
     static void pw1cr(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo, float lo, float hi, int groups) {
         long wl = L * 4L, wstep = 1 * wl, ps = wl, wk = wo, gstep = 12 * wl;
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         FloatVector b0 = FloatVector.fromMemorySegment(S, bias, bo, LE);
         FloatVector a00 = b0, a01 = b0, a02 = b0, a03 = b0, a04 = b0, a05 = b0, a06 = b0, a07 = b0, a08 = b0, a09 = b0, a010 = b0, a011 = b0;
         for (int t = 0, k = 0, n = (ncb - 1) * L + ln, total = groups * n; t < total; t++) {
@@ -830,7 +831,6 @@ final class NchwcKernels {
             v = FloatVector.broadcast(S, x.get(F, xl + 11 * ps)); a011 = w0.fma(v, a011);
             wk += wstep;
             if (++k == n) {
-                FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
                 long y0 = yo + 0 * yBlock;
                 a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
                 a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
@@ -857,6 +857,7 @@ final class NchwcKernels {
     static void pw2cr(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo, float lo, float hi, int groups) {
         long wl = L * 4L, wstep = 2 * wl, ps = wl, wk = wo, gstep = 8 * wl;
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         FloatVector b0 = FloatVector.fromMemorySegment(S, bias, bo, LE), b1 = FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE);
         FloatVector a00 = b0, a01 = b0, a02 = b0, a03 = b0, a04 = b0, a05 = b0, a06 = b0, a07 = b0, a10 = b1, a11 = b1, a12 = b1, a13 = b1, a14 = b1, a15 = b1, a16 = b1, a17 = b1;
         for (int t = 0, k = 0, n = (ncb - 1) * L + ln, total = groups * n; t < total; t++) {
@@ -873,7 +874,6 @@ final class NchwcKernels {
             v = FloatVector.broadcast(S, x.get(F, xl + 7 * ps)); a07 = w0.fma(v, a07); a17 = w1.fma(v, a17);
             wk += wstep;
             if (++k == n) {
-                FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
                 long y0 = yo + 0 * yBlock;
                 a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
                 a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
@@ -908,6 +908,7 @@ final class NchwcKernels {
     static void pw3cr(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo, float lo, float hi, int groups) {
         long wl = L * 4L, wstep = 3 * wl, ps = wl, wk = wo, gstep = 6 * wl;
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         FloatVector b0 = FloatVector.fromMemorySegment(S, bias, bo, LE), b1 = FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE), b2 = FloatVector.fromMemorySegment(S, bias, bo + 2 * wl, LE);
         FloatVector a00 = b0, a01 = b0, a02 = b0, a03 = b0, a04 = b0, a05 = b0, a10 = b1, a11 = b1, a12 = b1, a13 = b1, a14 = b1, a15 = b1, a20 = b2, a21 = b2, a22 = b2, a23 = b2, a24 = b2, a25 = b2;
         for (int t = 0, k = 0, n = (ncb - 1) * L + ln, total = groups * n; t < total; t++) {
@@ -922,7 +923,6 @@ final class NchwcKernels {
             v = FloatVector.broadcast(S, x.get(F, xl + 5 * ps)); a05 = w0.fma(v, a05); a15 = w1.fma(v, a15); a25 = w2.fma(v, a25);
             wk += wstep;
             if (++k == n) {
-                FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
                 long y0 = yo + 0 * yBlock;
                 a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
                 a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
@@ -963,6 +963,7 @@ final class NchwcKernels {
     static void pw4cr(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo, float lo, float hi, int groups) {
         long wl = L * 4L, wstep = 4 * wl, ps = wl, wk = wo, gstep = 5 * wl;
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         FloatVector b0 = FloatVector.fromMemorySegment(S, bias, bo, LE), b1 = FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE), b2 = FloatVector.fromMemorySegment(S, bias, bo + 2 * wl, LE), b3 = FloatVector.fromMemorySegment(S, bias, bo + 3 * wl, LE);
         FloatVector a00 = b0, a01 = b0, a02 = b0, a03 = b0, a04 = b0, a10 = b1, a11 = b1, a12 = b1, a13 = b1, a14 = b1, a20 = b2, a21 = b2, a22 = b2, a23 = b2, a24 = b2, a30 = b3, a31 = b3, a32 = b3, a33 = b3, a34 = b3;
         for (int t = 0, k = 0, n = (ncb - 1) * L + ln, total = groups * n; t < total; t++) {
@@ -976,7 +977,6 @@ final class NchwcKernels {
             v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14); a24 = w2.fma(v, a24); a34 = w3.fma(v, a34);
             wk += wstep;
             if (++k == n) {
-                FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
                 long y0 = yo + 0 * yBlock;
                 a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
                 a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
