@@ -149,18 +149,23 @@ def kernel(name, NP, ST):
     w("    }\n")
     P=saveP
     acc_names=[[f"a{f}{p}" for p in range(P)] for f in range(FB)]
+BOUNDS = "        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);"
 def pw_fmas(G, NP, ind):
     """The body of the 1x1 kernels' lane loop (positions ps apart from xl)."""
     body(lambda p: "xl" if p==0 else f"xl + {p} * ps", ind, G, NP)
 def pw_stores(G, NP, clamped, ind):
-    """Stores of the 1x1 kernels' G x NP sums (clamped to [lo, hi] by compares and blends), block f only if nb > f."""
+    """Stores of the 1x1 kernels' G x NP sums (clamped to [vlo, vhi] by compares and blends), block f only if nb > f.
+    The bounds vlo, vhi are broadcast once, at the kernel's start (BOUNDS): with the scalar forms
+    (blend(lo, ...), lt(lo)) every clamp had four broadcasts of its own, eight Vector API calls per sum that C2
+    inlines one by one (its arena for pw4c: 54 -> 41 MB). Broadcast after the loop instead, the fused
+    pointwise-depthwise kernel ran 3-4 % slower (BENCHMARKS.md, session 9)."""
     for f in range(G):
         i2 = ind if f==0 else ind + "    "
         if f>0: w(f"{ind}if (nb > {f}) {{")
         w(f"{i2}long y{f} = yo + {f} * yBlock;")
         for p in range(NP):
             a=f"a{f}{p}"
-            v=f"{a}.blend(lo, {a}.lt(lo)).blend(hi, {a}.compare(VectorOperators.GT, hi))" if clamped else a
+            v=f"{a}.blend(vlo, {a}.lt(vlo)).blend(vhi, {a}.compare(VectorOperators.GT, vhi))" if clamped else a
             w(f"{i2}{v}.intoMemorySegment(y, y{f} + {p} * wl, LE);")
         if f>0: w(f"{ind}}}")
 def pwg(G, NP, clamped=False):
@@ -174,7 +179,7 @@ def pwg(G, NP, clamped=False):
     w(f'''    /** {NP} consecutive output positions of a 1×1 stride-1 conv for {G} output block{"s" if G>1 else ""} (weights packed for groups of {G}): {what}. */
     static void pw{G}{"c" if clamped else ""}(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo{", float lo, float hi" if clamped else ""}) {{
-        long wl = L * 4L, wstep = {G} * wl, ps = wl, wk = wo;
+        long wl = L * 4L, wstep = {G} * wl, ps = wl, wk = wo;{chr(10) + BOUNDS if clamped else ""}
         FloatVector {init};
         FloatVector {rest};''')
     # one loop over all input lanes (k): a loop per input block of 16 lanes cost C2's long range check set-up
@@ -195,7 +200,7 @@ def pwg_rows(G, NP):
     w(f'''    /** {{@link #pw{G}c}} for groups consecutive groups of {NP} positions, in one loop. */
     static void pw{G}cr(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo, float lo, float hi, int groups) {{
-        long wl = L * 4L, wstep = {G} * wl, ps = wl, wk = wo, gstep = {NP} * wl;
+        long wl = L * 4L, wstep = {G} * wl, ps = wl, wk = wo, gstep = {NP} * wl;{chr(10) + BOUNDS}
         FloatVector {init};
         FloatVector {accs};
         for (int t = 0, k = 0, n = (ncb - 1) * L + ln, total = groups * n; t < total; t++) {{

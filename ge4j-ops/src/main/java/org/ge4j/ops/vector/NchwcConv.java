@@ -202,16 +202,7 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         wCb = wRow * kh;
         wGroup = wCb * cb;
         w = Specs.allocate(wGroup * groups);
-        MemorySegment src = weights.segment();
-        for (int o = 0; o < m; o++) {
-            long go = (o / L / gw) * wGroup + ((o / L) % gw) * L * 4L + (o % L) * 4L;
-            for (int ci = 0; ci < c; ci++)
-                for (int i = 0; i < kh; i++)
-                    for (int j = 0; j < kw; j++) {
-                        long d = go + (ci / L) * wCb + i * wRow + ((long) j * L + ci % L) * gw * L * 4;
-                        w.set(F, d, src.get(F, (((long) o * c + ci) * kh + i) * kw * 4L + j * 4L));
-                    }
-        }
+        packWeights(weights.segment(), w, m, c, kh, kw, gw, wGroup, wCb, wRow);
         bias = Specs.allocate((long) groups * gw * L * 4);
         if (b != null) MemorySegment.copy(b.segment(), 0, bias, 0, (long) m * 4);
         int kind = act.kind();
@@ -234,6 +225,23 @@ final class NchwcConv implements CompiledKernel, WorkerPool.Job {
         int units = g.n() * unitGroups * unitRows;
         int threads = pool.threads();
         chunks = threads <= 1 || flops < Split.PARALLEL_MIN_FLOPS ? 1 : Math.min(units, (flops >= 64 * Split.PARALLEL_MIN_FLOPS ? 4 : 2) * threads);
+    }
+
+    /**
+     * Weights [m, c, kh, kw] from src into w packed for group width gw. A method of its own so that the JIT compiles
+     * this loop alone: inside the constructor C2 compiled the whole constructor three times while the model loaded
+     * (twice on-stack), 60-75 ms each, the loading thread waiting (cold start, BENCHMARKS.md session 9).
+     */
+    private static void packWeights(MemorySegment src, MemorySegment w, int m, int c, int kh, int kw, int gw, long wGroup, long wCb, long wRow) {
+        for (int o = 0; o < m; o++) {
+            long go = (o / L / gw) * wGroup + ((o / L) % gw) * L * 4L + (o % L) * 4L;
+            for (int ci = 0; ci < c; ci++)
+                for (int i = 0; i < kh; i++)
+                    for (int j = 0; j < kw; j++) {
+                        long d = go + (ci / L) * wCb + i * wRow + ((long) j * L + ci % L) * gw * L * 4;
+                        w.set(F, d, src.get(F, (((long) o * c + ci) * kh + i) * kw * 4L + j * 4L));
+                    }
+        }
     }
 
     /** A fixed group width for flat convs (1..FB; 0: chosen per conv): {@code -Dge4j.nchwc.pwGroup}, for measuring. Tests set this field. */

@@ -635,6 +635,7 @@ final class NchwcKernels {
     static void pw1c(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo, float lo, float hi) {
         long wl = L * 4L, wstep = 1 * wl, ps = wl, wk = wo;
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         FloatVector a00 = FloatVector.fromMemorySegment(S, bias, bo, LE);
         FloatVector a01 = a00, a02 = a00, a03 = a00, a04 = a00, a05 = a00, a06 = a00, a07 = a00, a08 = a00, a09 = a00, a010 = a00, a011 = a00;
         for (int k = 0, n = (ncb - 1) * L + ln; k < n; k++, wk += wstep) {
@@ -655,24 +656,25 @@ final class NchwcKernels {
             v = FloatVector.broadcast(S, x.get(F, xl + 11 * ps)); a011 = w0.fma(v, a011);
         }
         long y0 = yo + 0 * yBlock;
-        a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
-        a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
-        a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
-        a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
-        a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
-        a05.blend(lo, a05.lt(lo)).blend(hi, a05.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 5 * wl, LE);
-        a06.blend(lo, a06.lt(lo)).blend(hi, a06.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 6 * wl, LE);
-        a07.blend(lo, a07.lt(lo)).blend(hi, a07.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 7 * wl, LE);
-        a08.blend(lo, a08.lt(lo)).blend(hi, a08.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 8 * wl, LE);
-        a09.blend(lo, a09.lt(lo)).blend(hi, a09.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 9 * wl, LE);
-        a010.blend(lo, a010.lt(lo)).blend(hi, a010.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 10 * wl, LE);
-        a011.blend(lo, a011.lt(lo)).blend(hi, a011.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 11 * wl, LE);
+        a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+        a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+        a02.blend(vlo, a02.lt(vlo)).blend(vhi, a02.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+        a03.blend(vlo, a03.lt(vlo)).blend(vhi, a03.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+        a04.blend(vlo, a04.lt(vlo)).blend(vhi, a04.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+        a05.blend(vlo, a05.lt(vlo)).blend(vhi, a05.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 5 * wl, LE);
+        a06.blend(vlo, a06.lt(vlo)).blend(vhi, a06.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 6 * wl, LE);
+        a07.blend(vlo, a07.lt(vlo)).blend(vhi, a07.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 7 * wl, LE);
+        a08.blend(vlo, a08.lt(vlo)).blend(vhi, a08.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 8 * wl, LE);
+        a09.blend(vlo, a09.lt(vlo)).blend(vhi, a09.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 9 * wl, LE);
+        a010.blend(vlo, a010.lt(vlo)).blend(vhi, a010.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 10 * wl, LE);
+        a011.blend(vlo, a011.lt(vlo)).blend(vhi, a011.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 11 * wl, LE);
     }
 
     /** 8 consecutive output positions of a 1×1 stride-1 conv for 2 output blocks (weights packed for groups of 2): clamp(sum + bias, lo, hi). */
     static void pw2c(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo, float lo, float hi) {
         long wl = L * 4L, wstep = 2 * wl, ps = wl, wk = wo;
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         FloatVector a00 = FloatVector.fromMemorySegment(S, bias, bo, LE), a10 = FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE);
         FloatVector a01 = a00, a02 = a00, a03 = a00, a04 = a00, a05 = a00, a06 = a00, a07 = a00, a11 = a10, a12 = a10, a13 = a10, a14 = a10, a15 = a10, a16 = a10, a17 = a10;
         for (int k = 0, n = (ncb - 1) * L + ln; k < n; k++, wk += wstep) {
@@ -689,24 +691,24 @@ final class NchwcKernels {
             v = FloatVector.broadcast(S, x.get(F, xl + 7 * ps)); a07 = w0.fma(v, a07); a17 = w1.fma(v, a17);
         }
         long y0 = yo + 0 * yBlock;
-        a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
-        a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
-        a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
-        a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
-        a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
-        a05.blend(lo, a05.lt(lo)).blend(hi, a05.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 5 * wl, LE);
-        a06.blend(lo, a06.lt(lo)).blend(hi, a06.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 6 * wl, LE);
-        a07.blend(lo, a07.lt(lo)).blend(hi, a07.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 7 * wl, LE);
+        a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+        a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+        a02.blend(vlo, a02.lt(vlo)).blend(vhi, a02.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+        a03.blend(vlo, a03.lt(vlo)).blend(vhi, a03.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+        a04.blend(vlo, a04.lt(vlo)).blend(vhi, a04.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+        a05.blend(vlo, a05.lt(vlo)).blend(vhi, a05.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 5 * wl, LE);
+        a06.blend(vlo, a06.lt(vlo)).blend(vhi, a06.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 6 * wl, LE);
+        a07.blend(vlo, a07.lt(vlo)).blend(vhi, a07.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 7 * wl, LE);
         if (nb > 1) {
             long y1 = yo + 1 * yBlock;
-            a10.blend(lo, a10.lt(lo)).blend(hi, a10.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 0 * wl, LE);
-            a11.blend(lo, a11.lt(lo)).blend(hi, a11.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 1 * wl, LE);
-            a12.blend(lo, a12.lt(lo)).blend(hi, a12.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 2 * wl, LE);
-            a13.blend(lo, a13.lt(lo)).blend(hi, a13.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 3 * wl, LE);
-            a14.blend(lo, a14.lt(lo)).blend(hi, a14.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 4 * wl, LE);
-            a15.blend(lo, a15.lt(lo)).blend(hi, a15.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 5 * wl, LE);
-            a16.blend(lo, a16.lt(lo)).blend(hi, a16.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 6 * wl, LE);
-            a17.blend(lo, a17.lt(lo)).blend(hi, a17.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 7 * wl, LE);
+            a10.blend(vlo, a10.lt(vlo)).blend(vhi, a10.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 0 * wl, LE);
+            a11.blend(vlo, a11.lt(vlo)).blend(vhi, a11.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 1 * wl, LE);
+            a12.blend(vlo, a12.lt(vlo)).blend(vhi, a12.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 2 * wl, LE);
+            a13.blend(vlo, a13.lt(vlo)).blend(vhi, a13.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 3 * wl, LE);
+            a14.blend(vlo, a14.lt(vlo)).blend(vhi, a14.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 4 * wl, LE);
+            a15.blend(vlo, a15.lt(vlo)).blend(vhi, a15.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 5 * wl, LE);
+            a16.blend(vlo, a16.lt(vlo)).blend(vhi, a16.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 6 * wl, LE);
+            a17.blend(vlo, a17.lt(vlo)).blend(vhi, a17.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 7 * wl, LE);
         }
     }
 
@@ -714,6 +716,7 @@ final class NchwcKernels {
     static void pw3c(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo, float lo, float hi) {
         long wl = L * 4L, wstep = 3 * wl, ps = wl, wk = wo;
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         FloatVector a00 = FloatVector.fromMemorySegment(S, bias, bo, LE), a10 = FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE), a20 = FloatVector.fromMemorySegment(S, bias, bo + 2 * wl, LE);
         FloatVector a01 = a00, a02 = a00, a03 = a00, a04 = a00, a05 = a00, a11 = a10, a12 = a10, a13 = a10, a14 = a10, a15 = a10, a21 = a20, a22 = a20, a23 = a20, a24 = a20, a25 = a20;
         for (int k = 0, n = (ncb - 1) * L + ln; k < n; k++, wk += wstep) {
@@ -728,29 +731,29 @@ final class NchwcKernels {
             v = FloatVector.broadcast(S, x.get(F, xl + 5 * ps)); a05 = w0.fma(v, a05); a15 = w1.fma(v, a15); a25 = w2.fma(v, a25);
         }
         long y0 = yo + 0 * yBlock;
-        a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
-        a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
-        a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
-        a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
-        a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
-        a05.blend(lo, a05.lt(lo)).blend(hi, a05.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 5 * wl, LE);
+        a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+        a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+        a02.blend(vlo, a02.lt(vlo)).blend(vhi, a02.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+        a03.blend(vlo, a03.lt(vlo)).blend(vhi, a03.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+        a04.blend(vlo, a04.lt(vlo)).blend(vhi, a04.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+        a05.blend(vlo, a05.lt(vlo)).blend(vhi, a05.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 5 * wl, LE);
         if (nb > 1) {
             long y1 = yo + 1 * yBlock;
-            a10.blend(lo, a10.lt(lo)).blend(hi, a10.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 0 * wl, LE);
-            a11.blend(lo, a11.lt(lo)).blend(hi, a11.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 1 * wl, LE);
-            a12.blend(lo, a12.lt(lo)).blend(hi, a12.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 2 * wl, LE);
-            a13.blend(lo, a13.lt(lo)).blend(hi, a13.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 3 * wl, LE);
-            a14.blend(lo, a14.lt(lo)).blend(hi, a14.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 4 * wl, LE);
-            a15.blend(lo, a15.lt(lo)).blend(hi, a15.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 5 * wl, LE);
+            a10.blend(vlo, a10.lt(vlo)).blend(vhi, a10.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 0 * wl, LE);
+            a11.blend(vlo, a11.lt(vlo)).blend(vhi, a11.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 1 * wl, LE);
+            a12.blend(vlo, a12.lt(vlo)).blend(vhi, a12.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 2 * wl, LE);
+            a13.blend(vlo, a13.lt(vlo)).blend(vhi, a13.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 3 * wl, LE);
+            a14.blend(vlo, a14.lt(vlo)).blend(vhi, a14.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 4 * wl, LE);
+            a15.blend(vlo, a15.lt(vlo)).blend(vhi, a15.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 5 * wl, LE);
         }
         if (nb > 2) {
             long y2 = yo + 2 * yBlock;
-            a20.blend(lo, a20.lt(lo)).blend(hi, a20.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 0 * wl, LE);
-            a21.blend(lo, a21.lt(lo)).blend(hi, a21.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 1 * wl, LE);
-            a22.blend(lo, a22.lt(lo)).blend(hi, a22.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 2 * wl, LE);
-            a23.blend(lo, a23.lt(lo)).blend(hi, a23.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 3 * wl, LE);
-            a24.blend(lo, a24.lt(lo)).blend(hi, a24.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 4 * wl, LE);
-            a25.blend(lo, a25.lt(lo)).blend(hi, a25.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 5 * wl, LE);
+            a20.blend(vlo, a20.lt(vlo)).blend(vhi, a20.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 0 * wl, LE);
+            a21.blend(vlo, a21.lt(vlo)).blend(vhi, a21.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 1 * wl, LE);
+            a22.blend(vlo, a22.lt(vlo)).blend(vhi, a22.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 2 * wl, LE);
+            a23.blend(vlo, a23.lt(vlo)).blend(vhi, a23.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 3 * wl, LE);
+            a24.blend(vlo, a24.lt(vlo)).blend(vhi, a24.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 4 * wl, LE);
+            a25.blend(vlo, a25.lt(vlo)).blend(vhi, a25.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 5 * wl, LE);
         }
     }
 
@@ -758,6 +761,7 @@ final class NchwcKernels {
     static void pw4c(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo, float lo, float hi) {
         long wl = L * 4L, wstep = 4 * wl, ps = wl, wk = wo;
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         FloatVector a00 = FloatVector.fromMemorySegment(S, bias, bo, LE), a10 = FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE), a20 = FloatVector.fromMemorySegment(S, bias, bo + 2 * wl, LE), a30 = FloatVector.fromMemorySegment(S, bias, bo + 3 * wl, LE);
         FloatVector a01 = a00, a02 = a00, a03 = a00, a04 = a00, a11 = a10, a12 = a10, a13 = a10, a14 = a10, a21 = a20, a22 = a20, a23 = a20, a24 = a20, a31 = a30, a32 = a30, a33 = a30, a34 = a30;
         for (int k = 0, n = (ncb - 1) * L + ln; k < n; k++, wk += wstep) {
@@ -771,34 +775,34 @@ final class NchwcKernels {
             v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14); a24 = w2.fma(v, a24); a34 = w3.fma(v, a34);
         }
         long y0 = yo + 0 * yBlock;
-        a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
-        a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
-        a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
-        a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
-        a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+        a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+        a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+        a02.blend(vlo, a02.lt(vlo)).blend(vhi, a02.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+        a03.blend(vlo, a03.lt(vlo)).blend(vhi, a03.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+        a04.blend(vlo, a04.lt(vlo)).blend(vhi, a04.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 4 * wl, LE);
         if (nb > 1) {
             long y1 = yo + 1 * yBlock;
-            a10.blend(lo, a10.lt(lo)).blend(hi, a10.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 0 * wl, LE);
-            a11.blend(lo, a11.lt(lo)).blend(hi, a11.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 1 * wl, LE);
-            a12.blend(lo, a12.lt(lo)).blend(hi, a12.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 2 * wl, LE);
-            a13.blend(lo, a13.lt(lo)).blend(hi, a13.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 3 * wl, LE);
-            a14.blend(lo, a14.lt(lo)).blend(hi, a14.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 4 * wl, LE);
+            a10.blend(vlo, a10.lt(vlo)).blend(vhi, a10.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 0 * wl, LE);
+            a11.blend(vlo, a11.lt(vlo)).blend(vhi, a11.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 1 * wl, LE);
+            a12.blend(vlo, a12.lt(vlo)).blend(vhi, a12.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 2 * wl, LE);
+            a13.blend(vlo, a13.lt(vlo)).blend(vhi, a13.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 3 * wl, LE);
+            a14.blend(vlo, a14.lt(vlo)).blend(vhi, a14.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 4 * wl, LE);
         }
         if (nb > 2) {
             long y2 = yo + 2 * yBlock;
-            a20.blend(lo, a20.lt(lo)).blend(hi, a20.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 0 * wl, LE);
-            a21.blend(lo, a21.lt(lo)).blend(hi, a21.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 1 * wl, LE);
-            a22.blend(lo, a22.lt(lo)).blend(hi, a22.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 2 * wl, LE);
-            a23.blend(lo, a23.lt(lo)).blend(hi, a23.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 3 * wl, LE);
-            a24.blend(lo, a24.lt(lo)).blend(hi, a24.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 4 * wl, LE);
+            a20.blend(vlo, a20.lt(vlo)).blend(vhi, a20.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 0 * wl, LE);
+            a21.blend(vlo, a21.lt(vlo)).blend(vhi, a21.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 1 * wl, LE);
+            a22.blend(vlo, a22.lt(vlo)).blend(vhi, a22.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 2 * wl, LE);
+            a23.blend(vlo, a23.lt(vlo)).blend(vhi, a23.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 3 * wl, LE);
+            a24.blend(vlo, a24.lt(vlo)).blend(vhi, a24.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 4 * wl, LE);
         }
         if (nb > 3) {
             long y3 = yo + 3 * yBlock;
-            a30.blend(lo, a30.lt(lo)).blend(hi, a30.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 0 * wl, LE);
-            a31.blend(lo, a31.lt(lo)).blend(hi, a31.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 1 * wl, LE);
-            a32.blend(lo, a32.lt(lo)).blend(hi, a32.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 2 * wl, LE);
-            a33.blend(lo, a33.lt(lo)).blend(hi, a33.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 3 * wl, LE);
-            a34.blend(lo, a34.lt(lo)).blend(hi, a34.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 4 * wl, LE);
+            a30.blend(vlo, a30.lt(vlo)).blend(vhi, a30.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y3 + 0 * wl, LE);
+            a31.blend(vlo, a31.lt(vlo)).blend(vhi, a31.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y3 + 1 * wl, LE);
+            a32.blend(vlo, a32.lt(vlo)).blend(vhi, a32.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y3 + 2 * wl, LE);
+            a33.blend(vlo, a33.lt(vlo)).blend(vhi, a33.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y3 + 3 * wl, LE);
+            a34.blend(vlo, a34.lt(vlo)).blend(vhi, a34.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y3 + 4 * wl, LE);
         }
     }
 
@@ -806,6 +810,7 @@ final class NchwcKernels {
     static void pw1cr(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo, float lo, float hi, int groups) {
         long wl = L * 4L, wstep = 1 * wl, ps = wl, wk = wo, gstep = 12 * wl;
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         FloatVector b0 = FloatVector.fromMemorySegment(S, bias, bo, LE);
         FloatVector a00 = b0, a01 = b0, a02 = b0, a03 = b0, a04 = b0, a05 = b0, a06 = b0, a07 = b0, a08 = b0, a09 = b0, a010 = b0, a011 = b0;
         for (int t = 0, k = 0, n = (ncb - 1) * L + ln, total = groups * n; t < total; t++) {
@@ -827,18 +832,18 @@ final class NchwcKernels {
             wk += wstep;
             if (++k == n) {
                 long y0 = yo + 0 * yBlock;
-                a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
-                a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
-                a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
-                a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
-                a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
-                a05.blend(lo, a05.lt(lo)).blend(hi, a05.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 5 * wl, LE);
-                a06.blend(lo, a06.lt(lo)).blend(hi, a06.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 6 * wl, LE);
-                a07.blend(lo, a07.lt(lo)).blend(hi, a07.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 7 * wl, LE);
-                a08.blend(lo, a08.lt(lo)).blend(hi, a08.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 8 * wl, LE);
-                a09.blend(lo, a09.lt(lo)).blend(hi, a09.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 9 * wl, LE);
-                a010.blend(lo, a010.lt(lo)).blend(hi, a010.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 10 * wl, LE);
-                a011.blend(lo, a011.lt(lo)).blend(hi, a011.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 11 * wl, LE);
+                a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+                a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+                a02.blend(vlo, a02.lt(vlo)).blend(vhi, a02.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+                a03.blend(vlo, a03.lt(vlo)).blend(vhi, a03.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+                a04.blend(vlo, a04.lt(vlo)).blend(vhi, a04.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+                a05.blend(vlo, a05.lt(vlo)).blend(vhi, a05.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 5 * wl, LE);
+                a06.blend(vlo, a06.lt(vlo)).blend(vhi, a06.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 6 * wl, LE);
+                a07.blend(vlo, a07.lt(vlo)).blend(vhi, a07.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 7 * wl, LE);
+                a08.blend(vlo, a08.lt(vlo)).blend(vhi, a08.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 8 * wl, LE);
+                a09.blend(vlo, a09.lt(vlo)).blend(vhi, a09.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 9 * wl, LE);
+                a010.blend(vlo, a010.lt(vlo)).blend(vhi, a010.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 10 * wl, LE);
+                a011.blend(vlo, a011.lt(vlo)).blend(vhi, a011.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 11 * wl, LE);
                 k = 0;
                 wk = wo;
                 xo += gstep;
@@ -852,6 +857,7 @@ final class NchwcKernels {
     static void pw2cr(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo, float lo, float hi, int groups) {
         long wl = L * 4L, wstep = 2 * wl, ps = wl, wk = wo, gstep = 8 * wl;
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         FloatVector b0 = FloatVector.fromMemorySegment(S, bias, bo, LE), b1 = FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE);
         FloatVector a00 = b0, a01 = b0, a02 = b0, a03 = b0, a04 = b0, a05 = b0, a06 = b0, a07 = b0, a10 = b1, a11 = b1, a12 = b1, a13 = b1, a14 = b1, a15 = b1, a16 = b1, a17 = b1;
         for (int t = 0, k = 0, n = (ncb - 1) * L + ln, total = groups * n; t < total; t++) {
@@ -869,24 +875,24 @@ final class NchwcKernels {
             wk += wstep;
             if (++k == n) {
                 long y0 = yo + 0 * yBlock;
-                a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
-                a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
-                a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
-                a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
-                a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
-                a05.blend(lo, a05.lt(lo)).blend(hi, a05.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 5 * wl, LE);
-                a06.blend(lo, a06.lt(lo)).blend(hi, a06.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 6 * wl, LE);
-                a07.blend(lo, a07.lt(lo)).blend(hi, a07.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 7 * wl, LE);
+                a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+                a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+                a02.blend(vlo, a02.lt(vlo)).blend(vhi, a02.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+                a03.blend(vlo, a03.lt(vlo)).blend(vhi, a03.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+                a04.blend(vlo, a04.lt(vlo)).blend(vhi, a04.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+                a05.blend(vlo, a05.lt(vlo)).blend(vhi, a05.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 5 * wl, LE);
+                a06.blend(vlo, a06.lt(vlo)).blend(vhi, a06.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 6 * wl, LE);
+                a07.blend(vlo, a07.lt(vlo)).blend(vhi, a07.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 7 * wl, LE);
                 if (nb > 1) {
                     long y1 = yo + 1 * yBlock;
-                    a10.blend(lo, a10.lt(lo)).blend(hi, a10.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 0 * wl, LE);
-                    a11.blend(lo, a11.lt(lo)).blend(hi, a11.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 1 * wl, LE);
-                    a12.blend(lo, a12.lt(lo)).blend(hi, a12.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 2 * wl, LE);
-                    a13.blend(lo, a13.lt(lo)).blend(hi, a13.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 3 * wl, LE);
-                    a14.blend(lo, a14.lt(lo)).blend(hi, a14.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 4 * wl, LE);
-                    a15.blend(lo, a15.lt(lo)).blend(hi, a15.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 5 * wl, LE);
-                    a16.blend(lo, a16.lt(lo)).blend(hi, a16.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 6 * wl, LE);
-                    a17.blend(lo, a17.lt(lo)).blend(hi, a17.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 7 * wl, LE);
+                    a10.blend(vlo, a10.lt(vlo)).blend(vhi, a10.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 0 * wl, LE);
+                    a11.blend(vlo, a11.lt(vlo)).blend(vhi, a11.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 1 * wl, LE);
+                    a12.blend(vlo, a12.lt(vlo)).blend(vhi, a12.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 2 * wl, LE);
+                    a13.blend(vlo, a13.lt(vlo)).blend(vhi, a13.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 3 * wl, LE);
+                    a14.blend(vlo, a14.lt(vlo)).blend(vhi, a14.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 4 * wl, LE);
+                    a15.blend(vlo, a15.lt(vlo)).blend(vhi, a15.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 5 * wl, LE);
+                    a16.blend(vlo, a16.lt(vlo)).blend(vhi, a16.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 6 * wl, LE);
+                    a17.blend(vlo, a17.lt(vlo)).blend(vhi, a17.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 7 * wl, LE);
                 }
                 k = 0;
                 wk = wo;
@@ -902,6 +908,7 @@ final class NchwcKernels {
     static void pw3cr(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo, float lo, float hi, int groups) {
         long wl = L * 4L, wstep = 3 * wl, ps = wl, wk = wo, gstep = 6 * wl;
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         FloatVector b0 = FloatVector.fromMemorySegment(S, bias, bo, LE), b1 = FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE), b2 = FloatVector.fromMemorySegment(S, bias, bo + 2 * wl, LE);
         FloatVector a00 = b0, a01 = b0, a02 = b0, a03 = b0, a04 = b0, a05 = b0, a10 = b1, a11 = b1, a12 = b1, a13 = b1, a14 = b1, a15 = b1, a20 = b2, a21 = b2, a22 = b2, a23 = b2, a24 = b2, a25 = b2;
         for (int t = 0, k = 0, n = (ncb - 1) * L + ln, total = groups * n; t < total; t++) {
@@ -917,29 +924,29 @@ final class NchwcKernels {
             wk += wstep;
             if (++k == n) {
                 long y0 = yo + 0 * yBlock;
-                a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
-                a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
-                a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
-                a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
-                a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
-                a05.blend(lo, a05.lt(lo)).blend(hi, a05.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 5 * wl, LE);
+                a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+                a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+                a02.blend(vlo, a02.lt(vlo)).blend(vhi, a02.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+                a03.blend(vlo, a03.lt(vlo)).blend(vhi, a03.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+                a04.blend(vlo, a04.lt(vlo)).blend(vhi, a04.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+                a05.blend(vlo, a05.lt(vlo)).blend(vhi, a05.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 5 * wl, LE);
                 if (nb > 1) {
                     long y1 = yo + 1 * yBlock;
-                    a10.blend(lo, a10.lt(lo)).blend(hi, a10.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 0 * wl, LE);
-                    a11.blend(lo, a11.lt(lo)).blend(hi, a11.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 1 * wl, LE);
-                    a12.blend(lo, a12.lt(lo)).blend(hi, a12.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 2 * wl, LE);
-                    a13.blend(lo, a13.lt(lo)).blend(hi, a13.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 3 * wl, LE);
-                    a14.blend(lo, a14.lt(lo)).blend(hi, a14.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 4 * wl, LE);
-                    a15.blend(lo, a15.lt(lo)).blend(hi, a15.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 5 * wl, LE);
+                    a10.blend(vlo, a10.lt(vlo)).blend(vhi, a10.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 0 * wl, LE);
+                    a11.blend(vlo, a11.lt(vlo)).blend(vhi, a11.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 1 * wl, LE);
+                    a12.blend(vlo, a12.lt(vlo)).blend(vhi, a12.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 2 * wl, LE);
+                    a13.blend(vlo, a13.lt(vlo)).blend(vhi, a13.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 3 * wl, LE);
+                    a14.blend(vlo, a14.lt(vlo)).blend(vhi, a14.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 4 * wl, LE);
+                    a15.blend(vlo, a15.lt(vlo)).blend(vhi, a15.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 5 * wl, LE);
                 }
                 if (nb > 2) {
                     long y2 = yo + 2 * yBlock;
-                    a20.blend(lo, a20.lt(lo)).blend(hi, a20.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 0 * wl, LE);
-                    a21.blend(lo, a21.lt(lo)).blend(hi, a21.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 1 * wl, LE);
-                    a22.blend(lo, a22.lt(lo)).blend(hi, a22.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 2 * wl, LE);
-                    a23.blend(lo, a23.lt(lo)).blend(hi, a23.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 3 * wl, LE);
-                    a24.blend(lo, a24.lt(lo)).blend(hi, a24.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 4 * wl, LE);
-                    a25.blend(lo, a25.lt(lo)).blend(hi, a25.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 5 * wl, LE);
+                    a20.blend(vlo, a20.lt(vlo)).blend(vhi, a20.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 0 * wl, LE);
+                    a21.blend(vlo, a21.lt(vlo)).blend(vhi, a21.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 1 * wl, LE);
+                    a22.blend(vlo, a22.lt(vlo)).blend(vhi, a22.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 2 * wl, LE);
+                    a23.blend(vlo, a23.lt(vlo)).blend(vhi, a23.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 3 * wl, LE);
+                    a24.blend(vlo, a24.lt(vlo)).blend(vhi, a24.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 4 * wl, LE);
+                    a25.blend(vlo, a25.lt(vlo)).blend(vhi, a25.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 5 * wl, LE);
                 }
                 k = 0;
                 wk = wo;
@@ -956,6 +963,7 @@ final class NchwcKernels {
     static void pw4cr(MemorySegment x, long xo, long cbs, int ncb, int ln, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock, int nb,
                    MemorySegment bias, long bo, float lo, float hi, int groups) {
         long wl = L * 4L, wstep = 4 * wl, ps = wl, wk = wo, gstep = 5 * wl;
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         FloatVector b0 = FloatVector.fromMemorySegment(S, bias, bo, LE), b1 = FloatVector.fromMemorySegment(S, bias, bo + 1 * wl, LE), b2 = FloatVector.fromMemorySegment(S, bias, bo + 2 * wl, LE), b3 = FloatVector.fromMemorySegment(S, bias, bo + 3 * wl, LE);
         FloatVector a00 = b0, a01 = b0, a02 = b0, a03 = b0, a04 = b0, a10 = b1, a11 = b1, a12 = b1, a13 = b1, a14 = b1, a20 = b2, a21 = b2, a22 = b2, a23 = b2, a24 = b2, a30 = b3, a31 = b3, a32 = b3, a33 = b3, a34 = b3;
         for (int t = 0, k = 0, n = (ncb - 1) * L + ln, total = groups * n; t < total; t++) {
@@ -970,34 +978,34 @@ final class NchwcKernels {
             wk += wstep;
             if (++k == n) {
                 long y0 = yo + 0 * yBlock;
-                a00.blend(lo, a00.lt(lo)).blend(hi, a00.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 0 * wl, LE);
-                a01.blend(lo, a01.lt(lo)).blend(hi, a01.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 1 * wl, LE);
-                a02.blend(lo, a02.lt(lo)).blend(hi, a02.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 2 * wl, LE);
-                a03.blend(lo, a03.lt(lo)).blend(hi, a03.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 3 * wl, LE);
-                a04.blend(lo, a04.lt(lo)).blend(hi, a04.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y0 + 4 * wl, LE);
+                a00.blend(vlo, a00.lt(vlo)).blend(vhi, a00.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 0 * wl, LE);
+                a01.blend(vlo, a01.lt(vlo)).blend(vhi, a01.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 1 * wl, LE);
+                a02.blend(vlo, a02.lt(vlo)).blend(vhi, a02.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 2 * wl, LE);
+                a03.blend(vlo, a03.lt(vlo)).blend(vhi, a03.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 3 * wl, LE);
+                a04.blend(vlo, a04.lt(vlo)).blend(vhi, a04.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y0 + 4 * wl, LE);
                 if (nb > 1) {
                     long y1 = yo + 1 * yBlock;
-                    a10.blend(lo, a10.lt(lo)).blend(hi, a10.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 0 * wl, LE);
-                    a11.blend(lo, a11.lt(lo)).blend(hi, a11.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 1 * wl, LE);
-                    a12.blend(lo, a12.lt(lo)).blend(hi, a12.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 2 * wl, LE);
-                    a13.blend(lo, a13.lt(lo)).blend(hi, a13.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 3 * wl, LE);
-                    a14.blend(lo, a14.lt(lo)).blend(hi, a14.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y1 + 4 * wl, LE);
+                    a10.blend(vlo, a10.lt(vlo)).blend(vhi, a10.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 0 * wl, LE);
+                    a11.blend(vlo, a11.lt(vlo)).blend(vhi, a11.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 1 * wl, LE);
+                    a12.blend(vlo, a12.lt(vlo)).blend(vhi, a12.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 2 * wl, LE);
+                    a13.blend(vlo, a13.lt(vlo)).blend(vhi, a13.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 3 * wl, LE);
+                    a14.blend(vlo, a14.lt(vlo)).blend(vhi, a14.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y1 + 4 * wl, LE);
                 }
                 if (nb > 2) {
                     long y2 = yo + 2 * yBlock;
-                    a20.blend(lo, a20.lt(lo)).blend(hi, a20.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 0 * wl, LE);
-                    a21.blend(lo, a21.lt(lo)).blend(hi, a21.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 1 * wl, LE);
-                    a22.blend(lo, a22.lt(lo)).blend(hi, a22.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 2 * wl, LE);
-                    a23.blend(lo, a23.lt(lo)).blend(hi, a23.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 3 * wl, LE);
-                    a24.blend(lo, a24.lt(lo)).blend(hi, a24.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y2 + 4 * wl, LE);
+                    a20.blend(vlo, a20.lt(vlo)).blend(vhi, a20.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 0 * wl, LE);
+                    a21.blend(vlo, a21.lt(vlo)).blend(vhi, a21.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 1 * wl, LE);
+                    a22.blend(vlo, a22.lt(vlo)).blend(vhi, a22.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 2 * wl, LE);
+                    a23.blend(vlo, a23.lt(vlo)).blend(vhi, a23.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 3 * wl, LE);
+                    a24.blend(vlo, a24.lt(vlo)).blend(vhi, a24.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y2 + 4 * wl, LE);
                 }
                 if (nb > 3) {
                     long y3 = yo + 3 * yBlock;
-                    a30.blend(lo, a30.lt(lo)).blend(hi, a30.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 0 * wl, LE);
-                    a31.blend(lo, a31.lt(lo)).blend(hi, a31.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 1 * wl, LE);
-                    a32.blend(lo, a32.lt(lo)).blend(hi, a32.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 2 * wl, LE);
-                    a33.blend(lo, a33.lt(lo)).blend(hi, a33.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 3 * wl, LE);
-                    a34.blend(lo, a34.lt(lo)).blend(hi, a34.compare(VectorOperators.GT, hi)).intoMemorySegment(y, y3 + 4 * wl, LE);
+                    a30.blend(vlo, a30.lt(vlo)).blend(vhi, a30.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y3 + 0 * wl, LE);
+                    a31.blend(vlo, a31.lt(vlo)).blend(vhi, a31.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y3 + 1 * wl, LE);
+                    a32.blend(vlo, a32.lt(vlo)).blend(vhi, a32.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y3 + 2 * wl, LE);
+                    a33.blend(vlo, a33.lt(vlo)).blend(vhi, a33.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y3 + 3 * wl, LE);
+                    a34.blend(vlo, a34.lt(vlo)).blend(vhi, a34.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, y3 + 4 * wl, LE);
                 }
                 k = 0;
                 wk = wo;

@@ -294,19 +294,20 @@ final class NchwcPlainInputConv implements CompiledKernel, WorkerPool.Job {
             c5 = e.fma(v, c5);
         }
         long p0 = r0 + o * VB, p1 = r1 + o * VB;
-        a0.blend(klo, a0.lt(klo)).blend(khi, a0.compare(VectorOperators.GT, khi)).intoMemorySegment(y, p0, LE);
-        a1.blend(klo, a1.lt(klo)).blend(khi, a1.compare(VectorOperators.GT, khi)).intoMemorySegment(y, p0 + VB, LE);
-        a2.blend(klo, a2.lt(klo)).blend(khi, a2.compare(VectorOperators.GT, khi)).intoMemorySegment(y, p0 + 2 * VB, LE);
-        a3.blend(klo, a3.lt(klo)).blend(khi, a3.compare(VectorOperators.GT, khi)).intoMemorySegment(y, p0 + 3 * VB, LE);
-        a4.blend(klo, a4.lt(klo)).blend(khi, a4.compare(VectorOperators.GT, khi)).intoMemorySegment(y, p0 + 4 * VB, LE);
-        a5.blend(klo, a5.lt(klo)).blend(khi, a5.compare(VectorOperators.GT, khi)).intoMemorySegment(y, p0 + 5 * VB, LE);
+        FloatVector vlo = FloatVector.broadcast(S, klo), vhi = FloatVector.broadcast(S, khi); // once: C2 inlines each scalar blend's broadcast
+        a0.blend(vlo, a0.lt(vlo)).blend(vhi, a0.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, p0, LE);
+        a1.blend(vlo, a1.lt(vlo)).blend(vhi, a1.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, p0 + VB, LE);
+        a2.blend(vlo, a2.lt(vlo)).blend(vhi, a2.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, p0 + 2 * VB, LE);
+        a3.blend(vlo, a3.lt(vlo)).blend(vhi, a3.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, p0 + 3 * VB, LE);
+        a4.blend(vlo, a4.lt(vlo)).blend(vhi, a4.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, p0 + 4 * VB, LE);
+        a5.blend(vlo, a5.lt(vlo)).blend(vhi, a5.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, p0 + 5 * VB, LE);
         if (two) {
-            c0.blend(klo, c0.lt(klo)).blend(khi, c0.compare(VectorOperators.GT, khi)).intoMemorySegment(y, p1, LE);
-            c1.blend(klo, c1.lt(klo)).blend(khi, c1.compare(VectorOperators.GT, khi)).intoMemorySegment(y, p1 + VB, LE);
-            c2.blend(klo, c2.lt(klo)).blend(khi, c2.compare(VectorOperators.GT, khi)).intoMemorySegment(y, p1 + 2 * VB, LE);
-            c3.blend(klo, c3.lt(klo)).blend(khi, c3.compare(VectorOperators.GT, khi)).intoMemorySegment(y, p1 + 3 * VB, LE);
-            c4.blend(klo, c4.lt(klo)).blend(khi, c4.compare(VectorOperators.GT, khi)).intoMemorySegment(y, p1 + 4 * VB, LE);
-            c5.blend(klo, c5.lt(klo)).blend(khi, c5.compare(VectorOperators.GT, khi)).intoMemorySegment(y, p1 + 5 * VB, LE);
+            c0.blend(vlo, c0.lt(vlo)).blend(vhi, c0.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, p1, LE);
+            c1.blend(vlo, c1.lt(vlo)).blend(vhi, c1.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, p1 + VB, LE);
+            c2.blend(vlo, c2.lt(vlo)).blend(vhi, c2.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, p1 + 2 * VB, LE);
+            c3.blend(vlo, c3.lt(vlo)).blend(vhi, c3.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, p1 + 3 * VB, LE);
+            c4.blend(vlo, c4.lt(vlo)).blend(vhi, c4.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, p1 + 4 * VB, LE);
+            c5.blend(vlo, c5.lt(vlo)).blend(vhi, c5.compare(VectorOperators.GT, vhi)).intoMemorySegment(y, p1 + 5 * VB, LE);
         }
     }
 

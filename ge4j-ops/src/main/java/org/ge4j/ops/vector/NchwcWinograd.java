@@ -231,18 +231,29 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         for (int grp = 0; grp < groups; grp++)
             for (int cbi = 0; cbi < cb; cbi++) {
                 java.util.Arrays.fill(buf, 0f);
-                int nci = Math.min(L, c - cbi * L);
-                for (int o = grp * FB * L; o < Math.min(m, (grp + 1) * FB * L); o++) {
-                    MemorySegment.copy(src, java.lang.foreign.ValueLayout.JAVA_FLOAT, ((long) o * c + cbi * L) * 36, k, 0, nci * 9);
-                    int base = ((o / L) % FB) * L + o % L;
-                    for (int l = 0; l < nci; l++) {
-                        transformFilter(gm, k, l * 9, gk, t);
-                        for (int p = 0; p < np; p++) buf[p * perPos + l * FB * L + base] = (float) t[p];
-                    }
-                }
+                transformBlock(src, m, c, grp, cbi, gm, buf, perPos, k, gk, t);
                 for (int p = 0; p < np; p++)
                     MemorySegment.copy(buf, p * perPos, u, java.lang.foreign.ValueLayout.JAVA_FLOAT, grp * uGroup + p * uPos + cbi * perPos * 4L, perPos);
             }
+    }
+
+    /**
+     * The transformed filters of input block cbi for the output channels of group grp into buf ([position][ci
+     * lane][f][co lane]). A method of its own so that the JIT compiles these loops apart from the copies around
+     * them: as one method C2 compiled it twice while the model loaded (on-stack and whole, 150 ms for resnet50, the
+     * loading thread waiting; BENCHMARKS.md session 9).
+     */
+    private static void transformBlock(MemorySegment src, int m, int c, int grp, int cbi, double[][] gm, float[] buf, int perPos,
+                                       float[] k, double[] gk, double[] t) {
+        int nci = Math.min(L, c - cbi * L), np = t.length;
+        for (int o = grp * FB * L; o < Math.min(m, (grp + 1) * FB * L); o++) {
+            MemorySegment.copy(src, java.lang.foreign.ValueLayout.JAVA_FLOAT, ((long) o * c + cbi * L) * 36, k, 0, nci * 9);
+            int base = ((o / L) % FB) * L + o % L;
+            for (int l = 0; l < nci; l++) {
+                transformFilter(gm, k, l * 9, gk, t);
+                for (int p = 0; p < np; p++) buf[p * perPos + l * FB * L + base] = (float) t[p];
+            }
+        }
     }
 
     /** t[i·a + j] = (G k Gᵀ)[i][j] for the 3×3 kernel at k[ko..ko+9) (row-major), G of a rows; gk: a·3 scratch. */
