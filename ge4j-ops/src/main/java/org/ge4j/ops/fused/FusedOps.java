@@ -11,10 +11,19 @@ public final class FusedOps implements OpLibrary {
     @Override public String name() { return "ge4j-fused"; }
 
     @Override public void register(OpRegistry r) {
-        FusedConvOp.register(r);
-        FusedMatMulOp.register(r);
-        LayerNormOp.register(r);
-        GeluOp.register(r);
-        AttentionOp.register(r);
+        for (int p = 0; p < parts(); p++) register(r, p);
+    }
+
+    @Override public int parts() { return 5; }
+
+    @Override public void register(OpRegistry r, int part) {
+        switch (part) {
+            case 0 -> FusedConvOp.register(r);
+            case 1 -> FusedMatMulOp.register(r);
+            case 2 -> LayerNormOp.register(r);
+            case 3 -> GeluOp.register(r);
+            case 4 -> AttentionOp.register(r);
+            default -> throw new IllegalArgumentException("part " + part + " of 5");
+        }
     }
 }

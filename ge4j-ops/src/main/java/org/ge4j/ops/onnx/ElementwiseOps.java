@@ -14,11 +14,20 @@ public final class ElementwiseOps implements OpLibrary {
     @Override public String name() { return "onnx-elementwise"; }
 
     @Override public void register(OpRegistry r) {
-        UnaryOps.register(r);
-        BinaryOps.register(r);
-        VariadicOps.register(r);
-        ClipOp.register(r);
-        WhereOp.register(r);
-        CastOps.register(r);
+        for (int p = 0; p < parts(); p++) register(r, p);
+    }
+
+    @Override public int parts() { return 6; }
+
+    @Override public void register(OpRegistry r, int part) {
+        switch (part) {
+            case 0 -> UnaryOps.register(r);
+            case 1 -> BinaryOps.register(r);
+            case 2 -> VariadicOps.register(r);
+            case 3 -> ClipOp.register(r);
+            case 4 -> WhereOp.register(r);
+            case 5 -> CastOps.register(r);
+            default -> throw new IllegalArgumentException("part " + part + " of 6");
+        }
     }
 }

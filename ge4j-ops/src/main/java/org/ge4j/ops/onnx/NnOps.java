@@ -20,16 +20,25 @@ public final class NnOps implements OpLibrary {
     @Override public String name() { return "onnx-nn"; }
 
     @Override public void register(OpRegistry r) {
-        MatMulOps.register(r);
-        ConvOps.register(r);
-        PoolOps.register(r);
-        NormalizationOps.register(r);
-        ReduceOps.register(r);
-        SoftmaxOps.register(r);
-        TopKOps.register(r);
-        LinalgOps.register(r);
-        DropoutOps.register(r);
-        LossOps.register(r);
-        ImageOps.register(r);
+        for (int p = 0; p < parts(); p++) register(r, p);
+    }
+
+    @Override public int parts() { return 11; }
+
+    @Override public void register(OpRegistry r, int part) {
+        switch (part) {
+            case 0 -> MatMulOps.register(r);
+            case 1 -> ConvOps.register(r);
+            case 2 -> PoolOps.register(r);
+            case 3 -> NormalizationOps.register(r);
+            case 4 -> ReduceOps.register(r);
+            case 5 -> SoftmaxOps.register(r);
+            case 6 -> TopKOps.register(r);
+            case 7 -> LinalgOps.register(r);
+            case 8 -> DropoutOps.register(r);
+            case 9 -> LossOps.register(r);
+            case 10 -> ImageOps.register(r);
+            default -> throw new IllegalArgumentException("part " + part + " of 11");
+        }
     }
 }

@@ -17,14 +17,23 @@ public final class SignalOps implements OpLibrary {
     @Override public String name() { return "onnx-signal"; }
 
     @Override public void register(OpRegistry r) {
-        Recurrent.register(r);
-        Resize.register(r);
-        NonMaxSuppression.register(r);
-        Fourier.register(r);
-        Windows.register(r);
-        Quantization.register(r);
-        IntegerOps.register(r);
-        RoiAlign.register(r);
-        GridSample.register(r);
+        for (int p = 0; p < parts(); p++) register(r, p);
+    }
+
+    @Override public int parts() { return 9; }
+
+    @Override public void register(OpRegistry r, int part) {
+        switch (part) {
+            case 0 -> Recurrent.register(r);
+            case 1 -> Resize.register(r);
+            case 2 -> NonMaxSuppression.register(r);
+            case 3 -> Fourier.register(r);
+            case 4 -> Windows.register(r);
+            case 5 -> Quantization.register(r);
+            case 6 -> IntegerOps.register(r);
+            case 7 -> RoiAlign.register(r);
+            case 8 -> GridSample.register(r);
+            default -> throw new IllegalArgumentException("part " + part + " of 9");
+        }
     }
 }

@@ -11,4 +11,8 @@ public final class TensorOps implements OpLibrary {
     @Override public void register(OpRegistry r) {
         TensorLibrary.register(r);
     }
+
+    @Override public int parts() { return TensorLibrary.PARTS; }
+
+    @Override public void register(OpRegistry r, int part) { TensorLibrary.register(r, part); }
 }
