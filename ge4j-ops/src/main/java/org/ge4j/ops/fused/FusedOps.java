@@ -1,18 +1,14 @@
 package org.ge4j.ops.fused;
 
-import org.ge4j.ops.OpLibrary;
 import org.ge4j.ops.OpRegistry;
+import org.ge4j.ops.PartedOpLibrary;
 
 /**
  * The fused ops of the {@code ge4j} domain, made by the compiler's fusion patterns: FusedConv,
  * FusedMatMul, LayerNormalization, Gelu, Attention (schemas, inference, reference kernels).
  */
-public final class FusedOps implements OpLibrary {
+public final class FusedOps extends PartedOpLibrary {
     @Override public String name() { return "ge4j-fused"; }
-
-    @Override public void register(OpRegistry r) {
-        for (int p = 0; p < parts(); p++) register(r, p);
-    }
 
     @Override public int parts() { return 5; }
 

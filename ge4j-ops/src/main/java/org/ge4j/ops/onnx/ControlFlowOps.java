@@ -1,7 +1,7 @@
 package org.ge4j.ops.onnx;
 
-import org.ge4j.ops.OpLibrary;
 import org.ge4j.ops.OpRegistry;
+import org.ge4j.ops.PartedOpLibrary;
 import org.ge4j.ops.onnx.control.IfOp;
 import org.ge4j.ops.onnx.control.LoopOp;
 import org.ge4j.ops.onnx.control.OptionalOps;
@@ -14,12 +14,8 @@ import org.ge4j.ops.onnx.control.TfIdfVectorizer;
 import org.ge4j.ops.onnx.control.TrainingOps;
 
 /** ONNX default-domain ops: control flow, sequences, optionals, strings, random and training ops. */
-public final class ControlFlowOps implements OpLibrary {
+public final class ControlFlowOps extends PartedOpLibrary {
     @Override public String name() { return "onnx-controlflow"; }
-
-    @Override public void register(OpRegistry r) {
-        for (int p = 0; p < parts(); p++) register(r, p);
-    }
 
     @Override public int parts() { return 10; }
 

@@ -1,7 +1,7 @@
 package org.ge4j.ops.onnx;
 
-import org.ge4j.ops.OpLibrary;
 import org.ge4j.ops.OpRegistry;
+import org.ge4j.ops.PartedOpLibrary;
 import org.ge4j.ops.onnx.elementwise.BinaryOps;
 import org.ge4j.ops.onnx.elementwise.CastOps;
 import org.ge4j.ops.onnx.elementwise.ClipOp;
@@ -10,12 +10,8 @@ import org.ge4j.ops.onnx.elementwise.VariadicOps;
 import org.ge4j.ops.onnx.elementwise.WhereOp;
 
 /** ONNX default-domain ops: elementwise arithmetic, comparisons, logic, bitwise, activations, Cast, Clip, Where. */
-public final class ElementwiseOps implements OpLibrary {
+public final class ElementwiseOps extends PartedOpLibrary {
     @Override public String name() { return "onnx-elementwise"; }
-
-    @Override public void register(OpRegistry r) {
-        for (int p = 0; p < parts(); p++) register(r, p);
-    }
 
     @Override public int parts() { return 6; }
 

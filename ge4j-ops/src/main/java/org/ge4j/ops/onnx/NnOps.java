@@ -1,7 +1,7 @@
 package org.ge4j.ops.onnx;
 
-import org.ge4j.ops.OpLibrary;
 import org.ge4j.ops.OpRegistry;
+import org.ge4j.ops.PartedOpLibrary;
 import org.ge4j.ops.onnx.nn.ConvOps;
 import org.ge4j.ops.onnx.nn.DropoutOps;
 import org.ge4j.ops.onnx.nn.ImageOps;
@@ -16,12 +16,8 @@ import org.ge4j.ops.onnx.nn.TopKOps;
 
 /** ONNX default-domain ops: neural-network ops: MatMul, Gemm, Conv, pooling, normalisation, Softmax, reductions, TopK, Einsum, Det,
  * Dropout, losses, Col2Im, CenterCropPad (implemented in {@link org.ge4j.ops.onnx.nn}). */
-public final class NnOps implements OpLibrary {
+public final class NnOps extends PartedOpLibrary {
     @Override public String name() { return "onnx-nn"; }
-
-    @Override public void register(OpRegistry r) {
-        for (int p = 0; p < parts(); p++) register(r, p);
-    }
 
     @Override public int parts() { return 11; }
 

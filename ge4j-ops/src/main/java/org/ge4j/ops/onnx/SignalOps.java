@@ -1,7 +1,7 @@
 package org.ge4j.ops.onnx;
 
-import org.ge4j.ops.OpLibrary;
 import org.ge4j.ops.OpRegistry;
+import org.ge4j.ops.PartedOpLibrary;
 import org.ge4j.ops.onnx.signal.Fourier;
 import org.ge4j.ops.onnx.signal.GridSample;
 import org.ge4j.ops.onnx.signal.IntegerOps;
@@ -13,12 +13,8 @@ import org.ge4j.ops.onnx.signal.RoiAlign;
 import org.ge4j.ops.onnx.signal.Windows;
 
 /** ONNX default-domain ops: RNN/GRU/LSTM, Resize/Upsample, NonMaxSuppression, DFT/STFT, windows, quantisation, RoiAlign, GridSample. */
-public final class SignalOps implements OpLibrary {
+public final class SignalOps extends PartedOpLibrary {
     @Override public String name() { return "onnx-signal"; }
-
-    @Override public void register(OpRegistry r) {
-        for (int p = 0; p < parts(); p++) register(r, p);
-    }
 
     @Override public int parts() { return 9; }
 
