@@ -44,13 +44,7 @@ public final class Main implements Runnable {
         Supplier<Object> only = first == null ? null : SUBCOMMANDS.get(first);
         if (only != null) cl.addSubcommand(first, only.get());
         else SUBCOMMANDS.forEach((name, make) -> cl.addSubcommand(name, make.get()));
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            PrintWriter err = cmd.getErr();
-            err.println("ge4j: " + message(ex));
-            if (debug()) ex.printStackTrace(err);
-            err.flush();
-            return 1;
-        });
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> report(ex, cmd.getErr()));
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             String name = ex.getCommandLine().getCommandName();
@@ -63,6 +57,14 @@ public final class Main implements Runnable {
     }
 
     static boolean debug() { return System.getenv("GE4J_DEBUG") != null; }
+
+    /** Reports a command's failure: one line on {@code err} (and the stack trace when debugging); exit code 1. */
+    static int report(Throwable ex, PrintWriter err) {
+        err.println("ge4j: " + message(ex));
+        if (debug()) ex.printStackTrace(err);
+        err.flush();
+        return 1;
+    }
 
     /** The one-line message of an error (its class name when it has none). */
     static String message(Throwable ex) {
@@ -80,7 +82,10 @@ public final class Main implements Runnable {
             org.ge4j.runtime.CompiledModel.initRegistryInBackground();
         int code;
         try {
-            code = commandLine(args.length > 0 ? args[0] : null).execute(args);
+            // a plain `ge4j run MODEL [options]` skips picocli's start-up (FastRun); everything else goes through it
+            RunCommand fast = args.length > 1 && args[0].equals("run") && !"off".equals(System.getenv("GE4J_FAST_RUN")) ? FastRun.parse(args, 1) : null;
+            code = fast != null ? FastRun.execute(fast, new PrintWriter(System.out), new PrintWriter(System.err))
+                    : commandLine(args.length > 0 ? args[0] : null).execute(args);
         } catch (Throwable t) { // errors picocli does not handle (OutOfMemoryError, StackOverflowError)
             System.err.println("ge4j: " + message(t));
             if (debug()) t.printStackTrace();

@@ -42,8 +42,11 @@ public final class RunCommand implements Callable<Integer> {
             + " inputs are prepared; the run waits for it), blocking, or off (the first run then runs while the JIT compiles)."})
     String warmUp;
 
+    /** Where the output goes when no picocli spec is at hand ({@link FastRun}). */
+    PrintWriter out;
+
     @Override public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = spec != null ? spec.commandLine().getOut() : this.out;
         input.check();
         long t0 = System.nanoTime();
         WarmUp mode = warmUp == null ? WarmUp.fromSystemProperty() : parseWarmUp(warmUp);

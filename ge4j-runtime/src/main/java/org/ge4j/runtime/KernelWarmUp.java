@@ -43,8 +43,16 @@ final class KernelWarmUp {
     static final double BUDGET_RUNS = 2;
     /** Fewer rounds than this within the budget (the model is about as small as its miniatures): no warm-up. */
     static final int MIN_ROUNDS = 20;
+    /** A model whose run does less work than this (as {@link Miniature#work} counts it) is not warmed up. */
+    static final double MIN_WORK = Double.parseDouble(System.getProperty("ge4j.warmup.minWork", "1e5"));
     /** At most this many rounds (a method called once per round crosses C2's thresholds well before). */
     static final int MAX_ROUNDS = 1000;
+    /**
+     * A round is steady when it takes at most 25 % more than the fastest round so far plus this much: rounds of a
+     * microsecond or less (mlp's miniatures once compiled) vary by more than 25 % with the timer and the caches alone,
+     * which kept such warm-ups going to their 2x-budget cap.
+     */
+    static final long STEADY_SLACK_NANOS = 2_000;
 
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile int kernels, rounds;
@@ -112,12 +120,19 @@ final class KernelWarmUp {
         }
     }
 
-    /** The miniature of every distinct kind of task that a provider's kernel compiler accepts. */
+    /** A task with a fast kernel compiler: what its miniature is made from. */
+    private record Real(OpSchema schema, KernelCompiler compiler, NodeSpec spec) {}
+
+    /**
+     * The miniature of every distinct kind of task that a provider's kernel compiler accepts; none when the whole
+     * model does less work per run than {@link #MIN_WORK} (tiny_ops: its first run, unwarmed, takes a few
+     * milliseconds of kernel time, less than making the miniatures alone).
+     */
     private static List<Item> items(ExecutionPlan plan, OpRegistry registry, List<String> providers, Arena arena, double[] realWork) {
         MemorySegment constants = arena.allocate(Math.max(plan.constants().length, 1), 64);
         MemorySegment.copy(MemorySegment.ofArray(plan.constants()), 0, constants, 0, plan.constants().length);
-        Set<String> seen = new HashSet<>();
-        List<Item> items = new ArrayList<>();
+        List<Real> reals = new ArrayList<>();
+        double total = 0;
         for (ExecutionPlan.Task task : plan.tasks()) {
             Node n = task.node();
             OpSchema schema = registry.schemaFor(n);
@@ -125,15 +140,28 @@ final class KernelWarmUp {
             KernelCompiler compiler = null;
             for (String p : providers) if ((compiler = registry.compiler(p, n.domain(), n.type())) != null) break;
             if (compiler == null) continue;
-            NodeSpec real, mini;
+            try {
+                NodeSpec real = StaticModel.spec(plan, task, schema, constants);
+                reals.add(new Real(schema, compiler, real));
+                total += Miniature.work(real);
+            } catch (RuntimeException e) {
+                // no miniature of this one
+            }
+        }
+        if (TRACE && total < MIN_WORK) System.err.printf("ge4j warm-up: work %.3g per run, below %.3g: no warm-up%n", total, MIN_WORK);
+        if (total < MIN_WORK) return List.of();
+        Set<String> seen = new HashSet<>();
+        List<Item> items = new ArrayList<>();
+        for (Real r : reals) {
+            NodeSpec real = r.spec(), mini;
             KernelPaths paths;
             try {
-                real = StaticModel.spec(plan, task, schema, constants);
-                paths = compiler.paths(real, schema); // the choices of the real node's kernel, which its miniature's makes too
-                mini = Miniature.of(real, schema, registry, paths);
+                paths = r.compiler().paths(real, r.schema()); // the choices of the real node's kernel, which its miniature's makes too
+                mini = Miniature.of(real, r.schema(), registry, paths);
             } catch (RuntimeException e) {
                 continue;
             }
+            Node n = real.node();
             if (TRACE) System.err.println("ge4j warm-up node " + n.type() + " " + real.inputs() + (mini == null ? " no miniature" : " -> " + mini.inputs())
                     + (paths.isEmpty() ? "" : " paths " + paths));
             if (mini == null) continue;
@@ -141,7 +169,7 @@ final class KernelWarmUp {
             if (!seen.add(key(mini))) continue;
             CompiledKernel k;
             try {
-                k = compiler.compile(mini, schema);
+                k = r.compiler().compile(mini, r.schema());
             } catch (RuntimeException e) {
                 continue;
             }
@@ -209,7 +237,7 @@ final class KernelWarmUp {
             if (TRACE && (r < 10 || r % 10 == 0)) System.err.printf("ge4j warm-up: round %d %.1f us (at %.0f ms), jit %d ms%n", r, d / 1e3, (e - t0) / 1e6, j);
             if (!regrow) { // (a round that regrows the scratch is not timed for steadiness)
                 if (d < fastest) fastest = d;
-                steady = d <= fastest * 5 / 4 ? steady + 1 : 0;
+                steady = d <= fastest * 5 / 4 + STEADY_SLACK_NANOS ? steady + 1 : 0;
             }
             if (rounds >= budget && steady >= 20 && quiet >= 20 || rounds >= 2 * budget || e - t0 > CAP_NANOS) return;
         }

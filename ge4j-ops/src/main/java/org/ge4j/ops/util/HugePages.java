@@ -31,32 +31,41 @@ public final class HugePages {
     /** Whether huge pages are asked for: system property {@code ge4j.hugePages} (default true). */
     public static final boolean REQUESTED = !"false".equals(System.getProperty("ge4j.hugePages"));
 
-    private static final MethodHandle MMAP, MUNMAP, MADVISE; // all null when unavailable
+    /**
+     * The libc functions, looked up on first use: a JVM's first downcall handles cost 30-50 ms of class loading and
+     * generation (the FFM linker), which a model whose buffers are all below one huge page (tiny_ops' 512-byte arena)
+     * never needs to pay at its first run.
+     */
+    private static final class Libc {
+        static final MethodHandle MMAP, MUNMAP, MADVISE; // all null when unavailable
 
-    static {
-        MethodHandle mmap = null, munmap = null, madvise = null;
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT), arch = System.getProperty("os.arch", "");
-        if (REQUESTED && os.startsWith("linux") && (arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))
-                && HugePages.class.getModule().isNativeAccessEnabled()) {
-            try {
-                Linker l = Linker.nativeLinker();
-                var libc = l.defaultLookup();
-                ValueLayout ptr = ValueLayout.JAVA_LONG; // addresses passed as plain longs
-                mmap = l.downcallHandle(libc.find("mmap").orElseThrow(), FunctionDescriptor.of(ptr, ptr, ValueLayout.JAVA_LONG,
-                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
-                munmap = l.downcallHandle(libc.find("munmap").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ptr, ValueLayout.JAVA_LONG));
-                madvise = l.downcallHandle(libc.find("madvise").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ptr, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
-            } catch (Throwable t) {
-                mmap = munmap = madvise = null;
+        static {
+            MethodHandle mmap = null, munmap = null, madvise = null;
+            String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT), arch = System.getProperty("os.arch", "");
+            if (REQUESTED && os.startsWith("linux") && (arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))
+                    && HugePages.class.getModule().isNativeAccessEnabled()) {
+                try {
+                    Linker l = Linker.nativeLinker();
+                    var libc = l.defaultLookup();
+                    ValueLayout ptr = ValueLayout.JAVA_LONG; // addresses passed as plain longs
+                    mmap = l.downcallHandle(libc.find("mmap").orElseThrow(), FunctionDescriptor.of(ptr, ptr, ValueLayout.JAVA_LONG,
+                            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+                    munmap = l.downcallHandle(libc.find("munmap").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ptr, ValueLayout.JAVA_LONG));
+                    madvise = l.downcallHandle(libc.find("madvise").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ptr, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+                } catch (Throwable t) {
+                    mmap = munmap = madvise = null;
+                }
             }
+            MMAP = mmap;
+            MUNMAP = munmap;
+            MADVISE = madvise;
         }
-        MMAP = mmap;
-        MUNMAP = munmap;
-        MADVISE = madvise;
+
+        private Libc() {}
     }
 
     /** Whether {@link #allocate} can return huge-page memory in this JVM. */
-    public static boolean available() { return MMAP != null; }
+    public static boolean available() { return Libc.MMAP != null; }
 
     /**
      * A zeroed buffer of {@code bytes} bytes (at least 1), 64-byte aligned, freed when {@code arena} closes (or, for an
@@ -68,15 +77,15 @@ public final class HugePages {
 
     /** {@link #allocate(Arena, long)} aligned to {@code alignment} (a power of two up to 2 MB). */
     public static MemorySegment allocate(Arena arena, long bytes, long alignment) {
-        if (MMAP == null || bytes < HUGE_PAGE || alignment > HUGE_PAGE) return arena.allocate(Math.max(bytes, 1), alignment);
+        if (bytes < HUGE_PAGE || alignment > HUGE_PAGE || Libc.MMAP == null) return arena.allocate(Math.max(bytes, 1), alignment);
         long len = (bytes + PAGE - 1) & -PAGE, total = len + HUGE_PAGE;
         try {
-            long addr = (long) MMAP.invokeExact(0L, total, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0L);
+            long addr = (long) Libc.MMAP.invokeExact(0L, total, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0L);
             if (addr == -1L || addr == 0L) return arena.allocate(bytes, alignment);
             long start = (addr + HUGE_PAGE - 1) & -HUGE_PAGE, head = start - addr, tail = total - head - len;
-            if (head > 0) { int r = (int) MUNMAP.invokeExact(addr, head); }
-            if (tail > 0) { int r = (int) MUNMAP.invokeExact(start + len, tail); }
-            int advised = (int) MADVISE.invokeExact(start, len, MADV_HUGEPAGE); // failure (THP off): small pages, still correct
+            if (head > 0) { int r = (int) Libc.MUNMAP.invokeExact(addr, head); }
+            if (tail > 0) { int r = (int) Libc.MUNMAP.invokeExact(start + len, tail); }
+            int advised = (int) Libc.MADVISE.invokeExact(start, len, MADV_HUGEPAGE); // failure (THP off): small pages, still correct
             return MemorySegment.ofAddress(start).reinterpret(len, arena, s -> unmap(s.address(), len)).asSlice(0, bytes);
         } catch (Throwable t) {
             return arena.allocate(bytes, alignment);
@@ -85,7 +94,7 @@ public final class HugePages {
 
     private static void unmap(long address, long len) {
         try {
-            int r = (int) MUNMAP.invokeExact(address, len);
+            int r = (int) Libc.MUNMAP.invokeExact(address, len);
         } catch (Throwable ignored) {
             // nothing to do: the mapping stays until the process ends
         }

@@ -49,8 +49,8 @@ public final class VectorDataOps implements OpLibrary {
         add(r, "Pow", FloatMath::pow);
     }
 
-    /** Registers {@code c} for an ONNX op unless another library of the vector provider already covers it. */
+    /** Registers {@code c} for an ONNX op unless another library of the vector provider covers it (registered before or after). */
     private static void add(OpRegistry r, String op, KernelCompiler c) {
-        if (r.compiler(OpRegistry.VECTOR, "", op) == null) r.registerCompiler(OpRegistry.VECTOR, "", op, c);
+        r.registerFallbackCompiler(OpRegistry.VECTOR, "", op, c);
     }
 }
