@@ -73,6 +73,8 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     private final int a, ot, np;
     private final int cb, mb, groups, tilesW, tiles, strip, strips, calls, items;
     private final MemorySegment u, bias;
+    /** Output blocks per group of U: {@link #FB}, or 2 when split by output blocks (a pair's weights contiguous). */
+    private final int fb;
     private final long uPos, uGroup, xImg, xCb, xRow, yImg, yBlock, yRow;
     private final Act act;
     private final boolean clamp, fixPad;
@@ -83,6 +85,8 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     private final int chunks;
     /** The first item of each chunk, and the item count at the end ({@link #chunks} + 1 entries). */
     private final int[] chunkStart;
+    /** Whether a run is split by output blocks ({@link #blocks}) rather than by items ({@link #items}). */
+    private final boolean blockSplit;
 
     private NchwcWinograd(Window2d g, int m, int out, int strip, Act act, Tensor weights, Tensor b, int zArg, int yArg, WorkerPool pool) {
         this.g = g;
@@ -105,12 +109,23 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         yRow = (long) g.ow() * VB;
         yBlock = yRow * g.oh();
         yImg = yBlock * mb;
-        // U[group][p][ci][f][lane], ci over cb·L input channels
-        uPos = (long) cb * L * FB * VB;
+        this.strip = strip; // choose(): strips of equal tile counts (see strip(int, int, int))
+        strips = (tiles + strip - 1) / strip;
+        calls = calls(strip);
+        items = g.n() * strips * groups * calls;
+        double flops = 2.0 * g.n() * m * g.outPlane() * (double) c * 9;
+        int threads = pool.threads();
+        boolean par = threads > 1 && flops >= parallelMinFlops;
+        int want = par ? (flops >= 64 * Split.PARALLEL_MIN_FLOPS ? 4 : 2) * threads : 1;
+        blockSplit = forceBlockSplit || (blockSplitEnabled && par && strips == 1 && (long) g.n() * groups < 4L * threads);
+        // U[group][p][ci][f][lane], ci over cb·L input channels, groups of FB output blocks, or of 2 for the block split
+        fb = blockSplit ? 2 : FB;
+        int ug = (mb + fb - 1) / fb;
+        uPos = (long) cb * L * fb * VB;
         uGroup = uPos * np;
-        u = Specs.allocate(uGroup * groups);
-        transformWeights(weights.segment(), m, c, out == OT ? G4 : G2);
-        bias = Specs.allocate((long) groups * FB * VB);
+        u = Specs.allocate(uGroup * ug);
+        transformWeights(weights.segment(), m, c, out == OT ? G4 : G2, ug);
+        bias = Specs.allocate((long) ug * fb * VB);
         if (b != null) MemorySegment.copy(b.segment(), 0, bias, 0, (long) m * 4);
         clamp = NchwcSupport.clamps(act);
         lo = NchwcSupport.lo(act);
@@ -119,15 +134,27 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         act.apply(one, 0, one, 0, 1);
         fixPad = m % L != 0 && one.get(F, 0) != 0f;
         padLanes = S.indexInRange(0, m % L == 0 ? L : m % L).not();
-        this.strip = strip; // choose(): strips of equal tile counts (see strip(int, int, int))
-        strips = (tiles + strip - 1) / strip;
-        calls = calls(strip);
-        items = g.n() * strips * groups * calls;
-        double flops = 2.0 * g.n() * m * g.outPlane() * (double) c * 9;
-        int threads = pool.threads();
-        boolean par = threads > 1 && flops >= parallelMinFlops;
-        chunkStart = chunkStarts(par ? (flops >= 64 * Split.PARALLEL_MIN_FLOPS ? 4 : 2) * threads : 1);
+        chunkStart = blockSplit ? blockChunks(Math.min(g.n() * mb, Math.max(1, splitChunksPerThread * threads))) : chunkStarts(want);
         chunks = chunkStart.length - 1;
+    }
+
+    /**
+     * Whether a conv of one strip per image with fewer than 4 (image, group) units per thread, run on several
+     * threads, is split by output blocks ({@code -Dge4j.nchwc.winogradBlockSplit=false}: never, {@code =force}: every
+     * conv, on one thread too, for measuring): see {@link #blocks}.
+     */
+    static boolean blockSplitEnabled = !"false".equals(System.getProperty("ge4j.nchwc.winogradBlockSplit"));
+    /** Tests set this to split every conv by output blocks (on any pool, so on one thread too). */
+    static boolean forceBlockSplit = "force".equals(System.getProperty("ge4j.nchwc.winogradBlockSplit"));
+    /** Chunks per thread of a run split by output blocks ({@code -Dge4j.nchwc.winogradSplitChunks}). */
+    static int splitChunksPerThread = Integer.getInteger("ge4j.nchwc.winogradSplitChunks", 2);
+
+    /** want chunks of (image, output block) units, {@code n·mb} of equal work, of sizes differing by at most one. */
+    private int[] blockChunks(int want) {
+        int units = g.n() * mb;
+        int[] starts = new int[want + 1];
+        for (int k = 0; k <= want; k++) starts[k] = (int) ((long) units * k / want);
+        return starts;
     }
 
     /**
@@ -223,21 +250,21 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
      * U = G W Gᵀ per output and input channel, one group and input block at a time through a small array (a
      * per-value segment write is slow before the JIT compiles this).
      */
-    private void transformWeights(MemorySegment src, int m, int c, double[][] gm) {
-        int perPos = L * FB * L; // floats of one input block at one position: [ci lane][f][co lane]
+    private void transformWeights(MemorySegment src, int m, int c, double[][] gm, int ug) {
+        int perPos = L * fb * L; // floats of one input block at one position: [ci lane][f][co lane]
         float[] buf = new float[np * perPos];
         double[] t = new double[np], gk = new double[a * 3];
         float[] k = new float[L * 9];
-        for (int grp = 0; grp < groups; grp++)
+        for (int grp = 0; grp < ug; grp++)
             for (int cbi = 0; cbi < cb; cbi++) {
                 java.util.Arrays.fill(buf, 0f);
                 int nci = Math.min(L, c - cbi * L);
-                for (int o = grp * FB * L; o < Math.min(m, (grp + 1) * FB * L); o++) {
+                for (int o = grp * fb * L; o < Math.min(m, (grp + 1) * fb * L); o++) {
                     MemorySegment.copy(src, java.lang.foreign.ValueLayout.JAVA_FLOAT, ((long) o * c + cbi * L) * 36, k, 0, nci * 9);
-                    int base = ((o / L) % FB) * L + o % L;
+                    int base = ((o / L) % fb) * L + o % L;
                     for (int l = 0; l < nci; l++) {
                         transformFilter(gm, k, l * 9, gk, t);
-                        for (int p = 0; p < np; p++) buf[p * perPos + l * FB * L + base] = (float) t[p];
+                        for (int p = 0; p < np; p++) buf[p * perPos + l * fb * L + base] = (float) t[p];
                     }
                 }
                 for (int p = 0; p < np; p++)
@@ -341,24 +368,98 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     /** The chunks a run is cut into for the pool (1: on the calling thread). */
     int chunks() { return chunks; }
 
+    /** Whether a run is split by output blocks ({@link #blocks}). */
+    boolean blockSplit() { return blockSplit; }
+
     private static final class Run {
         MemorySegment[] args;
+        /** Counts this thread's runs split by output blocks: a thread's transformed input is of the run it marks. */
+        long serial;
     }
 
     private static final ThreadLocal<Run> RUN = ThreadLocal.withInitial(Run::new);
 
+    /** The run and image whose transformed input this thread's scratch holds ({@link #blocks}). */
+    private static final class Mark {
+        Run run;
+        long serial;
+        int image = -1;
+    }
+
+    private static final ThreadLocal<Mark> MARK = ThreadLocal.withInitial(Mark::new);
+
     @Override public void run(MemorySegment[] args) {
         Run r = RUN.get();
         r.args = args;
+        r.serial++;
         try {
             if (chunks > 1) pool.run(this, r, chunks);
+            else if (blockSplit) blocks(r, 0, chunkStart[1]);
             else items(r, 0, items);
         } finally {
             r.args = null;
         }
     }
 
-    @Override public void run(Object ctx, int chunk, int n) { items((Run) ctx, chunkStart[chunk], chunkStart[chunk + 1]); }
+    @Override public void run(Object ctx, int chunk, int n) {
+        if (blockSplit) blocks((Run) ctx, chunkStart[chunk], chunkStart[chunk + 1]);
+        else items((Run) ctx, chunkStart[chunk], chunkStart[chunk + 1]);
+    }
+
+    /** Tile slots past a strip's end in the block split's scratch: its 8-tile calls may run up to 7 past the last tile. */
+    private static final int SPLIT_ROOM = 8;
+
+    /**
+     * Units [u0, u1) of a run split by output blocks, unit {@code n·mb + ob} = output block ob of image n over all
+     * its tiles (one strip): each thread transforms an image's input tiles once per run (its first chunk of that
+     * image; later chunks find them in its scratch, see {@link Mark}), then per pair of output blocks (or single,
+     * at a chunk's or the layer's odd end) the GEMMs of every position ({@link #gemm2x8}, {@link #gemm2x4},
+     * {@link #gemm1x8}: two or one of a group's FB weight vectors per input channel) and the output transforms.
+     * So every transformed weight is read once per run in all, however few the groups, and the chunks are of equal
+     * work: on layers of few tiles and large weights (googlenet's 14×14 and 7×7 3×3s: 16 or 4 tiles, 6-7.4 MB of
+     * weights, 4-6 groups) cutting the chunks between the calls of a group made each chunk stream its group's
+     * weights again.
+     */
+    private void blocks(Run run, int u0, int u1) {
+        MemorySegment[] args = run.args;
+        MemorySegment x = args[0], y = args[yArg];
+        MemorySegment z = zArg >= 0 ? nullable(args[zArg]) : null;
+        long rs = (tiles + SPLIT_ROOM) * VB, vp = cb * rs, mp = 2 * rs;
+        MemorySegment v = Scratch.get(0, vp * np), mm = Scratch.get(1, mp * np), tmp = Scratch.get(2, 2L * np * VB);
+        Mark mark = MARK.get();
+        boolean big = a == A;
+        int nt = tiles;
+        for (int i = u0; i < u1; ) {
+            int n = i / mb, end = Math.min(u1, (n + 1) * mb);
+            if (mark.run != run || mark.serial != run.serial || mark.image != n) {
+                for (int t = 0; t < nt; t++) {
+                    if (big) inputTile4(x, n, t, v, t * VB, vp, rs, tmp);
+                    else inputTile2(x, n, t, v, t * VB, vp, rs, tmp);
+                }
+                mark.run = run;
+                mark.serial = run.serial;
+                mark.image = n;
+            }
+            while (i < end) {
+                int ob = i % mb, nb = (ob & 1) == 0 && i + 1 < end ? 2 : 1;
+                i += nb;
+                long ub = (long) (ob / 2) * uGroup + (ob % 2) * VB;
+                for (int p = 0; p < np; p++) {
+                    long vo = p * vp, mo = p * mp, uo = ub + p * uPos;
+                    for (int t = 0; t < nt; t += 8) {
+                        if (nb == 1) gemm1x8(v, vo + t * VB, rs, cb, u, uo, mm, mo + t * VB);
+                        else if (nt - t > 4) gemm2x8(v, vo + t * VB, rs, cb, u, uo, mm, mo + t * VB, rs);
+                        else gemm2x4(v, vo + t * VB, rs, cb, u, uo, mm, mo + t * VB, rs);
+                    }
+                }
+                for (int t = 0; t < nt; t++)
+                    for (int f = 0; f < nb; f++) {
+                        if (big) outputTile4(mm, f * rs + t * VB, mp, tmp, y, z, n, t, ob + f);
+                        else outputTile2(mm, f * rs + t * VB, mp, tmp, y, z, n, t, ob + f);
+                    }
+            }
+        }
+    }
 
     private void items(Run run, int i0, int i1) {
         MemorySegment[] args = run.args;
@@ -383,8 +484,8 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
                     hi = Math.max(hi, Math.min(nt, cs + (j % calls < fours ? 4 : P)));
                 }
             for (int t = lo; t < hi; t++) {
-                if (big) inputTile4(x, n, t0 + t, v, t * VB, vp, tmp);
-                else inputTile2(x, n, t0 + t, v, t * VB, vp, tmp);
+                if (big) inputTile4(x, n, t0 + t, v, t * VB, vp, rs, tmp);
+                else inputTile2(x, n, t0 + t, v, t * VB, vp, rs, tmp);
             }
             while (i < end) {
                 int grp = i / calls % groups, k0 = i % calls, k1 = Math.min(calls, k0 + end - i);
@@ -432,9 +533,9 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
      * F(4×4, 3×3): V[p][c][.] at vo + p·vp + c·cbs = (Bᵀ d B)[p] for tile t of image n and every input block c. (The
      * transforms are written out: a helper taking vectors as arguments, when C2 does not inline it, boxes them.)
      */
-    private void inputTile4(MemorySegment x, int n, int t, MemorySegment v, long vo, long vp, MemorySegment tmp) {
+    private void inputTile4(MemorySegment x, int n, int t, MemorySegment v, long vo, long vp, long cbs, MemorySegment tmp) {
         int r0 = t / tilesW * OT - g.pt(), c0 = t % tilesW * OT - g.pl();
-        long cbs = (strip + P) * VB, tb = np * VB, row = A * VB; // tmp: [0, tb) the transform's rows, [tb, 2 tb) the bordered copy
+        long tb = np * VB, row = A * VB; // tmp: [0, tb) the transform's rows, [tb, 2 tb) the bordered copy
         for (int c = 0; c < cb; c++) {
             MemorySegment src = x;
             long so = source(x, n, c, r0, c0, tmp, tb), rs = xRow;
@@ -476,9 +577,9 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     }
 
     /** F(2×2, 3×3): {@link #inputTile4} with Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1] on 4×4 tiles. */
-    private void inputTile2(MemorySegment x, int n, int t, MemorySegment v, long vo, long vp, MemorySegment tmp) {
+    private void inputTile2(MemorySegment x, int n, int t, MemorySegment v, long vo, long vp, long cbs, MemorySegment tmp) {
         int r0 = t / tilesW * 2 - g.pt(), c0 = t % tilesW * 2 - g.pl();
-        long cbs = (strip + P) * VB, tb = np * VB, row = 4 * VB;
+        long tb = np * VB, row = 4 * VB;
         for (int c = 0; c < cb; c++) {
             MemorySegment src = x;
             long so = source(x, n, c, r0, c0, tmp, tb), rs = xRow;
@@ -634,6 +735,68 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         a10.intoMemorySegment(y, y1, LE); a11.intoMemorySegment(y, y1 + wl, LE); a12.intoMemorySegment(y, y1 + 2 * wl, LE); a13.intoMemorySegment(y, y1 + 3 * wl, LE);
         a20.intoMemorySegment(y, y2, LE); a21.intoMemorySegment(y, y2 + wl, LE); a22.intoMemorySegment(y, y2 + 2 * wl, LE); a23.intoMemorySegment(y, y2 + 3 * wl, LE);
         a30.intoMemorySegment(y, y3, LE); a31.intoMemorySegment(y, y3 + wl, LE); a32.intoMemorySegment(y, y3 + 2 * wl, LE); a33.intoMemorySegment(y, y3 + 3 * wl, LE);
+    }
+
+    /** 8 tiles × 2 of a group's FB output blocks (the block split, {@link #blocks}): {@link #gemm5}'s sums, M[f][t] at yo + f·yBlock + t·VB, U's vectors f = 0, 1 of each input channel at wo + (c·L + l)·2·VB (U of pairs). */
+    static void gemm2x8(MemorySegment x, long xo, long cbs, int ncb, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a04 = a00, a05 = a00, a06 = a00, a07 = a00,
+                a10 = a00, a11 = a00, a12 = a00, a13 = a00, a14 = a00, a15 = a00, a16 = a00, a17 = a00;
+        long wl = VB, wstep = 2 * wl, ps = wl, wk = wo;
+        for (int k = 0, n = ncb * L; k < n; k++, wk += wstep) { // one loop over all lanes: see NchwcKernels' 1×1 kernels
+            long xl = xo + (k / L) * cbs + 4L * (k % L);
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + wl, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10);
+            v = FloatVector.broadcast(S, x.get(F, xl + ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11);
+            v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12);
+            v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13);
+            v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14);
+            v = FloatVector.broadcast(S, x.get(F, xl + 5 * ps)); a05 = w0.fma(v, a05); a15 = w1.fma(v, a15);
+            v = FloatVector.broadcast(S, x.get(F, xl + 6 * ps)); a06 = w0.fma(v, a06); a16 = w1.fma(v, a16);
+            v = FloatVector.broadcast(S, x.get(F, xl + 7 * ps)); a07 = w0.fma(v, a07); a17 = w1.fma(v, a17);
+        }
+        a00.intoMemorySegment(y, yo, LE); a01.intoMemorySegment(y, yo + wl, LE); a02.intoMemorySegment(y, yo + 2 * wl, LE); a03.intoMemorySegment(y, yo + 3 * wl, LE);
+        a04.intoMemorySegment(y, yo + 4 * wl, LE); a05.intoMemorySegment(y, yo + 5 * wl, LE); a06.intoMemorySegment(y, yo + 6 * wl, LE); a07.intoMemorySegment(y, yo + 7 * wl, LE);
+        a10.intoMemorySegment(y, yo + yBlock, LE); a11.intoMemorySegment(y, yo + yBlock + wl, LE); a12.intoMemorySegment(y, yo + yBlock + 2 * wl, LE); a13.intoMemorySegment(y, yo + yBlock + 3 * wl, LE);
+        a14.intoMemorySegment(y, yo + yBlock + 4 * wl, LE); a15.intoMemorySegment(y, yo + yBlock + 5 * wl, LE); a16.intoMemorySegment(y, yo + yBlock + 6 * wl, LE); a17.intoMemorySegment(y, yo + yBlock + 7 * wl, LE);
+    }
+
+    /** {@link #gemm2x8} for 4 tiles. */
+    static void gemm2x4(MemorySegment x, long xo, long cbs, int ncb, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        long wl = VB, wstep = 2 * wl, ps = wl, wk = wo;
+        for (int k = 0, n = ncb * L; k < n; k++, wk += wstep) { // one loop over all lanes: see NchwcKernels' 1×1 kernels
+            long xl = xo + (k / L) * cbs + 4L * (k % L);
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + wl, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10);
+            v = FloatVector.broadcast(S, x.get(F, xl + ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11);
+            v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12);
+            v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13);
+        }
+        a00.intoMemorySegment(y, yo, LE); a01.intoMemorySegment(y, yo + wl, LE); a02.intoMemorySegment(y, yo + 2 * wl, LE); a03.intoMemorySegment(y, yo + 3 * wl, LE);
+        a10.intoMemorySegment(y, yo + yBlock, LE); a11.intoMemorySegment(y, yo + yBlock + wl, LE); a12.intoMemorySegment(y, yo + yBlock + 2 * wl, LE); a13.intoMemorySegment(y, yo + yBlock + 3 * wl, LE);
+    }
+
+    /** {@link #gemm2x8} for 1 output block. */
+    static void gemm1x8(MemorySegment x, long xo, long cbs, int ncb, MemorySegment w, long wo, MemorySegment y, long yo) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a04 = a00, a05 = a00, a06 = a00, a07 = a00;
+        long wl = VB, wstep = 2 * wl, ps = wl, wk = wo;
+        for (int k = 0, n = ncb * L; k < n; k++, wk += wstep) { // one loop over all lanes: see NchwcKernels' 1×1 kernels
+            long xl = xo + (k / L) * cbs + 4L * (k % L);
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00);
+            v = FloatVector.broadcast(S, x.get(F, xl + ps)); a01 = w0.fma(v, a01);
+            v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02);
+            v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03);
+            v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04);
+            v = FloatVector.broadcast(S, x.get(F, xl + 5 * ps)); a05 = w0.fma(v, a05);
+            v = FloatVector.broadcast(S, x.get(F, xl + 6 * ps)); a06 = w0.fma(v, a06);
+            v = FloatVector.broadcast(S, x.get(F, xl + 7 * ps)); a07 = w0.fma(v, a07);
+        }
+        a00.intoMemorySegment(y, yo, LE); a01.intoMemorySegment(y, yo + wl, LE); a02.intoMemorySegment(y, yo + 2 * wl, LE); a03.intoMemorySegment(y, yo + 3 * wl, LE);
+        a04.intoMemorySegment(y, yo + 4 * wl, LE); a05.intoMemorySegment(y, yo + 5 * wl, LE); a06.intoMemorySegment(y, yo + 6 * wl, LE); a07.intoMemorySegment(y, yo + 7 * wl, LE);
     }
 
     private static MemorySegment nullable(MemorySegment s) { return s == null || s == MemorySegment.NULL ? null : s; }
