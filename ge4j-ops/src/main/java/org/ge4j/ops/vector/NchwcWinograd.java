@@ -117,7 +117,7 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         int threads = pool.threads();
         boolean par = threads > 1 && flops >= parallelMinFlops;
         int want = par ? (flops >= 64 * Split.PARALLEL_MIN_FLOPS ? 4 : 2) * threads : 1;
-        blockSplit = forceBlockSplit || (blockSplitEnabled && par && strips == 1 && (long) g.n() * groups < 4L * threads);
+        blockSplit = forceBlockSplit || (blockSplitEnabled && par && strips == 1 && tiles > 4 && (long) g.n() * groups < 4L * threads);
         // U[group][p][ci][f][lane], ci over cb·L input channels, groups of FB output blocks, or of 2 for the block split
         fb = blockSplit ? 2 : FB;
         int ug = (mb + fb - 1) / fb;
@@ -139,8 +139,8 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     }
 
     /**
-     * Whether a conv of one strip per image with fewer than 4 (image, group) units per thread, run on several
-     * threads, is split by output blocks ({@code -Dge4j.nchwc.winogradBlockSplit=false}: never, {@code =force}: every
+     * Whether a conv of one strip of more than 4 tiles per image with fewer than 4 (image, group) units per thread,
+     * run on several threads, is split by output blocks ({@code -Dge4j.nchwc.winogradBlockSplit=false}: never, {@code =force}: every
      * conv, on one thread too, for measuring): see {@link #blocks}.
      */
     static boolean blockSplitEnabled = !"false".equals(System.getProperty("ge4j.nchwc.winogradBlockSplit"));
@@ -441,7 +441,7 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
                 mark.image = n;
             }
             while (i < end) {
-                int ob = i % mb, nb = (ob & 1) == 0 && i + 1 < end ? 2 : 1;
+                int ob = i % mb, nb = (ob & 1) == 0 && i + 1 < end ? 2 : 1; // a pair of blocks, a single at a chunk's odd end
                 i += nb;
                 long ub = (long) (ob / 2) * uGroup + (ob % 2) * VB;
                 for (int p = 0; p < np; p++) {
