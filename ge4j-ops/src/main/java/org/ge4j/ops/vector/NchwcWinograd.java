@@ -117,7 +117,8 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         int threads = pool.threads();
         boolean par = threads > 1 && flops >= parallelMinFlops;
         int want = par ? (flops >= 64 * Split.PARALLEL_MIN_FLOPS ? 4 : 2) * threads : 1;
-        blockSplit = forceBlockSplit || (blockSplitEnabled && par && strips == 1 && tiles > 4 && (long) g.n() * groups < 4L * threads);
+        blockSplit = forceBlockSplit || (blockSplitEnabled && par && strips == 1 && tiles > 4 && (long) g.n() * groups < 4L * threads
+                && (long) np * cb * mb * L * VB >= splitMinBytes);
         // U[group][p][ci][f][lane], ci over cb·L input channels, groups of FB output blocks, or of 2 for the block split
         fb = blockSplit ? 2 : FB;
         int ug = (mb + fb - 1) / fb;
@@ -139,11 +140,19 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     }
 
     /**
-     * Whether a conv of one strip of more than 4 tiles per image with fewer than 4 (image, group) units per thread,
-     * run on several threads, is split by output blocks ({@code -Dge4j.nchwc.winogradBlockSplit=false}: never, {@code =force}: every
+     * Whether a conv of one strip of more than 4 tiles per image with fewer than 4 (image, group) units per thread
+     * and at least {@link #splitMinBytes} of weights, run on several threads, is split by output blocks ({@code -Dge4j.nchwc.winogradBlockSplit=false}: never, {@code =force}: every
      * conv, on one thread too, for measuring): see {@link #blocks}.
      */
     static boolean blockSplitEnabled = !"false".equals(System.getProperty("ge4j.nchwc.winogradBlockSplit"));
+    /**
+     * Transformed-weight bytes from which a conv is split by output blocks ({@code -Dge4j.nchwc.winogradSplitMinBytes}).
+     * Measured (googlenet, TaskTimes at 2 threads): 4.7-7.4 MB 5-17 % faster (128→256, 144→288, 160→320 at 14×14,
+     * 192→384 at 7×7 in F(2×2)), 3.6 MB even (112→224), 2.9 MB 10 % slower (96→208), the small 14×14 layers (0.2-0.6 MB,
+     * 4 blocks) up to 40 % slower: each thread transforms all the input tiles, a cost that the GEMMs of few
+     * output blocks do not hide.
+     */
+    static long splitMinBytes = Long.getLong("ge4j.nchwc.winogradSplitMinBytes", 4L << 20);
     /** Tests set this to split every conv by output blocks (on any pool, so on one thread too). */
     static boolean forceBlockSplit = "force".equals(System.getProperty("ge4j.nchwc.winogradBlockSplit"));
     /** Chunks per thread of a run split by output blocks ({@code -Dge4j.nchwc.winogradSplitChunks}). */

@@ -143,12 +143,14 @@ class NchwcWinogradTest {
     @Test
     void splitByOutputBlocks() {
         double wasMin = NchwcWinograd.parallelMinFlops;
+        long wasBytes = NchwcWinograd.splitMinBytes;
         Conv[] convs = {conv(1, 144, 14, 14, 288, 1, 1, 1, 1), conv(1, 160, 7, 7, 320, 1, 1, 1, 1), conv(1, 96, 14, 14, 208, 1, 1, 1, 1),
                 conv(1, 24, 13, 11, 40, 1, 1, 1, 1), conv(2, 20, 7, 9, 36, 1, 1, 1, 1), conv(1, 16, 5, 30, 50, 1, 1, 1, 1),
                 conv(1, 33, 9, 10, 17, 0, 2, 1, 0), conv(1, 40, 8, 6, 90, 1, 1, 1, 1)};
         String[] acts = {"Relu", "", "Sigmoid"};
         try {
             NchwcWinograd.parallelMinFlops = 1;
+            NchwcWinograd.splitMinBytes = 0;
             for (int threads : new int[] {1, 2, 3}) {
                 WorkerPool pool = new WorkerPool(threads);
                 NchwcWinograd.forceBlockSplit = threads == 1;
@@ -179,16 +181,20 @@ class NchwcWinogradTest {
             // the default rule: one strip and fewer groups than chunks, on 2 threads only
             NchwcWinograd.forceBlockSplit = false;
             NchwcWinograd.parallelMinFlops = wasMin;
+            NchwcWinograd.splitMinBytes = wasBytes;
             NchwcWinograd.forceTile = 0;
             var g14 = conv(1, 160, 14, 14, 320, 1, 1, 1, 1).builder(1, "Relu", true, false).build();
             assertThat(((NchwcWinograd) NchwcWinograd.compile(g14.spec(), new WorkerPool(2))).blockSplit()).isTrue();
             assertThat(((NchwcWinograd) NchwcWinograd.compile(g14.spec(), new WorkerPool(1))).blockSplit()).isFalse();
+            var g96 = conv(1, 96, 14, 14, 208, 1, 1, 1, 1).builder(1, "Relu", true, false).build(); // 2.9 MB of weights
+            assertThat(((NchwcWinograd) NchwcWinograd.compile(g96.spec(), new WorkerPool(2))).blockSplit()).isFalse();
             var g7 = conv(1, 160, 7, 7, 320, 1, 1, 1, 1).builder(1, "Relu", true, false).build(); // 4 tiles: by groups
             assertThat(((NchwcWinograd) NchwcWinograd.compile(g7.spec(), new WorkerPool(2))).blockSplit()).isFalse();
             var r28 = conv(1, 128, 28, 28, 128, 1, 1, 1, 1).builder(1, "Relu", true, false).build(); // strips of 9 tiles
             assertThat(((NchwcWinograd) NchwcWinograd.compile(r28.spec(), new WorkerPool(2))).blockSplit()).isFalse();
         } finally {
             NchwcWinograd.parallelMinFlops = wasMin;
+            NchwcWinograd.splitMinBytes = wasBytes;
             NchwcWinograd.forceBlockSplit = false;
             NchwcWinograd.forceTile = 0;
         }
