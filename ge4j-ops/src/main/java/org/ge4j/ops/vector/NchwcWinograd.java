@@ -28,7 +28,9 @@ import org.ge4j.ops.exec.NodeSpec;
  * accumulators, one broadcast input value per tile and input channel, FB weight vectors), then the output
  * transform adds bias and residual, applies the activation and writes the tile into Y (only its positions inside
  * the output). Tiles that overhang the input are read through a zero-bordered copy. Work items are (image, strip,
- * group, micro-kernel call); the pool takes contiguous runs of them of equal work (see {@link #chunkStarts}).
+ * group, micro-kernel call); the pool takes contiguous runs of them of equal work (see {@link #chunkStarts}). On
+ * several threads, a conv of one strip, few groups and large weights (googlenet's 14×14 3×3s) is split by output
+ * blocks instead, U then in groups of 2 blocks ({@link #blocks}).
  *
  * <p>Rounding: F(4×4)'s transforms multiply by up to 8 (Aᵀ) and 5 (Bᵀ) and divide by 24 (G), so the rounding error
  * grows with the sum of the terms' magnitudes rather than with the output (see NchwcWinogradTest's tolerance);
