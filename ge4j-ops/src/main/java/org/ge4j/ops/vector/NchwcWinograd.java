@@ -143,8 +143,10 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
 
     /**
      * Whether a conv of one strip of more than 4 tiles per image with fewer than 4 (image, group) units per thread
-     * and at least {@link #splitMinBytes} of weights, run on several threads, is split by output blocks ({@code -Dge4j.nchwc.winogradBlockSplit=false}: never, {@code =force}: every
-     * conv, on one thread too, for measuring): see {@link #blocks}.
+     * and at least {@link #splitMinBytes} of weights, run on several threads, is split by output blocks
+     * ({@code -Dge4j.nchwc.winogradBlockSplit=false}: never, {@code =force}: every conv, on one thread too, for
+     * measuring): see {@link #blocks}. Layers of 4 tiles (7×7 in F(4×4)) stay split by groups: split by blocks
+     * (2 blocks × 4 tiles per call) they measured 7-15 % slower, their few groups already one chunk each.
      */
     static boolean blockSplitEnabled = !"false".equals(System.getProperty("ge4j.nchwc.winogradBlockSplit"));
     /**
@@ -427,9 +429,8 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
      * at a chunk's or the layer's odd end) the GEMMs of every position ({@link #gemm2x8}, {@link #gemm2x4},
      * {@link #gemm1x8}: two or one of a group's FB weight vectors per input channel) and the output transforms.
      * So every transformed weight is read once per run in all, however few the groups, and the chunks are of equal
-     * work: on layers of few tiles and large weights (googlenet's 14×14 and 7×7 3×3s: 16 or 4 tiles, 6-7.4 MB of
-     * weights, 4-6 groups) cutting the chunks between the calls of a group made each chunk stream its group's
-     * weights again.
+     * work: on layers of few tiles and large weights (googlenet's 14×14 3×3s: 16 tiles, 4.7-7.4 MB of weights, 4-5
+     * groups) cutting the chunks between the calls of a group made each chunk stream its group's weights again.
      */
     private void blocks(Run run, int u0, int u1) {
         MemorySegment[] args = run.args;
