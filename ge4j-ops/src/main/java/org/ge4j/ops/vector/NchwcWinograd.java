@@ -159,8 +159,13 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     static long splitMinBytes = Long.getLong("ge4j.nchwc.winogradSplitMinBytes", 4L << 20);
     /** Tests set this to split every conv by output blocks (on any pool, so on one thread too). */
     static boolean forceBlockSplit = "force".equals(System.getProperty("ge4j.nchwc.winogradBlockSplit"));
-    /** Chunks per thread of a run split by output blocks ({@code -Dge4j.nchwc.winogradSplitChunks}). */
-    static int splitChunksPerThread = Integer.getInteger("ge4j.nchwc.winogradSplitChunks", 2);
+    /**
+     * Chunks per thread of a run split by output blocks ({@code -Dge4j.nchwc.winogradSplitChunks}). Measured
+     * (WinogradSplitBench, 2 threads, hot | cold GFLOP/s): 144→288 @14 503 | 344 with 1, 472 | 321 with 2, 413 | 290
+     * with 4; 160→320 @14 559 | 402, 500 | 354, 445 | 319. With 1, googlenet's even block counts give chunks of
+     * whole pairs (no single-block calls).
+     */
+    static int splitChunksPerThread = Integer.getInteger("ge4j.nchwc.winogradSplitChunks", 1);
 
     /** want chunks of (image, output block) units, {@code n·mb} of equal work, of sizes differing by at most one. */
     private int[] blockChunks(int want) {

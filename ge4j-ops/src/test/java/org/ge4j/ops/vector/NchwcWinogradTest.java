@@ -144,6 +144,7 @@ class NchwcWinogradTest {
     void splitByOutputBlocks() {
         double wasMin = NchwcWinograd.parallelMinFlops;
         long wasBytes = NchwcWinograd.splitMinBytes;
+        int wasChunks = NchwcWinograd.splitChunksPerThread;
         Conv[] convs = {conv(1, 144, 14, 14, 288, 1, 1, 1, 1), conv(1, 160, 7, 7, 320, 1, 1, 1, 1), conv(1, 96, 14, 14, 208, 1, 1, 1, 1),
                 conv(1, 24, 13, 11, 40, 1, 1, 1, 1), conv(2, 20, 7, 9, 36, 1, 1, 1, 1), conv(1, 16, 5, 30, 50, 1, 1, 1, 1),
                 conv(1, 33, 9, 10, 17, 0, 2, 1, 0), conv(1, 40, 8, 6, 90, 1, 1, 1, 1)};
@@ -154,6 +155,7 @@ class NchwcWinogradTest {
             for (int threads : new int[] {1, 2, 3}) {
                 WorkerPool pool = new WorkerPool(threads);
                 NchwcWinograd.forceBlockSplit = threads == 1;
+                NchwcWinograd.splitChunksPerThread = threads == 1 ? 2 : wasChunks; // 3 threads: chunks of odd block counts
                 for (int tile : new int[] {4, 2}) {
                     NchwcWinograd.forceTile = tile;
                     for (int i = 0; i < convs.length; i++) {
@@ -182,6 +184,7 @@ class NchwcWinogradTest {
             NchwcWinograd.forceBlockSplit = false;
             NchwcWinograd.parallelMinFlops = wasMin;
             NchwcWinograd.splitMinBytes = wasBytes;
+            NchwcWinograd.splitChunksPerThread = wasChunks;
             NchwcWinograd.forceTile = 0;
             var g14 = conv(1, 160, 14, 14, 320, 1, 1, 1, 1).builder(1, "Relu", true, false).build();
             assertThat(((NchwcWinograd) NchwcWinograd.compile(g14.spec(), new WorkerPool(2))).blockSplit()).isTrue();
@@ -195,6 +198,7 @@ class NchwcWinogradTest {
         } finally {
             NchwcWinograd.parallelMinFlops = wasMin;
             NchwcWinograd.splitMinBytes = wasBytes;
+            NchwcWinograd.splitChunksPerThread = wasChunks;
             NchwcWinograd.forceBlockSplit = false;
             NchwcWinograd.forceTile = 0;
         }
