@@ -28,7 +28,9 @@ import org.ge4j.ops.exec.NodeSpec;
  * accumulators, one broadcast input value per tile and input channel, FB weight vectors), then the output
  * transform adds bias and residual, applies the activation and writes the tile into Y (only its positions inside
  * the output). Tiles that overhang the input are read through a zero-bordered copy. Work items are (image, strip,
- * group, micro-kernel call); the pool takes contiguous runs of them of equal work (see {@link #chunkStarts}).
+ * group, micro-kernel call); the pool takes contiguous runs of them of equal work (see {@link #chunkStarts}). On
+ * several threads, a conv of one strip, few groups and large weights (googlenet's 14×14 3×3s) is split by output
+ * blocks instead, U then in groups of 2 blocks ({@link #blocks}).
  *
  * <p>Rounding: F(4×4)'s transforms multiply by up to 8 (Aᵀ) and 5 (Bᵀ) and divide by 24 (G), so the rounding error
  * grows with the sum of the terms' magnitudes rather than with the output (see NchwcWinogradTest's tolerance);
@@ -73,6 +75,8 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     private final int a, ot, np;
     private final int cb, mb, groups, tilesW, tiles, strip, strips, calls, items;
     private final MemorySegment u, bias;
+    /** Output blocks per group of U: {@link #FB}, or 2 when split by output blocks (a pair's weights contiguous). */
+    private final int fb;
     private final long uPos, uGroup, xImg, xCb, xRow, yImg, yBlock, yRow;
     private final Act act;
     private final boolean clamp, fixPad;
@@ -83,8 +87,10 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     private final int chunks;
     /** The first item of each chunk, and the item count at the end ({@link #chunks} + 1 entries). */
     private final int[] chunkStart;
+    /** Whether a run is split by output blocks ({@link #blocks}) rather than by items ({@link #items}). */
+    private final boolean blockSplit;
 
-    private NchwcWinograd(Window2d g, int m, int out, int strip, Act act, Tensor weights, Tensor b, int zArg, int yArg, WorkerPool pool) {
+    private NchwcWinograd(Window2d g, int m, int out, int strip, int split, Act act, Tensor weights, Tensor b, int zArg, int yArg, WorkerPool pool) {
         this.g = g;
         ot = out;
         a = out + 2;
@@ -105,12 +111,23 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         yRow = (long) g.ow() * VB;
         yBlock = yRow * g.oh();
         yImg = yBlock * mb;
-        // U[group][p][ci][f][lane], ci over cb·L input channels
-        uPos = (long) cb * L * FB * VB;
+        this.strip = strip; // choose(): strips of equal tile counts (see strip(int, int, int))
+        strips = (tiles + strip - 1) / strip;
+        calls = calls(strip);
+        items = g.n() * strips * groups * calls;
+        double flops = 2.0 * g.n() * m * g.outPlane() * (double) c * 9;
+        int threads = pool.threads();
+        boolean par = threads > 1 && flops >= parallelMinFlops;
+        int want = par ? (flops >= 64 * Split.PARALLEL_MIN_FLOPS ? 4 : 2) * threads : 1;
+        blockSplit = split >= 0 ? split == 1 : blockSplit(g, m, out, strip, threads);
+        // U[group][p][ci][f][lane], ci over cb·L input channels, groups of FB output blocks, or of 2 for the block split
+        fb = blockSplit ? 2 : FB;
+        int ug = (mb + fb - 1) / fb;
+        uPos = (long) cb * L * fb * VB;
         uGroup = uPos * np;
-        u = Specs.allocate(uGroup * groups);
-        transformWeights(weights.segment(), m, c, out == OT ? G4 : G2);
-        bias = Specs.allocate((long) groups * FB * VB);
+        u = Specs.allocate(uGroup * ug);
+        transformWeights(weights.segment(), m, c, out == OT ? G4 : G2, ug);
+        bias = Specs.allocate((long) ug * fb * VB);
         if (b != null) MemorySegment.copy(b.segment(), 0, bias, 0, (long) m * 4);
         clamp = NchwcSupport.clamps(act);
         lo = NchwcSupport.lo(act);
@@ -119,15 +136,51 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         act.apply(one, 0, one, 0, 1);
         fixPad = m % L != 0 && one.get(F, 0) != 0f;
         padLanes = S.indexInRange(0, m % L == 0 ? L : m % L).not();
-        this.strip = strip; // choose(): strips of equal tile counts (see strip(int, int, int))
-        strips = (tiles + strip - 1) / strip;
-        calls = calls(strip);
-        items = g.n() * strips * groups * calls;
-        double flops = 2.0 * g.n() * m * g.outPlane() * (double) c * 9;
-        int threads = pool.threads();
-        boolean par = threads > 1 && flops >= parallelMinFlops;
-        chunkStart = chunkStarts(par ? (flops >= 64 * Split.PARALLEL_MIN_FLOPS ? 4 : 2) * threads : 1);
+        chunkStart = blockSplit ? blockChunks(Math.min(g.n() * mb, Math.max(1, splitChunksPerThread * threads))) : chunkStarts(want);
         chunks = chunkStart.length - 1;
+    }
+
+    /**
+     * Whether a conv of one strip of more than 4 tiles per image with fewer than 4 (image, group) units per thread
+     * and at least {@link #splitMinBytes} of weights, run on several threads, is split by output blocks
+     * ({@code -Dge4j.nchwc.winogradBlockSplit=false}: never, {@code =force}: every conv, on one thread too, for
+     * measuring): see {@link #blocks}. Layers of 4 tiles (7×7 in F(4×4)) stay split by groups: split by blocks
+     * (2 blocks × 4 tiles per call) they measured 7-15 % slower, their few groups already one chunk each.
+     */
+    static boolean blockSplitEnabled = !"false".equals(System.getProperty("ge4j.nchwc.winogradBlockSplit"));
+
+    /** {@link #blockSplitEnabled}'s rule for a conv of window g, m outputs, output tile side ot and strips of strip tiles on threads. */
+    private static boolean blockSplit(Window2d g, int m, int ot, int strip, int threads) {
+        if (forceBlockSplit) return true;
+        int tiles = tiles(g, ot), cb = (g.c() + L - 1) / L, mb = (m + L - 1) / L, groups = (mb + FB - 1) / FB, np = (ot + 2) * (ot + 2);
+        double flops = 2.0 * g.n() * m * g.outPlane() * (double) g.c() * 9;
+        return blockSplitEnabled && threads > 1 && flops >= parallelMinFlops && strip >= tiles && tiles > 4 && (long) g.n() * groups < 4L * threads
+                && (long) np * cb * mb * L * VB >= splitMinBytes;
+    }
+    /**
+     * Transformed-weight bytes from which a conv is split by output blocks ({@code -Dge4j.nchwc.winogradSplitMinBytes}).
+     * Measured (googlenet, TaskTimes at 2 threads): 4.7-7.4 MB 5-17 % faster (128→256, 144→288, 160→320 at 14×14,
+     * 192→384 at 7×7 in F(2×2)), 3.6 MB even (112→224), 2.9 MB 10 % slower (96→208), the small 14×14 layers (0.2-0.6 MB,
+     * 4 blocks) up to 40 % slower: each thread transforms all the input tiles, a cost that the GEMMs of few
+     * output blocks do not hide.
+     */
+    static long splitMinBytes = Long.getLong("ge4j.nchwc.winogradSplitMinBytes", 4L << 20);
+    /** Tests set this to split every conv by output blocks (on any pool, so on one thread too). */
+    static boolean forceBlockSplit = "force".equals(System.getProperty("ge4j.nchwc.winogradBlockSplit"));
+    /**
+     * Chunks per thread of a run split by output blocks ({@code -Dge4j.nchwc.winogradSplitChunks}). Measured
+     * (WinogradSplitBench, 2 threads, hot | cold GFLOP/s): 144→288 @14 503 | 344 with 1, 472 | 321 with 2, 413 | 290
+     * with 4; 160→320 @14 559 | 402, 500 | 354, 445 | 319. With 1, googlenet's even block counts give chunks of
+     * whole pairs (no single-block calls).
+     */
+    static int splitChunksPerThread = Integer.getInteger("ge4j.nchwc.winogradSplitChunks", 1);
+
+    /** want chunks of (image, output block) units, {@code n·mb} of equal work, of sizes differing by at most one. */
+    private int[] blockChunks(int want) {
+        int units = g.n() * mb;
+        int[] starts = new int[want + 1];
+        for (int k = 0; k <= want; k++) starts[k] = (int) ((long) units * k / want);
+        return starts;
     }
 
     /**
@@ -223,35 +276,35 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
      * U = G W Gᵀ per output and input channel, one group and input block at a time through a small array (a
      * per-value segment write is slow before the JIT compiles this).
      */
-    private void transformWeights(MemorySegment src, int m, int c, double[][] gm) {
-        int perPos = L * FB * L; // floats of one input block at one position: [ci lane][f][co lane]
+    private void transformWeights(MemorySegment src, int m, int c, double[][] gm, int ug) {
+        int perPos = L * fb * L; // floats of one input block at one position: [ci lane][f][co lane]
         float[] buf = new float[np * perPos];
         double[] t = new double[np], gk = new double[a * 3];
         float[] k = new float[L * 9];
-        for (int grp = 0; grp < groups; grp++)
+        for (int grp = 0; grp < ug; grp++)
             for (int cbi = 0; cbi < cb; cbi++) {
                 java.util.Arrays.fill(buf, 0f);
-                transformBlock(src, m, c, grp, cbi, gm, buf, perPos, k, gk, t);
+                transformBlock(src, m, c, grp, cbi, fb, gm, buf, perPos, k, gk, t);
                 for (int p = 0; p < np; p++)
                     MemorySegment.copy(buf, p * perPos, u, java.lang.foreign.ValueLayout.JAVA_FLOAT, grp * uGroup + p * uPos + cbi * perPos * 4L, perPos);
             }
     }
 
     /**
-     * The transformed filters of input block cbi for the output channels of group grp into buf ([position][ci
+     * The transformed filters of input block cbi for the output channels of group grp (fb output blocks) into buf ([position][ci
      * lane][f][co lane]). A method of its own so that the JIT compiles these loops apart from the copies around
      * them: as one method C2 compiled it twice while the model loaded (on-stack and whole, 150 ms for resnet50, the
      * loading thread waiting; BENCHMARKS.md session 9).
      */
-    private static void transformBlock(MemorySegment src, int m, int c, int grp, int cbi, double[][] gm, float[] buf, int perPos,
+    private static void transformBlock(MemorySegment src, int m, int c, int grp, int cbi, int fb, double[][] gm, float[] buf, int perPos,
                                        float[] k, double[] gk, double[] t) {
         int nci = Math.min(L, c - cbi * L), np = t.length;
-        for (int o = grp * FB * L; o < Math.min(m, (grp + 1) * FB * L); o++) {
+        for (int o = grp * fb * L; o < Math.min(m, (grp + 1) * fb * L); o++) {
             MemorySegment.copy(src, java.lang.foreign.ValueLayout.JAVA_FLOAT, ((long) o * c + cbi * L) * 36, k, 0, nci * 9);
-            int base = ((o / L) % FB) * L + o % L;
+            int base = ((o / L) % fb) * L + o % L;
             for (int l = 0; l < nci; l++) {
                 transformFilter(gm, k, l * 9, gk, t);
-                for (int p = 0; p < np; p++) buf[p * perPos + l * FB * L + base] = (float) t[p];
+                for (int p = 0; p < np; p++) buf[p * perPos + l * fb * L + base] = (float) t[p];
             }
         }
     }
@@ -275,19 +328,19 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     static CompiledKernel compile(NodeSpec s, WorkerPool pool) {
         NchwcSupport.GroupConv o = takes(s);
         if (o == null) return null;
-        int[] k = choose(s, o);
-        return new NchwcWinograd(o.g(), o.m(), k[0], k[1], o.act(), o.weights(), o.bias(), o.z(), s.inputs().size(), pool);
+        int[] k = choose(s, o, pool.threads());
+        return new NchwcWinograd(o.g(), o.m(), k[0], k[1], k[2], o.act(), o.weights(), o.bias(), o.z(), s.inputs().size(), pool);
     }
 
     /** What {@link #compile(NodeSpec)} would report for node s ({@link #paths()}), without transforming its weights; null when it declines. */
     static KernelPaths paths(NodeSpec s) {
         NchwcSupport.GroupConv o = enabled ? takes(s) : null;
         if (o == null) return null;
-        int[] k = choose(s, o);
-        return paths(k[0], k[1], tiles(o.g(), k[0]));
+        int[] k = choose(s, o, WorkerPool.shared().threads());
+        return paths(k[0], k[1], tiles(o.g(), k[0]), k[2] == 1);
     }
 
-    @Override public KernelPaths paths() { return paths(ot, strip, tiles); }
+    @Override public KernelPaths paths() { return paths(ot, strip, tiles, blockSplit); }
 
     /** The operands of a node this class takes (the shape rule, or {@link #force}), else null. */
     private static NchwcSupport.GroupConv takes(NodeSpec s) {
@@ -306,25 +359,34 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
      * output tile side (2 or 4; by its channels alone a miniature would run F(4×4) where resnet50's 256- and
      * 512-channel 3×3s run F(2×2)), and the tiles per strip when there are several strips (a miniature's few channels
      * give longer strips, and never a last strip whose calls end early, as resnet50's 128-channel 3×3 has: 6 strips of
-     * 9 tiles and a last one of 4, a branch a first real run deoptimised).
+     * 9 tiles and a last one of 4, a branch a first real run deoptimised), and the split by output blocks when taken
+     * (a miniature's few channels and flops never take it, so a first real run ran {@link #blocks} and its
+     * micro-kernels unwarmed: +0.3 s on googlenet's cold start).
      */
-    static final String TILE = KernelPaths.PREFIX + "winograd_tile", STRIP = KernelPaths.PREFIX + "winograd_strip";
+    static final String TILE = KernelPaths.PREFIX + "winograd_tile", STRIP = KernelPaths.PREFIX + "winograd_strip",
+            SPLIT = KernelPaths.PREFIX + "winograd_block_split";
 
-    /** The output tile side and tiles per strip of conv o of node s, those forced on s taken ({@link #forceTile}: none). */
-    private static int[] choose(NodeSpec s, NchwcSupport.GroupConv o) {
+    /**
+     * The output tile side, tiles per strip and block split (1 or 0) of conv o of node s on threads, those forced on s
+     * taken ({@link #forceTile}: none).
+     */
+    private static int[] choose(NodeSpec s, NchwcSupport.GroupConv o, int threads) {
         KernelPaths forced = forceTile == 0 ? KernelPaths.forcedOn(s) : KernelPaths.NONE;
         long t = forced.get(TILE, 0);
         int tile = t == 2 || t == OT ? (int) t : outputTile(o.g(), o.m()), tiles = tiles(o.g(), tile);
         long st = forced.get(STRIP, 0);
         int strip = st > 0 ? (int) Math.min(st, tiles) : strip(tiles, (tile + 2) * (tile + 2), (o.g().c() + L - 1) / L);
-        return new int[] {tile, strip};
+        long sp = forced.get(SPLIT, -1);
+        int split = sp == 1 && blockSplitEnabled || blockSplit(o.g(), o.m(), tile, strip, threads) ? 1 : 0;
+        return new int[] {tile, strip, split};
     }
 
     /** Output tiles of window g with output tile side ot. */
     private static int tiles(Window2d g, int ot) { return ((g.ow() + ot - 1) / ot) * ((g.oh() + ot - 1) / ot); }
 
-    private static KernelPaths paths(int tile, int strip, int tiles) {
+    private static KernelPaths paths(int tile, int strip, int tiles, boolean split) {
         KernelPaths p = KernelPaths.of(TILE, tile);
+        if (split) p = p.with(SPLIT, 1);
         return strip < tiles ? p.with(STRIP, strip) : p;
     }
 
@@ -352,24 +414,97 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     /** The chunks a run is cut into for the pool (1: on the calling thread). */
     int chunks() { return chunks; }
 
+    /** Whether a run is split by output blocks ({@link #blocks}). */
+    boolean blockSplit() { return blockSplit; }
+
     private static final class Run {
         MemorySegment[] args;
+        /** Counts this thread's runs split by output blocks: a thread's transformed input is of the run it marks. */
+        long serial;
     }
 
     private static final ThreadLocal<Run> RUN = ThreadLocal.withInitial(Run::new);
 
+    /** The run and image whose transformed input this thread's scratch holds ({@link #blocks}). */
+    private static final class Mark {
+        Run run;
+        long serial;
+        int image = -1;
+    }
+
+    private static final ThreadLocal<Mark> MARK = ThreadLocal.withInitial(Mark::new);
+
     @Override public void run(MemorySegment[] args) {
         Run r = RUN.get();
         r.args = args;
+        r.serial++;
         try {
             if (chunks > 1) pool.run(this, r, chunks);
+            else if (blockSplit) blocks(r, 0, chunkStart[1]);
             else items(r, 0, items);
         } finally {
             r.args = null;
         }
     }
 
-    @Override public void run(Object ctx, int chunk, int n) { items((Run) ctx, chunkStart[chunk], chunkStart[chunk + 1]); }
+    @Override public void run(Object ctx, int chunk, int n) {
+        if (blockSplit) blocks((Run) ctx, chunkStart[chunk], chunkStart[chunk + 1]);
+        else items((Run) ctx, chunkStart[chunk], chunkStart[chunk + 1]);
+    }
+
+    /** Tile slots past a strip's end in the block split's scratch: its 8-tile calls may run up to 7 past the last tile. */
+    private static final int SPLIT_ROOM = 8;
+
+    /**
+     * Units [u0, u1) of a run split by output blocks, unit {@code n·mb + ob} = output block ob of image n over all
+     * its tiles (one strip): each thread transforms an image's input tiles once per run (its first chunk of that
+     * image; later chunks find them in its scratch, see {@link Mark}), then per pair of output blocks (or single,
+     * at a chunk's or the layer's odd end) the GEMMs of every position ({@link #gemm2x8}, {@link #gemm2x4},
+     * {@link #gemm1x8}: two or one of a group's FB weight vectors per input channel) and the output transforms.
+     * So every transformed weight is read once per run in all, however few the groups, and the chunks are of equal
+     * work: on layers of few tiles and large weights (googlenet's 14×14 3×3s: 16 tiles, 4.7-7.4 MB of weights, 4-5
+     * groups) cutting the chunks between the calls of a group made each chunk stream its group's weights again.
+     */
+    private void blocks(Run run, int u0, int u1) {
+        MemorySegment[] args = run.args;
+        MemorySegment x = args[0], y = args[yArg];
+        MemorySegment z = zArg >= 0 ? nullable(args[zArg]) : null;
+        long rs = (tiles + SPLIT_ROOM) * VB, vp = cb * rs, mp = 2 * rs;
+        MemorySegment v = Scratch.get(0, vp * np), mm = Scratch.get(1, mp * np), tmp = Scratch.get(2, 2L * np * VB);
+        Mark mark = MARK.get();
+        boolean big = a == A;
+        int nt = tiles;
+        for (int i = u0; i < u1; ) {
+            int n = i / mb, end = Math.min(u1, (n + 1) * mb);
+            if (mark.run != run || mark.serial != run.serial || mark.image != n) {
+                for (int t = 0; t < nt; t++) {
+                    if (big) inputTile4(x, n, t, v, t * VB, vp, rs, tmp);
+                    else inputTile2(x, n, t, v, t * VB, vp, rs, tmp);
+                }
+                mark.run = run;
+                mark.serial = run.serial;
+                mark.image = n;
+            }
+            while (i < end) {
+                int ob = i % mb, nb = (ob & 1) == 0 && i + 1 < end ? 2 : 1; // a pair of blocks, a single at a chunk's odd end
+                i += nb;
+                long ub = (long) (ob / 2) * uGroup + (ob % 2) * VB;
+                for (int p = 0; p < np; p++) {
+                    long vo = p * vp, mo = p * mp, uo = ub + p * uPos;
+                    for (int t = 0; t < nt; t += 8) {
+                        if (nb == 1) gemm1x8(v, vo + t * VB, rs, cb, u, uo, mm, mo + t * VB);
+                        else if (nt - t > 4) gemm2x8(v, vo + t * VB, rs, cb, u, uo, mm, mo + t * VB, rs);
+                        else gemm2x4(v, vo + t * VB, rs, cb, u, uo, mm, mo + t * VB, rs);
+                    }
+                }
+                for (int t = 0; t < nt; t++)
+                    for (int f = 0; f < nb; f++) {
+                        if (big) outputTile4(mm, f * rs + t * VB, mp, tmp, y, z, n, t, ob + f);
+                        else outputTile2(mm, f * rs + t * VB, mp, tmp, y, z, n, t, ob + f);
+                    }
+            }
+        }
+    }
 
     private void items(Run run, int i0, int i1) {
         MemorySegment[] args = run.args;
@@ -394,8 +529,8 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
                     hi = Math.max(hi, Math.min(nt, cs + (j % calls < fours ? 4 : P)));
                 }
             for (int t = lo; t < hi; t++) {
-                if (big) inputTile4(x, n, t0 + t, v, t * VB, vp, tmp);
-                else inputTile2(x, n, t0 + t, v, t * VB, vp, tmp);
+                if (big) inputTile4(x, n, t0 + t, v, t * VB, vp, rs, tmp);
+                else inputTile2(x, n, t0 + t, v, t * VB, vp, rs, tmp);
             }
             while (i < end) {
                 int grp = i / calls % groups, k0 = i % calls, k1 = Math.min(calls, k0 + end - i);
@@ -443,9 +578,9 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
      * F(4×4, 3×3): V[p][c][.] at vo + p·vp + c·cbs = (Bᵀ d B)[p] for tile t of image n and every input block c. (The
      * transforms are written out: a helper taking vectors as arguments, when C2 does not inline it, boxes them.)
      */
-    private void inputTile4(MemorySegment x, int n, int t, MemorySegment v, long vo, long vp, MemorySegment tmp) {
+    private void inputTile4(MemorySegment x, int n, int t, MemorySegment v, long vo, long vp, long cbs, MemorySegment tmp) {
         int r0 = t / tilesW * OT - g.pt(), c0 = t % tilesW * OT - g.pl();
-        long cbs = (strip + P) * VB, tb = np * VB, row = A * VB; // tmp: [0, tb) the transform's rows, [tb, 2 tb) the bordered copy
+        long tb = np * VB, row = A * VB; // tmp: [0, tb) the transform's rows, [tb, 2 tb) the bordered copy
         for (int c = 0; c < cb; c++) {
             MemorySegment src = x;
             long so = source(x, n, c, r0, c0, tmp, tb), rs = xRow;
@@ -487,9 +622,9 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
     }
 
     /** F(2×2, 3×3): {@link #inputTile4} with Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1] on 4×4 tiles. */
-    private void inputTile2(MemorySegment x, int n, int t, MemorySegment v, long vo, long vp, MemorySegment tmp) {
+    private void inputTile2(MemorySegment x, int n, int t, MemorySegment v, long vo, long vp, long cbs, MemorySegment tmp) {
         int r0 = t / tilesW * 2 - g.pt(), c0 = t % tilesW * 2 - g.pl();
-        long cbs = (strip + P) * VB, tb = np * VB, row = 4 * VB;
+        long tb = np * VB, row = 4 * VB;
         for (int c = 0; c < cb; c++) {
             MemorySegment src = x;
             long so = source(x, n, c, r0, c0, tmp, tb), rs = xRow;
@@ -645,6 +780,68 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         a10.intoMemorySegment(y, y1, LE); a11.intoMemorySegment(y, y1 + wl, LE); a12.intoMemorySegment(y, y1 + 2 * wl, LE); a13.intoMemorySegment(y, y1 + 3 * wl, LE);
         a20.intoMemorySegment(y, y2, LE); a21.intoMemorySegment(y, y2 + wl, LE); a22.intoMemorySegment(y, y2 + 2 * wl, LE); a23.intoMemorySegment(y, y2 + 3 * wl, LE);
         a30.intoMemorySegment(y, y3, LE); a31.intoMemorySegment(y, y3 + wl, LE); a32.intoMemorySegment(y, y3 + 2 * wl, LE); a33.intoMemorySegment(y, y3 + 3 * wl, LE);
+    }
+
+    /** 8 tiles × 2 of a group's FB output blocks (the block split, {@link #blocks}): {@link #gemm5}'s sums, M[f][t] at yo + f·yBlock + t·VB, U's vectors f = 0, 1 of each input channel at wo + (c·L + l)·2·VB (U of pairs). */
+    static void gemm2x8(MemorySegment x, long xo, long cbs, int ncb, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a04 = a00, a05 = a00, a06 = a00, a07 = a00,
+                a10 = a00, a11 = a00, a12 = a00, a13 = a00, a14 = a00, a15 = a00, a16 = a00, a17 = a00;
+        long wl = VB, wstep = 2 * wl, ps = wl, wk = wo;
+        for (int k = 0, n = ncb * L; k < n; k++, wk += wstep) { // one loop over all lanes: see NchwcKernels' 1×1 kernels
+            long xl = xo + (k / L) * cbs + 4L * (k % L);
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + wl, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10);
+            v = FloatVector.broadcast(S, x.get(F, xl + ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11);
+            v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12);
+            v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13);
+            v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04); a14 = w1.fma(v, a14);
+            v = FloatVector.broadcast(S, x.get(F, xl + 5 * ps)); a05 = w0.fma(v, a05); a15 = w1.fma(v, a15);
+            v = FloatVector.broadcast(S, x.get(F, xl + 6 * ps)); a06 = w0.fma(v, a06); a16 = w1.fma(v, a16);
+            v = FloatVector.broadcast(S, x.get(F, xl + 7 * ps)); a07 = w0.fma(v, a07); a17 = w1.fma(v, a17);
+        }
+        a00.intoMemorySegment(y, yo, LE); a01.intoMemorySegment(y, yo + wl, LE); a02.intoMemorySegment(y, yo + 2 * wl, LE); a03.intoMemorySegment(y, yo + 3 * wl, LE);
+        a04.intoMemorySegment(y, yo + 4 * wl, LE); a05.intoMemorySegment(y, yo + 5 * wl, LE); a06.intoMemorySegment(y, yo + 6 * wl, LE); a07.intoMemorySegment(y, yo + 7 * wl, LE);
+        a10.intoMemorySegment(y, yo + yBlock, LE); a11.intoMemorySegment(y, yo + yBlock + wl, LE); a12.intoMemorySegment(y, yo + yBlock + 2 * wl, LE); a13.intoMemorySegment(y, yo + yBlock + 3 * wl, LE);
+        a14.intoMemorySegment(y, yo + yBlock + 4 * wl, LE); a15.intoMemorySegment(y, yo + yBlock + 5 * wl, LE); a16.intoMemorySegment(y, yo + yBlock + 6 * wl, LE); a17.intoMemorySegment(y, yo + yBlock + 7 * wl, LE);
+    }
+
+    /** {@link #gemm2x8} for 4 tiles. */
+    static void gemm2x4(MemorySegment x, long xo, long cbs, int ncb, MemorySegment w, long wo, MemorySegment y, long yo, long yBlock) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        long wl = VB, wstep = 2 * wl, ps = wl, wk = wo;
+        for (int k = 0, n = ncb * L; k < n; k++, wk += wstep) { // one loop over all lanes: see NchwcKernels' 1×1 kernels
+            long xl = xo + (k / L) * cbs + 4L * (k % L);
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE), w1 = FloatVector.fromMemorySegment(S, w, wk + wl, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00); a10 = w1.fma(v, a10);
+            v = FloatVector.broadcast(S, x.get(F, xl + ps)); a01 = w0.fma(v, a01); a11 = w1.fma(v, a11);
+            v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02); a12 = w1.fma(v, a12);
+            v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03); a13 = w1.fma(v, a13);
+        }
+        a00.intoMemorySegment(y, yo, LE); a01.intoMemorySegment(y, yo + wl, LE); a02.intoMemorySegment(y, yo + 2 * wl, LE); a03.intoMemorySegment(y, yo + 3 * wl, LE);
+        a10.intoMemorySegment(y, yo + yBlock, LE); a11.intoMemorySegment(y, yo + yBlock + wl, LE); a12.intoMemorySegment(y, yo + yBlock + 2 * wl, LE); a13.intoMemorySegment(y, yo + yBlock + 3 * wl, LE);
+    }
+
+    /** {@link #gemm2x8} for 1 output block. */
+    static void gemm1x8(MemorySegment x, long xo, long cbs, int ncb, MemorySegment w, long wo, MemorySegment y, long yo) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a04 = a00, a05 = a00, a06 = a00, a07 = a00;
+        long wl = VB, wstep = 2 * wl, ps = wl, wk = wo;
+        for (int k = 0, n = ncb * L; k < n; k++, wk += wstep) { // one loop over all lanes: see NchwcKernels' 1×1 kernels
+            long xl = xo + (k / L) * cbs + 4L * (k % L);
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wk, LE);
+            FloatVector v;
+            v = FloatVector.broadcast(S, x.get(F, xl)); a00 = w0.fma(v, a00);
+            v = FloatVector.broadcast(S, x.get(F, xl + ps)); a01 = w0.fma(v, a01);
+            v = FloatVector.broadcast(S, x.get(F, xl + 2 * ps)); a02 = w0.fma(v, a02);
+            v = FloatVector.broadcast(S, x.get(F, xl + 3 * ps)); a03 = w0.fma(v, a03);
+            v = FloatVector.broadcast(S, x.get(F, xl + 4 * ps)); a04 = w0.fma(v, a04);
+            v = FloatVector.broadcast(S, x.get(F, xl + 5 * ps)); a05 = w0.fma(v, a05);
+            v = FloatVector.broadcast(S, x.get(F, xl + 6 * ps)); a06 = w0.fma(v, a06);
+            v = FloatVector.broadcast(S, x.get(F, xl + 7 * ps)); a07 = w0.fma(v, a07);
+        }
+        a00.intoMemorySegment(y, yo, LE); a01.intoMemorySegment(y, yo + wl, LE); a02.intoMemorySegment(y, yo + 2 * wl, LE); a03.intoMemorySegment(y, yo + 3 * wl, LE);
+        a04.intoMemorySegment(y, yo + 4 * wl, LE); a05.intoMemorySegment(y, yo + 5 * wl, LE); a06.intoMemorySegment(y, yo + 6 * wl, LE); a07.intoMemorySegment(y, yo + 7 * wl, LE);
     }
 
     private static MemorySegment nullable(MemorySegment s) { return s == null || s == MemorySegment.NULL ? null : s; }

@@ -74,6 +74,9 @@ class AllocationFreeTest {
                 .constIn(random(3, 40)).in(org.ge4j.ops.blocked.Blocking.block(random(4, 1, 40, 14, 13), 16)).build());
         m.put("BlockedConv 3x3 s1 Winograd (parallel)", fused("BlockedConv").opset(1).attr("block", 16L).attr("pads", 1L, 1L, 1L, 1L).attr("activation", "Relu")
                 .in(org.ge4j.ops.blocked.Blocking.block(random(1, 1, 64, 28, 28), 16)).constIn(random(2, 64, 64, 3, 3)).constIn(random(3, 64)).build());
+        m.put("BlockedConv 3x3 s1 Winograd (parallel, split by output blocks)", fused("BlockedConv").opset(1).attr("block", 16L).attr("pads", 1L, 1L, 1L, 1L)
+                .attr("activation", "Relu").in(org.ge4j.ops.blocked.Blocking.block(random(1, 1, 128, 14, 14), 16)).constIn(random(2, 256, 128, 3, 3))
+                .constIn(random(3, 256)).build());
         m.put("Add same shape (parallel)", op("Add").opset(14).in(random(1, 300000)).in(random(2, 300000)).build());
         m.put("Mul per-channel", op("Mul").opset(14).in(random(1, 1, 16, 9, 9)).constIn(random(2, 16, 1, 1)).build());
         m.put("Sub row reversed", op("Sub").opset(14).constIn(random(1, 37)).in(random(2, 5, 37)).build());

@@ -134,6 +134,76 @@ class NchwcWinogradTest {
         }
     }
 
+    /**
+     * The split by output blocks against the reference: googlenet's 14×14 and 7×7 shapes (16 and 4 tiles of F(4×4), 18
+     * and 20 blocks), odd block counts (13, 3), partial last tile rows and columns, channels not multiples of 16,
+     * batch 2, a wide row of tiles, residual and activations; forced on 1 thread (two chunks on the caller: the second
+     * finds the transformed input of the first) and chosen on 2 and 3 threads; several runs of one kernel.
+     */
+    @Test
+    void splitByOutputBlocks() {
+        double wasMin = NchwcWinograd.parallelMinFlops;
+        long wasBytes = NchwcWinograd.splitMinBytes;
+        int wasChunks = NchwcWinograd.splitChunksPerThread;
+        Conv[] convs = {conv(1, 144, 14, 14, 288, 1, 1, 1, 1), conv(1, 160, 7, 7, 320, 1, 1, 1, 1), conv(1, 96, 14, 14, 208, 1, 1, 1, 1),
+                conv(1, 24, 13, 11, 40, 1, 1, 1, 1), conv(2, 20, 7, 9, 36, 1, 1, 1, 1), conv(1, 16, 5, 30, 50, 1, 1, 1, 1),
+                conv(1, 33, 9, 10, 17, 0, 2, 1, 0), conv(1, 40, 8, 6, 90, 1, 1, 1, 1)};
+        String[] acts = {"Relu", "", "Sigmoid"};
+        try {
+            NchwcWinograd.parallelMinFlops = 1;
+            NchwcWinograd.splitMinBytes = 0;
+            for (int threads : new int[] {1, 2, 3}) {
+                WorkerPool pool = new WorkerPool(threads);
+                NchwcWinograd.forceBlockSplit = threads == 1;
+                NchwcWinograd.splitChunksPerThread = threads == 1 ? 2 : wasChunks; // 3 threads: chunks of odd block counts
+                for (int tile : new int[] {4, 2}) {
+                    NchwcWinograd.forceTile = tile;
+                    for (int i = 0; i < convs.length; i++) {
+                        Conv cv = convs[i];
+                        var c = cv.builder(81 + i, acts[i % acts.length], i % 3 != 2, i % 2 == 0).build();
+                        NchwcWinograd k = (NchwcWinograd) NchwcWinograd.compile(c.spec(), pool);
+                        var args = KernelHarness.args(c);
+                        var ref = KernelHarness.reference(c, 0);
+                        for (int run = 0; run < 3; run++) {
+                            k.run(args);
+                            KernelHarness.assertClose(KernelHarness.output(c, args, 0), ref, TOL, threads + " threads, F(" + tile + "), run " + run + ": " + cv);
+                        }
+                        if (threads == 1 || tile == 4 && (i == 0 || i == 2)) assertThat(k.blockSplit()).as("split of %s, F(%d)", cv, tile).isTrue();
+                        assertThat(k.chunks()).as("chunks of %s", cv).isGreaterThan(1);
+                    }
+                }
+            }
+            // clipped to a range without 0: the padded lanes of the last (odd) block stay zero
+            NchwcWinograd.forceBlockSplit = true;
+            var clip = conv(1, 16, 7, 7, 20, 1, 1, 1, 1).builder(41, "Clip", true, true).attrFloats("activation_params", 0.25f, 0.5f).build();
+            NchwcWinograd k = (NchwcWinograd) NchwcWinograd.compile(clip.spec(), new WorkerPool(2));
+            var args = KernelHarness.args(clip);
+            k.run(args);
+            KernelHarness.assertClose(KernelHarness.output(clip, args, 0), KernelHarness.reference(clip, 0), TOL, "clip");
+            // the default rule: one strip and fewer groups than chunks, on 2 threads only
+            NchwcWinograd.forceBlockSplit = false;
+            NchwcWinograd.parallelMinFlops = wasMin;
+            NchwcWinograd.splitMinBytes = wasBytes;
+            NchwcWinograd.splitChunksPerThread = wasChunks;
+            NchwcWinograd.forceTile = 0;
+            var g14 = conv(1, 160, 14, 14, 320, 1, 1, 1, 1).builder(1, "Relu", true, false).build();
+            assertThat(((NchwcWinograd) NchwcWinograd.compile(g14.spec(), new WorkerPool(2))).blockSplit()).isTrue();
+            assertThat(((NchwcWinograd) NchwcWinograd.compile(g14.spec(), new WorkerPool(1))).blockSplit()).isFalse();
+            var g96 = conv(1, 96, 14, 14, 208, 1, 1, 1, 1).builder(1, "Relu", true, false).build(); // 2.9 MB of weights
+            assertThat(((NchwcWinograd) NchwcWinograd.compile(g96.spec(), new WorkerPool(2))).blockSplit()).isFalse();
+            var g7 = conv(1, 160, 7, 7, 320, 1, 1, 1, 1).builder(1, "Relu", true, false).build(); // 4 tiles: by groups
+            assertThat(((NchwcWinograd) NchwcWinograd.compile(g7.spec(), new WorkerPool(2))).blockSplit()).isFalse();
+            var r28 = conv(1, 128, 28, 28, 128, 1, 1, 1, 1).builder(1, "Relu", true, false).build(); // strips of 9 tiles
+            assertThat(((NchwcWinograd) NchwcWinograd.compile(r28.spec(), new WorkerPool(2))).blockSplit()).isFalse();
+        } finally {
+            NchwcWinograd.parallelMinFlops = wasMin;
+            NchwcWinograd.splitMinBytes = wasBytes;
+            NchwcWinograd.splitChunksPerThread = wasChunks;
+            NchwcWinograd.forceBlockSplit = false;
+            NchwcWinograd.forceTile = 0;
+        }
+    }
+
     /** AllocationFreeTest covers F(4×4) through the dispatch; here both tiles, forced. */
     @Test
     void bothTilesAllocateNothingOnceWarm() {
