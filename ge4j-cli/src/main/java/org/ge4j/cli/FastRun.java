@@ -20,9 +20,9 @@ final class FastRun {
     static RunCommand parse(String[] args, int from) {
         RunCommand c = new RunCommand();
         c.input = new InputOptions();
-        c.input.seed = 42; // the defaultValue of each option, as picocli sets it
-        c.input.intRange = "0,10";
-        c.first = 8;
+        c.input.seed = Long.parseLong(InputOptions.DEFAULT_SEED); // the defaultValue of each option, as picocli sets it
+        c.input.intRange = InputOptions.DEFAULT_INT_RANGE;
+        c.first = Integer.parseInt(RunCommand.DEFAULT_FIRST);
         List<String> seen = new ArrayList<>();
         for (int i = from; i < args.length; i++) {
             String a = args[i];

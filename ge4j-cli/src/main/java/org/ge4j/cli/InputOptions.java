@@ -12,16 +12,19 @@ import picocli.CommandLine.Option;
 
 /** The options that say what a command runs a model on: input files, else seeded random inputs (a picocli mixin). */
 final class InputOptions {
+    /** The defaults of --seed and --int-range (also {@link FastRun}'s). */
+    static final String DEFAULT_SEED = "42", DEFAULT_INT_RANGE = "0,10";
+
     @Option(names = "--input", paramLabel = "NAME=FILE", description = "An input from a .npy or an ONNX TensorProto .pb file (repeatable); the others are random.")
     List<String> inputs = new ArrayList<>();
 
     @Option(names = {"--input-shape", "--input_shape"}, paramLabel = "SHAPES", description = "Shapes of random inputs with dynamic dims, e.g. \"ids:2,64\".")
     String inputShape;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the random inputs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = DEFAULT_SEED, description = "Seed of the random inputs (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--int-range", paramLabel = "LO,HI", defaultValue = "0,10", description = "Range [LO, HI) of random integer inputs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--int-range", paramLabel = "LO,HI", defaultValue = DEFAULT_INT_RANGE, description = "Range [LO, HI) of random integer inputs (default: ${DEFAULT-VALUE}).")
     String intRange;
 
     /** The model's inputs by name (owned by the caller): read from the files given, the others random. */

@@ -27,6 +27,9 @@ import picocli.CommandLine.Spec;
 public final class RunCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
+    /** The default of --first (also {@link FastRun}'s). */
+    static final String DEFAULT_FIRST = "8";
+
     @Parameters(index = "0", paramLabel = "MODEL", description = "A .om or an .onnx file.")
     Path model;
 
@@ -35,7 +38,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--output-dir", paramLabel = "DIR", description = "Save each output as an ONNX TensorProto <output name>.pb in DIR.")
     Path outputDir;
 
-    @Option(names = "--first", paramLabel = "N", defaultValue = "8", description = "How many leading values to print per output (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--first", paramLabel = "N", defaultValue = DEFAULT_FIRST, description = "How many leading values to print per output (default: ${DEFAULT-VALUE}).")
     int first;
 
     @Option(names = "--warmup", paramLabel = "MODE", description = {"Warm the fast kernels up at load: background (default: on a thread while the"

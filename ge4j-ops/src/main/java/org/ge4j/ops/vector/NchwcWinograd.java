@@ -119,7 +119,7 @@ final class NchwcWinograd implements CompiledKernel, WorkerPool.Job {
         int threads = pool.threads();
         boolean par = threads > 1 && flops >= parallelMinFlops;
         int want = par ? (flops >= 64 * Split.PARALLEL_MIN_FLOPS ? 4 : 2) * threads : 1;
-        blockSplit = split >= 0 ? split == 1 : blockSplit(g, m, out, strip, threads);
+        blockSplit = split == 1; // choose(): forced on the node, or blockSplit(...)
         // U[group][p][ci][f][lane], ci over cb·L input channels, groups of FB output blocks, or of 2 for the block split
         fb = blockSplit ? 2 : FB;
         int ug = (mb + fb - 1) / fb;
